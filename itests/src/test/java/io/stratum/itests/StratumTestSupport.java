@@ -1,0 +1,131 @@
+package io.stratum.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformService;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+/**
+ * Base of the Pax Exam tests: boots the real Stratum distribution (the tar.gz the build produced, with its SDPs
+ * in deploy/), on free ports, and runs the test inside it.
+ */
+public abstract class StratumTestSupport {
+
+    /** The platform facade, from the running distribution. */
+    @Inject
+    protected PlatformService platform;
+
+    /** Karaf's shell, to run commands as a user would. */
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    /** @return the Pax Exam configuration of every test class */
+    @Configuration
+    public Option[] config() {
+        String distribution = new File(System.getProperty("stratum.distribution")).toURI().toString();
+        String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        return new Option[] {
+            karafDistributionConfiguration()
+                    .frameworkUrl(distribution)
+                    .karafVersion("4.4.10")
+                    .name("Stratum")
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort",
+                    Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort",
+                    Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
+            editConfigurationFilePut("etc/io.stratum.sdp.cfg", "engineGraceSeconds", "3"),
+            systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
+        };
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return Karaf's deploy folder in the running container */
+    protected static Path deployFolder() {
+        return Path.of(System.getProperty("karaf.base"), "deploy");
+    }
+
+    /** @return Stratum's home in the running container */
+    protected static Path stratumHome() {
+        return Path.of(System.getProperty("karaf.data"), "stratum");
+    }
+
+    /** Waits until a job ends and checks that it succeeded. */
+    protected JobDTO succeeded(JobDTO job) throws InterruptedException {
+        JobDTO done = platform.awaitJob(job.id(), Duration.ofMinutes(2), null);
+        assertEquals("job " + job.id() + " (" + job.kind() + " " + job.target() + "): " + done.error(),
+                JobState.SUCCEEDED, done.state());
+        return done;
+    }
+
+    /** Waits (bounded) for a condition; returns how long it took. */
+    protected static Duration await(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** A plain JDBC connection through the H2 driver, as any client would make. */
+    protected static Connection jdbc(String url, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return new org.h2.Driver().connect(url, p);
+    }
+
+    /** Runs a shell command as a user would type it; returns what it printed. */
+    protected String shell(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(System.in, out, out);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,81 @@
+package io.stratum.platform.internal.orchestration;
+
+import io.stratum.platform.api.JobState;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One row of the {@code jobs} table: everything needed to resume a job after a crash.
+ *
+ * @param id the job's id
+ * @param kind what it does (selects its {@link PlanFactory})
+ * @param accountId the account it works for, or {@code null}
+ * @param accountName that account's name, or {@code null}
+ * @param target what it works on, for users (e.g. a service name)
+ * @param serviceId the service it works on and holds the lock of, or {@code null}
+ * @param state its state
+ * @param phase the phase of the current task
+ * @param task the current task
+ * @param taskIndex forward: the next task to run (or the running one); rollback: the task being compensated
+ * @param progress 0 to 100
+ * @param attempts attempts of the current task
+ * @param message what is happening now
+ * @param error why it failed, or empty
+ * @param params its parameters, fixed at submission
+ * @param context values its tasks recorded for later tasks
+ * @param cancelRequested whether a user asked to cancel it
+ * @param createdAt submitted at
+ * @param startedAt started at, or {@code null}
+ * @param updatedAt last changed at
+ * @param finishedAt ended at, or {@code null}
+ */
+public record JobRecord(
+        long id,
+        String kind,
+        String accountId,
+        String accountName,
+        String target,
+        String serviceId,
+        JobState state,
+        String phase,
+        String task,
+        int taskIndex,
+        int progress,
+        int attempts,
+        String message,
+        String error,
+        Map<String, String> params,
+        Map<String, String> context,
+        boolean cancelRequested,
+        Instant createdAt,
+        Instant startedAt,
+        Instant updatedAt,
+        Instant finishedAt) {
+
+    /** Copies. */
+    public JobRecord {
+        params = Map.copyOf(params);
+        context = Map.copyOf(context);
+    }
+
+    /** Marks the error of a job whose rollback did not undo everything. */
+    public static final String ROLLBACK_INCOMPLETE = "rollback incomplete";
+
+    /** @return whether the job failed and its rollback did not undo everything */
+    public boolean rollbackIncomplete() {
+        return error.contains(ROLLBACK_INCOMPLETE);
+    }
+
+    /**
+     * @param key a parameter's key
+     * @return its value
+     * @throws IllegalStateException if the job has no such parameter
+     */
+    public String param(String key) {
+        String value = params.get(key);
+        if (value == null) {
+            throw new IllegalStateException("job " + id + " (" + kind + ") has no parameter '" + key + "'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,395 @@
+package io.stratum.platform.internal.orchestration;
+
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.internal.orchestration.Plan.Step;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job: forward through its plan, or backward through the compensations of what it did. Every
+ * transition is written to the store before the next piece of work starts, so that a crash at any point leaves
+ * a record the next run can resume from.
+ */
+final class JobRunner implements Runnable, JobContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final long PROGRESS_WRITE_INTERVAL_MS = 250;
+
+    /** Thrown to leave a job as it is because the platform is stopping. */
+    private static final class Stopping extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private final OrchestrationEngine engine;
+    private final JobRepository jobs;
+    private final long id;
+    private final PlanFactory factory;
+
+    private volatile boolean cancelled;
+    private JobRecord job;
+    private List<Step> steps;
+    private int[] prefixWeights;
+    private Map<String, String> context;
+    private int currentIndex;
+    private volatile int progress;
+    private long lastProgressWrite;
+    private String lastMessage = "";
+
+    JobRunner(OrchestrationEngine engine, long id, PlanFactory factory) {
+        this.engine = engine;
+        this.jobs = engine.jobs();
+        this.id = id;
+        this.factory = factory;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Optional<JobRecord> found = jobs.find(id);
+            if (found.isEmpty() || found.get().state().isDone()) {
+                return;
+            }
+            job = found.get();
+            cancelled |= job.cancelRequested();
+            context = new HashMap<>(job.context());
+            Plan plan;
+            try {
+                plan = factory.plan(job);
+            } catch (RuntimeException e) {
+                LOG.error("Job {} ({}): cannot build its plan", id, job.kind(), e);
+                finish(null, JobState.FAILED, job.progress(), "failed", "cannot plan " + job.kind() + ": "
+                        + Failures.message(e));
+                return;
+            }
+            steps = plan.steps();
+            prefixWeights = new int[steps.size() + 1];
+            for (int i = 0; i < steps.size(); i++) {
+                prefixWeights[i + 1] = prefixWeights[i] + steps.get(i).task().weight();
+            }
+            progress = job.progress();
+            switch (job.state()) {
+                case QUEUED:
+                    forward(plan, 0);
+                    break;
+                case RUNNING:
+                    resumeForward(plan);
+                    break;
+                case ROLLING_BACK:
+                    resumeRollback(plan);
+                    break;
+                default:
+                    break;
+            }
+        } catch (Stopping e) {
+            LOG.info("Job {} paused: the platform is stopping; it resumes on the next start", id);
+        } catch (RuntimeException e) {
+            if (engine.isStopping()) {
+                LOG.info("Job {} paused: the platform is stopping ({}); it resumes on the next start", id, e.toString());
+            } else {
+                LOG.error("Job {} stopped by an unexpected error; it resumes on the next start", id, e);
+            }
+        } finally {
+            engine.done(id);
+        }
+    }
+
+    // ------------------------------------------------------------------ forward
+
+    private void resumeForward(Plan plan) {
+        int i = job.taskIndex();
+        Optional<JobStep> last = lastStep();
+        if (last.isPresent() && !last.get().compensation() && last.get().taskIndex() == i
+                && JobStep.RUNNING.equals(last.get().state())) {
+            JobStep interrupted = last.get();
+            Task task = steps.get(i).task();
+            if (task.isIdempotent()) {
+                jobs.updateStep(id, interrupted.seq(), JobStep.FAILED, interrupted.attempts(),
+                        "interrupted: the platform stopped; repeating it");
+                LOG.info("Job {} resumes: repeating task '{}' that was interrupted", id, task.name());
+                forward(plan, i);
+            } else {
+                String why = "task '" + task.name() + "' was interrupted when the platform stopped and is not safe "
+                        + "to repeat";
+                LOG.info("Job {} rolls back: {}", id, why);
+                jobs.startRollback(id, interrupted.seq(), interrupted.attempts(), "interrupted", i, why);
+                rollback(plan, i, JobState.FAILED, why, List.of());
+            }
+            return;
+        }
+        LOG.info("Job {} resumes at task {} of {}", id, Math.min(i + 1, steps.size()), steps.size());
+        forward(plan, i);
+    }
+
+    private void forward(Plan plan, int from) {
+        for (int i = from; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            Task task = step.task();
+            if (cancelled) {
+                String why = "cancelled by a user before " + task.name();
+                jobs.startRollback(id, 0, 0, "", i - 1, why);
+                rollback(plan, i - 1, JobState.CANCELLED, why, List.of());
+                return;
+            }
+            currentIndex = i;
+            progress = progressAt(i, 0);
+            int seq = jobs.startStep(id, i, step.phase(), task.name(), false);
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                lastMessage = attempts == 1 ? task.name() : task.name() + " (attempt " + attempts + " of "
+                        + task.maxAttempts() + ")";
+                jobs.updateProgress(id, JobState.RUNNING, step.phase(), task.name(), i, progress, attempts, lastMessage);
+                try {
+                    task.action().run(this);
+                    jobs.completeStep(id, seq, attempts, i + 1, context);
+                    progress = progressAt(i + 1, 0);
+                    break;
+                } catch (CancelledException e) {
+                    String why = "cancelled by a user during " + task.name();
+                    jobs.startRollback(id, seq, attempts, "cancelled", i, why);
+                    rollback(plan, i, JobState.CANCELLED, why, List.of());
+                    return;
+                } catch (Exception e) {
+                    if (engine.isStopping() || e instanceof InterruptedException) {
+                        throw new Stopping();
+                    }
+                    String message = Failures.message(e);
+                    if (Failures.isTransient(e) && attempts < task.maxAttempts()) {
+                        Duration wait = engine.backoff(attempts);
+                        LOG.info("Job {} task '{}' attempt {} failed ({}); retrying in {} ms", id, task.name(),
+                                attempts, message, wait.toMillis());
+                        jobs.updateStep(id, seq, JobStep.RUNNING, attempts, message);
+                        jobs.updateMessage(id, progress, "attempt " + attempts + " failed: " + message
+                                + "; retrying in " + Math.max(1, wait.toSeconds()) + " s");
+                        if (!sleep(wait)) {
+                            String why = "cancelled by a user while retrying " + task.name();
+                            jobs.startRollback(id, seq, attempts, message, i, why);
+                            rollback(plan, i, JobState.CANCELLED, why, List.of());
+                            return;
+                        }
+                        continue;
+                    }
+                    String why = step.phase() + "/" + task.name() + " failed"
+                            + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + message;
+                    if (Failures.isTransient(e) || !(e instanceof SmeException)) {
+                        LOG.warn("Job {} ({} {}): {}", id, job.kind(), job.target(), why, e);
+                    } else {
+                        LOG.warn("Job {} ({} {}): {}", id, job.kind(), job.target(), why);
+                    }
+                    jobs.startRollback(id, seq, attempts, message, i, why);
+                    rollback(plan, i, JobState.FAILED, why, List.of());
+                    return;
+                }
+            }
+        }
+        finish(plan, JobState.SUCCEEDED, 100, "done", "");
+    }
+
+    // ------------------------------------------------------------------ rollback
+
+    private void resumeRollback(Plan plan) {
+        int j = job.taskIndex();
+        List<String> errors = new ArrayList<>();
+        for (JobStep s : jobs.steps(id)) {
+            if (s.compensation() && JobStep.FAILED.equals(s.state()) && !s.error().startsWith("interrupted")) {
+                errors.add(s.task() + ": " + s.error());
+            }
+        }
+        Optional<JobStep> last = lastStep();
+        if (last.isPresent() && last.get().compensation() && JobStep.RUNNING.equals(last.get().state())) {
+            jobs.updateStep(id, last.get().seq(), JobStep.FAILED, last.get().attempts(),
+                    "interrupted: the platform stopped; repeating it");
+        }
+        LOG.info("Job {} resumes its rollback at task {}", id, j + 1);
+        JobState end = job.cancelRequested() ? JobState.CANCELLED : JobState.FAILED;
+        rollback(plan, j, end, job.error(), errors);
+    }
+
+    /**
+     * Runs the compensations of tasks {@code from}, {@code from - 1}, ..., 0, then ends the job.
+     * The job is already recorded as ROLLING_BACK with its reason.
+     */
+    private void rollback(Plan plan, int from, JobState end, String reason, List<String> earlierErrors) {
+        List<String> errors = new ArrayList<>(earlierErrors);
+        for (int j = from; j >= 0; j--) {
+            Step step = steps.get(j);
+            Task task = step.task();
+            if (task.compensation() == null) {
+                continue;
+            }
+            currentIndex = j;
+            int seq = jobs.startStep(id, j, step.phase(), task.name(), true);
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                lastMessage = "rolling back: " + task.name();
+                jobs.updateProgress(id, JobState.ROLLING_BACK, step.phase(), task.name(), j, progress, attempts,
+                        lastMessage);
+                try {
+                    task.compensation().run(this);
+                    jobs.completeStep(id, seq, attempts, j - 1, context);
+                    break;
+                } catch (Exception e) {
+                    if (engine.isStopping() || e instanceof InterruptedException) {
+                        throw new Stopping();
+                    }
+                    String message = Failures.message(e);
+                    if (Failures.isTransient(e) && attempts < task.maxAttempts()) {
+                        jobs.updateStep(id, seq, JobStep.RUNNING, attempts, message);
+                        sleepUncancellable(engine.backoff(attempts));
+                        continue;
+                    }
+                    LOG.error("Job {}: compensation of '{}' failed: {}", id, task.name(), message, e);
+                    jobs.updateStep(id, seq, JobStep.FAILED, attempts, message);
+                    jobs.moveTo(id, j - 1);
+                    errors.add(task.name() + ": " + message);
+                    break;
+                }
+            }
+        }
+        String error = errors.isEmpty()
+                ? reason + "; rolled back"
+                : reason + "; " + JobRecord.ROLLBACK_INCOMPLETE + " (" + String.join("; ", errors) + ")";
+        finish(plan, end, progress, errors.isEmpty() ? "rolled back" : JobRecord.ROLLBACK_INCOMPLETE, error);
+    }
+
+    // ------------------------------------------------------------------ end
+
+    private void finish(Plan plan, JobState state, int finalProgress, String message, String error) {
+        engine.store().transact(c -> {
+            jobs.finish(c, id, state, finalProgress, message, error);
+            JobRecord ended = jobs.find(c, id).orElseThrow();
+            if (plan != null) {
+                plan.completion().onEnd(c, ended);
+            }
+            if (ended.serviceId() != null) {
+                Sql.update(c,
+                        "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                        ended.serviceId(), id);
+            }
+        });
+        if (state == JobState.SUCCEEDED) {
+            LOG.info("Job {} ({} {}) succeeded", id, job.kind(), job.target());
+        } else {
+            LOG.info("Job {} ({} {}) ended {}: {}", id, job.kind(), job.target(), state, error);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Optional<JobStep> lastStep() {
+        List<JobStep> all = jobs.steps(id);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    private int progressAt(int index, double fraction) {
+        int total = prefixWeights[steps.size()];
+        double done = prefixWeights[index] + (index < steps.size() ? steps.get(index).task().weight() * fraction : 0);
+        int p = (int) Math.floor(100.0 * done / total);
+        return Math.min(p, 99);
+    }
+
+    /** @return {@code false} if the job was cancelled while sleeping */
+    private boolean sleep(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            if (cancelled) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopping();
+            }
+        }
+        return !cancelled;
+    }
+
+    private void sleepUncancellable(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopping();
+        }
+    }
+
+    // ------------------------------------------------------------------ JobContext
+
+    @Override
+    public JobRecord job() {
+        return job;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(context.get(key));
+    }
+
+    @Override
+    public void put(String key, String value) {
+        context.put(key, value);
+        jobs.saveContext(id, context);
+    }
+
+    @Override
+    public TaskMonitor monitor() {
+        return new TaskMonitor() {
+            @Override
+            public void progress(int percent, String message) {
+                report(percent, message);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return JobRunner.this.isCancelled();
+            }
+        };
+    }
+
+    private synchronized void report(int percent, String message) {
+        int p = progressAt(currentIndex, Math.max(0, Math.min(100, percent)) / 100.0);
+        progress = Math.max(progress, p);
+        String m = message == null || message.isBlank() ? lastMessage : message;
+        long now = System.currentTimeMillis();
+        if (!m.equals(lastMessage) || now - lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
+            lastMessage = m;
+            lastProgressWrite = now;
+            jobs.updateMessage(id, progress, m);
+        }
+    }
+
+    @Override
+    public void message(String message) {
+        report(0, message);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled || engine.isStopping();
+    }
+
+    @Override
+    public void checkCancelled() throws CancelledException {
+        if (cancelled) {
+            throw new CancelledException();
+        }
+        if (engine.isStopping()) {
+            throw new Stopping();
+        }
+    }
+}

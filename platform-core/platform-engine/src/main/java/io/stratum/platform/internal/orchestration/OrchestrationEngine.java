@@ -1,0 +1,293 @@
+package io.stratum.platform.internal.orchestration;
+
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestration engine: the single gateway for every lifecycle action. {@link #submit} records a job and
+ * returns at once; workers run the job's plan, persisting each step, retrying transient failures with backoff
+ * and rolling back by compensation when a task fails. Jobs left unfinished by a crash or a stop are resumed on
+ * activation: an interrupted idempotent task is repeated, any other interrupted job rolls back.
+ * <p>
+ * At most one job per service runs at a time: a job on a service holds the service's lock
+ * ({@code services.active_job_id}) from submission to its end, and a second submission gets a
+ * {@link Reason#CONCURRENCY} error.
+ */
+@Component(service = OrchestrationEngine.class, immediate = true, configurationPid = "io.stratum.orchestration")
+@Designate(ocd = OrchestrationEngine.Config.class)
+public final class OrchestrationEngine {
+
+    /** Configuration (PID {@code io.stratum.orchestration}). */
+    @ObjectClassDefinition(name = "Stratum orchestration engine")
+    public @interface Config {
+        @AttributeDefinition(description = "Jobs run at once")
+        int workers() default 4;
+
+        @AttributeDefinition(description = "Milliseconds before the first retry of a transient failure (doubles each time)")
+        long retryInitialMs() default 1000;
+
+        @AttributeDefinition(description = "Longest wait between retries, in milliseconds")
+        long retryMaxMs() default 30000;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrchestrationEngine.class);
+
+    private final Store store;
+    private final JobRepository jobs;
+    private final ThreadPoolExecutor executor;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final Map<String, PlanFactory> factories = new ConcurrentHashMap<>();
+    /** Jobs scheduled or running in this process. */
+    private final Map<Long, JobRunner> active = new ConcurrentHashMap<>();
+    /** Jobs whose kind has no factory yet. Guarded by {@link #factories}' monitor (see {@link #schedule}). */
+    private final Set<Long> waitingForFactory = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    /**
+     * @param store the store
+     * @param config configuration
+     */
+    @Activate
+    public OrchestrationEngine(@Reference Store store, Config config) {
+        this(store, config.workers(), Duration.ofMillis(config.retryInitialMs()), Duration.ofMillis(config.retryMaxMs()));
+    }
+
+    /**
+     * @param store the store
+     * @param workers jobs run at once
+     * @param retryInitial wait before the first retry
+     * @param retryMax longest wait between retries
+     */
+    public OrchestrationEngine(Store store, int workers, Duration retryInitial, Duration retryMax) {
+        this.store = store;
+        this.jobs = new JobRepository(store);
+        this.retryInitial = retryInitial;
+        this.retryMax = retryMax;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(workers, workers, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "stratum-job-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        List<JobRecord> unfinished = jobs.unfinished();
+        if (!unfinished.isEmpty()) {
+            LOG.info("Resuming {} unfinished job(s): {}", unfinished.size(),
+                    unfinished.stream().map(j -> j.id() + " " + j.kind() + " " + j.state()).toList());
+        }
+        unfinished.forEach(j -> schedule(j.id(), j.kind()));
+    }
+
+    /**
+     * Registers a plan factory.
+     *
+     * @param factory the factory
+     * @param properties its service properties, with {@value PlanFactory#KIND}
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindFactory(PlanFactory factory, Map<String, Object> properties) {
+        String kind = String.valueOf(properties.get(PlanFactory.KIND));
+        List<Long> ready = new ArrayList<>();
+        synchronized (factories) {
+            factories.put(kind, factory);
+            for (Long id : waitingForFactory) {
+                jobs.find(id).filter(j -> j.kind().equals(kind)).ifPresent(j -> ready.add(id));
+            }
+            waitingForFactory.removeAll(ready);
+        }
+        ready.forEach(id -> schedule(id, kind));
+    }
+
+    /**
+     * @param factory a factory going away
+     * @param properties its service properties
+     */
+    public void unbindFactory(PlanFactory factory, Map<String, Object> properties) {
+        factories.remove(String.valueOf(properties.get(PlanFactory.KIND)), factory);
+    }
+
+    /** Stops the workers; running jobs stay recorded as they are and resume on the next activation. */
+    @Deactivate
+    public void deactivate() {
+        stopping = true;
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Some jobs did not stop within 30 s; they resume on the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What to submit.
+     *
+     * @param kind the job kind
+     * @param accountId the account it works for, or {@code null}
+     * @param target what it works on, for users
+     * @param serviceId the service it locks, or {@code null}
+     * @param params its parameters
+     * @param prepare work done in the submitting transaction before the job is recorded (checks, inserts);
+     *     throwing aborts the submission; may be {@code null}
+     */
+    public record Submission(String kind, String accountId, String target, String serviceId,
+            Map<String, String> params, Prepare prepare) {
+    }
+
+    /** Work done in the submitting transaction before a job is recorded. */
+    @FunctionalInterface
+    public interface Prepare {
+        /**
+         * @param c the submitting transaction
+         * @return further job parameters (e.g. state seen in the transaction), or an empty map
+         * @throws SQLException on a store error
+         */
+        Map<String, String> apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Records a job (and runs its {@code prepare} work) in one transaction, takes its service's lock, and
+     * schedules it.
+     *
+     * @param s what to submit
+     * @return the job as recorded
+     * @throws PlatformException CONCURRENCY if the service is busy with another job; whatever {@code prepare}
+     *     throws
+     */
+    public JobRecord submit(Submission s) {
+        if (stopping) {
+            throw new PlatformException(Reason.UNAVAILABLE, "the platform is stopping; try again when it is back");
+        }
+        long id = store.inTransaction(c -> {
+            Map<String, String> params = new HashMap<>(s.params());
+            if (s.prepare() != null) {
+                params.putAll(s.prepare().apply(c));
+            }
+            long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), params);
+            if (s.serviceId() != null) {
+                lockService(c, s, jobId);
+            }
+            return jobId;
+        });
+        LOG.info("Job {} submitted: {} {}", id, s.kind(), s.target());
+        schedule(id, s.kind());
+        return jobs.find(id).orElseThrow();
+    }
+
+    private void lockService(Connection c, Submission s, long jobId) throws SQLException {
+        int locked = Sql.update(c, "UPDATE services SET active_job_id = ? WHERE id = ? AND active_job_id IS NULL",
+                jobId, s.serviceId());
+        if (locked == 1) {
+            return;
+        }
+        Optional<Long> holder = Sql.one(c, "SELECT active_job_id FROM services WHERE id = ?",
+                rs -> rs.getLong("active_job_id"), s.serviceId());
+        if (holder.isEmpty()) {
+            throw new PlatformException(Reason.NOT_FOUND, "service '" + s.target() + "' no longer exists");
+        }
+        String busy = jobs.find(c, holder.get())
+                .map(j -> "job " + j.id() + " (" + j.kind() + ", " + j.state() + ", " + j.progress() + "%)")
+                .orElse("job " + holder.get());
+        throw new PlatformException(Reason.CONCURRENCY, "'" + s.target() + "' is busy with " + busy
+                + "; wait for it (stratum:job-wait " + holder.get() + ") and try again");
+    }
+
+    /**
+     * Asks a job to stop and roll back.
+     *
+     * @param id a job id
+     * @return {@code true} if the request was recorded; {@code false} if the job is not queued or running
+     */
+    public boolean cancel(long id) {
+        if (!jobs.requestCancel(id)) {
+            return false;
+        }
+        JobRunner runner = active.get(id);
+        if (runner != null) {
+            runner.cancel();
+        }
+        LOG.info("Job {}: cancellation requested", id);
+        return true;
+    }
+
+    /** @return the job records */
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    private void schedule(long id, String kind) {
+        PlanFactory factory;
+        synchronized (factories) {
+            factory = factories.get(kind);
+            if (factory == null) {
+                waitingForFactory.add(id);
+                LOG.info("Job {} waits for a plan factory of kind '{}'", id, kind);
+                return;
+            }
+        }
+        JobRunner runner = new JobRunner(this, id, factory);
+        if (active.putIfAbsent(id, runner) == null) {
+            try {
+                executor.execute(runner);
+            } catch (RejectedExecutionException e) {
+                active.remove(id);
+                LOG.info("Job {} not started: the engine is stopping; it resumes on the next start", id);
+            }
+        }
+    }
+
+    void done(long id) {
+        active.remove(id);
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Duration backoff(int failedAttempts) {
+        long ms = retryInitial.toMillis() << Math.min(failedAttempts - 1, 20);
+        ms = Math.min(ms, retryMax.toMillis());
+        return Duration.ofMillis(ms + (long) (ms * 0.2 * Math.random()));
+    }
+
+    /** @return ids of jobs scheduled or running in this process (for tests and diagnostics) */
+    public Set<Long> activeJobs() {
+        return Set.copyOf(active.keySet());
+    }
+}

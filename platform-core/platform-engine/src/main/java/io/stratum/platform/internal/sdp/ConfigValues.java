@@ -1,0 +1,93 @@
+package io.stratum.platform.internal.sdp;
+
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.sme.api.descriptor.ConfigProperty;
+import io.stratum.sme.api.descriptor.Plan;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Checks configuration values against a descriptor's schema and computes a service's effective configuration. */
+public final class ConfigValues {
+
+    private ConfigValues() {
+    }
+
+    /**
+     * @param key the key
+     * @param property its schema entry
+     * @param value a value
+     * @return what is wrong with the value, or {@code null} if it is valid
+     */
+    public static String check(String key, ConfigProperty property, String value) {
+        if (value == null) {
+            return "'" + key + "' has no value";
+        }
+        switch (property.type()) {
+            case INTEGER:
+                long n;
+                try {
+                    n = Long.parseLong(value.strip());
+                } catch (NumberFormatException e) {
+                    return "'" + key + "' must be a whole number, not '" + value + "'";
+                }
+                if (property.minimum() != null && n < property.minimum()) {
+                    return "'" + key + "' must be at least " + property.minimum() + ", not " + n;
+                }
+                if (property.maximum() != null && n > property.maximum()) {
+                    return "'" + key + "' must be at most " + property.maximum() + ", not " + n;
+                }
+                return null;
+            case BOOLEAN:
+                return "true".equals(value) || "false".equals(value)
+                        ? null : "'" + key + "' must be true or false, not '" + value + "'";
+            case STRING:
+            default:
+                return property.allowedValues().isEmpty() || property.allowedValues().contains(value)
+                        ? null : "'" + key + "' must be one of " + property.allowedValues() + ", not '" + value + "'";
+        }
+    }
+
+    /**
+     * The effective configuration of a new service: schema defaults, overridden by the plan's settings,
+     * overridden by the user's values.
+     *
+     * @param descriptor the SDP's descriptor
+     * @param plan the chosen plan
+     * @param user what the user set
+     * @return the effective configuration, sorted by key
+     * @throws PlatformException INVALID listing every problem with the user's values
+     */
+    public static Map<String, String> effective(SdpDescriptor descriptor, Plan plan, Map<String, String> user) {
+        List<String> problems = new ArrayList<>();
+        user.forEach((key, value) -> {
+            ConfigProperty p = descriptor.configSchema().get(key);
+            if (p == null) {
+                problems.add("unknown configuration key '" + key + "' (" + descriptor.serviceType() + " knows "
+                        + new TreeMap<>(descriptor.configSchema()).keySet() + ")");
+            } else if (!p.userSettable()) {
+                problems.add("'" + key + "' is set by the plan and cannot be changed at create time; choose another plan");
+            } else {
+                String problem = check(key, p, value);
+                if (problem != null) {
+                    problems.add(problem);
+                }
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
+        }
+        Map<String, String> out = new TreeMap<>();
+        descriptor.configSchema().forEach((key, p) -> {
+            if (p.defaultValue() != null) {
+                out.put(key, p.defaultValue());
+            }
+        });
+        out.putAll(plan.settings());
+        out.putAll(user);
+        return out;
+    }
+}

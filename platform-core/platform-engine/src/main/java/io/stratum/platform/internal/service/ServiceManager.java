@@ -1,0 +1,415 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.internal.orchestration.Failures.TransientException;
+import io.stratum.platform.internal.runtime.RuntimeManager;
+import io.stratum.platform.internal.sdp.SdpCatalog;
+import io.stratum.platform.internal.sdp.SdpEntry;
+import io.stratum.platform.internal.store.Store;
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
+import io.stratum.sme.api.ServiceProperties;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.descriptor.Plan;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
+import io.stratum.sme.api.runtime.RuntimePlatform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the core does with one service and its engine: finds the engine that manages it, builds the
+ * {@link ServiceContext} handed to the engine, and calls the engine in isolation (on a thread of its own, with
+ * a time limit), so that an engine that throws or hangs fails its task with a clear message instead of taking
+ * the platform down.
+ */
+@Component(service = ServiceManager.class, configurationPid = "io.stratum.services")
+@Designate(ocd = ServiceManager.Config.class)
+public final class ServiceManager {
+
+    /** Configuration (PID {@code io.stratum.services}). */
+    @ObjectClassDefinition(name = "Stratum services")
+    public @interface Config {
+        @AttributeDefinition(description = "Seconds an engine may take to provision a service")
+        int provisionTimeoutSeconds() default 300;
+
+        @AttributeDefinition(description = "Seconds an engine may take to start, stop or remove a service")
+        int lifecycleTimeoutSeconds() default 120;
+
+        @AttributeDefinition(description = "Seconds a new or started service may take to become healthy")
+        int healthyTimeoutSeconds() default 120;
+
+        @AttributeDefinition(description = "Seconds a health check may take")
+        int healthCheckTimeoutSeconds() default 5;
+
+        @AttributeDefinition(description = "Seconds a job waits for the engine of a service's type to appear "
+                + "(e.g. while SDP bundles start after a restart)")
+        int engineWaitSeconds() default 30;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
+
+    private final Store store;
+    private final ServiceRepository repository;
+    private final SdpCatalog catalog;
+    private final RuntimeManager runtimes;
+    private final Config config;
+    private final ExecutorService calls;
+
+    /**
+     * @param store the store
+     * @param catalog the SDP catalog
+     * @param runtimes the runtime platform
+     * @param config configuration
+     */
+    @Activate
+    public ServiceManager(@Reference Store store, @Reference SdpCatalog catalog, @Reference RuntimeManager runtimes,
+            Config config) {
+        this.store = store;
+        this.repository = new ServiceRepository(store);
+        this.catalog = catalog;
+        this.runtimes = runtimes;
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stratum-engine-call-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the engine-call threads. */
+    @Deactivate
+    public void deactivate() {
+        calls.shutdownNow();
+    }
+
+    /** @return the service records */
+    public ServiceRepository repository() {
+        return repository;
+    }
+
+    /** @return the store */
+    public Store store() {
+        return store;
+    }
+
+    /** @return the runtime platform */
+    public RuntimeManager runtimes() {
+        return runtimes;
+    }
+
+    /** @return configuration */
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * @param serviceId a service id
+     * @return the directory of everything the platform keeps for the service
+     */
+    public Path serviceDirectory(String serviceId) {
+        return store.home().resolve("services").resolve(serviceId);
+    }
+
+    /**
+     * @param service a service
+     * @return the SDP whose engine manages it now, if one is installed
+     */
+    public Optional<SdpEntry> engineFor(ServiceRecord service) {
+        return catalog.engineFor(service.serviceType(), service.sdpVersion());
+    }
+
+    /**
+     * Waits (bounded) for the engine of a service.
+     *
+     * @param service a service
+     * @return its engine's SDP
+     * @throws TransientException if none came in time (the task may be retried)
+     * @throws InterruptedException if interrupted
+     */
+    public SdpEntry awaitEngine(ServiceRecord service) throws TransientException, InterruptedException {
+        return catalog.awaitEngine(service.serviceType(), service.sdpVersion(),
+                Duration.ofSeconds(config.engineWaitSeconds())).orElseThrow(() -> new TransientException(
+                        "no engine for service type '" + service.serviceType() + "' version " + service.sdpVersion()
+                        + " (or a compatible one) is installed; install its SDP (see stratum:sdp-list --all)", null));
+    }
+
+    /**
+     * Builds the context an engine gets for a service.
+     *
+     * @param service the service
+     * @param sdp the SDP whose engine is called
+     * @return the context
+     */
+    public ServiceContext context(ServiceRecord service, SdpEntry sdp) {
+        SdpDescriptor descriptor = sdp.descriptor();
+        Plan plan = descriptor.plan(service.plan()).orElseGet(() -> new Plan(service.plan(), "", Map.of()));
+        Path data = serviceDirectory(service.id()).resolve("data");
+        return new Context(service, descriptor, plan, data, runtimes.forService(service.id()));
+    }
+
+    /**
+     * A call to an engine.
+     *
+     * @param <T> its result
+     */
+    @FunctionalInterface
+    public interface EngineCall<T> {
+        /**
+         * @param engine the engine
+         * @param context the service's context
+         * @param monitor progress and cancellation
+         * @return the result
+         * @throws SmeException as the engine throws it
+         */
+        T call(ServiceManagementEngine engine, ServiceContext context, TaskMonitor monitor) throws SmeException;
+    }
+
+    /**
+     * Calls an engine in isolation: on a thread of its own, within a time limit. A timeout or an unexpected
+     * exception becomes an {@link SmeException} naming the engine, the operation and the service.
+     *
+     * @param <T> the result
+     * @param service the service
+     * @param sdp its engine's SDP
+     * @param operation what is called, for messages (e.g. "provision")
+     * @param timeout the time limit
+     * @param monitor the job's monitor (progress, cancellation)
+     * @param call the call
+     * @return the call's result
+     * @throws SmeException if the engine failed, threw, or took too long
+     * @throws InterruptedException if the calling thread was interrupted (the platform stops)
+     */
+    public <T> T invoke(ServiceRecord service, SdpEntry sdp, String operation, Duration timeout, TaskMonitor monitor,
+            EngineCall<T> call) throws SmeException, InterruptedException {
+        ServiceContext context = context(service, sdp);
+        try {
+            Files.createDirectories(context.dataDirectory());
+        } catch (IOException e) {
+            throw new SmeException("cannot create the data directory " + context.dataDirectory() + ": " + e.getMessage(), e);
+        }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        TaskMonitor limited = new TaskMonitor() {
+            @Override
+            public void progress(int percent, String message) {
+                monitor.progress(percent, message);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return timedOut.get() || monitor.isCancelled();
+            }
+        };
+        String who = "engine " + sdp.descriptor().name() + " " + sdp.descriptor().version();
+        Callable<T> task = () -> call.call(sdp.engine(), context, limited);
+        Future<T> future = calls.submit(task);
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            timedOut.set(true);
+            future.cancel(true);
+            LOG.warn("{} did not finish {} of {} within {} s", who, operation, service.label(), timeout.toSeconds());
+            throw new SmeException(who + " did not finish " + operation + " of '" + service.name() + "' within "
+                    + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            timedOut.set(true);
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SmeException sme) {
+                throw sme;
+            }
+            LOG.error("{} threw during {} of {}", who, operation, service.label(), cause);
+            throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': "
+                    + cause, cause);
+        }
+    }
+
+    /**
+     * Checks a service's health through its engine, without throwing.
+     *
+     * @param service the service
+     * @return its health ({@link HealthState#UNKNOWN} without an engine or on error)
+     */
+    public ServiceHealth health(ServiceRecord service) {
+        Optional<SdpEntry> sdp = engineFor(service);
+        if (sdp.isEmpty()) {
+            return ServiceHealth.of(HealthState.UNKNOWN, "no engine for " + service.serviceType() + " "
+                    + service.sdpVersion() + " is installed; the service keeps running unmanaged");
+        }
+        try {
+            return invoke(service, sdp.get(), "health check", Duration.ofSeconds(config.healthCheckTimeoutSeconds()),
+                    NO_MONITOR, (e, c, m) -> e.health(c));
+        } catch (SmeException e) {
+            return ServiceHealth.of(HealthState.UNKNOWN, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ServiceHealth.of(HealthState.UNKNOWN, "interrupted");
+        }
+    }
+
+    /**
+     * @param service a service
+     * @return how to connect to it, if its engine can tell now
+     */
+    public Optional<ConnectionInfo> connectionInfo(ServiceRecord service) {
+        Optional<SdpEntry> sdp = engineFor(service);
+        if (sdp.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(invoke(service, sdp.get(), "connection info",
+                    Duration.ofSeconds(config.healthCheckTimeoutSeconds()), NO_MONITOR,
+                    (e, c, m) -> e.connectionInfo(c)));
+        } catch (SmeException e) {
+            LOG.debug("No connection info for {}: {}", service.label(), e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes everything the platform keeps on disk for a service.
+     *
+     * @param serviceId the service id
+     * @throws IOException if something cannot be deleted
+     */
+    public void deleteFiles(String serviceId) throws IOException {
+        Path dir = serviceDirectory(serviceId);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A monitor for calls outside jobs: reports nothing, never cancelled. */
+    public static final TaskMonitor NO_MONITOR = new TaskMonitor() {
+        @Override
+        public void progress(int percent, String message) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    };
+
+    private final class Context implements ServiceContext, ServiceProperties {
+        private final ServiceRecord service;
+        private final SdpDescriptor descriptor;
+        private final Plan plan;
+        private final Path data;
+        private final RuntimePlatform runtimePlatform;
+
+        Context(ServiceRecord service, SdpDescriptor descriptor, Plan plan, Path data, RuntimePlatform runtimePlatform) {
+            this.service = service;
+            this.descriptor = descriptor;
+            this.plan = plan;
+            this.data = data;
+            this.runtimePlatform = runtimePlatform;
+        }
+
+        @Override
+        public String serviceId() {
+            return service.id();
+        }
+
+        @Override
+        public String name() {
+            return service.name();
+        }
+
+        @Override
+        public String account() {
+            return service.accountName();
+        }
+
+        @Override
+        public SdpDescriptor descriptor() {
+            return descriptor;
+        }
+
+        @Override
+        public Plan plan() {
+            return plan;
+        }
+
+        @Override
+        public Map<String, String> configuration() {
+            return service.config();
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return data;
+        }
+
+        @Override
+        public ServiceProperties properties() {
+            return this;
+        }
+
+        @Override
+        public RuntimePlatform runtimes() {
+            return runtimePlatform;
+        }
+
+        @Override
+        public Optional<String> get(String key) {
+            return repository.property(service.id(), key);
+        }
+
+        @Override
+        public void put(String key, String value) {
+            if (key == null || key.isEmpty() || key.length() > 200) {
+                throw new IllegalArgumentException("property keys are 1 to 200 characters");
+            }
+            repository.putProperty(service.id(), key, java.util.Objects.requireNonNull(value, "value"));
+        }
+
+        @Override
+        public void remove(String key) {
+            repository.removeProperty(service.id(), key);
+        }
+
+        @Override
+        public Map<String, String> asMap() {
+            Map<String, String> out = new LinkedHashMap<>();
+            repository.properties(service.id()).forEach(kv -> out.put(kv[0], kv[1]));
+            return out;
+        }
+    }
+}

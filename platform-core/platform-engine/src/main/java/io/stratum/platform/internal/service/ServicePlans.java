@@ -1,0 +1,154 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.orchestration.JobRecord;
+import io.stratum.platform.internal.orchestration.Plan;
+import io.stratum.platform.internal.orchestration.PlanFactory;
+import io.stratum.platform.internal.orchestration.Task;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** The plans of the service lifecycle jobs, one plan factory component each. */
+public final class ServicePlans {
+
+    private ServicePlans() {
+    }
+
+    /**
+     * {@value JobKinds#CREATE}: reserve the name (done at submission), find the engine, provision, wait until
+     * healthy. Rolling back unprovisions and forgets the service, so a failed create leaves nothing behind.
+     */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.CREATE)
+    public static final class Create implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Create(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            return Plan.builder()
+                    .phase("prepare",
+                            Task.of("reserve-name", j -> { }).compensatedBy(tasks::forget),
+                            Task.of("find-engine", tasks::findEngine))
+                    .phase("provision",
+                            Task.of("provision", tasks::provision).weight(4)
+                                    .compensatedBy(j -> tasks.unprovision(j, true)))
+                    .phase("start",
+                            Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1))
+                    .onEnd((c, j) -> {
+                        if (j.state() == JobState.SUCCEEDED) {
+                            ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
+                        } else if (j.rollbackIncomplete()) {
+                            ServiceTasks.endState(c, j, ServiceState.FAILED, "create failed and was not fully "
+                                    + "undone: " + j.error() + "; delete it with stratum:service-delete --force");
+                        }
+                    })
+                    .build();
+        }
+    }
+
+    /** {@value JobKinds#START}: find the engine, start, wait until healthy; rolling back stops it again. */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.START)
+    public static final class Start implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Start(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            boolean wasRunning = ServiceState.RUNNING.name().equals(job.params().get(JobKinds.PARAM_PREVIOUS_STATE));
+            Task start = Task.of("start", tasks::start).weight(3);
+            if (!wasRunning) {
+                start = start.compensatedBy(tasks::stop);
+            }
+            return Plan.builder()
+                    .phase("prepare", Task.of("find-engine", tasks::findEngine))
+                    .phase("start", start, Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1))
+                    .onEnd((c, j) -> {
+                        if (j.state() == JobState.SUCCEEDED) {
+                            ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
+                        } else if (!wasRunning && !j.rollbackIncomplete()) {
+                            ServiceTasks.endState(c, j, ServiceState.STOPPED, "start failed: " + j.error());
+                        } else {
+                            ServiceTasks.endState(c, j, ServiceState.FAILED, "start failed: " + j.error());
+                        }
+                    })
+                    .build();
+        }
+    }
+
+    /** {@value JobKinds#STOP}: find the engine, stop (data kept). */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.STOP)
+    public static final class Stop implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Stop(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            return Plan.builder()
+                    .phase("prepare", Task.of("find-engine", tasks::findEngine))
+                    .phase("stop", Task.of("stop", tasks::stop).weight(3))
+                    .onEnd((c, j) -> ServiceTasks.endState(c, j,
+                            j.state() == JobState.SUCCEEDED ? ServiceState.STOPPED : ServiceState.FAILED,
+                            j.state() == JobState.SUCCEEDED ? "" : "stop failed: " + j.error()))
+                    .build();
+        }
+    }
+
+    /**
+     * {@value JobKinds#DELETE}: unprovision through the engine (with {@code force}: without one if none is
+     * installed), remove the runtimes and files, forget the record. Not undoable; a failed delete can be
+     * run again.
+     */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.DELETE)
+    public static final class Delete implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Delete(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            boolean force = Boolean.parseBoolean(job.params().get(JobKinds.PARAM_FORCE));
+            return Plan.builder()
+                    .phase("unprovision",
+                            Task.of("unprovision", j -> tasks.unprovision(j, force)).weight(4),
+                            Task.of("remove-runtimes", tasks::removeRuntimesAndFiles))
+                    .phase("forget", Task.of("forget", tasks::forget))
+                    .onEnd((c, j) -> {
+                        if (j.state() != JobState.SUCCEEDED) {
+                            ServiceTasks.endState(c, j, ServiceState.FAILED, "delete failed: " + j.error()
+                                    + "; run stratum:service-delete again"
+                                    + (force ? "" : " (--force removes it even without its engine)"));
+                        }
+                    })
+                    .build();
+        }
+    }
+}

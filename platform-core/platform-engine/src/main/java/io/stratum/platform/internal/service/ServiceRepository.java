@@ -1,0 +1,112 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for {@code services} and {@code service_properties}. */
+public final class ServiceRepository {
+
+    private static final String SELECT = "SELECT s.*, a.name AS account_name FROM services s "
+            + "JOIN accounts a ON a.id = s.account_id ";
+
+    private final Store store;
+
+    /**
+     * @param store the store
+     */
+    public ServiceRepository(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * @param id a service id
+     * @return the service
+     */
+    public Optional<ServiceRecord> byId(String id) {
+        return store.query(c -> byId(c, id));
+    }
+
+    Optional<ServiceRecord> byId(Connection c, String id) throws SQLException {
+        return Sql.one(c, SELECT + "WHERE s.id = ?", ServiceRepository::map, id);
+    }
+
+    Optional<ServiceRecord> byName(Connection c, String accountId, String name) throws SQLException {
+        return Sql.one(c, SELECT + "WHERE s.account_id = ? AND s.name = ?", ServiceRepository::map, accountId, name);
+    }
+
+    List<ServiceRecord> ofAccount(String accountId) {
+        return store.query(c -> Sql.list(c, SELECT + "WHERE s.account_id = ? ORDER BY s.name",
+                ServiceRepository::map, accountId));
+    }
+
+    List<ServiceRecord> all() {
+        return store.query(c -> Sql.list(c, SELECT + "ORDER BY a.name, s.name", ServiceRepository::map));
+    }
+
+    void insert(Connection c, ServiceRecord s) throws SQLException {
+        Sql.update(c, "INSERT INTO services(id, account_id, name, service_type, sdp_name, sdp_version, plan, config, "
+                + "state, state_message, active_job_id, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                s.id(), s.accountId(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
+                Json.write(s.config()), s.state(), s.stateMessage(), s.createdAt(), s.updatedAt());
+    }
+
+    static void setState(Connection c, String id, ServiceState state, String message) throws SQLException {
+        Sql.update(c, "UPDATE services SET state = ?, state_message = ?, updated_at = ? WHERE id = ?",
+                state, message == null ? "" : cut(message), Instant.now(), id);
+    }
+
+    static boolean delete(Connection c, String id) throws SQLException {
+        Sql.update(c, "DELETE FROM service_properties WHERE service_id = ?", id);
+        return Sql.update(c, "DELETE FROM services WHERE id = ?", id) > 0;
+    }
+
+    Optional<String> property(String serviceId, String key) {
+        return store.query(c -> Sql.one(c, "SELECT prop_value FROM service_properties WHERE service_id = ? "
+                + "AND prop_key = ?", rs -> rs.getString(1), serviceId, key));
+    }
+
+    void putProperty(String serviceId, String key, String value) {
+        store.transact(c -> {
+            if (Sql.update(c, "UPDATE service_properties SET prop_value = ? WHERE service_id = ? AND prop_key = ?",
+                    value, serviceId, key) == 0) {
+                Sql.update(c, "INSERT INTO service_properties(service_id, prop_key, prop_value) VALUES (?, ?, ?)",
+                        serviceId, key, value);
+            }
+        });
+    }
+
+    void removeProperty(String serviceId, String key) {
+        store.transact(c -> Sql.update(c, "DELETE FROM service_properties WHERE service_id = ? AND prop_key = ?",
+                serviceId, key));
+    }
+
+    List<String[]> properties(String serviceId) {
+        return store.query(c -> Sql.list(c, "SELECT prop_key, prop_value FROM service_properties WHERE service_id = ? "
+                + "ORDER BY prop_key", rs -> new String[] {rs.getString(1), rs.getString(2)}, serviceId));
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    }
+
+    private static ServiceRecord map(ResultSet rs) throws SQLException {
+        long job = rs.getLong("active_job_id");
+        if (rs.wasNull()) {
+            job = 0;
+        }
+        return new ServiceRecord(rs.getString("id"), rs.getString("account_id"), rs.getString("account_name"),
+                rs.getString("name"), rs.getString("service_type"), rs.getString("sdp_name"),
+                rs.getString("sdp_version"), rs.getString("plan"), Json.readStringMap(rs.getString("config")),
+                ServiceState.valueOf(rs.getString("state")), rs.getString("state_message"), job,
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,197 @@
+package io.stratum.platform.internal.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one durable store of all platform state: an H2 file database under {@code ${karaf.data}/stratum}
+ * by default, reached through plain JDBC. Its schema is brought up to date on activation.
+ * <p>
+ * Every write that the platform acknowledges to a user is committed before the acknowledgement; the H2
+ * database is opened with {@code WRITE_DELAY=0} so a commit reaches the file system at once and survives
+ * a crash of the platform process.
+ */
+@Component(service = Store.class, configurationPid = "io.stratum.store")
+@Designate(ocd = Store.Config.class)
+public final class Store implements AutoCloseable {
+
+    /** Configuration of the store (PID {@code io.stratum.store}). */
+    @ObjectClassDefinition(name = "Stratum store", description = "Where Stratum keeps its state.")
+    public @interface Config {
+        @AttributeDefinition(description = "Directory for Stratum's state (store, service data); empty: the "
+                + "framework property stratum.home if set, else ${karaf.data}/stratum")
+        String home() default "";
+
+        @AttributeDefinition(description = "Most JDBC connections open at once")
+        int maxConnections() default 16;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+    private final Path home;
+    private final DataSource dataSource;
+    private final JdbcConnectionPool pool;
+
+    /**
+     * Opens the store for the platform running in OSGi.
+     *
+     * @param config the store's configuration
+     * @param context the engine bundle's context, for {@code karaf.data}
+     */
+    @Activate
+    public Store(Config config, BundleContext context) {
+        this(resolveHome(config.home(), context.getProperty("stratum.home"), context.getProperty("karaf.data")),
+                config.maxConnections());
+    }
+
+    /**
+     * Opens (creating if needed) the H2 store under {@code home/store} and migrates it.
+     *
+     * @param home the directory of Stratum's state
+     * @param maxConnections most connections open at once
+     */
+    public Store(Path home, int maxConnections) {
+        this.home = home.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.home.resolve("store"));
+        } catch (IOException e) {
+            throw new StoreException("cannot create the store directory " + this.home.resolve("store")
+                    + ": " + e.getMessage() + " (check permissions and free disk space)", e);
+        }
+        String url = "jdbc:h2:file:" + this.home.resolve("store").resolve("stratum")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        this.pool = JdbcConnectionPool.create(url, "stratum", "");
+        this.pool.setMaxConnections(Math.max(2, maxConnections));
+        this.dataSource = pool;
+        try {
+            int version = new Migrations(Migrations.ALL).migrate(this);
+            LOG.info("Store ready at {} (schema version {})", this.home.resolve("store"), version);
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+    }
+
+    private static Path resolveHome(String configured, String property, String karafData) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        if (karafData == null) {
+            throw new StoreException("the framework property karaf.data is not set and io.stratum.store has no "
+                    + "'home': set one of them to the directory Stratum keeps its state in", null);
+        }
+        return Path.of(karafData, "stratum");
+    }
+
+    /** @return the directory of Stratum's state on this node */
+    public Path home() {
+        return home;
+    }
+
+    /**
+     * Runs work in one transaction: committed if it returns, rolled back if it throws.
+     *
+     * @param <T> the result type
+     * @param work the work
+     * @return what the work returned
+     */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store error: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs work without a result in one transaction: committed if it returns, rolled back if it throws.
+     *
+     * @param work the work
+     */
+    public void transact(SqlAction work) {
+        inTransaction(c -> {
+            work.apply(c);
+            return null;
+        });
+    }
+
+    /**
+     * Runs read-only (or single-statement) work on an auto-commit connection.
+     *
+     * @param <T> the result type
+     * @param work the work
+     * @return what the work returned
+     */
+    public <T> T query(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new StoreException("store error: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Closes all connections. */
+    @Deactivate
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    /**
+     * Work on a connection.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        /**
+         * @param c the connection
+         * @return a result
+         * @throws SQLException on a database error
+         */
+        T apply(Connection c) throws SQLException;
+    }
+
+    /** Work on a connection without a result. */
+    @FunctionalInterface
+    public interface SqlAction {
+        /**
+         * @param c the connection
+         * @throws SQLException on a database error
+         */
+        void apply(Connection c) throws SQLException;
+    }
+}

@@ -1,0 +1,392 @@
+package io.stratum.platform.internal.orchestration;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.store.TestStores;
+import io.stratum.sme.api.SmeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The engine on a real (file) store: retry, rollback, concurrency, cancellation and resume after a crash. */
+public class OrchestrationEngineTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Store store;
+    private final List<OrchestrationEngine> engines = new ArrayList<>();
+    /** What tasks did, in order. */
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    @Before
+    public void setUp() {
+        store = TestStores.open(tmp.getRoot().toPath());
+    }
+
+    @After
+    public void tearDown() {
+        engines.forEach(OrchestrationEngine::deactivate);
+        store.close();
+    }
+
+    private OrchestrationEngine engine() {
+        OrchestrationEngine e = new OrchestrationEngine(store, 2, Duration.ofMillis(20), Duration.ofMillis(100));
+        engines.add(e);
+        return e;
+    }
+
+    private static void register(OrchestrationEngine engine, String kind, Function<JobRecord, Plan> plan) {
+        engine.bindFactory(plan::apply, Map.of(PlanFactory.KIND, kind));
+    }
+
+    private Task recorded(String name) {
+        return Task.of(name, j -> log.add("do " + name)).compensatedBy(j -> log.add("undo " + name));
+    }
+
+    private static JobRecord submit(OrchestrationEngine engine, String kind, String serviceId) {
+        return engine.submit(new Submission(kind, null, "target", serviceId, Map.of(), null));
+    }
+
+    private static JobRecord await(OrchestrationEngine engine, long id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JobRecord j = engine.jobs().find(id).orElseThrow();
+            if (j.state().isDone() && !engine.activeJobs().contains(id)) {
+                return j;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + id + " did not end: " + engine.jobs().find(id));
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    public void runsPhasesInOrderAndPersistsEveryStep() throws Exception {
+        OrchestrationEngine engine = engine();
+        register(engine, "t", j -> Plan.builder()
+                .phase("one", recorded("a"), recorded("b"))
+                .phase("two", recorded("c"))
+                .build());
+        JobRecord submitted = submit(engine, "t", null);
+        assertTrue("submit returns at once with a job id", submitted.id() > 0);
+        JobRecord done = await(engine, submitted.id());
+        assertEquals(JobState.SUCCEEDED, done.state());
+        assertEquals(100, done.progress());
+        assertEquals(List.of("do a", "do b", "do c"), log);
+        List<JobStep> steps = engine.jobs().steps(done.id());
+        assertEquals(3, steps.size());
+        assertEquals("two", steps.get(2).phase());
+        assertTrue(steps.stream().allMatch(s -> JobStep.DONE.equals(s.state()) && s.finishedAt() != null));
+        assertTrue(done.startedAt() != null && done.finishedAt() != null);
+    }
+
+    @Test
+    public void retriesTransientFailuresWithBackoff() throws Exception {
+        OrchestrationEngine engine = engine();
+        AtomicInteger calls = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p", Task.of("flaky", ctx -> {
+            if (calls.incrementAndGet() < 3) {
+                throw SmeException.transientFailure("port still in use", null);
+            }
+        }).attempts(3)).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.SUCCEEDED, done.state());
+        assertEquals(3, calls.get());
+        assertEquals(3, done.attempts());
+        assertEquals(3, engine.jobs().steps(done.id()).get(0).attempts());
+    }
+
+    @Test
+    public void permanentFailureRollsBackCompletedTasksInReverse() throws Exception {
+        OrchestrationEngine engine = engine();
+        AtomicInteger calls = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder()
+                .phase("p", recorded("a"), recorded("b"))
+                .phase("q", Task.of("c", ctx -> {
+                    calls.incrementAndGet();
+                    log.add("do c");
+                    throw new SmeException("disk full");
+                }).compensatedBy(ctx -> log.add("undo c")))
+                .build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.FAILED, done.state());
+        assertEquals("a permanent failure is not retried", 1, calls.get());
+        assertEquals(List.of("do a", "do b", "do c", "undo c", "undo b", "undo a"), log);
+        assertTrue(done.error(), done.error().contains("q/c failed: disk full"));
+        assertTrue(done.error(), done.error().endsWith("rolled back"));
+        assertTrue(!done.rollbackIncomplete());
+        long undone = engine.jobs().steps(done.id()).stream().filter(JobStep::compensation).count();
+        assertEquals(3, undone);
+    }
+
+    @Test
+    public void transientFailureThatPersistsFailsAfterItsAttempts() throws Exception {
+        OrchestrationEngine engine = engine();
+        AtomicInteger calls = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            calls.incrementAndGet();
+            throw SmeException.transientFailure("still starting", null);
+        }).attempts(4)).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.FAILED, done.state());
+        assertEquals(4, calls.get());
+        assertTrue(done.error(), done.error().contains("after 4 attempts"));
+        assertEquals(List.of("do a", "undo a"), log);
+    }
+
+    @Test
+    public void failedCompensationIsReportedAndTheRestStillRuns() throws Exception {
+        OrchestrationEngine engine = engine();
+        register(engine, "t", j -> Plan.builder().phase("p",
+                recorded("a"),
+                Task.of("b", ctx -> log.add("do b")).compensatedBy(ctx -> {
+                    throw new SmeException("cannot undo b");
+                }),
+                Task.of("c", ctx -> {
+                    throw new SmeException("boom");
+                })).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.rollbackIncomplete());
+        assertTrue(done.error(), done.error().contains("cannot undo b"));
+        assertEquals(List.of("do a", "do b", "undo a"), log);
+    }
+
+    @Test
+    public void oneMutatingJobPerServiceAtATime() throws Exception {
+        OrchestrationEngine engine = engine();
+        String service = TestStores.insertService(store, "db1");
+        CountDownLatch release = new CountDownLatch(1);
+        register(engine, "slow", j -> Plan.builder().phase("p", Task.of("wait", ctx -> release.await())).build());
+        register(engine, "fast", j -> Plan.builder().phase("p", recorded("x")).build());
+        JobRecord first = submit(engine, "slow", service);
+        try {
+            submit(engine, "fast", service);
+            fail("a second job on a busy service must be refused");
+        } catch (PlatformException e) {
+            assertEquals(PlatformException.Reason.CONCURRENCY, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("busy with job " + first.id()));
+        }
+        long rejected = store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM jobs", rs -> rs.getLong(1)).orElseThrow());
+        assertEquals("a refused submission leaves no job behind", 1, rejected);
+        JobRecord other = submit(engine, "fast", TestStores.insertService(store, "db2"));
+        assertEquals(JobState.SUCCEEDED, await(engine, other.id()).state());
+        release.countDown();
+        assertEquals(JobState.SUCCEEDED, await(engine, first.id()).state());
+        JobRecord third = submit(engine, "fast", service);
+        assertEquals("the lock is released when the job ends", JobState.SUCCEEDED, await(engine, third.id()).state());
+    }
+
+    @Test
+    public void prepareWorkFailingAbortsTheSubmission() {
+        OrchestrationEngine engine = engine();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a")).build());
+        try {
+            engine.submit(new Submission("t", null, "x", null, Map.of(), c -> {
+                throw new PlatformException(PlatformException.Reason.INVALID, "nope");
+            }));
+            fail();
+        } catch (PlatformException e) {
+            assertEquals("nope", e.getMessage());
+        }
+        assertEquals(0, engine.jobs().list(null, null, false, 10).size());
+    }
+
+    @Test
+    public void cancellationRollsBack() throws Exception {
+        OrchestrationEngine engine = engine();
+        CountDownLatch started = new CountDownLatch(1);
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            started.countDown();
+            while (true) {
+                ctx.checkCancelled();
+                Thread.sleep(5);
+            }
+        }).compensatedBy(ctx -> log.add("undo b"))).build());
+        JobRecord job = submit(engine, "t", null);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(engine.cancel(job.id()));
+        JobRecord done = await(engine, job.id());
+        assertEquals(JobState.CANCELLED, done.state());
+        assertEquals(List.of("do a", "undo b", "undo a"), log);
+    }
+
+    @Test
+    public void interruptedIdempotentTaskIsRepeatedAfterRestart() throws Exception {
+        OrchestrationEngine first = engine();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        Function<JobRecord, Plan> plan = j -> Plan.builder()
+                .phase("p", recorded("a"), Task.of("b", ctx -> {
+                    if (runs.incrementAndGet() == 1) {
+                        started.countDown();
+                        new CountDownLatch(1).await(); // "crashes" here: only an interrupt gets it out
+                    }
+                    ctx.put("b.result", "done");
+                    log.add("do b");
+                }), Task.of("c", ctx -> log.add("do c, saw " + ctx.get("b.result").orElse("nothing"))))
+                .build();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", null);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        first.deactivate(); // the platform goes away mid-task; nothing more is written for the job
+        JobRecord stopped = first.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.RUNNING, stopped.state());
+        assertEquals("b", stopped.task());
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        JobRecord done = await(second, job.id());
+        assertEquals(JobState.SUCCEEDED, done.state());
+        assertEquals(2, runs.get());
+        assertEquals("task a is not repeated; b is", List.of("do a", "do b", "do c, saw done"), log);
+        List<JobStep> steps = second.jobs().steps(job.id());
+        assertTrue(steps.get(1).error(), steps.get(1).error().startsWith("interrupted"));
+    }
+
+    @Test
+    public void interruptedTaskThatIsNotIdempotentRollsBackAfterRestart() throws Exception {
+        OrchestrationEngine first = engine();
+        CountDownLatch started = new CountDownLatch(1);
+        Function<JobRecord, Plan> plan = j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+        }).notIdempotent().compensatedBy(ctx -> log.add("undo b"))).build();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", null);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        first.deactivate();
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        JobRecord done = await(second, job.id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("not safe to repeat"));
+        assertEquals(List.of("do a", "undo b", "undo a"), log);
+    }
+
+    @Test
+    public void interruptedRollbackIsFinishedAfterRestart() throws Exception {
+        OrchestrationEngine first = engine();
+        CountDownLatch undoing = new CountDownLatch(1);
+        AtomicInteger undoRuns = new AtomicInteger();
+        Function<JobRecord, Plan> plan = j -> Plan.builder().phase("p",
+                recorded("a"),
+                Task.of("b", ctx -> log.add("do b")).compensatedBy(ctx -> {
+                    if (undoRuns.incrementAndGet() == 1) {
+                        undoing.countDown();
+                        new CountDownLatch(1).await();
+                    }
+                    log.add("undo b");
+                }),
+                Task.of("c", ctx -> {
+                    throw new SmeException("boom");
+                })).build();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", null);
+        assertTrue(undoing.await(10, TimeUnit.SECONDS));
+        first.deactivate();
+        assertEquals(JobState.ROLLING_BACK, first.jobs().find(job.id()).orElseThrow().state());
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        JobRecord done = await(second, job.id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("boom"));
+        assertEquals(List.of("do a", "do b", "undo b", "undo a"), log);
+    }
+
+    @Test
+    public void releasesTheServiceLockOfAJobResumedAfterRestart() throws Exception {
+        String service = TestStores.insertService(store, "db1");
+        OrchestrationEngine first = engine();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        Function<JobRecord, Plan> plan = j -> Plan.builder().phase("p", Task.of("b", ctx -> {
+            if (runs.incrementAndGet() == 1) {
+                started.countDown();
+                new CountDownLatch(1).await();
+            }
+        })).build();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", service);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        first.deactivate();
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        await(second, job.id());
+        long unlocked = store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getLong(1), service).orElseThrow());
+        assertEquals(1, unlocked);
+    }
+
+    @Test
+    public void jobWaitsForItsPlanFactory() throws Exception {
+        OrchestrationEngine engine = engine();
+        JobRecord job = submit(engine, "late", null);
+        Thread.sleep(100);
+        assertEquals(JobState.QUEUED, engine.jobs().find(job.id()).orElseThrow().state());
+        register(engine, "late", j -> Plan.builder().phase("p", recorded("a")).build());
+        assertEquals(JobState.SUCCEEDED, await(engine, job.id()).state());
+    }
+
+    @Test
+    public void aPlanThatCannotBeBuiltFailsTheJob() throws Exception {
+        OrchestrationEngine engine = engine();
+        register(engine, "t", j -> {
+            throw new IllegalStateException("no such service");
+        });
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("no such service"));
+    }
+
+    @Test
+    public void reportsProgressOfTheCurrentTask() throws Exception {
+        OrchestrationEngine engine = engine();
+        CountDownLatch reported = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            ctx.monitor().progress(50, "half way");
+            reported.countDown();
+            release.await();
+        })).build());
+        JobRecord job = submit(engine, "t", null);
+        assertTrue(reported.await(10, TimeUnit.SECONDS));
+        awaitTrue("progress to be persisted", () -> engine.jobs().find(job.id()).orElseThrow().progress() == 75);
+        JobRecord running = engine.jobs().find(job.id()).orElseThrow();
+        assertEquals("half way", running.message());
+        assertEquals("b", running.task());
+        release.countDown();
+        assertEquals(100, await(engine, job.id()).progress());
+    }
+}

@@ -1,0 +1,263 @@
+package io.stratum.platform.internal.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.store.TestStores;
+import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.sme.api.runtime.RuntimePlatform;
+import io.stratum.sme.api.runtime.RuntimeSpec;
+import io.stratum.sme.api.runtime.RuntimeSpec.RestartPolicy;
+import io.stratum.sme.api.runtime.RuntimeState;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The native-process runtime platform with real processes. */
+public class NativeProcessRuntimesTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Store store;
+    private String serviceId;
+    private final List<NativeProcessRuntimes> platforms = new ArrayList<>();
+
+    @Before
+    public void setUp() {
+        Assume.assumeTrue("needs /proc (Linux)", ProcessTable.canReadEnvironments());
+        store = TestStores.open(tmp.getRoot().toPath());
+        serviceId = TestStores.insertService(store, "svc");
+    }
+
+    @After
+    public void tearDown() {
+        if (store == null) {
+            return;
+        }
+        platforms.forEach(NativeProcessRuntimes::deactivate);
+        // whatever a test left: every process launched for this store's home
+        ProcessTable.launchedBy(store.home().toString()).keySet()
+                .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        store.close();
+    }
+
+    private NativeProcessRuntimes platform() {
+        NativeProcessRuntimes p = new NativeProcessRuntimes(store, 50, 3_600_000, true);
+        platforms.add(p);
+        return p;
+    }
+
+    private static RuntimeSpec sleeper(String name, RestartPolicy policy) {
+        return RuntimeSpec.builder(name).command("sleep", "300").restartPolicy(policy).build();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Test
+    public void launchesAProcessInItsOwnSessionWithPortsAndLog() throws Exception {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeInfo r = runtimes.launch(RuntimeSpec.builder("web")
+                .command("/bin/sh", "-c", "echo listening on $PORT; echo ${port.http} > port.txt; exec sleep 300")
+                .env("PORT", "${port.http}")
+                .port("http")
+                .build());
+        assertEquals(RuntimeState.RUNNING, r.state());
+        assertTrue(alive(r.pid()));
+        int port = r.port("http");
+        assertTrue(port > 1024);
+        await("the port file", () -> Files.exists(r.workingDirectory().resolve("port.txt")));
+        await("the port in the file", () -> read(r.workingDirectory().resolve("port.txt")).strip().equals(
+                Integer.toString(port)));
+        await("the log line", () -> read(r.logFile()).contains("listening on " + port));
+        assertEquals("its runtime id is in its environment", r.pid(),
+                (long) ProcessTable.launchedBy(store.home().toString()).keySet().iterator().next());
+        String stat = read(Path.of("/proc", Long.toString(r.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals("it leads a session of its own (setsid)", Long.toString(r.pid()), fields[3]);
+    }
+
+    @Test
+    public void launchIsIdempotentAndStopStartKeepsPorts() throws Exception {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeSpec spec = RuntimeSpec.builder("db").command("sleep", "300").port("jdbc").build();
+        RuntimeInfo first = runtimes.launch(spec);
+        RuntimeInfo again = runtimes.launch(spec);
+        assertEquals("a running runtime is not launched twice", first.pid(), again.pid());
+        runtimes.stop("db", Duration.ofSeconds(5));
+        assertFalse(alive(first.pid()));
+        assertEquals(RuntimeState.STOPPED, runtimes.status("db").orElseThrow().state());
+        RuntimeInfo restarted = runtimes.launch(spec);
+        assertNotEquals(first.pid(), restarted.pid());
+        assertEquals("ports are kept for the runtime's life", first.ports(), restarted.ports());
+    }
+
+    @Test
+    public void restartsARuntimeThatDiesAndGivesUpAfterItsPolicy() throws Exception {
+        NativeProcessRuntimes platform = platform();
+        RuntimePlatform runtimes = platform.forService(serviceId);
+        RuntimeInfo r = runtimes.launch(sleeper("w", new RestartPolicy(2, Duration.ofMinutes(1), Duration.ofMillis(50))));
+        ProcessHandle.of(r.pid()).orElseThrow().destroyForcibly();
+        await("a restart", () -> runtimes.status("w").map(s -> s.state() == RuntimeState.RUNNING && s.pid() != r.pid()
+                && s.pid() > 0).orElse(false));
+        RuntimeInfo second = runtimes.status("w").orElseThrow();
+        assertEquals(1, second.restarts());
+        assertTrue(alive(second.pid()));
+
+        ProcessHandle.of(second.pid()).orElseThrow().destroyForcibly();
+        await("a second restart", () -> runtimes.status("w").map(s -> s.restarts() == 2
+                && s.state() == RuntimeState.RUNNING).orElse(false));
+        ProcessHandle.of(runtimes.status("w").orElseThrow().pid()).orElseThrow().destroyForcibly();
+        await("the policy to give up", () -> runtimes.status("w").map(s -> s.state() == RuntimeState.FAILED)
+                .orElse(false));
+        assertTrue(runtimes.status("w").orElseThrow().message(), runtimes.status("w").orElseThrow().message()
+                .contains("gave up"));
+    }
+
+    @Test
+    public void stoppedRuntimeIsNotRestarted() throws Exception {
+        NativeProcessRuntimes platform = platform();
+        RuntimePlatform runtimes = platform.forService(serviceId);
+        runtimes.launch(sleeper("w", RestartPolicy.DEFAULT));
+        runtimes.stop("w", Duration.ofSeconds(5));
+        Thread.sleep(300);
+        assertEquals(RuntimeState.STOPPED, runtimes.status("w").orElseThrow().state());
+        assertTrue(ProcessTable.launchedBy(store.home().toString()).isEmpty());
+    }
+
+    @Test
+    public void removeKillsTheProcessAndForgetsIt() throws Exception {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeInfo r = runtimes.launch(sleeper("w", RestartPolicy.DEFAULT));
+        runtimes.remove("w", Duration.ofSeconds(5));
+        assertFalse(alive(r.pid()));
+        assertTrue(runtimes.status("w").isEmpty());
+        assertFalse(Files.exists(r.workingDirectory()));
+    }
+
+    @Test
+    public void aRestartedPlatformReattachesToRunningRuntimesAndRestartsDeadOnes() throws Exception {
+        NativeProcessRuntimes first = platform();
+        RuntimeInfo kept = first.forService(serviceId).launch(sleeper("kept", RestartPolicy.DEFAULT));
+        RuntimeInfo dies = first.forService(serviceId).launch(sleeper("dies", RestartPolicy.DEFAULT));
+        first.deactivate(); // the control plane goes away; the data plane stays
+        assertTrue(alive(kept.pid()));
+        ProcessHandle.of(dies.pid()).orElseThrow().destroyForcibly();
+        await("the process to die", () -> !alive(dies.pid()));
+
+        RuntimePlatform second = platform().forService(serviceId);
+        assertEquals("reattached, not relaunched", kept.pid(), second.status("kept").orElseThrow().pid());
+        await("the dead runtime to be restarted", () -> second.status("dies")
+                .map(s -> s.state() == RuntimeState.RUNNING && s.pid() > 0 && s.pid() != dies.pid()).orElse(false));
+    }
+
+    @Test
+    public void aProcessWhosePidWasNeverRecordedIsAdopted() throws Exception {
+        // the platform crashed between writing the row and recording the pid
+        String runtimeId = UUID.randomUUID().toString();
+        Path dir = tmp.newFolder("w").toPath();
+        store.transact(c -> Sql.update(c, "INSERT INTO runtimes(id, service_id, name, state, desired, spec, ports, "
+                + "work_dir, log_file, restarts, restart_times, message, created_at, updated_at) VALUES (?, ?, 'w', "
+                + "'STARTING', 'RUNNING', ?, '{}', ?, ?, 0, '[]', '', 0, 0)", runtimeId, serviceId,
+                "{\"name\":\"w\",\"command\":[\"sleep\",\"300\"],\"environment\":{},\"ports\":[],\"maxRestarts\":5,"
+                        + "\"restartWindowMs\":60000,\"restartBackoffMs\":1000}",
+                dir.toString(), dir.resolve("w.log").toString()));
+        Process p = marked(runtimeId);
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeInfo r = runtimes.status("w").orElseThrow();
+        assertEquals(RuntimeState.RUNNING, r.state());
+        assertEquals(p.pid(), r.pid());
+        Thread.sleep(300);
+        assertEquals("adopted, not launched a second time", 1,
+                ProcessTable.launchedBy(store.home().toString()).size());
+    }
+
+    @Test
+    public void orphanedProcessesOfThisHomeAreStopped() throws Exception {
+        Process orphan = marked(UUID.randomUUID().toString());
+        platform();
+        assertTrue("stopped at activation", orphan.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void processesOfAnotherHomeAreLeftAlone() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sleep", "300").redirectOutput(new File("/dev/null"));
+        pb.environment().put(ProcessTable.HOME, "/somewhere/else");
+        pb.environment().put(ProcessTable.RUNTIME_ID, "x");
+        Process other = pb.start();
+        try {
+            platform();
+            Thread.sleep(200);
+            assertTrue(other.isAlive());
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    public void unknownPlaceholderIsALaunchError() {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        try {
+            runtimes.launch(RuntimeSpec.builder("w").command("sleep", "${port.nope}").build());
+            throw new AssertionError("expected a launch error");
+        } catch (io.stratum.sme.api.runtime.RuntimeLaunchException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("${port.nope}"));
+        }
+        assertEquals(RuntimeState.FAILED, runtimes.status("w").orElseThrow().state());
+    }
+
+    @Test
+    public void missingProgramIsALaunchError() {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        try {
+            runtimes.launch(RuntimeSpec.builder("w").command("/no/such/program").build());
+            throw new AssertionError("expected a launch error");
+        } catch (io.stratum.sme.api.runtime.RuntimeLaunchException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("/no/such/program"));
+        }
+        assertEquals(RuntimeState.FAILED, runtimes.status("w").orElseThrow().state());
+    }
+
+    private Process marked(String runtimeId) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sleep", "300").redirectOutput(new File("/dev/null"));
+        pb.environment().put(ProcessTable.HOME, store.home().toString());
+        pb.environment().put(ProcessTable.RUNTIME_ID, runtimeId);
+        return pb.start();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}

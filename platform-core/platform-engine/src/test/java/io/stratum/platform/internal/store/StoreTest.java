@@ -1,0 +1,78 @@
+package io.stratum.platform.internal.store;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class StoreTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void migratesOnceAndKeepsDataAcrossReopen() throws Exception {
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            store.transact(c -> Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES ('a1', 'acme', 1)"));
+        }
+        assertTrue(Files.exists(tmp.getRoot().toPath().resolve("store").resolve("stratum.mv.db")));
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            List<Integer> versions = store.query(c -> Sql.list(c, "SELECT version FROM schema_version",
+                    rs -> rs.getInt(1)));
+            assertEquals("each migration is applied once", List.of(1), versions);
+            Optional<String> name = store.query(c -> Sql.one(c, "SELECT name FROM accounts WHERE id = 'a1'",
+                    rs -> rs.getString(1)));
+            assertEquals(Optional.of("acme"), name);
+        }
+    }
+
+    @Test
+    public void transactionRollsBackWhenWorkThrows() {
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            try {
+                store.transact(c -> {
+                    Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES ('a1', 'acme', 1)");
+                    throw new IllegalStateException("boom");
+                });
+                fail("expected the exception to propagate");
+            } catch (IllegalStateException expected) {
+                assertEquals("boom", expected.getMessage());
+            }
+            int count = store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM accounts", rs -> rs.getInt(1)).orElse(-1));
+            assertEquals(0, count);
+        }
+    }
+
+    @Test
+    public void refusesAStoreWrittenByANewerVersion() {
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            store.transact(c -> Sql.update(c, "INSERT INTO schema_version(version, description, applied_at) "
+                    + "VALUES (99, 'from the future', 0)"));
+        }
+        try {
+            new Store(tmp.getRoot().toPath(), 4).close();
+            fail("a newer schema must be refused");
+        } catch (StoreException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("newer"));
+        }
+    }
+
+    @Test
+    public void splitsScriptsIntoStatements() {
+        List<String> statements = Migrations.statements("-- comment\nCREATE TABLE a (\n  x INT\n);\n\nINSERT INTO a VALUES (1);\n");
+        assertEquals(2, statements.size());
+        assertEquals("CREATE TABLE a (\n  x INT\n)", statements.get(0));
+        assertEquals("INSERT INTO a VALUES (1)", statements.get(1));
+    }
+
+    @Test(expected = IllegalArgumentException.class)
+    public void scriptWithoutFinalSemicolonIsAnError() {
+        Migrations.statements("CREATE TABLE a (x INT)");
+    }
+}

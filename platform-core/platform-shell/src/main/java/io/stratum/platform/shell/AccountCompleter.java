@@ -1,0 +1,28 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformService;
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+
+/** Completes account names. */
+@Service
+public class AccountCompleter implements Completer {
+
+    @Reference
+    PlatformService platform;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        try {
+            return Completers.complete(session, commandLine, candidates,
+                    platform.listAccounts().stream().map(a -> a.name()).toList());
+        } catch (PlatformException e) {
+            return -1;
+        }
+    }
+}

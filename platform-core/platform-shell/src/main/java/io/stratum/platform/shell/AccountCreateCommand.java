@@ -1,0 +1,27 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.AccountDTO;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** Creates an account. */
+@Command(scope = "stratum", name = "account-create", description = "Creates an account (tenant)")
+@Service
+public class AccountCreateCommand extends StratumCommand {
+
+    @Argument(index = 0, name = "name", required = true, description = "The account's name: lower-case letters, "
+            + "digits and dashes")
+    String name;
+
+    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
+    List<String> trailing;
+
+    @Override
+    protected Object run() {
+        AccountDTO a = platform.createAccount(name);
+        out.println("Account '" + a.name() + "' created.");
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.JobQuery;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformService;
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+
+/** Completes the ids of jobs that have not ended. */
+@Service
+public class JobIdCompleter implements Completer {
+
+    @Reference
+    PlatformService platform;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        try {
+            return Completers.complete(session, commandLine, candidates,
+                    platform.listJobs(new JobQuery(null, null, true, 50)).stream().map(j -> Long.toString(j.id())).toList());
+        } catch (PlatformException e) {
+            return -1;
+        }
+    }
+}

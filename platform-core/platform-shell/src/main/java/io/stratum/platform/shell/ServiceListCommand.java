@@ -1,0 +1,50 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.ServiceDTO;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** Lists an account's services. */
+@Command(scope = "stratum", name = "service-list", description = "Lists the services of an account")
+@Service
+public class ServiceListCommand extends StratumCommand {
+
+    @Option(name = "--account", aliases = "-A", description = "The account (default: default)")
+    @Completion(AccountCompleter.class)
+    String account;
+
+    @Option(name = "--no-format", description = "Disable table rendered output")
+    boolean noFormat;
+
+    @Override
+    protected Object run() {
+        List<ServiceDTO> services = platform.listServices(account);
+        if (services.isEmpty()) {
+            out.println("No services in account '" + (account == null ? "default" : account)
+                    + "'. Create one with stratum:service-create <type> <name>.");
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Name");
+        table.column("Type");
+        table.column("Version");
+        table.column("Plan");
+        table.column("State");
+        table.column("Runtimes");
+        table.column("Job").alignRight();
+        table.column("Note");
+        for (ServiceDTO s : services) {
+            long running = s.runtimes().stream().filter(r -> "RUNNING".equals(r.state())).count();
+            String note = !s.engineAvailable() ? "no engine installed: unmanaged until one returns"
+                    : Format.cut(s.stateMessage(), 60);
+            table.addRow().addContent(s.name(), s.serviceType(), s.sdpVersion(), s.plan(), s.state(),
+                    running + "/" + s.runtimes().size() + " running", s.activeJobId() == 0 ? "" : s.activeJobId(), note);
+        }
+        table.print(out, !noFormat);
+        return null;
+    }
+}

@@ -1,0 +1,180 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformService;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+
+/**
+ * Base of the {@code stratum:*} commands: the platform facade, waiting for jobs with progress lines, and errors
+ * as one clear line (a {@link PlatformException} message; Karaf prints it and the command fails).
+ */
+public abstract class StratumCommand implements Action {
+
+    /** The platform facade, injected by Karaf. */
+    @Reference
+    protected PlatformService platform;
+
+    /** Where output goes; {@code System.out} is the session's output inside Karaf. */
+    protected PrintStream out = System.out;
+
+    /** Description of the trailing {@code options} argument that commands with arguments declare. */
+    protected static final String TRAILING = "Options may also follow the arguments";
+
+    @Override
+    public final Object execute() throws Exception {
+        applyTrailingOptions();
+        return run();
+    }
+
+    /**
+     * Karaf stops reading options at the first argument. Commands with arguments therefore declare a last,
+     * multi-valued argument named {@code options} that collects what follows, and this sets the {@link Option}
+     * fields it names as Karaf would have, so {@code service-create database db1 --plan large --wait} works as
+     * well as options in front.
+     */
+    void applyTrailingOptions() throws IllegalAccessException {
+        List<String> trailing = trailingArgument();
+        if (trailing == null || trailing.isEmpty()) {
+            return;
+        }
+        Iterator<String> it = trailing.iterator();
+        while (it.hasNext()) {
+            String token = it.next();
+            String name = token;
+            String value = null;
+            int eq = token.indexOf('=');
+            if (token.startsWith("--") && eq > 0) {
+                name = token.substring(0, eq);
+                value = token.substring(eq + 1);
+            }
+            Field field = optionField(name);
+            if (field == null) {
+                throw new IllegalArgumentException(token.startsWith("-") ? "undefined option " + token
+                        : "too many arguments: '" + token + "' (see --help)");
+            }
+            field.setAccessible(true);
+            Option option = field.getAnnotation(Option.class);
+            if (field.getType() == boolean.class || field.getType() == Boolean.class) {
+                field.set(this, value == null || Boolean.parseBoolean(value));
+                continue;
+            }
+            if (value == null) {
+                if (!it.hasNext()) {
+                    throw new IllegalArgumentException("missing value for option " + name);
+                }
+                value = it.next();
+            }
+            if (option.multiValued()) {
+                @SuppressWarnings("unchecked")
+                List<String> values = (List<String>) field.get(this);
+                List<String> copy = values == null ? new ArrayList<>() : new ArrayList<>(values);
+                copy.add(value);
+                field.set(this, copy);
+            } else if (field.getType() == int.class) {
+                field.set(this, Integer.parseInt(value));
+            } else if (field.getType() == long.class) {
+                field.set(this, Long.parseLong(value));
+            } else {
+                field.set(this, value);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> trailingArgument() throws IllegalAccessException {
+        for (Class<?> type = getClass(); type != null; type = type.getSuperclass()) {
+            for (Field f : type.getDeclaredFields()) {
+                Argument a = f.getAnnotation(Argument.class);
+                if (a != null && a.multiValued() && "options".equals(a.name())) {
+                    f.setAccessible(true);
+                    return (List<String>) f.get(this);
+                }
+            }
+        }
+        return null;
+    }
+
+    private Field optionField(String name) {
+        for (Class<?> type = getClass(); type != null; type = type.getSuperclass()) {
+            for (Field f : type.getDeclaredFields()) {
+                Option o = f.getAnnotation(Option.class);
+                if (o != null && (o.name().equals(name) || Arrays.asList(o.aliases()).contains(name))) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the command's result (usually {@code null}: output is printed)
+     * @throws Exception on failure; its message is shown to the user
+     */
+    protected abstract Object run() throws Exception;
+
+    /**
+     * Prints a submitted job, and with {@code wait} follows it to its end.
+     *
+     * @param job the submitted job
+     * @param wait whether to wait for its end
+     * @param what what the job does, for the first line (e.g. "creating database 'db1'")
+     * @return the job's last snapshot
+     * @throws Exception if the job failed (so scripts see a failure)
+     */
+    protected JobDTO submitted(JobDTO job, boolean wait, String what) throws Exception {
+        out.println("Job " + job.id() + " submitted: " + what);
+        if (!wait) {
+            out.println("Follow it with: stratum:job-wait " + job.id());
+            return job;
+        }
+        return follow(job.id(), Duration.ofHours(1));
+    }
+
+    /**
+     * Follows a job to its end, printing a line at each change of phase, task, progress or state.
+     *
+     * @param id the job id
+     * @param timeout how long to wait at most
+     * @return the job's last snapshot
+     * @throws Exception if the job did not succeed
+     */
+    protected JobDTO follow(long id, Duration timeout) throws Exception {
+        Instant start = Instant.now();
+        JobDTO last;
+        try {
+            last = platform.awaitJob(id, timeout, j -> out.println(progressLine(j, start)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("Stopped waiting; job " + id + " goes on (stratum:job-wait " + id + ")");
+            return platform.getJob(id);
+        }
+        if (!last.isDone()) {
+            throw new IllegalStateException("job " + id + " did not end within " + timeout.toSeconds() + " s; it goes on "
+                    + "(stratum:job-info " + id + ")");
+        }
+        if (last.state() != JobState.SUCCEEDED) {
+            throw new IllegalStateException("job " + id + " " + last.state() + ": " + last.error());
+        }
+        out.println("Job " + id + " SUCCEEDED in " + Format.duration(last.startedAt(), last.finishedAt()));
+        return last;
+    }
+
+    static String progressLine(JobDTO j, Instant since) {
+        String where = j.phase().isEmpty() ? "" : j.phase() + "/" + j.task();
+        return String.format("[%3d%%] %-12s %-32s %s (%s)", j.progress(), j.state(), where, j.message(),
+                Format.duration(since, Instant.now()));
+    }
+}
