@@ -2,8 +2,8 @@ package io.stratum.platform.shell;
 
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.JobDTO;
-import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,11 +3,7 @@ package io.stratum.platform.shell;
 import io.stratum.platform.api.ServiceDTO;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.List;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
@@ -15,18 +11,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "stratum", name = "service-info", description = "Shows a service's state, health, connection "
         + "details (URL, user, password) and runtimes")
 @Service
-public class ServiceInfoCommand extends StratumCommand {
-
-    @Argument(index = 0, name = "name", required = true, description = "The service's name")
-    @Completion(ServiceNameCompleter.class)
-    String name;
-
-    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
-
-    @Option(name = "--account", aliases = "-A", description = "The account (default: default)")
-    @Completion(AccountCompleter.class)
-    String account;
+public class ServiceInfoCommand extends ServiceCommand {
 
     @Override
     protected Object run() {

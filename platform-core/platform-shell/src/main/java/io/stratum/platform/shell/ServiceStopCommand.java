@@ -1,36 +1,21 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobDTO;
-import java.util.List;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** Stops a running service; its data is kept. */
+/** Stops a running service, keeping its data. */
 @Command(scope = "stratum", name = "service-stop", description = "Stops a running service; its data is kept")
 @Service
-public class ServiceStopCommand extends StratumCommand {
-
-    @Argument(index = 0, name = "name", required = true, description = "The service's name")
-    @Completion(ServiceNameCompleter.class)
-    String name;
-
-    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
-
-    @Option(name = "--account", aliases = "-A", description = "The account (default: default)")
-    @Completion(AccountCompleter.class)
-    String account;
-
-    @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
-    boolean wait;
+public class ServiceStopCommand extends ServiceJobCommand {
 
     @Override
-    protected Object run() throws Exception {
-        JobDTO job = platform.stopService(account, name);
-        submitted(job, wait, "stop '" + name + "'");
-        return null;
+    protected JobDTO submit() {
+        return platform.stopService(account, name);
+    }
+
+    @Override
+    protected String verb() {
+        return "stop";
     }
 }

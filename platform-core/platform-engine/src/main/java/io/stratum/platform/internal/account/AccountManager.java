@@ -1,8 +1,8 @@
 package io.stratum.platform.internal.account;
 
 import io.stratum.platform.api.AccountDTO;
-import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;

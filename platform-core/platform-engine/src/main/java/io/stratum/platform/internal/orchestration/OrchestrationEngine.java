@@ -1,9 +1,10 @@
 package io.stratum.platform.internal.orchestration;
 
-import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.util.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -93,13 +93,8 @@ public final class OrchestrationEngine {
         this.jobs = new JobRepository(store);
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
-        AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(workers, workers, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "stratum-job-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new DaemonThreads("stratum-job"));
         List<JobRecord> unfinished = jobs.unfinished();
         if (!unfinished.isEmpty()) {
             LOG.info("Resuming {} unfinished job(s): {}", unfinished.size(),

@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.runtime;
 
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimePlatform;
@@ -110,11 +111,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         }
         reattach();
         sweepOrphans();
-        this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stratum-runtime-monitor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.monitor = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-runtime-monitor"));
         monitor.scheduleWithFixedDelay(this::checkAllQuietly, monitorIntervalMs, monitorIntervalMs,
                 TimeUnit.MILLISECONDS);
         monitor.scheduleWithFixedDelay(this::sweepOrphansQuietly, orphanSweepMs, orphanSweepMs,

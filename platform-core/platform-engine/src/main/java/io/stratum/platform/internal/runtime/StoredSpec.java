@@ -1,7 +1,7 @@
 package io.stratum.platform.internal.runtime;
 
-import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeSpec.RestartPolicy;
+import io.stratum.sme.api.runtime.RuntimeSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.stratum.platform.internal.sdp;
 
-import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
 import io.stratum.sme.api.descriptor.ConfigProperty;
 import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.SdpDescriptor;

@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.sdp;
 
+import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
 import java.io.IOException;
@@ -62,11 +63,7 @@ public final class SdpManager implements SdpCatalog {
     public SdpManager(BundleContext context, Config config) {
         this.catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(config.engineGraceSeconds()),
                 Clock.systemUTC(), SdpManager::log);
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stratum-sdp-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-sdp-check"));
         checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, new Customizer());
         tracker.open();
