@@ -28,7 +28,7 @@ import org.osgi.framework.Version;
  * <p>
  * Thread-safe; listeners are called without the lock held.
  */
-public final class Catalog {
+public final class Catalog implements SdpCatalog {
 
     /** Comparator: service type, then version (newest last). */
     private static final Comparator<SdpEntry> ORDER = Comparator
@@ -169,6 +169,7 @@ public final class Catalog {
     }
 
     /** @return every entry, by service type and version */
+    @Override
     public synchronized List<SdpEntry> entries() {
         List<SdpEntry> out = new ArrayList<>(entries.values());
         out.sort(ORDER);
@@ -179,6 +180,7 @@ public final class Catalog {
      * @param serviceType a service type
      * @return the newest available version
      */
+    @Override
     public synchronized Optional<SdpEntry> newest(String serviceType) {
         return available(serviceType).reduce((a, b) -> b);
     }
@@ -188,6 +190,7 @@ public final class Catalog {
      * @param version a version
      * @return the available SDP of exactly that version
      */
+    @Override
     public synchronized Optional<SdpEntry> exact(String serviceType, String version) {
         return available(serviceType).filter(e -> e.descriptor().version().equals(version)).findFirst();
     }
@@ -197,6 +200,7 @@ public final class Catalog {
      * @param version the version a service was created with
      * @return that version, else the newest available one of the same major version
      */
+    @Override
     public synchronized Optional<SdpEntry> engineFor(String serviceType, String version) {
         Optional<SdpEntry> exact = exact(serviceType, version);
         if (exact.isPresent()) {
@@ -214,6 +218,7 @@ public final class Catalog {
      * @return the engine's SDP, if one came in time
      * @throws InterruptedException if interrupted
      */
+    @Override
     public synchronized Optional<SdpEntry> awaitEngine(String serviceType, String version, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -5,6 +5,7 @@ import io.stratum.platform.internal.runtime.RuntimeManager;
 import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceContext;
@@ -31,7 +32,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -78,8 +78,27 @@ public final class ServiceManager {
     private final ServiceRepository repository;
     private final SdpCatalog catalog;
     private final RuntimeManager runtimes;
-    private final Config config;
+    private final Settings settings;
     private final ExecutorService calls;
+
+    /**
+     * Time limits of service work.
+     *
+     * @param provision how long an engine may take to provision
+     * @param lifecycle how long an engine may take to start, stop or remove
+     * @param healthy how long a service may take to become healthy
+     * @param healthCheck how long a health check may take
+     * @param engineWait how long a job waits for a missing engine
+     */
+    public record Settings(Duration provision, Duration lifecycle, Duration healthy, Duration healthCheck,
+            Duration engineWait) {
+
+        static Settings of(Config c) {
+            return new Settings(Duration.ofSeconds(c.provisionTimeoutSeconds()),
+                    Duration.ofSeconds(c.lifecycleTimeoutSeconds()), Duration.ofSeconds(c.healthyTimeoutSeconds()),
+                    Duration.ofSeconds(c.healthCheckTimeoutSeconds()), Duration.ofSeconds(c.engineWaitSeconds()));
+        }
+    }
 
     /**
      * @param store the store
@@ -90,17 +109,22 @@ public final class ServiceManager {
     @Activate
     public ServiceManager(@Reference Store store, @Reference SdpCatalog catalog, @Reference RuntimeManager runtimes,
             Config config) {
+        this(store, catalog, runtimes, Settings.of(config));
+    }
+
+    /**
+     * @param store the store
+     * @param catalog the SDP catalog
+     * @param runtimes the runtime platform
+     * @param settings time limits
+     */
+    public ServiceManager(Store store, SdpCatalog catalog, RuntimeManager runtimes, Settings settings) {
         this.store = store;
         this.repository = new ServiceRepository(store);
         this.catalog = catalog;
         this.runtimes = runtimes;
-        this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.calls = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "stratum-engine-call-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.settings = settings;
+        this.calls = Executors.newCachedThreadPool(new DaemonThreads("stratum-engine-call"));
     }
 
     /** Stops the engine-call threads. */
@@ -124,9 +148,9 @@ public final class ServiceManager {
         return runtimes;
     }
 
-    /** @return configuration */
-    public Config config() {
-        return config;
+    /** @return time limits */
+    public Settings settings() {
+        return settings;
     }
 
     /**
@@ -154,8 +178,7 @@ public final class ServiceManager {
      * @throws InterruptedException if interrupted
      */
     public SdpEntry awaitEngine(ServiceRecord service) throws TransientException, InterruptedException {
-        return catalog.awaitEngine(service.serviceType(), service.sdpVersion(),
-                Duration.ofSeconds(config.engineWaitSeconds())).orElseThrow(() -> new TransientException(
+        return catalog.awaitEngine(service.serviceType(), service.sdpVersion(), settings.engineWait()).orElseThrow(() -> new TransientException(
                         "no engine for service type '" + service.serviceType() + "' version " + service.sdpVersion()
                         + " (or a compatible one) is installed; install its SDP (see stratum:sdp-list --all)", null));
     }
@@ -265,8 +288,8 @@ public final class ServiceManager {
                     + service.sdpVersion() + " is installed; the service keeps running unmanaged");
         }
         try {
-            return invoke(service, sdp.get(), "health check", Duration.ofSeconds(config.healthCheckTimeoutSeconds()),
-                    NO_MONITOR, (e, c, m) -> e.health(c));
+            return invoke(service, sdp.get(), "health check", settings.healthCheck(), NO_MONITOR,
+                    (e, c, m) -> e.health(c));
         } catch (SmeException e) {
             return ServiceHealth.of(HealthState.UNKNOWN, e.getMessage());
         } catch (InterruptedException e) {
@@ -285,8 +308,7 @@ public final class ServiceManager {
             return Optional.empty();
         }
         try {
-            return Optional.of(invoke(service, sdp.get(), "connection info",
-                    Duration.ofSeconds(config.healthCheckTimeoutSeconds()), NO_MONITOR,
+            return Optional.of(invoke(service, sdp.get(), "connection info", settings.healthCheck(), NO_MONITOR,
                     (e, c, m) -> e.connectionInfo(c)));
         } catch (SmeException e) {
             LOG.debug("No connection info for {}: {}", service.label(), e.getMessage());

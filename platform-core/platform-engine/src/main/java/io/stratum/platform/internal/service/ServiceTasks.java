@@ -5,8 +5,11 @@ import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeState;
 import java.sql.Connection;
@@ -42,29 +45,29 @@ final class ServiceTasks {
     }
 
     void provision(JobContext job) throws Exception {
-        ServiceRecord s = record(job);
-        SdpEntry sdp = services.awaitEngine(s);
-        services.invoke(s, sdp, "provision", Duration.ofSeconds(services.config().provisionTimeoutSeconds()),
-                job.monitor(), (e, c, m) -> {
-                    e.provision(c, m);
-                    return null;
-                });
+        call(job, "provision", services.settings().provision(), ServiceManagementEngine::provision);
     }
 
     void start(JobContext job) throws Exception {
-        ServiceRecord s = record(job);
-        SdpEntry sdp = services.awaitEngine(s);
-        services.invoke(s, sdp, "start", lifecycleTimeout(), job.monitor(), (e, c, m) -> {
-            e.start(c, m);
-            return null;
-        });
+        call(job, "start", lifecycleTimeout(), ServiceManagementEngine::start);
     }
 
     void stop(JobContext job) throws Exception {
+        call(job, "stop", lifecycleTimeout(), ServiceManagementEngine::stop);
+    }
+
+    /** A lifecycle method of an engine. */
+    @FunctionalInterface
+    private interface Lifecycle {
+        void apply(ServiceManagementEngine engine, ServiceContext service, TaskMonitor monitor) throws SmeException;
+    }
+
+    /** Calls a lifecycle method of the engine of the job's service, in isolation. */
+    private void call(JobContext job, String operation, Duration timeout, Lifecycle method) throws Exception {
         ServiceRecord s = record(job);
         SdpEntry sdp = services.awaitEngine(s);
-        services.invoke(s, sdp, "stop", lifecycleTimeout(), job.monitor(), (e, c, m) -> {
-            e.stop(c, m);
+        services.invoke(s, sdp, operation, timeout, job.monitor(), (e, c, m) -> {
+            method.apply(e, c, m);
             return null;
         });
     }
@@ -84,10 +87,7 @@ final class ServiceTasks {
             sdp = Optional.of(services.awaitEngine(s));
         }
         if (sdp.isPresent()) {
-            services.invoke(s, sdp.get(), "unprovision", lifecycleTimeout(), job.monitor(), (e, c, m) -> {
-                e.unprovision(c, m);
-                return null;
-            });
+            call(job, "unprovision", lifecycleTimeout(), ServiceManagementEngine::unprovision);
         } else {
             LOG.warn("No engine for {} ({} {}): removing its runtimes and files without it", s.label(),
                     s.serviceType(), s.sdpVersion());
@@ -112,7 +112,7 @@ final class ServiceTasks {
     /** Waits until the engine reports the service healthy; fails early if a runtime failed for good. */
     void awaitHealthy(JobContext job) throws Exception {
         ServiceRecord s = record(job);
-        long timeoutMs = services.config().healthyTimeoutSeconds() * 1000L;
+        long timeoutMs = services.settings().healthy().toMillis();
         long start = System.currentTimeMillis();
         long pause = 100;
         ServiceHealth health = null;
@@ -132,7 +132,7 @@ final class ServiceTasks {
             long elapsed = System.currentTimeMillis() - start;
             if (elapsed > timeoutMs) {
                 throw new SmeException("'" + s.name() + "' did not become healthy within "
-                        + services.config().healthyTimeoutSeconds() + " s: " + health.message() + " (logs: "
+                        + services.settings().healthy().toSeconds() + " s: " + health.message() + " (logs: "
                         + services.serviceDirectory(s.id()).resolve("logs") + ")");
             }
             job.monitor().progress((int) (100 * elapsed / timeoutMs), "waiting to become healthy: " + health.message());
@@ -142,7 +142,7 @@ final class ServiceTasks {
     }
 
     private Duration lifecycleTimeout() {
-        return Duration.ofSeconds(services.config().lifecycleTimeoutSeconds());
+        return services.settings().lifecycle();
     }
 
     /** Records a service's state at the end of a job, if the service still exists. */

@@ -72,7 +72,9 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot create the store directory " + this.home.resolve("store")
                     + ": " + e.getMessage() + " (check permissions and free disk space)", e);
         }
-        String url = "jdbc:h2:file:" + this.home.resolve("store").resolve("stratum")
+        // retry: H2 reopens its file channel when a writing thread is interrupted (engine calls that time out
+        // are interrupted); plain file: would close the database for every thread
+        String url = "jdbc:h2:retry:" + this.home.resolve("store").resolve("stratum")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         this.pool = JdbcConnectionPool.create(url, "stratum", "");
         this.pool.setMaxConnections(Math.max(2, maxConnections));

@@ -64,6 +64,33 @@ public class StoreTest {
     }
 
     @Test
+    public void survivesThreadsInterruptedWhileTheyWrite() throws Exception {
+        // engine calls that time out are interrupted, and may be writing service properties at that moment
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            for (int round = 0; round < 20; round++) {
+                Thread writer = new Thread(() -> {
+                    for (int i = 0; i < 10_000 && !Thread.currentThread().isInterrupted(); i++) {
+                        int n = i;
+                        try {
+                            store.transact(c -> Sql.update(c, "MERGE INTO accounts(id, name, created_at) KEY (id) "
+                                    + "VALUES ('w', 'writer', ?)", n));
+                        } catch (RuntimeException e) {
+                            return; // the interrupted write may fail; the store must not
+                        }
+                    }
+                });
+                writer.start();
+                Thread.sleep(5);
+                writer.interrupt();
+                writer.join();
+            }
+            store.transact(c -> Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES ('a2', 'after', 1)"));
+            assertEquals(Optional.of("after"), store.query(c -> Sql.one(c, "SELECT name FROM accounts WHERE id = 'a2'",
+                    rs -> rs.getString(1))));
+        }
+    }
+
+    @Test
     public void splitsScriptsIntoStatements() {
         List<String> statements = Migrations.statements("-- comment\nCREATE TABLE a (\n  x INT\n);\n\nINSERT INTO a VALUES (1);\n");
         assertEquals(2, statements.size());
