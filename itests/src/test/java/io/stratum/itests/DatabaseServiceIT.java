@@ -18,12 +18,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 /** A database service on the real distribution, checked through real JDBC. */
 @RunWith(PaxExam.class)
@@ -146,6 +155,31 @@ public class DatabaseServiceIT extends StratumTestSupport {
                 () -> platform.deleteService(null, "taken"));
         succeeded(stop);
         succeeded(platform.deleteService(null, "taken"));
+    }
+
+    @Inject
+    private BundleContext context;
+
+    @Test
+    public void jobStateChangesArePostedToEventAdmin() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        ServiceRegistration<EventHandler> handler = context.registerService(EventHandler.class, events::add,
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, "io/stratum/job/*")));
+        try {
+            JobDTO job = succeeded(platform.createService(
+                    new CreateServiceRequest(null, "database", "evented", null, null, null)));
+            await("the job's events", Duration.ofSeconds(10), () -> topicsOf(events, job.id()).size() >= 3);
+            assertEquals(List.of("io/stratum/job/QUEUED", "io/stratum/job/RUNNING", "io/stratum/job/SUCCEEDED"),
+                    topicsOf(events, job.id()));
+            succeeded(platform.deleteService(null, "evented"));
+        } finally {
+            handler.unregister();
+        }
+    }
+
+    private static List<String> topicsOf(List<Event> events, long jobId) {
+        return events.stream().filter(e -> Long.valueOf(jobId).equals(e.getProperty("job.id")))
+                .map(Event::getTopic).toList();
     }
 
     @Test

@@ -82,6 +82,8 @@ final class JobRunner implements Runnable, JobContext {
             progress = job.progress();
             switch (job.state()) {
                 case QUEUED:
+                    jobs.updateProgress(id, JobState.RUNNING, "", "", 0, 0, 0, "starting");
+                    engine.publish(jobs.find(id).orElse(null));
                     forward(plan, 0);
                     break;
                 case RUNNING:
@@ -223,6 +225,7 @@ final class JobRunner implements Runnable, JobContext {
      * The job is already recorded as ROLLING_BACK with its reason.
      */
     private void rollback(Plan plan, int from, JobState end, String reason, List<String> earlierErrors) {
+        engine.publish(jobs.find(id).orElse(null));
         List<String> errors = new ArrayList<>(earlierErrors);
         for (int j = from; j >= 0; j--) {
             Step step = steps.get(j);
@@ -281,6 +284,7 @@ final class JobRunner implements Runnable, JobContext {
                         ended.serviceId(), id);
             }
         });
+        engine.publish(jobs.find(id).orElse(null));
         if (state == JobState.SUCCEEDED) {
             LOG.info("Job {} ({} {}) succeeded", id, job.kind(), job.target());
         } else {

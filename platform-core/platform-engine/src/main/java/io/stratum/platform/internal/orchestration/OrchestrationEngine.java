@@ -26,6 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -41,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * At most one job per service runs at a time: a job on a service holds the service's lock
  * ({@code services.active_job_id}) from submission to its end, and a second submission gets a
  * {@link Reason#CONCURRENCY} error.
+ * <p>
+ * Each change of a job's state is posted to EventAdmin (when there is one) under
+ * {@value #TOPIC_PREFIX}{@code <STATE>}, e.g. {@code io/stratum/job/SUCCEEDED}, with the properties
+ * {@code job.id}, {@code job.kind}, {@code job.target}, {@code job.state}, {@code job.progress},
+ * {@code job.error}, {@code account} and {@code service.id}.
  */
 @Component(service = OrchestrationEngine.class, immediate = true, configurationPid = "io.stratum.orchestration")
 @Designate(ocd = OrchestrationEngine.Config.class)
@@ -59,6 +66,9 @@ public final class OrchestrationEngine {
         long retryMaxMs() default 30000;
     }
 
+    /** Topic prefix of job events; the job's state follows. */
+    public static final String TOPIC_PREFIX = "io/stratum/job/";
+
     private static final Logger LOG = LoggerFactory.getLogger(OrchestrationEngine.class);
 
     private final Store store;
@@ -72,6 +82,10 @@ public final class OrchestrationEngine {
     /** Jobs whose kind has no factory yet. Guarded by {@link #factories}' monitor (see {@link #schedule}). */
     private final Set<Long> waitingForFactory = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
 
     /**
      * @param store the store
@@ -197,8 +211,33 @@ public final class OrchestrationEngine {
             return jobId;
         });
         LOG.info("Job {} submitted: {} {}", id, s.kind(), s.target());
+        JobRecord job = jobs.find(id).orElseThrow();
+        publish(job);
         schedule(id, s.kind());
-        return jobs.find(id).orElseThrow();
+        return job;
+    }
+
+    /** Posts the job's current state to EventAdmin, if there is one. */
+    void publish(JobRecord job) {
+        EventAdmin events = eventAdmin;
+        if (events == null || job == null) {
+            return;
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("job.id", job.id());
+        p.put("job.kind", job.kind());
+        p.put("job.target", job.target());
+        p.put("job.state", job.state().name());
+        p.put("job.progress", job.progress());
+        p.put("job.error", job.error());
+        p.put("account", job.accountName() == null ? "" : job.accountName());
+        p.put("service.id", job.serviceId() == null ? "" : job.serviceId());
+        events.postEvent(new Event(TOPIC_PREFIX + job.state().name(), p));
+    }
+
+    /** For tests without OSGi: the EventAdmin to post to. */
+    void eventAdmin(EventAdmin events) {
+        this.eventAdmin = events;
     }
 
     private void lockService(Connection c, Submission s, long jobId) throws SQLException {

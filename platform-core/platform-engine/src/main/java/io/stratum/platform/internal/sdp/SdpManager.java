@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -37,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * The SDP extender: tracks active bundles with a {@value SdpDescriptor#HEADER} manifest header, reads and
  * checks their descriptors, and pairs each with the {@link ServiceManagementEngine} the same bundle
  * registers. A bad SDP is refused with a logged reason; nothing it does stops the platform.
+ * <p>
+ * Each change is posted to EventAdmin (when there is one) under {@value #TOPIC_PREFIX}{@code <STATE>}
+ * ({@code AVAILABLE}, {@code PENDING}, {@code REFUSED}, {@code REMOVED}) with the properties {@code sdp.name},
+ * {@code sdp.version}, {@code service.type}, {@code bundle.id}, {@code bundle.symbolicName} and {@code reason}.
  */
 @Component(service = SdpCatalog.class, immediate = true, configurationPid = "io.stratum.sdp")
 @Designate(ocd = SdpManager.Config.class)
@@ -49,11 +56,18 @@ public final class SdpManager implements SdpCatalog {
         int engineGraceSeconds() default 10;
     }
 
+    /** Topic prefix of catalog events; the SDP's state (or REMOVED) follows. */
+    public static final String TOPIC_PREFIX = "io/stratum/sdp/";
+
     private static final Logger LOG = LoggerFactory.getLogger(SdpManager.class);
 
     private final Catalog catalog;
     private final BundleTracker<Long> tracker;
     private final ScheduledExecutorService checker;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
 
     /**
      * @param context the engine bundle's context
@@ -62,7 +76,7 @@ public final class SdpManager implements SdpCatalog {
     @Activate
     public SdpManager(BundleContext context, Config config) {
         this.catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(config.engineGraceSeconds()),
-                Clock.systemUTC(), SdpManager::log);
+                Clock.systemUTC(), this::changed);
         this.checker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-sdp-check"));
         checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, new Customizer());
@@ -130,6 +144,27 @@ public final class SdpManager implements SdpCatalog {
         return catalog.awaitEngine(serviceType, version, timeout);
     }
 
+    private void changed(SdpEntry e) {
+        log(e);
+        post(e.state().name(), e);
+    }
+
+    private void post(String state, SdpEntry e) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("sdp.name", e.descriptor() == null || e.descriptor().name() == null ? "" : e.descriptor().name());
+        p.put("sdp.version", e.descriptor() == null || e.descriptor().version() == null ? "" : e.descriptor().version());
+        p.put("service.type", e.descriptor() == null || e.descriptor().serviceType() == null
+                ? "" : e.descriptor().serviceType());
+        p.put("bundle.id", e.bundleId());
+        p.put("bundle.symbolicName", e.bundleSymbolicName());
+        p.put("reason", e.reason());
+        events.postEvent(new Event(TOPIC_PREFIX + state, p));
+    }
+
     private static void log(SdpEntry e) {
         switch (e.state()) {
             case AVAILABLE:
@@ -171,6 +206,8 @@ public final class SdpManager implements SdpCatalog {
 
         @Override
         public void removedBundle(Bundle bundle, BundleEvent event, Long id) {
+            catalog.entries().stream().filter(e -> e.bundleId() == id).findFirst()
+                    .ifPresent(e -> post("REMOVED", e));
             catalog.bundleRemoved(id);
             LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
         }

@@ -109,6 +109,39 @@ public class OrchestrationEngineTest {
     }
 
     @Test
+    public void postsEachStateChangeAsAnEvent() throws Exception {
+        OrchestrationEngine engine = engine();
+        List<org.osgi.service.event.Event> events = Collections.synchronizedList(new ArrayList<>());
+        engine.eventAdmin(new org.osgi.service.event.EventAdmin() {
+            @Override
+            public void postEvent(org.osgi.service.event.Event event) {
+                events.add(event);
+            }
+
+            @Override
+            public void sendEvent(org.osgi.service.event.Event event) {
+                events.add(event);
+            }
+        });
+        register(engine, "ok", j -> Plan.builder().phase("p", recorded("a")).build());
+        register(engine, "bad", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            throw new SmeException("boom");
+        })).build());
+        JobRecord ok = await(engine, submit(engine, "ok", null).id());
+        JobRecord bad = await(engine, submit(engine, "bad", null).id());
+        List<String> okTopics = events.stream().filter(e -> e.getProperty("job.id").equals(ok.id()))
+                .map(org.osgi.service.event.Event::getTopic).toList();
+        assertEquals(List.of("io/stratum/job/QUEUED", "io/stratum/job/RUNNING", "io/stratum/job/SUCCEEDED"), okTopics);
+        List<String> badTopics = events.stream().filter(e -> e.getProperty("job.id").equals(bad.id()))
+                .map(org.osgi.service.event.Event::getTopic).toList();
+        assertEquals(List.of("io/stratum/job/QUEUED", "io/stratum/job/RUNNING", "io/stratum/job/ROLLING_BACK",
+                "io/stratum/job/FAILED"), badTopics);
+        org.osgi.service.event.Event failed = events.get(events.size() - 1);
+        assertTrue(String.valueOf(failed.getProperty("job.error")).contains("boom"));
+        assertEquals("bad", failed.getProperty("job.kind"));
+    }
+
+    @Test
     public void retriesTransientFailuresWithBackoff() throws Exception {
         OrchestrationEngine engine = engine();
         AtomicInteger calls = new AtomicInteger();

@@ -67,7 +67,7 @@ public class StoreTest {
     public void survivesThreadsInterruptedWhileTheyWrite() throws Exception {
         // engine calls that time out are interrupted, and may be writing service properties at that moment
         try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
-            for (int round = 0; round < 20; round++) {
+            for (int round = 0; round < 8; round++) {
                 Thread writer = new Thread(() -> {
                     for (int i = 0; i < 10_000 && !Thread.currentThread().isInterrupted(); i++) {
                         int n = i;
