@@ -1,0 +1,231 @@
+package io.stratum.sme.database;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceProperties;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.descriptor.Plan;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
+import io.stratum.sme.api.runtime.RuntimePlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The database engine with real H2 server processes (the platform around it is a small test double). */
+public class H2DatabaseEngineTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final H2DatabaseEngine engine = new H2DatabaseEngine();
+    private final Map<String, String> properties = new ConcurrentHashMap<>();
+    private final List<String> progress = new ArrayList<>();
+    private TestRuntimes runtimes;
+    private ServiceContext service;
+    private final TaskMonitor monitor = new TaskMonitor() {
+        @Override
+        public void progress(int percent, String message) {
+            progress.add(percent + " " + message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    };
+
+    @Before
+    public void setUp() {
+        Path data = tmp.getRoot().toPath().resolve("data");
+        runtimes = new TestRuntimes(tmp.getRoot().toPath().resolve("runtimes"));
+        service = context(data, Map.of("heapMb", "64", "cacheSizeMb", "8", "mode", "REGULAR"));
+    }
+
+    @After
+    public void tearDown() {
+        runtimes.killAll();
+    }
+
+    private ServiceContext context(Path data, Map<String, String> config) {
+        ServiceProperties props = new ServiceProperties() {
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.ofNullable(properties.get(key));
+            }
+
+            @Override
+            public void put(String key, String value) {
+                properties.put(key, value);
+            }
+
+            @Override
+            public void remove(String key) {
+                properties.remove(key);
+            }
+
+            @Override
+            public Map<String, String> asMap() {
+                return Map.copyOf(properties);
+            }
+        };
+        return new ServiceContext() {
+            @Override
+            public String serviceId() {
+                return "id-1";
+            }
+
+            @Override
+            public String name() {
+                return "orders";
+            }
+
+            @Override
+            public String account() {
+                return "default";
+            }
+
+            @Override
+            public SdpDescriptor descriptor() {
+                return new SdpDescriptor("h2-database", "database", "1.0.0", "", "", List.of("native-process"), null,
+                        "small", List.of(new Plan("small", "", Map.of())), Map.of(), null, null);
+            }
+
+            @Override
+            public Plan plan() {
+                return new Plan("small", "", Map.of());
+            }
+
+            @Override
+            public Map<String, String> configuration() {
+                return config;
+            }
+
+            @Override
+            public Path dataDirectory() {
+                return data;
+            }
+
+            @Override
+            public ServiceProperties properties() {
+                return props;
+            }
+
+            @Override
+            public RuntimePlatform runtimes() {
+                return runtimes;
+            }
+        };
+    }
+
+    private Connection connect() throws Exception {
+        ConnectionInfo info = engine.connectionInfo(service);
+        return H2Database.connect(info.url(), info.user(), info.password());
+    }
+
+    @Test
+    public void provisionIsIdempotentAndKeepsCredentialsAndData() throws Exception {
+        engine.provision(service, monitor);
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+        String password = properties.get(H2DatabaseEngine.PROP_PASSWORD);
+        assertEquals(24, password.length());
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(x INT)");
+            s.execute("INSERT INTO t VALUES (1)");
+        }
+        engine.provision(service, monitor); // as after a crash: repeated
+        assertEquals("the running server is not launched again", 1, runtimes.launches);
+        assertEquals("credentials are generated once", password, properties.get(H2DatabaseEngine.PROP_PASSWORD));
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        assertTrue(progress.toString(), progress.stream().anyMatch(p -> p.contains("answers on 127.0.0.1")));
+    }
+
+    @Test
+    public void stopAndStartKeepTheData() throws Exception {
+        engine.provision(service, monitor);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(x INT)");
+            s.execute("INSERT INTO t VALUES (7)");
+        }
+        engine.stop(service, monitor);
+        assertEquals(HealthState.STOPPED, engine.health(service).state());
+        try (Connection c = connect()) {
+            fail("a stopped database does not answer");
+        } catch (SQLException expected) {
+            // refused
+        }
+        engine.start(service, monitor);
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT x FROM t")) {
+            assertTrue(rs.next());
+            assertEquals(7, rs.getInt(1));
+        }
+    }
+
+    @Test
+    public void unprovisionRemovesProcessDataAndCredentialsAndIsIdempotent() throws Exception {
+        engine.provision(service, monitor);
+        long pid = runtimes.status("h2").orElseThrow().pid();
+        engine.unprovision(service, monitor);
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertFalse(Files.exists(service.dataDirectory().resolve("db")));
+        assertFalse(properties.containsKey(H2DatabaseEngine.PROP_PASSWORD));
+        engine.unprovision(service, monitor);
+        assertEquals(HealthState.STOPPED, engine.health(service).state());
+    }
+
+    @Test
+    public void unprovisionOfAServiceNeverProvisionedSucceeds() throws Exception {
+        engine.unprovision(service, monitor);
+    }
+
+    @Test
+    public void startWithoutDataIsAClearError() {
+        try {
+            engine.start(service, monitor);
+            fail();
+        } catch (SmeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("database of 'orders' is missing"));
+        }
+    }
+
+    @Test
+    public void modeGoesIntoTheUrl() throws Exception {
+        service = context(tmp.getRoot().toPath().resolve("pg"), Map.of("heapMb", "64", "cacheSizeMb", "8",
+                "mode", "PostgreSQL"));
+        engine.provision(service, monitor);
+        ConnectionInfo info = engine.connectionInfo(service);
+        assertTrue(info.url(), info.url().endsWith(";MODE=PostgreSQL"));
+        assertEquals("admin", info.user());
+        assertEquals(info.properties().get("port"), Integer.toString(runtimes.status("h2").orElseThrow().port("jdbc")));
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                        + "WHERE SETTING_NAME = 'MODE'")) {
+            assertTrue(rs.next());
+            assertEquals("PostgreSQL", rs.getString(1));
+        }
+    }
+}

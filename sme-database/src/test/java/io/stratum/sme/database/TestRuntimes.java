@@ -1,0 +1,108 @@
+package io.stratum.sme.database;
+
+import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.sme.api.runtime.RuntimeLaunchException;
+import io.stratum.sme.api.runtime.RuntimePlatform;
+import io.stratum.sme.api.runtime.RuntimeSpec;
+import io.stratum.sme.api.runtime.RuntimeState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A minimal runtime platform for unit tests of the engine: real processes, kept in memory. */
+final class TestRuntimes implements RuntimePlatform {
+
+    private final Path dir;
+    private final Map<String, Process> processes = new HashMap<>();
+    private final Map<String, Map<String, Integer>> ports = new HashMap<>();
+    int launches;
+
+    TestRuntimes(Path dir) {
+        this.dir = dir;
+    }
+
+    @Override
+    public synchronized RuntimeInfo launch(RuntimeSpec spec) throws RuntimeLaunchException {
+        Process p = processes.get(spec.name());
+        if (p != null && p.isAlive()) {
+            return info(spec.name());
+        }
+        Map<String, Integer> assigned = ports.computeIfAbsent(spec.name(), n -> new HashMap<>());
+        try {
+            for (String port : spec.ports()) {
+                if (!assigned.containsKey(port)) {
+                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                        assigned.put(port, s.getLocalPort());
+                    }
+                }
+            }
+            List<String> command = spec.command().stream().map(a -> {
+                String out = a;
+                for (Map.Entry<String, Integer> e : assigned.entrySet()) {
+                    out = out.replace("${port." + e.getKey() + "}", e.getValue().toString());
+                }
+                return out;
+            }).toList();
+            Files.createDirectories(dir);
+            processes.put(spec.name(), new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(spec.name() + ".log").toFile()).start());
+            launches++;
+        } catch (IOException e) {
+            throw new RuntimeLaunchException(e.getMessage(), e);
+        }
+        return info(spec.name());
+    }
+
+    @Override
+    public synchronized void stop(String name, Duration timeout) {
+        Process p = processes.get(name);
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void remove(String name, Duration timeout) {
+        stop(name, timeout);
+        processes.remove(name);
+        ports.remove(name);
+    }
+
+    @Override
+    public synchronized Optional<RuntimeInfo> status(String name) {
+        return processes.containsKey(name) ? Optional.of(info(name)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized List<RuntimeInfo> list() {
+        return processes.keySet().stream().map(this::info).toList();
+    }
+
+    private RuntimeInfo info(String name) {
+        Process p = processes.get(name);
+        boolean alive = p.isAlive();
+        return new RuntimeInfo(name, alive ? RuntimeState.RUNNING : RuntimeState.STOPPED, alive ? p.pid() : -1,
+                ports.get(name), dir, dir.resolve(name + ".log"), alive ? Instant.now() : null, 0, "");
+    }
+
+    void killAll() {
+        processes.values().forEach(Process::destroyForcibly);
+    }
+}
