@@ -4,10 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.stratum.testkit.KarafInstance;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -29,8 +32,9 @@ public class CrashRecoveryIT {
 
     @Test
     public void aCrashDuringProvisioningResumesOrRollsBackAndLeaksNoProcess() throws Exception {
-        try (StratumProcess stratum = StratumProcess.create("crash")) {
-            stratum.start();
+        try (KarafInstance stratum = KarafInstance.copyOf(Path.of(System.getProperty("stratum.assembly")),
+                Path.of("target", "instances"), "crash")) {
+            start(stratum);
 
             Map<String, String> survivor = createAndDescribe(stratum, "survivor");
             try (Connection c = jdbc(survivor); Statement s = c.createStatement()) {
@@ -81,8 +85,12 @@ public class CrashRecoveryIT {
     }
 
     /** Restarts after a crash; the job must end, and runtime processes must match the services exactly. */
-    private static void restartAndCheck(StratumProcess stratum, long job, String name) throws Exception {
-        stratum.start();
+    private static void start(KarafInstance stratum) throws Exception {
+        stratum.start("stratum:sdp-list", "AVAILABLE", Duration.ofSeconds(120));
+    }
+
+    private static void restartAndCheck(KarafInstance stratum, long job, String name) throws Exception {
+        start(stratum);
         String state = awaitEnd(stratum, job);
         System.out.println("job " + job + " (" + name + ") after the restart: " + state);
         Set<String> services = serviceNames(stratum);
@@ -104,13 +112,13 @@ public class CrashRecoveryIT {
         assertEquals("every runtime process belongs to a service, once", expected, processes.keySet());
     }
 
-    private static Map<String, String> createAndDescribe(StratumProcess stratum, String name) throws Exception {
+    private static Map<String, String> createAndDescribe(KarafInstance stratum, String name) throws Exception {
         String out = stratum.exec("stratum:service-create database " + name + " --wait");
         assertTrue(out, out.contains("SUCCEEDED"));
         return describe(stratum, name);
     }
 
-    private static long submit(StratumProcess stratum, String name) throws Exception {
+    private static long submit(KarafInstance stratum, String name) throws Exception {
         String out = stratum.exec("stratum:service-create database " + name);
         Matcher m = SUBMITTED.matcher(out);
         assertTrue(out, m.find());
@@ -118,7 +126,7 @@ public class CrashRecoveryIT {
     }
 
     /** @return {@code true} once the job runs the task; {@code false} if it ended first */
-    private static boolean awaitTask(StratumProcess stratum, long job, String task) throws Exception {
+    private static boolean awaitTask(KarafInstance stratum, long job, String task) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Map<String, String> info = fields(stratum.exec("stratum:job-info " + job));
@@ -132,7 +140,7 @@ public class CrashRecoveryIT {
         return false;
     }
 
-    private static String awaitEnd(StratumProcess stratum, long job) throws Exception {
+    private static String awaitEnd(KarafInstance stratum, long job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             String state = fields(stratum.exec("stratum:job-info " + job)).get("State");
@@ -145,7 +153,7 @@ public class CrashRecoveryIT {
                 + stratum.exec("stratum:job-info " + job));
     }
 
-    private static Set<String> serviceNames(StratumProcess stratum) throws Exception {
+    private static Set<String> serviceNames(KarafInstance stratum) throws Exception {
         Set<String> names = new HashSet<>();
         for (String line : stratum.exec("stratum:service-list --no-format").split("\n")) {
             String[] cols = line.split("\t");
@@ -157,7 +165,7 @@ public class CrashRecoveryIT {
     }
 
     /** @return URL, Password and pid of a service, from {@code stratum:service-info} */
-    private static Map<String, String> describe(StratumProcess stratum, String name) throws Exception {
+    private static Map<String, String> describe(KarafInstance stratum, String name) throws Exception {
         String out = stratum.exec("stratum:service-info " + name);
         Map<String, String> f = fields(out);
         Matcher pid = Pattern.compile("\\n\\s*h2\\s*\\|\\s*RUNNING\\s*\\|\\s*(\\d+)").matcher(out);

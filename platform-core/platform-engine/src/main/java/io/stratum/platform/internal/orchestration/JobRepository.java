@@ -20,12 +20,57 @@ public final class JobRepository {
             + "LEFT JOIN accounts a ON a.id = j.account_id ";
 
     private final Store store;
+    /** Counts committed changes to jobs, so waiters wake on a change instead of polling. Guarded by itself. */
+    private final long[] version = {0};
 
     /**
      * @param store the store
      */
     public JobRepository(Store store) {
         this.store = store;
+    }
+
+    /** Writes in one transaction, then wakes whoever waits for a job change. */
+    private void write(Store.SqlAction work) {
+        store.transact(work);
+        changed();
+    }
+
+    /** Wakes whoever waits for a job change; call after committing one. */
+    void changed() {
+        synchronized (version) {
+            version[0]++;
+            version.notifyAll();
+        }
+    }
+
+    /** @return the current change count, to pass to {@link #awaitChange} */
+    public long changes() {
+        synchronized (version) {
+            return version[0];
+        }
+    }
+
+    /**
+     * Waits until a job changed after {@code seen} (in this process), or the timeout passed.
+     *
+     * @param seen a value of {@link #changes()}
+     * @param timeoutMs how long to wait at most
+     * @return the change count now
+     * @throws InterruptedException if interrupted
+     */
+    public long awaitChange(long seen, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (version) {
+            while (version[0] == seen) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    break;
+                }
+                version.wait(left);
+            }
+            return version[0];
+        }
     }
 
     long insert(Connection c, String kind, String accountId, String target, String serviceId,
@@ -93,7 +138,7 @@ public final class JobRepository {
 
     void updateProgress(long id, JobState state, String phase, String task, int taskIndex, int progress,
             int attempts, String message) {
-        store.transact(c -> Sql.update(c, "UPDATE jobs SET state = ?, phase = ?, task = ?, task_index = ?, "
+        write(c -> Sql.update(c, "UPDATE jobs SET state = ?, phase = ?, task = ?, task_index = ?, "
                 + "progress = ?, attempts = ?, message = ?, updated_at = ?, "
                 + "started_at = COALESCE(started_at, ?) WHERE id = ?",
                 state, phase, task, taskIndex, progress, attempts, cut(message), System.currentTimeMillis(),
@@ -101,35 +146,39 @@ public final class JobRepository {
     }
 
     void updateMessage(long id, int progress, String message) {
-        store.transact(c -> Sql.update(c, "UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ?",
+        write(c -> Sql.update(c, "UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ?",
                 progress, cut(message), System.currentTimeMillis(), id));
     }
 
     void saveContext(long id, Map<String, String> context) {
-        store.transact(c -> Sql.update(c, "UPDATE jobs SET context = ?, updated_at = ? WHERE id = ?",
+        write(c -> Sql.update(c, "UPDATE jobs SET context = ?, updated_at = ? WHERE id = ?",
                 Json.write(context), System.currentTimeMillis(), id));
     }
 
     boolean requestCancel(long id) {
-        return store.inTransaction(c -> Sql.update(c, "UPDATE jobs SET cancel_requested = TRUE, updated_at = ? "
-                + "WHERE id = ? AND state IN (?, ?)", System.currentTimeMillis(), id, JobState.QUEUED,
+        boolean requested = store.inTransaction(c -> Sql.update(c, "UPDATE jobs SET cancel_requested = TRUE, "
+                + "updated_at = ? WHERE id = ? AND state IN (?, ?)", System.currentTimeMillis(), id, JobState.QUEUED,
                 JobState.RUNNING)) > 0;
+        changed();
+        return requested;
     }
 
     int startStep(long jobId, int taskIndex, String phase, String task, boolean compensation) {
-        return store.inTransaction(c -> {
-            int seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) AS s FROM job_steps WHERE job_id = ?",
+        int seq = store.inTransaction(c -> {
+            int next = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) AS s FROM job_steps WHERE job_id = ?",
                     rs -> rs.getInt("s"), jobId).orElse(0) + 1;
             Sql.update(c, "INSERT INTO job_steps(job_id, seq, task_index, phase, task, compensation, state, attempts, "
-                    + "error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, '', ?)", jobId, seq, taskIndex, phase, task,
+                    + "error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, '', ?)", jobId, next, taskIndex, phase, task,
                     compensation, JobStep.RUNNING, System.currentTimeMillis());
-            return seq;
+            return next;
         });
+        changed();
+        return seq;
     }
 
     /** Marks a step done and moves the job to its next task, in one transaction (so a resume never repeats it). */
     void completeStep(long jobId, int seq, int attempts, int nextTaskIndex, Map<String, String> context) {
-        store.transact(c -> {
+        write(c -> {
             Sql.update(c, "UPDATE job_steps SET state = ?, attempts = ?, error = '', finished_at = ? "
                     + "WHERE job_id = ? AND seq = ?", JobStep.DONE, attempts, System.currentTimeMillis(), jobId, seq);
             Sql.update(c, "UPDATE jobs SET task_index = ?, context = ?, updated_at = ? WHERE id = ?", nextTaskIndex,
@@ -144,7 +193,7 @@ public final class JobRepository {
      * @param from the index of the first task to compensate (counting down), -1 for none
      */
     void startRollback(long jobId, int seq, int attempts, String stepError, int from, String error) {
-        store.transact(c -> {
+        write(c -> {
             if (seq > 0) {
                 Sql.update(c, "UPDATE job_steps SET state = ?, attempts = ?, error = ?, finished_at = ? "
                         + "WHERE job_id = ? AND seq = ?", JobStep.FAILED, attempts, cut(stepError),
@@ -157,12 +206,12 @@ public final class JobRepository {
     }
 
     void moveTo(long jobId, int taskIndex) {
-        store.transact(c -> Sql.update(c, "UPDATE jobs SET task_index = ?, updated_at = ? WHERE id = ?",
+        write(c -> Sql.update(c, "UPDATE jobs SET task_index = ?, updated_at = ? WHERE id = ?",
                 taskIndex, System.currentTimeMillis(), jobId));
     }
 
     void updateStep(long jobId, int seq, String state, int attempts, String error) {
-        store.transact(c -> Sql.update(c, "UPDATE job_steps SET state = ?, attempts = ?, error = ?, "
+        write(c -> Sql.update(c, "UPDATE job_steps SET state = ?, attempts = ?, error = ?, "
                 + "finished_at = CASE WHEN ? = 'RUNNING' THEN NULL ELSE ? END WHERE job_id = ? AND seq = ?",
                 state, attempts, cut(error), state, System.currentTimeMillis(), jobId, seq));
     }

@@ -284,6 +284,7 @@ final class JobRunner implements Runnable, JobContext {
                         ended.serviceId(), id);
             }
         });
+        jobs.changed();
         engine.publish(jobs.find(id).orElse(null));
         if (state == JobState.SUCCEEDED) {
             LOG.info("Job {} ({} {}) succeeded", id, job.kind(), job.target());

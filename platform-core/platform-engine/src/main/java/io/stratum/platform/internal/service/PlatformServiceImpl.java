@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
@@ -281,15 +282,18 @@ public final class PlatformServiceImpl implements PlatformService {
         long deadline = System.nanoTime() + timeout.toNanos();
         JobDTO last = null;
         while (true) {
+            long seen = engine.jobs().changes();
             JobDTO now = toDto(requireJob(id), false);
             if (onChange != null && (last == null || changed(last, now))) {
                 onChange.accept(now);
             }
             last = now;
-            if (now.isDone() || System.nanoTime() >= deadline) {
+            long left = deadline - System.nanoTime();
+            if (now.isDone() || left <= 0) {
                 return now.isDone() ? getJob(id) : now;
             }
-            Thread.sleep(100);
+            // wakes on any job change in this process; the bound keeps jobs run elsewhere visible
+            engine.jobs().awaitChange(seen, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 250));
         }
     }
 

@@ -1,5 +1,6 @@
-package io.stratum.itests;
+package io.stratum.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,88 +26,119 @@ import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 
 /**
- * The Stratum distribution run as a user runs it: a copy of {@code karaf-features/target/assembly} started with
- * {@code bin/karaf server} on free ports, driven over SSH with {@code stratum:} commands, killed with SIGKILL
- * when a test wants a crash. {@link #close()} stops it and every runtime process it launched.
+ * A Karaf distribution run as a user runs it: a copy of an unpacked distribution, started with
+ * {@code bin/karaf server} on free ports, driven over SSH, killed with SIGKILL when a test wants a crash.
+ * {@link #close()} stops it and every Stratum runtime process it launched.
  */
-final class StratumProcess implements AutoCloseable {
+public final class KarafInstance implements AutoCloseable {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*m");
 
     private final Path home;
     private final int sshPort;
+    private String user = "karaf";
+    private String password = "karaf";
     private Process launcher;
     private SshClient client;
     private ClientSession session;
 
-    private StratumProcess(Path home, int sshPort) {
+    private KarafInstance(Path home, int sshPort) {
         this.home = home;
         this.sshPort = sshPort;
     }
 
     /**
-     * @param name a directory name under target/instances
-     * @return a fresh copy of the distribution, on free ports, not started
+     * Copies a distribution and gives the copy free SSH and RMI ports.
+     *
+     * @param distribution an unpacked Karaf distribution (e.g. karaf-features/target/assembly)
+     * @param parent the directory to make the copy in
+     * @param name a name for the copy (a unique suffix is added)
+     * @return the instance, not started
+     * @throws IOException if the copy fails
      */
-    static StratumProcess create(String name) throws IOException {
-        Path assembly = Path.of(System.getProperty("stratum.assembly"));
-        Path home = Path.of("target", "instances", name + "-" + System.nanoTime()).toAbsolutePath();
-        copy(assembly, home);
+    public static KarafInstance copyOf(Path distribution, Path parent, String name) throws IOException {
+        Path home = parent.resolve(name + "-" + System.nanoTime()).toAbsolutePath();
+        copy(distribution, home);
         int ssh = freePort();
         set(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(ssh));
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
-        return new StratumProcess(home, ssh);
+        return new KarafInstance(home, ssh);
     }
 
-    Path home() {
+    /**
+     * Adds a console user to the copy (stock Karaf has none) and uses it.
+     *
+     * @param name user name
+     * @param pass password
+     * @return this instance
+     * @throws IOException if etc/users.properties cannot be written
+     */
+    public KarafInstance withUser(String name, String pass) throws IOException {
+        Files.writeString(home.resolve("etc/users.properties"), name + " = " + pass + ",_g_:admingroup\n"
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
+        this.user = name;
+        this.password = pass;
+        return this;
+    }
+
+    /** @return the instance's directory (KARAF_HOME) */
+    public Path home() {
         return home;
     }
 
-    /** Starts the platform and waits until its database SDP is available. */
-    void start() throws Exception {
+    /**
+     * Starts the instance and waits until {@code readyCommand} prints {@code readyText}.
+     *
+     * @param readyCommand a shell command that works once the instance is ready
+     * @param readyText text its output contains once ready
+     * @param timeout how long to wait at most
+     * @return how long it took from starting the launcher to the ready answer
+     * @throws Exception if it did not become ready
+     */
+    public Duration start(String readyCommand, String readyText, Duration timeout) throws Exception {
+        long start = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         launcher = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = start + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
             if (!launcher.isAlive()) {
-                throw new IllegalStateException("Stratum exited with " + launcher.exitValue() + "; see "
+                throw new IllegalStateException("Karaf exited with " + launcher.exitValue() + "; see "
                         + home.resolve("console.log") + " and " + home.resolve("data/log/karaf.log"));
             }
             try {
-                if (exec("stratum:sdp-list").contains("AVAILABLE")) {
-                    return;
+                if (execOnce(readyCommand).contains(readyText)) {
+                    return Duration.ofNanos(System.nanoTime() - start);
                 }
-            } catch (Exception e) {
+            } catch (IOException e) {
                 last = e;
                 disconnect();
             }
-            Thread.sleep(250);
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("Stratum did not become ready within 120 s", last);
+        throw new IllegalStateException("Karaf did not become ready within " + timeout.toSeconds() + " s", last);
     }
 
     /**
-     * Runs a shell command over SSH.
+     * Runs a shell command over SSH, reconnecting if the connection dropped.
      *
+     * @param command the command line
      * @return what it printed, without colours
      * @throws CommandFailed if the command failed
+     * @throws IOException if the instance cannot be reached
      */
-    String exec(String command) throws IOException {
+    public String exec(String command) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                if (session == null || !session.isOpen()) {
-                    connect();
-                }
-                return ANSI.matcher(session.executeRemoteCommand(command)).replaceAll("");
-            } catch (RemoteException e) {
-                throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
+                return execOnce(command);
+            } catch (CommandFailed e) {
+                throw e;
             } catch (IOException e) {
                 // the connection dropped (e.g. while the console bundles settle after a start): reconnect
                 disconnect();
@@ -118,17 +150,19 @@ final class StratumProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) throws IOException {
+    private String execOnce(String command) throws IOException {
+        if (session == null || !session.isOpen()) {
+            connect();
+        }
         try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            return ANSI.matcher(session.executeRemoteCommand(command)).replaceAll("");
+        } catch (RemoteException e) {
+            throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
         }
     }
 
-    /** A command that ended with an error. */
-    static final class CommandFailed extends IOException {
+    /** A command that ended with an error; the message holds what it printed. */
+    public static final class CommandFailed extends IOException {
         private static final long serialVersionUID = 1L;
 
         CommandFailed(String command, String output) {
@@ -142,8 +176,8 @@ final class StratumProcess implements AutoCloseable {
             client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             client.start();
         }
-        session = client.connect("karaf", "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
-        session.addPasswordIdentity("karaf");
+        session = client.connect(user, "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
+        session.addPasswordIdentity(password);
         session.auth().verify(Duration.ofSeconds(10));
     }
 
@@ -158,8 +192,8 @@ final class StratumProcess implements AutoCloseable {
         }
     }
 
-    /** @return the platform's JVM (a child of the bin/karaf script) */
-    Optional<ProcessHandle> jvm() {
+    /** @return the instance's JVM (a child of the bin/karaf script), while it runs */
+    public Optional<ProcessHandle> jvm() {
         if (launcher == null) {
             return Optional.empty();
         }
@@ -168,17 +202,47 @@ final class StratumProcess implements AutoCloseable {
                 .findFirst();
     }
 
-    /** Kills the platform's JVM with SIGKILL, as a crash would. */
-    void kill9() throws InterruptedException {
+    /** @return the resident memory of the instance's JVM in bytes (Linux /proc), or -1 */
+    public long residentBytes() {
+        return jvm().map(p -> residentBytes(p.pid())).orElse(-1L);
+    }
+
+    /**
+     * @param pid a process id
+     * @return its resident memory in bytes (VmRSS), or -1 if it cannot be read
+     */
+    public static long residentBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Kills the instance's JVM with SIGKILL, as a crash would.
+     *
+     * @throws InterruptedException if interrupted while waiting for it to die
+     */
+    public void kill9() throws InterruptedException {
         disconnect();
-        ProcessHandle jvm = jvm().orElseThrow(() -> new IllegalStateException("the platform is not running"));
+        ProcessHandle jvm = jvm().orElseThrow(() -> new IllegalStateException("Karaf is not running"));
         jvm.destroyForcibly();
         jvm.onExit().join();
         launcher.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** Stops the platform gracefully (the runtimes keep running). */
-    void stop() throws InterruptedException {
+    /**
+     * Stops the instance gracefully (SIGTERM; Stratum's runtimes keep running).
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void stop() throws InterruptedException {
         disconnect();
         Optional<ProcessHandle> jvm = jvm();
         jvm.ifPresent(ProcessHandle::destroy);
@@ -188,8 +252,8 @@ final class StratumProcess implements AutoCloseable {
         }
     }
 
-    /** @return pid to runtime id of every live process launched by this platform (read from /proc) */
-    Map<Long, String> runtimeProcesses() {
+    /** @return pid to runtime id of every live process Stratum launched from this instance (read from /proc) */
+    public Map<Long, String> runtimeProcesses() {
         Map<Long, String> out = new HashMap<>();
         String marker = "STRATUM_HOME=" + home.resolve("data").resolve("stratum");
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -211,7 +275,7 @@ final class StratumProcess implements AutoCloseable {
         return out;
     }
 
-    /** Stops the platform and kills whatever runtime it left; returns how many runtimes were left. */
+    /** Stops the instance and kills whatever runtime process it left. */
     @Override
     public void close() throws Exception {
         stop();
@@ -221,9 +285,22 @@ final class StratumProcess implements AutoCloseable {
         runtimeProcesses().keySet().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * @return a TCP port free on 127.0.0.1 now
+     * @throws IOException if none can be found
+     */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
