@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 
 /**
@@ -151,11 +150,9 @@ public final class KarafInstance implements AutoCloseable {
     }
 
     private String execOnce(String command) throws IOException {
-        if (session == null || !session.isOpen()) {
-            connect();
-        }
+        ClientSession s = session();
         try {
-            return ANSI.matcher(session.executeRemoteCommand(command)).replaceAll("");
+            return ANSI.matcher(s.executeRemoteCommand(command)).replaceAll("");
         } catch (RemoteException e) {
             throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
         }
@@ -170,18 +167,25 @@ public final class KarafInstance implements AutoCloseable {
         }
     }
 
-    private void connect() throws IOException {
+    /** @return the SSH session, connecting if needed; threads share it, each command runs on a channel of its own */
+    private synchronized ClientSession session() throws IOException {
+        if (session != null && session.isOpen()) {
+            return session;
+        }
         if (client == null) {
             client = SshClient.setUpDefaultClient();
-            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            // a local test instance with a fresh host key: accept it without logging a warning per connection
+            client.setServerKeyVerifier((clientSession, remote, key) -> true);
             client.start();
         }
-        session = client.connect(user, "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
-        session.addPasswordIdentity(password);
-        session.auth().verify(Duration.ofSeconds(10));
+        ClientSession s = client.connect(user, "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
+        s.addPasswordIdentity(password);
+        s.auth().verify(Duration.ofSeconds(10));
+        session = s;
+        return s;
     }
 
-    private void disconnect() {
+    private synchronized void disconnect() {
         if (session != null) {
             try {
                 session.close();
@@ -277,7 +281,7 @@ public final class KarafInstance implements AutoCloseable {
 
     /** Stops the instance and kills whatever runtime process it left. */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         stop();
         if (client != null) {
             client.stop();
