@@ -1,7 +1,7 @@
 package io.stratum.bench;
 
-import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.orchestration.Plan;
 import io.stratum.platform.internal.orchestration.PlanFactory;
 import io.stratum.platform.internal.orchestration.Task;

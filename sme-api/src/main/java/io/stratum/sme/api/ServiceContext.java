@@ -4,6 +4,7 @@ import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
 import io.stratum.sme.api.runtime.RuntimePlatform;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -50,4 +51,13 @@ public interface ServiceContext {
 
     /** @return the runtime platform, scoped to this service's runtimes */
     RuntimePlatform runtimes();
+
+    /**
+     * The bindings this service received from its providers (a database's URL and credentials, a web tier's
+     * route), as recorded by the platform when it associated them. An engine passes them on to its runtimes,
+     * e.g. as environment variables.
+     *
+     * @return the service's bindings, one per provider type; empty if it has no providers
+     */
+    List<Binding> bindings();
 }

@@ -6,7 +6,8 @@
  * service. The Stratum platform calls the engine for everything that is specific to the service type;
  * the engine uses the {@link io.stratum.sme.api.runtime.RuntimePlatform} it is given to run processes.
  * <p>
- * Optional capabilities ({@link io.stratum.sme.api.ProviderEngine}, {@link io.stratum.sme.api.ScalableEngine},
+ * Optional capabilities ({@link io.stratum.sme.api.ProviderEngine}, {@link io.stratum.sme.api.DependantEngine},
+ * {@link io.stratum.sme.api.ScalableEngine},
  * {@link io.stratum.sme.api.MetricsEngine}, {@link io.stratum.sme.api.BackupEngine},
  * {@link io.stratum.sme.api.UpdateEngine}) are discovered by the platform with {@code instanceof} on the
  * registered engine object.

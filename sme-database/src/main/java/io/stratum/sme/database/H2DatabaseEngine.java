@@ -1,7 +1,10 @@
 package io.stratum.sme.database;
 
+import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
@@ -17,10 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Component;
@@ -32,11 +38,15 @@ import org.slf4j.LoggerFactory;
  * with its own data directory, port and generated administrator credentials. The plan sets the server's heap
  * and page cache; the {@code mode} configuration sets the SQL compatibility mode of the connection URL.
  * <p>
- * Every lifecycle method is idempotent: credentials are generated once and kept in the service's properties,
- * the database file is created only if missing, and the runtime is launched only if it is not running.
+ * As a provider, it gives each dependant service a schema and a user of its own (the user owns the schema and
+ * has no rights elsewhere); dissociation drops both.
+ * <p>
+ * Every method is idempotent: credentials are generated once and kept in the service's properties, the database
+ * file is created only if missing, the runtime is launched only if it is not running, and users and schemas are
+ * created only if missing.
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=database")
-public final class H2DatabaseEngine implements ServiceManagementEngine {
+public final class H2DatabaseEngine implements ServiceManagementEngine, ProviderEngine {
 
     static final String RUNTIME = "h2";
     static final String PORT = "jdbc";
@@ -147,6 +157,83 @@ public final class H2DatabaseEngine implements ServiceManagementEngine {
                 props);
     }
 
+    // ------------------------------------------------------------------ provider
+
+    @Override
+    public Binding associate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
+        String principal = principal(dependant);
+        String key = "binding." + dependant.serviceId() + ".password";
+        String password = provider.properties().get(key).orElseGet(() -> {
+            String generated = generatePassword();
+            provider.properties().put(key, generated); // durable before the user exists with it
+            return generated;
+        });
+        RuntimeInfo r = running(provider);
+        monitor.progress(30, "creating user and schema " + principal);
+        try (Connection c = H2Database.connect(url(r, "REGULAR"), USER, adminPassword(provider));
+                Statement s = c.createStatement()) {
+            s.execute("CREATE USER IF NOT EXISTS " + principal + " PASSWORD '" + password + "'");
+            s.execute("ALTER USER " + principal + " SET PASSWORD '" + password + "'");
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + principal + " AUTHORIZATION " + principal);
+        } catch (SQLException e) {
+            throw SmeException.transientFailure("cannot create user and schema " + principal + " for '"
+                    + dependant.name() + "' in '" + provider.name() + "': " + e.getMessage(), e);
+        }
+        Map<String, String> binding = new LinkedHashMap<>();
+        binding.put("url", url(r, provider.configuration().getOrDefault("mode", "REGULAR")) + ";SCHEMA=" + principal);
+        binding.put("user", principal);
+        binding.put("password", password);
+        binding.put("schema", principal);
+        binding.put("driver", "org.h2.Driver");
+        return new Binding(provider.serviceId(), "database", binding);
+    }
+
+    @Override
+    public void dissociate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
+        String principal = principal(dependant);
+        Optional<RuntimeInfo> r = service(provider);
+        if (r.isPresent() && r.get().state() == RuntimeState.RUNNING) {
+            monitor.progress(30, "dropping user and schema " + principal);
+            try (Connection c = H2Database.connect(url(r.get(), "REGULAR"), USER, adminPassword(provider));
+                    Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + principal + " CASCADE");
+                s.execute("DROP USER IF EXISTS " + principal);
+            } catch (SQLException e) {
+                throw SmeException.transientFailure("cannot drop user and schema " + principal + " of '"
+                        + dependant.name() + "' in '" + provider.name() + "': " + e.getMessage(), e);
+            }
+        } else if (r.isPresent() && H2Database.exists(provider.dataDirectory().resolve("db"))) {
+            throw SmeException.transientFailure("'" + provider.name() + "' is not running; start it to revoke the "
+                    + "access of '" + dependant.name() + "'", null);
+        }
+        provider.properties().remove("binding." + dependant.serviceId() + ".password");
+    }
+
+    /** The user and schema of a dependant: its name and the start of its id, as an SQL identifier. */
+    static String principal(Dependant dependant) {
+        String name = dependant.name().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        String id = dependant.serviceId().replace("-", "").toUpperCase(Locale.ROOT);
+        return "S_" + name + "_" + id.substring(0, Math.min(8, id.length()));
+    }
+
+    private static Optional<RuntimeInfo> service(ServiceContext service) {
+        return service.runtimes().status(RUNTIME);
+    }
+
+    private static RuntimeInfo running(ServiceContext service) throws SmeException {
+        RuntimeInfo r = service(service).orElseThrow(() -> new SmeException("'" + service.name()
+                + "' has no H2 server"));
+        if (r.state() != RuntimeState.RUNNING) {
+            throw SmeException.transientFailure("the H2 server of '" + service.name() + "' is " + r.state(), null);
+        }
+        return r;
+    }
+
+    private static String adminPassword(ServiceContext service) throws SmeException {
+        return service.properties().get(PROP_PASSWORD).orElseThrow(() ->
+                new SmeException("'" + service.name() + "' has no credentials"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String url(RuntimeInfo r, String mode) {
@@ -159,13 +246,17 @@ public final class H2DatabaseEngine implements ServiceManagementEngine {
         if (existing.isPresent()) {
             return existing.get();
         }
+        String password = generatePassword();
+        service.properties().put(PROP_PASSWORD, password); // durable before the database is created with it
+        return password;
+    }
+
+    private static String generatePassword() {
         char[] chars = new char[24];
         for (int i = 0; i < chars.length; i++) {
             chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
         }
-        String password = new String(chars);
-        service.properties().put(PROP_PASSWORD, password); // durable before the database is created with it
-        return password;
+        return new String(chars);
     }
 
     private static int intConfig(ServiceContext service, String key) throws SmeException {

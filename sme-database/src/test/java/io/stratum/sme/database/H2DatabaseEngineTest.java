@@ -5,7 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceProperties;
@@ -134,6 +136,11 @@ public class H2DatabaseEngineTest {
             public RuntimePlatform runtimes() {
                 return runtimes;
             }
+
+            @Override
+            public List<Binding> bindings() {
+                return List.of();
+            }
         };
     }
 
@@ -195,6 +202,55 @@ public class H2DatabaseEngineTest {
         assertFalse(properties.containsKey(H2DatabaseEngine.PROP_PASSWORD));
         engine.unprovision(service, monitor);
         assertEquals(HealthState.STOPPED, engine.health(service).state());
+    }
+
+    @Test
+    public void eachDependantGetsItsOwnSchemaAndUserUntilDissociated() throws Exception {
+        engine.provision(service, monitor);
+        try (Connection admin = connect(); Statement s = admin.createStatement()) {
+            s.execute("CREATE TABLE secrets(x INT)");
+        }
+        Dependant notes = new Dependant("0b8c2f4e-1111-2222-3333-444455556666", "notes", "appserver", Map.of());
+        Dependant shop = new Dependant("9a7b6c5d-1111-2222-3333-444455556666", "shop", "appserver", Map.of());
+        Binding a = engine.associate(service, notes, monitor);
+        Binding again = engine.associate(service, notes, monitor);
+        assertEquals("association is idempotent", a, again);
+        Binding b = engine.associate(service, shop, monitor);
+        assertEquals("S_NOTES_0B8C2F4E", a.credentials().get("user"));
+        assertTrue(a.credentials().get("url"), a.credentials().get("url").endsWith(";SCHEMA=S_NOTES_0B8C2F4E"));
+        try (Connection c = H2Database.connect(a.credentials().get("url"), a.credentials().get("user"),
+                a.credentials().get("password")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))");
+            s.execute("INSERT INTO notes VALUES (1, 'mine')");
+            try {
+                s.executeQuery("SELECT * FROM PUBLIC.SECRETS").close();
+                fail("a dependant cannot read the admin's tables");
+            } catch (SQLException expected) {
+                // not granted
+            }
+        }
+        try (Connection c = H2Database.connect(b.credentials().get("url"), b.credentials().get("user"),
+                b.credentials().get("password")); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT * FROM S_NOTES_0B8C2F4E.NOTES").close();
+            fail("a dependant cannot read another's schema");
+        } catch (SQLException expected) {
+            // not granted
+        }
+        engine.dissociate(service, notes, monitor);
+        try (Connection c = H2Database.connect(a.credentials().get("url"), a.credentials().get("user"),
+                a.credentials().get("password"))) {
+            fail("a dissociated dependant cannot log in");
+        } catch (SQLException expected) {
+            // its user is gone
+        }
+        try (Connection admin = connect(); Statement s = admin.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA "
+                        + "WHERE SCHEMA_NAME = 'S_NOTES_0B8C2F4E'")) {
+            rs.next();
+            assertEquals("its schema is dropped", 0, rs.getInt(1));
+        }
+        engine.dissociate(service, notes, monitor); // idempotent
+        assertFalse(properties.containsKey("binding." + notes.serviceId() + ".password"));
     }
 
     @Test

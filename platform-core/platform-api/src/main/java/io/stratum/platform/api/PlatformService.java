@@ -83,11 +83,63 @@ public interface PlatformService {
     /**
      * @param account an account name
      * @param name the service's name
-     * @param force also when no engine of its type is installed: its runtimes are killed and its files deleted
-     *     without the engine
+     * @param force also when no engine of its type is installed (its runtimes are killed and its files deleted
+     *     without the engine), and when other services use it as their provider (they lose their binding)
      * @return the job that deletes it (its runtimes and data)
      */
     JobDTO deleteService(String account, String name, boolean force);
+
+    /**
+     * Sets the number of instances of a scalable service (e.g. an application server). Providers such as a web
+     * tier are told about new instances once they are healthy, and stop routing to removed ones before they stop.
+     *
+     * @param account an account name
+     * @param name the service's name
+     * @param instances the wanted number of instances, at least 1
+     * @return the job that scales it
+     */
+    JobDTO scaleService(String account, String name, int instances);
+
+    /**
+     * Registers a service that Stratum does not run, so it can be a provider (e.g. an existing PostgreSQL
+     * database registered by its JDBC URL). Its binding is what is registered here.
+     *
+     * @param request what to register
+     * @return the registered service
+     */
+    ServiceDTO registerExternalService(ExternalServiceRequest request);
+
+    /**
+     * Creates every service of an environment in dependency order (each provider ready before its dependants;
+     * independent services in parallel). The description is checked completely before anything is created.
+     *
+     * @param request the environment's description
+     * @return the job that creates it
+     */
+    JobDTO createEnvironment(EnvironmentRequest request);
+
+    /**
+     * @param account an account name
+     * @return the account's environments, by name
+     */
+    List<EnvironmentDTO> listEnvironments(String account);
+
+    /**
+     * @param account an account name
+     * @param name the environment's name
+     * @return the environment, with its members, their states and the dependency graph
+     */
+    EnvironmentDTO getEnvironment(String account, String name);
+
+    /**
+     * Deletes the services of an environment in reverse dependency order, then the environment.
+     *
+     * @param account an account name
+     * @param name the environment's name
+     * @param force also when services outside the environment depend on its members
+     * @return the job that deletes it
+     */
+    JobDTO deleteEnvironment(String account, String name, boolean force);
 
     /**
      * @param query which jobs

@@ -27,6 +27,10 @@ import java.util.Map;
  * @param activeJobId the job working on it now, or 0
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
+ * @param providers provider type to the name of the service it is associated with
+ * @param dependants names of the services associated with it as their provider
+ * @param environment the environment it belongs to, or empty
+ * @param external whether it is an external provider (registered by URL; Stratum does not run it)
  */
 public record ServiceDTO(
         String id,
@@ -46,7 +50,11 @@ public record ServiceDTO(
         List<RuntimeDTO> runtimes,
         long activeJobId,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Map<String, String> providers,
+        List<String> dependants,
+        String environment,
+        boolean external) {
 
     /**
      * How to connect to a service.

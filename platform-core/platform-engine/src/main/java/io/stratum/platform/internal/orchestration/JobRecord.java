@@ -13,6 +13,7 @@ import java.util.Map;
  * @param accountName that account's name, or {@code null}
  * @param target what it works on, for users (e.g. a service name)
  * @param serviceId the service it works on and holds the lock of, or {@code null}
+ * @param environmentId the environment it works on and holds the lock of, or {@code null}
  * @param state its state
  * @param phase the phase of the current task
  * @param task the current task
@@ -36,6 +37,7 @@ public record JobRecord(
         String accountName,
         String target,
         String serviceId,
+        String environmentId,
         JobState state,
         String phase,
         String task,

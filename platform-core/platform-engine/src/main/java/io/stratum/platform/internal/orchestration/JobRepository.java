@@ -73,13 +73,13 @@ public final class JobRepository {
         }
     }
 
-    long insert(Connection c, String kind, String accountId, String target, String serviceId,
+    long insert(Connection c, String kind, String accountId, String target, String serviceId, String environmentId,
             Map<String, String> params) throws SQLException {
         long now = System.currentTimeMillis();
-        return Sql.insertReturningId(c, "INSERT INTO jobs(kind, account_id, target, service_id, state, phase, task, "
-                + "task_index, progress, attempts, message, error, params, context, cancel_requested, created_at, "
-                + "updated_at) VALUES (?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?)",
-                kind, accountId, target, serviceId, JobState.QUEUED, Json.write(params), now, now);
+        return Sql.insertReturningId(c, "INSERT INTO jobs(kind, account_id, target, service_id, environment_id, state, "
+                + "phase, task, task_index, progress, attempts, message, error, params, context, cancel_requested, "
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?)",
+                kind, accountId, target, serviceId, environmentId, JobState.QUEUED, Json.write(params), now, now);
     }
 
     /**
@@ -233,7 +233,7 @@ public final class JobRepository {
     private static JobRecord map(ResultSet rs) throws SQLException {
         String serviceId = rs.getString("service_id");
         return new JobRecord(rs.getLong("id"), rs.getString("kind"), rs.getString("account_id"),
-                rs.getString("account_name"), rs.getString("target"), serviceId,
+                rs.getString("account_name"), rs.getString("target"), serviceId, rs.getString("environment_id"),
                 JobState.valueOf(rs.getString("state")), rs.getString("phase"), rs.getString("task"),
                 rs.getInt("task_index"), rs.getInt("progress"), rs.getInt("attempts"), rs.getString("message"),
                 rs.getString("error"), Json.readStringMap(rs.getString("params")),

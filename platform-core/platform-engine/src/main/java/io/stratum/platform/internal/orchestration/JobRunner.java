@@ -279,9 +279,12 @@ final class JobRunner implements Runnable, JobContext {
                 plan.completion().onEnd(c, ended);
             }
             if (ended.serviceId() != null) {
-                Sql.update(c,
-                        "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
                         ended.serviceId(), id);
+            }
+            if (ended.environmentId() != null) {
+                Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                        ended.environmentId(), id);
             }
         });
         jobs.changed();

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -74,6 +76,9 @@ public final class OrchestrationEngine {
     private final Store store;
     private final JobRepository jobs;
     private final ThreadPoolExecutor executor;
+    /** Runs composite jobs (they wait for other jobs): as many threads as there are such jobs. */
+    private final ExecutorService compositeExecutor;
+    private final Set<String> compositeKinds = ConcurrentHashMap.newKeySet();
     private final Duration retryInitial;
     private final Duration retryMax;
     private final Map<String, PlanFactory> factories = new ConcurrentHashMap<>();
@@ -109,6 +114,7 @@ public final class OrchestrationEngine {
         this.retryMax = retryMax;
         this.executor = new ThreadPoolExecutor(workers, workers, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
                 new DaemonThreads("stratum-job"));
+        this.compositeExecutor = Executors.newCachedThreadPool(new DaemonThreads("stratum-composite-job"));
         List<JobRecord> unfinished = jobs.unfinished();
         if (!unfinished.isEmpty()) {
             LOG.info("Resuming {} unfinished job(s): {}", unfinished.size(),
@@ -127,6 +133,9 @@ public final class OrchestrationEngine {
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindFactory(PlanFactory factory, Map<String, Object> properties) {
         String kind = String.valueOf(properties.get(PlanFactory.KIND));
+        if (Boolean.parseBoolean(String.valueOf(properties.get(PlanFactory.COMPOSITE)))) {
+            compositeKinds.add(kind);
+        }
         List<Long> ready = new ArrayList<>();
         synchronized (factories) {
             factories.put(kind, factory);
@@ -151,8 +160,10 @@ public final class OrchestrationEngine {
     public void deactivate() {
         stopping = true;
         executor.shutdownNow();
+        compositeExecutor.shutdownNow();
         try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)
+                    || !compositeExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("Some jobs did not stop within 30 s; they resume on the next start");
             }
         } catch (InterruptedException e) {
@@ -167,12 +178,28 @@ public final class OrchestrationEngine {
      * @param accountId the account it works for, or {@code null}
      * @param target what it works on, for users
      * @param serviceId the service it locks, or {@code null}
+     * @param environmentId the environment it locks, or {@code null}
      * @param params its parameters
      * @param prepare work done in the submitting transaction before the job is recorded (checks, inserts);
      *     throwing aborts the submission; may be {@code null}
      */
-    public record Submission(String kind, String accountId, String target, String serviceId,
+    public record Submission(String kind, String accountId, String target, String serviceId, String environmentId,
             Map<String, String> params, Prepare prepare) {
+
+        /**
+         * A submission that locks a service (or nothing).
+         *
+         * @param kind the job kind
+         * @param accountId the account it works for, or {@code null}
+         * @param target what it works on
+         * @param serviceId the service it locks, or {@code null}
+         * @param params its parameters
+         * @param prepare work in the submitting transaction, or {@code null}
+         */
+        public Submission(String kind, String accountId, String target, String serviceId, Map<String, String> params,
+                Prepare prepare) {
+            this(kind, accountId, target, serviceId, null, params, prepare);
+        }
     }
 
     /** Work done in the submitting transaction before a job is recorded. */
@@ -204,9 +231,12 @@ public final class OrchestrationEngine {
             if (s.prepare() != null) {
                 params.putAll(s.prepare().apply(c));
             }
-            long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), params);
+            long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), s.environmentId(), params);
             if (s.serviceId() != null) {
-                lockService(c, s, jobId);
+                lock(c, "services", s.serviceId(), s, jobId);
+            }
+            if (s.environmentId() != null) {
+                lock(c, "environments", s.environmentId(), s, jobId);
             }
             return jobId;
         });
@@ -240,16 +270,17 @@ public final class OrchestrationEngine {
         this.eventAdmin = events;
     }
 
-    private void lockService(Connection c, Submission s, long jobId) throws SQLException {
-        int locked = Sql.update(c, "UPDATE services SET active_job_id = ? WHERE id = ? AND active_job_id IS NULL",
-                jobId, s.serviceId());
+    /** Takes the lock of a service or environment row for the job, or says which job holds it. */
+    private void lock(Connection c, String table, String id, Submission s, long jobId) throws SQLException {
+        int locked = Sql.update(c, "UPDATE " + table + " SET active_job_id = ? WHERE id = ? AND active_job_id IS NULL",
+                jobId, id);
         if (locked == 1) {
             return;
         }
-        Optional<Long> holder = Sql.one(c, "SELECT active_job_id FROM services WHERE id = ?",
-                rs -> rs.getLong("active_job_id"), s.serviceId());
+        Optional<Long> holder = Sql.one(c, "SELECT active_job_id FROM " + table + " WHERE id = ?",
+                rs -> rs.getLong("active_job_id"), id);
         if (holder.isEmpty()) {
-            throw new PlatformException(Reason.NOT_FOUND, "service '" + s.target() + "' no longer exists");
+            throw new PlatformException(Reason.NOT_FOUND, "'" + s.target() + "' no longer exists");
         }
         String busy = jobs.find(c, holder.get())
                 .map(j -> "job " + j.id() + " (" + j.kind() + ", " + j.state() + ", " + j.progress() + "%)")
@@ -294,7 +325,7 @@ public final class OrchestrationEngine {
         JobRunner runner = new JobRunner(this, id, factory);
         if (active.putIfAbsent(id, runner) == null) {
             try {
-                executor.execute(runner);
+                (compositeKinds.contains(kind) ? compositeExecutor : executor).execute(runner);
             } catch (RejectedExecutionException e) {
                 active.remove(id);
                 LOG.info("Job {} not started: the engine is stopping; it resumes on the next start", id);

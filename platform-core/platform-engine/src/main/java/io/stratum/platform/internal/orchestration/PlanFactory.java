@@ -10,6 +10,13 @@ public interface PlanFactory {
     String KIND = "stratum.job.kind";
 
     /**
+     * Service property: {@code true} if jobs of this kind submit other jobs and wait for them (e.g. creating an
+     * environment). They run on threads of their own, so that they never take all workers from the jobs they wait
+     * for.
+     */
+    String COMPOSITE = "stratum.job.composite";
+
+    /**
      * @param job the job (kind, parameters); must depend on nothing else that can change between runs
      * @return its plan
      */

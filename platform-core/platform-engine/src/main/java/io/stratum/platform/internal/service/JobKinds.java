@@ -11,11 +11,25 @@ public final class JobKinds {
     public static final String STOP = "service.stop";
     /** Delete a service: runtimes, data and record. */
     public static final String DELETE = "service.delete";
+    /** Change the number of instances of a scalable service. */
+    public static final String SCALE = "service.scale";
+    /** Create the services of an environment in dependency order. */
+    public static final String ENV_CREATE = "environment.create";
+    /** Delete the services of an environment in reverse dependency order. */
+    public static final String ENV_DELETE = "environment.delete";
 
     /** Job parameter: the state a service was in before the job (start). */
     public static final String PARAM_PREVIOUS_STATE = "previousState";
-    /** Job parameter: delete even without an engine (delete). */
+    /** Job parameter: delete even without an engine, or while others use the service (delete). */
     public static final String PARAM_FORCE = "force";
+    /** Job parameter: provider type to provider service id, as a JSON object (create). */
+    public static final String PARAM_PROVIDERS = "providers";
+    /** Job parameter: the number of instances before the job (scale). */
+    public static final String PARAM_PREVIOUS_INSTANCES = "previousInstances";
+    /** Job parameter: the wanted number of instances (scale). */
+    public static final String PARAM_INSTANCES = "instances";
+    /** Job parameter: the environment a job works on (environment jobs). */
+    public static final String PARAM_ENVIRONMENT = "environment";
 
     private JobKinds() {
     }

@@ -2,6 +2,9 @@ package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.EnvironmentDTO;
+import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformException.Reason;
@@ -20,7 +23,9 @@ import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.StoreException;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.ProviderRequirement;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
@@ -29,10 +34,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -52,6 +61,8 @@ public final class PlatformServiceImpl implements PlatformService {
     private final SdpCatalog catalog;
     private final ServiceManager services;
     private final OrchestrationEngine engine;
+    private final ServiceLifecycle lifecycle;
+    private final EnvironmentRepository environments;
 
     /**
      * @param accounts accounts
@@ -66,6 +77,8 @@ public final class PlatformServiceImpl implements PlatformService {
         this.catalog = catalog;
         this.services = services;
         this.engine = engine;
+        this.lifecycle = new ServiceLifecycle(services, engine);
+        this.environments = new EnvironmentRepository(services.store());
     }
 
     // ------------------------------------------------------------------ catalog and accounts
@@ -93,66 +106,35 @@ public final class PlatformServiceImpl implements PlatformService {
     @Override
     public JobDTO createService(CreateServiceRequest request) {
         Objects.requireNonNull(request, "request");
-        AccountManager.checkName("service", request.name());
-        if (request.serviceType() == null || request.serviceType().isBlank()) {
-            throw new PlatformException(Reason.INVALID, "a service type is required (see stratum:sdp-list)");
+        if (request.createProviders()) {
+            return createWithProviders(request);
         }
-        SdpEntry sdp = chooseSdp(request.serviceType(), request.sdpVersion());
-        SdpDescriptor d = sdp.descriptor();
-        String planName = request.plan() != null ? request.plan()
-                : d.defaultPlan() != null ? d.defaultPlan() : d.plans().get(0).name();
-        Plan plan = d.plan(planName).orElseThrow(() -> new PlatformException(Reason.INVALID, "service type '"
-                + d.serviceType() + "' has no plan '" + planName + "'; its plans are "
-                + d.plans().stream().map(Plan::name).toList()));
-        requireNoMandatoryProviders(d);
-        Map<String, String> config = ConfigValues.effective(d, plan, request.configuration());
-        String serviceId = UUID.randomUUID().toString();
+        ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
+                request.sdpVersion(), request.configuration());
         return guard(() -> {
             AccountDTO account = accounts.require(request.account());
-            JobRecord job = engine.submit(new Submission(JobKinds.CREATE, account.id(), request.name(), serviceId,
-                    Map.of(), c -> {
-                        if (services.repository().byName(c, account.id(), request.name()).isPresent()) {
-                            throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + request.name()
-                                    + "' already exists in account '" + account.name() + "'");
-                        }
-                        Instant now = Instant.now();
-                        services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
-                                request.name(), d.serviceType(), d.name(), d.version(), plan.name(), config,
-                                ServiceState.PROVISIONING, "", 0, now, now));
-                        return Map.of();
-                    }));
-            return toDto(job, false);
+            Map<String, ServiceRecord> providers = lifecycle.resolveProviders(account, request.providers());
+            return toDto(lifecycle.submit(account, checked, providers, null), false);
         });
     }
 
-    private SdpEntry chooseSdp(String type, String version) {
-        Optional<SdpEntry> sdp = version == null ? catalog.newest(type) : catalog.exact(type, version);
-        if (sdp.isPresent()) {
-            return sdp.get();
+    /** A service and the providers it needs but was not given, created together as an environment named after it. */
+    private JobDTO createWithProviders(CreateServiceRequest request) {
+        ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
+                request.sdpVersion(), request.configuration());
+        List<EnvironmentSpec.Member> members = new ArrayList<>();
+        Map<String, String> providers = new TreeMap<>(request.providers());
+        for (ProviderRequirement r : checked.descriptor().requires()) {
+            if (!r.optional() && !providers.containsKey(r.serviceType())) {
+                String providerName = request.name() + "-" + r.serviceType();
+                members.add(new EnvironmentSpec.Member(providerName, r.serviceType(), null, null, null, null));
+                providers.put(r.serviceType(), providerName);
+            }
         }
-        List<SdpEntry> ofType = catalog.entries().stream()
-                .filter(e -> e.descriptor() != null && type.equals(e.descriptor().serviceType())).toList();
-        if (ofType.isEmpty()) {
-            List<String> types = catalog.entries().stream().filter(SdpEntry::isAvailable)
-                    .map(e -> e.descriptor().serviceType()).distinct().sorted().toList();
-            throw new PlatformException(Reason.NOT_FOUND, "no service type '" + type + "' is installed"
-                    + (types.isEmpty() ? "; drop an SDP bundle into Karaf's deploy/ folder"
-                            : "; installed types: " + String.join(", ", types)));
-        }
-        String states = ofType.stream().map(e -> e.descriptor().version() + " " + e.state()
-                + (e.reason().isEmpty() ? "" : " (" + e.reason() + ")")).collect(Collectors.joining("; "));
-        throw new PlatformException(version == null ? Reason.UNAVAILABLE : Reason.NOT_FOUND,
-                "service type '" + type + "' " + (version == null ? "" : "version " + version + " ")
-                        + "is not available: " + states);
-    }
-
-    private static void requireNoMandatoryProviders(SdpDescriptor d) {
-        List<String> required = d.requires().stream().filter(r -> !r.optional())
-                .map(ProviderRequirement::serviceType).toList();
-        if (!required.isEmpty()) {
-            throw new PlatformException(Reason.INVALID, "service type '" + d.serviceType() + "' needs providers "
-                    + required + ", and associating providers is not supported yet");
-        }
+        members.add(new EnvironmentSpec.Member(request.name(), request.serviceType(), request.plan(),
+                request.sdpVersion(), request.configuration(), providers));
+        return createEnvironment(request.account(), new EnvironmentSpec(request.name(), request.account(), members,
+                null));
     }
 
     @Override
@@ -195,13 +177,162 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO deleteService(String account, String name, boolean force) {
-        return submitOn(account, name, JobKinds.DELETE, (c, s) -> {
-            if (!force) {
-                requireEngine(s, "delete");
-            }
-            ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
-            return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));
+        return guard(() -> toDto(lifecycle.submitDelete(find(account, name), force), false));
+    }
+
+    @Override
+    public JobDTO scaleService(String account, String name, int instances) {
+        if (instances < 1 || instances > 64) {
+            throw new PlatformException(Reason.INVALID, "instances must be between 1 and 64, not " + instances);
+        }
+        ServiceRecord s = guard(() -> find(account, name));
+        SdpEntry sdp = services.engineFor(s).orElseThrow(() -> new PlatformException(Reason.UNAVAILABLE,
+                "cannot scale '" + name + "': no engine for " + s.serviceType() + " " + s.sdpVersion()
+                        + " is installed"));
+        if (!(sdp.engine() instanceof ScalableEngine scalable)) {
+            throw new PlatformException(Reason.INVALID, "service type '" + s.serviceType() + "' cannot be scaled");
+        }
+        int previous;
+        try {
+            previous = services.invoke(s, sdp, "instances", Duration.ofSeconds(5), ServiceManager.NO_MONITOR,
+                    (e, c, m) -> scalable.instances(c));
+        } catch (SmeException e) {
+            throw new PlatformException(Reason.INTERNAL, "cannot tell how many instances '" + name + "' runs: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException(Reason.UNAVAILABLE, "interrupted", e);
+        }
+        return guard(() -> toDto(engine.submit(new Submission(JobKinds.SCALE, s.accountId(), s.name(), s.id(),
+                Map.of(JobKinds.PARAM_INSTANCES, Integer.toString(instances),
+                        JobKinds.PARAM_PREVIOUS_INSTANCES, Integer.toString(previous)), c -> {
+                            ServiceRecord current = services.repository().byId(c, s.id()).orElseThrow();
+                            if (current.activeJobId() == 0 && current.state() != ServiceState.RUNNING) {
+                                throw new PlatformException(Reason.INVALID, "'" + name + "' is " + current.state()
+                                        + "; only a running service can be scaled");
+                            }
+                            return Map.of();
+                        })), false));
+    }
+
+    @Override
+    public ServiceDTO registerExternalService(ExternalServiceRequest request) {
+        AccountManager.checkName("service", request.name());
+        if (request.serviceType() == null || !AccountManager.NAME.matcher(request.serviceType()).matches()) {
+            throw new PlatformException(Reason.INVALID, "invalid provider type '" + request.serviceType() + "'");
+        }
+        if (request.url() == null || request.url().isBlank()) {
+            throw new PlatformException(Reason.INVALID, "an external service needs the URL its dependants use");
+        }
+        Map<String, String> binding = new LinkedHashMap<>(request.properties());
+        binding.put("url", request.url());
+        if (request.user() != null) {
+            binding.put("user", request.user());
+        }
+        if (request.password() != null) {
+            binding.put("password", request.password());
+        }
+        AccountDTO account = guard(() -> accounts.require(request.account()));
+        guard(() -> {
+            services.store().transact(c -> {
+                if (services.repository().byName(c, account.id(), request.name()).isPresent()) {
+                    throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + request.name()
+                            + "' already exists in account '" + account.name() + "'");
+                }
+                Instant now = Instant.now();
+                services.repository().insert(c, new ServiceRecord(UUID.randomUUID().toString(), account.id(),
+                        account.name(), request.name(), request.serviceType(), ExternalServices.SDP, "0.0.0",
+                        "external", binding, ServiceState.RUNNING, "", 0, now, now, null, true));
+            });
+            return null;
         });
+        return getService(account.name(), request.name());
+    }
+
+    // ------------------------------------------------------------------ environments
+
+    @Override
+    public JobDTO createEnvironment(EnvironmentRequest request) {
+        EnvironmentSpec spec = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
+        return createEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+    }
+
+    private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
+        AccountDTO account = guard(() -> accounts.require(orDefault(accountName)));
+        EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
+                m -> lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config()),
+                n -> guard(() -> services.store().query(c -> services.repository().byName(c, account.id(), n)))
+                        .map(lifecycle::providerRef));
+        String id = UUID.randomUUID().toString();
+        return guard(() -> toDto(engine.submit(new Submission(JobKinds.ENV_CREATE, account.id(), spec.name(), null, id,
+                Map.of(JobKinds.PARAM_ENVIRONMENT, id), c -> {
+                    if (environments.byName(c, account.id(), spec.name()).isPresent()) {
+                        throw new PlatformException(Reason.ALREADY_EXISTS, "an environment named '" + spec.name()
+                                + "' already exists in account '" + account.name() + "'");
+                    }
+                    environments.insert(c, id, account.id(), spec.name(), spec);
+                    return Map.of();
+                })), false));
+    }
+
+    @Override
+    public List<EnvironmentDTO> listEnvironments(String account) {
+        return guard(() -> environments.ofAccount(accounts.require(orDefault(account)).id()).stream()
+                .map(this::toDto).toList());
+    }
+
+    @Override
+    public EnvironmentDTO getEnvironment(String account, String name) {
+        return guard(() -> toDto(findEnvironment(account, name)));
+    }
+
+    @Override
+    public JobDTO deleteEnvironment(String account, String name, boolean force) {
+        return guard(() -> {
+            EnvironmentRecord env = findEnvironment(account, name);
+            if (!force) {
+                List<String> outside = new ArrayList<>();
+                for (ServiceRecord member : services.repository().ofEnvironment(env.id())) {
+                    for (Association a : services.associations().dependantsOf(member.id())) {
+                        services.repository().byId(a.dependantId())
+                                .filter(d -> !env.id().equals(d.environmentId()))
+                                .ifPresent(d -> outside.add("'" + d.name() + "' uses '" + member.name() + "'"));
+                    }
+                }
+                if (!outside.isEmpty()) {
+                    throw new PlatformException(Reason.INVALID, "services outside environment '" + name
+                            + "' depend on it: " + String.join(", ", outside) + "; delete them first, or use --force");
+                }
+            }
+            return toDto(engine.submit(new Submission(JobKinds.ENV_DELETE, env.accountId(), env.name(), null, env.id(),
+                    Map.of(JobKinds.PARAM_ENVIRONMENT, env.id(), JobKinds.PARAM_FORCE, Boolean.toString(force)), c -> {
+                        EnvironmentRepository.setState(c, env.id(), EnvironmentRecord.DELETING, "");
+                        return Map.of();
+                    })), false);
+        });
+    }
+
+    private EnvironmentRecord findEnvironment(String account, String name) {
+        AccountDTO a = accounts.require(orDefault(account));
+        return environments.byName(a.id(), name).orElseThrow(() -> new PlatformException(Reason.NOT_FOUND,
+                "no environment '" + name + "' in account '" + a.name() + "' (see stratum:env-list)"));
+    }
+
+    private EnvironmentDTO toDto(EnvironmentRecord env) {
+        Map<String, ServiceRecord> existing = new HashMap<>();
+        services.repository().ofEnvironment(env.id()).forEach(s -> existing.put(s.name(), s));
+        List<EnvironmentDTO.Member> members = new ArrayList<>();
+        for (List<String> level : env.spec().levels()) {
+            for (String name : level) {
+                EnvironmentSpec.Member m = env.spec().member(name);
+                ServiceRecord s = existing.get(name);
+                String plan = s != null ? s.plan() : m.plan() == null ? "" : m.plan();
+                members.add(new EnvironmentDTO.Member(name, m.type(), plan, s == null ? "ABSENT" : s.state().name(),
+                        m.providers()));
+            }
+        }
+        return new EnvironmentDTO(env.id(), env.accountName(), env.name(), env.state(), env.stateMessage(), members,
+                env.spec().levels(), env.activeJobId(), env.createdAt());
     }
 
     @FunctionalInterface
@@ -225,10 +356,14 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     private void requireEngine(ServiceRecord s, String action) {
+        if (s.external()) {
+            throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is an external service; Stratum does not "
+                    + action + " it");
+        }
         if (services.engineFor(s).isEmpty()) {
             throw new PlatformException(Reason.UNAVAILABLE, "cannot " + action + " '" + s.name() + "': no engine for "
                     + s.serviceType() + " " + s.sdpVersion() + " (or a compatible version) is installed; install its "
-                    + "SDP first" + ("delete".equals(action) ? ", or use --force to delete it without its engine" : ""));
+                    + "SDP first");
         }
     }
 
@@ -326,11 +461,30 @@ public final class PlatformServiceImpl implements PlatformService {
     private ServiceDTO toDto(ServiceRecord s, ServiceHealth health, ConnectionInfo c) {
         List<ServiceDTO.RuntimeDTO> runtimes = services.runtimes().list(s.id()).stream()
                 .map(PlatformServiceImpl::toDto).toList();
+        Map<String, String> providers = new TreeMap<>();
+        for (Association a : services.associations().providersOf(s.id())) {
+            providers.put(a.providerType(), services.repository().byId(a.providerId()).map(ServiceRecord::name)
+                    .orElse(a.providerId()));
+        }
+        List<String> dependants = services.associations().dependantsOf(s.id()).stream()
+                .map(a -> services.repository().byId(a.dependantId()).map(ServiceRecord::name).orElse(a.dependantId()))
+                .sorted().toList();
+        String environment = s.environmentId() == null ? "" : environments.byId(s.environmentId())
+                .map(EnvironmentRecord::name).orElse("");
+        Map<String, String> config = s.external() ? redacted(s.config()) : s.config();
         return new ServiceDTO(s.id(), s.accountName(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
-                s.config(), s.state(), s.stateMessage(), services.engineFor(s).isPresent(),
+                config, s.state(), s.stateMessage(), s.external() || services.engineFor(s).isPresent(),
                 health == null ? "UNKNOWN" : health.state().name(), health == null ? "" : health.message(),
                 c == null ? null : new ServiceDTO.ConnectionDTO(c.url(), c.user(), c.password(), c.properties()),
-                runtimes, s.activeJobId(), s.createdAt(), s.updatedAt());
+                runtimes, s.activeJobId(), s.createdAt(), s.updatedAt(), providers, dependants, environment,
+                s.external());
+    }
+
+    /** The configuration of an external service holds its credentials: not shown in lists. */
+    private static Map<String, String> redacted(Map<String, String> config) {
+        Map<String, String> out = new TreeMap<>(config);
+        out.computeIfPresent("password", (k, v) -> "********");
+        return out;
     }
 
     private static ServiceDTO.RuntimeDTO toDto(RuntimeInfo r) {

@@ -6,6 +6,7 @@ import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.util.DaemonThreads;
+import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceContext;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -70,12 +72,17 @@ public final class ServiceManager {
         @AttributeDefinition(description = "Seconds a job waits for the engine of a service's type to appear "
                 + "(e.g. while SDP bundles start after a restart)")
         int engineWaitSeconds() default 30;
+
+        @AttributeDefinition(description = "Seconds in-flight requests get to finish on instances that leave a "
+                + "service (scale down) after its web tier stopped routing to them")
+        int drainSeconds() default 2;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
 
     private final Store store;
     private final ServiceRepository repository;
+    private final AssociationRepository associations;
     private final SdpCatalog catalog;
     private final RuntimeManager runtimes;
     private final Settings settings;
@@ -89,14 +96,16 @@ public final class ServiceManager {
      * @param healthy how long a service may take to become healthy
      * @param healthCheck how long a health check may take
      * @param engineWait how long a job waits for a missing engine
+     * @param drain how long leaving instances get to finish their requests
      */
     public record Settings(Duration provision, Duration lifecycle, Duration healthy, Duration healthCheck,
-            Duration engineWait) {
+            Duration engineWait, Duration drain) {
 
         static Settings of(Config c) {
             return new Settings(Duration.ofSeconds(c.provisionTimeoutSeconds()),
                     Duration.ofSeconds(c.lifecycleTimeoutSeconds()), Duration.ofSeconds(c.healthyTimeoutSeconds()),
-                    Duration.ofSeconds(c.healthCheckTimeoutSeconds()), Duration.ofSeconds(c.engineWaitSeconds()));
+                    Duration.ofSeconds(c.healthCheckTimeoutSeconds()), Duration.ofSeconds(c.engineWaitSeconds()),
+                    Duration.ofSeconds(c.drainSeconds()));
         }
     }
 
@@ -121,6 +130,7 @@ public final class ServiceManager {
     public ServiceManager(Store store, SdpCatalog catalog, RuntimeManager runtimes, Settings settings) {
         this.store = store;
         this.repository = new ServiceRepository(store);
+        this.associations = new AssociationRepository(store);
         this.catalog = catalog;
         this.runtimes = runtimes;
         this.settings = settings;
@@ -136,6 +146,16 @@ public final class ServiceManager {
     /** @return the service records */
     public ServiceRepository repository() {
         return repository;
+    }
+
+    /** @return the provider associations */
+    public AssociationRepository associations() {
+        return associations;
+    }
+
+    /** @return the SDP catalog */
+    public SdpCatalog catalog() {
+        return catalog;
     }
 
     /** @return the store */
@@ -282,6 +302,9 @@ public final class ServiceManager {
      * @return its health ({@link HealthState#UNKNOWN} without an engine or on error)
      */
     public ServiceHealth health(ServiceRecord service) {
+        if (service.external()) {
+            return ExternalServices.health(service, settings.healthCheck());
+        }
         Optional<SdpEntry> sdp = engineFor(service);
         if (sdp.isEmpty()) {
             return ServiceHealth.of(HealthState.UNKNOWN, "no engine for " + service.serviceType() + " "
@@ -303,6 +326,9 @@ public final class ServiceManager {
      * @return how to connect to it, if its engine can tell now
      */
     public Optional<ConnectionInfo> connectionInfo(ServiceRecord service) {
+        if (service.external()) {
+            return Optional.of(ExternalServices.connectionInfo(service));
+        }
         Optional<SdpEntry> sdp = engineFor(service);
         if (sdp.isEmpty()) {
             return Optional.empty();
@@ -407,6 +433,12 @@ public final class ServiceManager {
         @Override
         public RuntimePlatform runtimes() {
             return runtimePlatform;
+        }
+
+        @Override
+        public List<Binding> bindings() {
+            return associations.providersOf(service.id()).stream()
+                    .map(a -> new Binding(a.providerId(), a.providerType(), a.binding())).toList();
         }
 
         @Override

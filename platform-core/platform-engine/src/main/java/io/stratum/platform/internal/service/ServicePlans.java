@@ -6,6 +6,9 @@ import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.Plan;
 import io.stratum.platform.internal.orchestration.PlanFactory;
 import io.stratum.platform.internal.orchestration.Task;
+import io.stratum.platform.internal.store.Json;
+import java.util.Map;
+import java.util.TreeMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -34,16 +37,23 @@ public final class ServicePlans {
 
         @Override
         public Plan plan(JobRecord job) {
-            return Plan.builder()
+            Map<String, String> providers = new TreeMap<>(Json.readStringMap(job.params().get(JobKinds.PARAM_PROVIDERS)));
+            Plan.Builder plan = Plan.builder()
                     .phase("prepare",
                             Task.of("reserve-name", j -> { }).compensatedBy(tasks::forget),
-                            Task.of("find-engine", tasks::findEngine))
-                    .phase("provision",
+                            Task.of("find-engine", tasks::findEngine));
+            providers.forEach((type, providerId) -> plan.phase("associate",
+                    Task.of("associate-" + type, j -> tasks.associate(j, type, providerId))
+                            .compensatedBy(j -> tasks.dissociate(j, type, true))));
+            plan.phase("provision",
                             Task.of("provision", tasks::provision).weight(4)
                                     .compensatedBy(j -> tasks.unprovision(j, true)))
                     .phase("start",
-                            Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1))
-                    .onEnd((c, j) -> {
+                            Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1));
+            if (!providers.isEmpty()) {
+                plan.phase("publish", Task.of("refresh-associations", tasks::refreshAssociations));
+            }
+            return plan.onEnd((c, j) -> {
                         if (j.state() == JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
                         } else if (j.rollbackIncomplete()) {
@@ -78,6 +88,7 @@ public final class ServicePlans {
             return Plan.builder()
                     .phase("prepare", Task.of("find-engine", tasks::findEngine))
                     .phase("start", start, Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1))
+                    .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))
                     .onEnd((c, j) -> {
                         if (j.state() == JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
@@ -137,6 +148,9 @@ public final class ServicePlans {
         public Plan plan(JobRecord job) {
             boolean force = Boolean.parseBoolean(job.params().get(JobKinds.PARAM_FORCE));
             return Plan.builder()
+                    .phase("dissociate",
+                            Task.of("dissociate-dependants", j -> tasks.dissociateDependants(j, force)),
+                            Task.of("dissociate-providers", j -> tasks.dissociateProviders(j, force)))
                     .phase("unprovision",
                             Task.of("unprovision", j -> tasks.unprovision(j, force)).weight(4),
                             Task.of("remove-runtimes", tasks::removeRuntimesAndFiles))
@@ -146,6 +160,49 @@ public final class ServicePlans {
                             ServiceTasks.endState(c, j, ServiceState.FAILED, "delete failed: " + j.error()
                                     + "; run stratum:service-delete again"
                                     + (force ? "" : " (--force removes it even without its engine)"));
+                        }
+                    })
+                    .build();
+        }
+    }
+
+    /**
+     * {@value JobKinds#SCALE}: set the number of instances (new ones healthy before providers learn of them),
+     * tell providers, let requests to leaving instances drain, retire them. Rolling back scales back.
+     */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.SCALE)
+    public static final class Scale implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Scale(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            int instances = Integer.parseInt(job.param(JobKinds.PARAM_INSTANCES));
+            int previous = Integer.parseInt(job.param(JobKinds.PARAM_PREVIOUS_INSTANCES));
+            return Plan.builder()
+                    .phase("prepare", Task.of("find-engine", tasks::findEngine))
+                    .phase("scale", Task.of("scale", j -> tasks.scale(j, instances)).weight(4)
+                            .compensatedBy(j -> {
+                                tasks.scale(j, previous);
+                                tasks.retire(j);
+                            }))
+                    .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))
+                    .phase("retire",
+                            Task.of("drain", j -> tasks.drain(j, previous, instances)),
+                            Task.of("retire", tasks::retire))
+                    .onEnd((c, j) -> {
+                        if (j.state() == JobState.SUCCEEDED) {
+                            ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
+                        } else {
+                            ServiceTasks.endState(c, j, j.rollbackIncomplete() ? ServiceState.FAILED
+                                    : ServiceState.RUNNING, "scale to " + instances + " failed: " + j.error());
                         }
                     })
                     .build();

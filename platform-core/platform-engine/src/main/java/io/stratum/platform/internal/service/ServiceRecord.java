@@ -21,6 +21,8 @@ import java.util.Map;
  * @param activeJobId the job holding its lock, or 0
  * @param createdAt created at
  * @param updatedAt last changed at
+ * @param environmentId the environment it belongs to, or {@code null}
+ * @param external whether Stratum does not run it (a provider registered by URL)
  */
 public record ServiceRecord(
         String id,
@@ -36,7 +38,9 @@ public record ServiceRecord(
         String stateMessage,
         long activeJobId,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String environmentId,
+        boolean external) {
 
     /** Copies. */
     public ServiceRecord {

@@ -47,16 +47,22 @@ public final class ServiceRepository {
                 ServiceRepository::map, accountId));
     }
 
+    List<ServiceRecord> ofEnvironment(String environmentId) {
+        return store.query(c -> Sql.list(c, SELECT + "WHERE s.environment_id = ? ORDER BY s.name",
+                ServiceRepository::map, environmentId));
+    }
+
     List<ServiceRecord> all() {
         return store.query(c -> Sql.list(c, SELECT + "ORDER BY a.name, s.name", ServiceRepository::map));
     }
 
     void insert(Connection c, ServiceRecord s) throws SQLException {
         Sql.update(c, "INSERT INTO services(id, account_id, name, service_type, sdp_name, sdp_version, plan, config, "
-                + "state, state_message, active_job_id, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                + "state, state_message, active_job_id, created_at, updated_at, environment_id, external) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 s.id(), s.accountId(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
-                Json.write(s.config()), s.state(), s.stateMessage(), s.createdAt(), s.updatedAt());
+                Json.write(s.config()), s.state(), s.stateMessage(), s.createdAt(), s.updatedAt(), s.environmentId(),
+                s.external());
     }
 
     static void setState(Connection c, String id, ServiceState state, String message) throws SQLException {
@@ -107,6 +113,7 @@ public final class ServiceRepository {
                 rs.getString("name"), rs.getString("service_type"), rs.getString("sdp_name"),
                 rs.getString("sdp_version"), rs.getString("plan"), Json.readStringMap(rs.getString("config")),
                 ServiceState.valueOf(rs.getString("state")), rs.getString("state_message"), job,
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), rs.getString("environment_id"),
+                rs.getBoolean("external"));
     }
 }

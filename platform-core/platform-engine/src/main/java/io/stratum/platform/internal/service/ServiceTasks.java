@@ -4,7 +4,12 @@ import io.stratum.platform.api.ServiceState;
 import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.sdp.SdpEntry;
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.Dependant;
+import io.stratum.sme.api.DependantEngine;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ProviderEngine;
+import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
@@ -15,6 +20,7 @@ import io.stratum.sme.api.runtime.RuntimeState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +88,9 @@ final class ServiceTasks {
             return;
         }
         ServiceRecord s = found.get();
+        if (s.external()) {
+            return; // Stratum runs nothing of it
+        }
         Optional<SdpEntry> sdp = services.engineFor(s);
         if (sdp.isEmpty() && !force) {
             sdp = Optional.of(services.awaitEngine(s));
@@ -94,6 +103,145 @@ final class ServiceTasks {
             job.message("no engine installed: removing runtimes and files without it");
         }
         removeRuntimesAndFiles(job);
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    /** Associates the job's service with its provider of one type and records the binding handed out. */
+    void associate(JobContext job, String providerType, String providerId) throws Exception {
+        ServiceRecord dependant = record(job);
+        ServiceRecord provider = services.repository().byId(providerId).orElseThrow(() -> new SmeException(
+                "its " + providerType + " provider no longer exists"));
+        job.message("associating with " + providerType + " '" + provider.name() + "'");
+        services.associations().save(dependant.id(), providerType, provider.id(),
+                binding(job, dependant, provider, providerType));
+    }
+
+    /** Associates again with every provider, so they learn what changed (e.g. a web tier, new instances). */
+    void refreshAssociations(JobContext job) throws Exception {
+        ServiceRecord dependant = record(job);
+        for (Association a : services.associations().providersOf(dependant.id())) {
+            Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
+            if (provider.isPresent() && !provider.get().external()) {
+                job.message("updating " + a.providerType() + " '" + provider.get().name() + "'");
+                services.associations().save(dependant.id(), a.providerType(), a.providerId(),
+                        binding(job, dependant, provider.get(), a.providerType()));
+            }
+        }
+    }
+
+    private Map<String, String> binding(JobContext job, ServiceRecord dependant, ServiceRecord provider, String type)
+            throws Exception {
+        if (provider.external()) {
+            return ExternalServices.binding(provider);
+        }
+        if (provider.state() != ServiceState.RUNNING) {
+            throw SmeException.transientFailure("its " + type + " provider '" + provider.name() + "' is "
+                    + provider.state() + ", not RUNNING", null);
+        }
+        SdpEntry sdp = services.awaitEngine(provider);
+        if (!(sdp.engine() instanceof ProviderEngine)) {
+            throw new SmeException("the engine of '" + provider.name() + "' (" + sdp.label() + ") cannot act as a "
+                    + "provider");
+        }
+        Dependant d = new Dependant(dependant.id(), dependant.name(), dependant.serviceType(),
+                dependantParameters(dependant, type));
+        Binding b = services.invoke(provider, sdp, "association with '" + dependant.name() + "'", lifecycleTimeout(),
+                job.monitor(), (e, c, m) -> ((ProviderEngine) e).associate(c, d, m));
+        return b.credentials();
+    }
+
+    /** What the dependant's engine asks of a provider of the type (e.g. its backends), if it tells. */
+    private Map<String, String> dependantParameters(ServiceRecord dependant, String type) throws Exception {
+        Optional<SdpEntry> sdp = services.engineFor(dependant);
+        if (sdp.isEmpty() || !(sdp.get().engine() instanceof DependantEngine)) {
+            return Map.of();
+        }
+        return services.invoke(dependant, sdp.get(), "parameters for its " + type, services.settings().healthCheck(),
+                ServiceManager.NO_MONITOR, (e, c, m) -> ((DependantEngine) e).parameters(c, type));
+    }
+
+    /**
+     * Revokes the job's service's binding to its provider of one type. Without {@code force}, waits for the
+     * provider's engine; with it, forgets the binding when the engine is not installed.
+     */
+    void dissociate(JobContext job, String providerType, boolean force) throws Exception {
+        Optional<Association> a = services.associations().find(job.job().serviceId(), providerType);
+        if (a.isPresent()) {
+            revoke(job, a.get(), force);
+        }
+    }
+
+    /** Revokes every binding the job's service has to its providers. */
+    void dissociateProviders(JobContext job, boolean force) throws Exception {
+        for (Association a : services.associations().providersOf(job.job().serviceId())) {
+            revoke(job, a, force);
+        }
+    }
+
+    /** Revokes the bindings of every service that uses the job's service as its provider. */
+    void dissociateDependants(JobContext job, boolean force) throws Exception {
+        for (Association a : services.associations().dependantsOf(job.job().serviceId())) {
+            revoke(job, a, force);
+        }
+    }
+
+    private void revoke(JobContext job, Association a, boolean force) throws Exception {
+        Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
+        Optional<ServiceRecord> dependant = services.repository().byId(a.dependantId());
+        if (provider.isPresent() && dependant.isPresent() && !provider.get().external()) {
+            Optional<SdpEntry> sdp = services.engineFor(provider.get());
+            if (sdp.isEmpty() && !force) {
+                sdp = Optional.of(services.awaitEngine(provider.get()));
+            }
+            if (sdp.isPresent() && sdp.get().engine() instanceof ProviderEngine) {
+                ServiceRecord d = dependant.get();
+                job.message("revoking the binding of '" + d.name() + "' to '" + provider.get().name() + "'");
+                Dependant who = new Dependant(d.id(), d.name(), d.serviceType(), Map.of());
+                services.invoke(provider.get(), sdp.get(), "dissociation of '" + d.name() + "'", lifecycleTimeout(),
+                        job.monitor(), (e, c, m) -> {
+                            ((ProviderEngine) e).dissociate(c, who, m);
+                            return null;
+                        });
+            } else {
+                LOG.warn("No engine for provider {}: forgetting the binding of {} without revoking it",
+                        provider.get().label(), a.dependantId());
+            }
+        }
+        services.associations().delete(a.dependantId(), a.providerType());
+    }
+
+    // ------------------------------------------------------------------ scaling
+
+    void scale(JobContext job, int instances) throws Exception {
+        ServiceRecord s = record(job);
+        SdpEntry sdp = services.awaitEngine(s);
+        if (!(sdp.engine() instanceof ScalableEngine)) {
+            throw new SmeException("service type '" + s.serviceType() + "' cannot be scaled");
+        }
+        services.invoke(s, sdp, "scale to " + instances, lifecycleTimeout(), job.monitor(), (e, c, m) -> {
+            ((ScalableEngine) e).scale(c, instances, m);
+            return null;
+        });
+    }
+
+    void retire(JobContext job) throws Exception {
+        ServiceRecord s = record(job);
+        SdpEntry sdp = services.awaitEngine(s);
+        if (sdp.engine() instanceof ScalableEngine) {
+            services.invoke(s, sdp, "retire leaving instances", lifecycleTimeout(), job.monitor(), (e, c, m) -> {
+                ((ScalableEngine) e).retire(c, m);
+                return null;
+            });
+        }
+    }
+
+    /** Gives requests in flight on leaving instances time to finish, when the service scales down. */
+    void drain(JobContext job, int previous, int instances) throws Exception {
+        if (instances < previous) {
+            job.message("letting requests to leaving instances finish");
+            Thread.sleep(services.settings().drain().toMillis());
+        }
     }
 
     void removeRuntimesAndFiles(JobContext job) throws Exception {

@@ -29,7 +29,9 @@ final class Migrations {
 
     /** Every migration, in order. */
     static final List<Migration> ALL = List.of(
-            new Migration(1, "accounts, services, jobs, runtimes", "V1__initial.sql"));
+            new Migration(1, "accounts, services, jobs, runtimes", "V1__initial.sql"),
+            new Migration(2, "provider associations, environments, external services",
+                    "V2__providers_and_environments.sql"));
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

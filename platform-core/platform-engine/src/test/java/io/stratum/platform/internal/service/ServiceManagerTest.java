@@ -105,7 +105,8 @@ public class ServiceManagerTest {
         catalog.bundleAdded(1, "test.bundle", "sdp.json",
                 new ByteArrayInputStream(descriptor.getBytes(StandardCharsets.UTF_8)));
         services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(100)));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(100),
+                Duration.ZERO));
         service = services.repository().byId(TestStores.insertService(store, "svc")).orElseThrow();
     }
 

@@ -25,7 +25,7 @@ public class StoreTest {
         try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
             List<Integer> versions = store.query(c -> Sql.list(c, "SELECT version FROM schema_version",
                     rs -> rs.getInt(1)));
-            assertEquals("each migration is applied once", List.of(1), versions);
+            assertEquals("each migration is applied once", List.of(1, 2), versions);
             Optional<String> name = store.query(c -> Sql.one(c, "SELECT name FROM accounts WHERE id = 'a1'",
                     rs -> rs.getString(1)));
             assertEquals(Optional.of("acme"), name);

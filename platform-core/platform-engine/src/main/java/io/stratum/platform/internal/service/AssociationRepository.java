@@ -1,0 +1,69 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for {@code associations}. */
+public final class AssociationRepository {
+
+    private final Store store;
+
+    /**
+     * @param store the store
+     */
+    public AssociationRepository(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * @param dependantId a service id
+     * @return its associations with its providers, by provider type
+     */
+    public List<Association> providersOf(String dependantId) {
+        return store.query(c -> Sql.list(c, "SELECT * FROM associations WHERE dependant_id = ? ORDER BY provider_type",
+                AssociationRepository::map, dependantId));
+    }
+
+    /**
+     * @param providerId a service id
+     * @return the associations of the services that use it as their provider
+     */
+    public List<Association> dependantsOf(String providerId) {
+        return store.query(c -> Sql.list(c, "SELECT * FROM associations WHERE provider_id = ? ORDER BY dependant_id",
+                AssociationRepository::map, providerId));
+    }
+
+    Optional<Association> find(String dependantId, String providerType) {
+        return store.query(c -> Sql.one(c, "SELECT * FROM associations WHERE dependant_id = ? AND provider_type = ?",
+                AssociationRepository::map, dependantId, providerType));
+    }
+
+    void save(String dependantId, String providerType, String providerId, Map<String, String> binding) {
+        long now = System.currentTimeMillis();
+        String json = Json.write(binding);
+        store.transact(c -> {
+            if (Sql.update(c, "UPDATE associations SET provider_id = ?, binding = ?, updated_at = ? "
+                    + "WHERE dependant_id = ? AND provider_type = ?", providerId, json, now, dependantId,
+                    providerType) == 0) {
+                Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, created_at, "
+                        + "updated_at) VALUES (?, ?, ?, ?, ?, ?)", dependantId, providerType, providerId, json, now, now);
+            }
+        });
+    }
+
+    void delete(String dependantId, String providerType) {
+        store.transact(c -> Sql.update(c, "DELETE FROM associations WHERE dependant_id = ? AND provider_type = ?",
+                dependantId, providerType));
+    }
+
+    private static Association map(ResultSet rs) throws SQLException {
+        return new Association(rs.getString("dependant_id"), rs.getString("provider_type"),
+                rs.getString("provider_id"), Json.readStringMap(rs.getString("binding")));
+    }
+}

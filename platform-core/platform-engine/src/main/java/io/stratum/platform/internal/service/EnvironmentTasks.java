@@ -1,0 +1,144 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.orchestration.JobContext;
+import io.stratum.platform.internal.orchestration.JobRecord;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.sme.api.SmeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The task bodies of environment jobs: each submits the lifecycle jobs of one level of members at once (so they
+ * run in parallel) and waits for all of them. Repeating a task after a crash picks up the jobs it had submitted.
+ */
+final class EnvironmentTasks {
+
+    private final ServiceManager services;
+    private final ServiceLifecycle lifecycle;
+    private final OrchestrationEngine engine;
+    private final EnvironmentRepository environments;
+    private final AccountManager accounts;
+
+    EnvironmentTasks(ServiceManager services, OrchestrationEngine engine, AccountManager accounts) {
+        this.services = services;
+        this.lifecycle = new ServiceLifecycle(services, engine);
+        this.engine = engine;
+        this.environments = new EnvironmentRepository(services.store());
+        this.accounts = accounts;
+    }
+
+    EnvironmentRecord environment(JobContext job) throws SmeException {
+        return environments.byId(job.job().environmentId()).orElseThrow(() -> new SmeException(
+                "environment '" + job.job().target() + "' no longer exists"));
+    }
+
+    /** Creates the members of one level: submits their create jobs at once and waits for all. */
+    void createLevel(JobContext job, List<String> names) throws Exception {
+        EnvironmentRecord env = environment(job);
+        AccountDTO account = accounts.require(env.accountName());
+        Map<String, Long> jobs = new LinkedHashMap<>();
+        for (String name : names) {
+            Optional<ServiceRecord> existing = services.store().query(c ->
+                    services.repository().byName(c, account.id(), name));
+            if (existing.isPresent()) {
+                ServiceRecord s = existing.get();
+                if (!env.id().equals(s.environmentId())) {
+                    throw new SmeException("a service named '" + name + "' exists outside the environment");
+                }
+                if (s.activeJobId() != 0) {
+                    jobs.put(name, s.activeJobId()); // submitted before the platform restarted
+                } else if (s.state() != ServiceState.RUNNING) {
+                    throw new SmeException("'" + name + "' is " + s.state() + ": " + s.stateMessage());
+                }
+                continue;
+            }
+            EnvironmentSpec.Member m = env.spec().member(name);
+            ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
+            JobRecord created = lifecycle.submit(account, checked, lifecycle.resolveProviders(account, m.providers()),
+                    env.id());
+            job.put("create." + name, Long.toString(created.id()));
+            jobs.put(name, created.id());
+        }
+        await(job, "creating", jobs);
+    }
+
+    /** Deletes the members of one level that exist: submits their delete jobs at once and waits for all. */
+    void deleteLevel(JobContext job, List<String> names, boolean force) throws Exception {
+        EnvironmentRecord env = environment(job);
+        Map<String, Long> jobs = new LinkedHashMap<>();
+        for (String name : names) {
+            Optional<ServiceRecord> existing = services.store().query(c ->
+                    services.repository().byName(c, env.accountId(), name));
+            if (existing.isEmpty() || !env.id().equals(existing.get().environmentId())) {
+                continue;
+            }
+            ServiceRecord s = existing.get();
+            if (s.activeJobId() != 0) {
+                JobRecord running = engine.jobs().find(s.activeJobId()).orElseThrow();
+                if (running.kind().equals(JobKinds.DELETE)) {
+                    jobs.put(name, running.id());
+                    continue;
+                }
+                await(job, "waiting for", Map.of(name, running.id()), true);
+                s = services.repository().byId(s.id()).orElse(null);
+                if (s == null) {
+                    continue;
+                }
+            }
+            jobs.put(name, lifecycle.submitDelete(s, force).id());
+        }
+        await(job, "deleting", jobs);
+    }
+
+    private void await(JobContext job, String doing, Map<String, Long> jobs) throws Exception {
+        await(job, doing, jobs, false);
+    }
+
+    /** Waits until every job ended; fails listing those that did not succeed (unless {@code anyEnd}). */
+    private void await(JobContext job, String doing, Map<String, Long> jobs, boolean anyEnd) throws Exception {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        long seen = engine.jobs().changes();
+        while (true) {
+            job.checkCancelled();
+            List<String> failed = new ArrayList<>();
+            int done = 0;
+            for (Map.Entry<String, Long> e : jobs.entrySet()) {
+                JobRecord j = engine.jobs().find(e.getValue()).orElseThrow();
+                if (j.state().isDone()) {
+                    done++;
+                    if (j.state() != JobState.SUCCEEDED) {
+                        failed.add(e.getKey() + " (job " + j.id() + "): " + j.error());
+                    }
+                }
+            }
+            job.monitor().progress(100 * done / jobs.size(), doing + " " + String.join(", ", jobs.keySet()) + ": "
+                    + done + " of " + jobs.size() + " done");
+            if (done == jobs.size()) {
+                if (!failed.isEmpty() && !anyEnd) {
+                    throw new SmeException(String.join("; ", failed));
+                }
+                return;
+            }
+            seen = engine.jobs().awaitChange(seen, 500);
+        }
+    }
+
+    /** Deletes the environment's record (after its members are gone). */
+    void forget(JobContext job) throws SmeException {
+        EnvironmentRecord env = environment(job);
+        List<ServiceRecord> left = services.repository().ofEnvironment(env.id());
+        if (!left.isEmpty()) {
+            throw new SmeException("members are left: " + left.stream().map(ServiceRecord::name).toList());
+        }
+        environments.delete(env.id());
+    }
+}

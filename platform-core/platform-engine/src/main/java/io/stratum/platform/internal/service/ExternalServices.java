@@ -1,0 +1,59 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ServiceHealth;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Services Stratum does not run (providers registered by URL). Their configuration is their binding:
+ * {@code url}, {@code user}, {@code password} and any further values.
+ */
+final class ExternalServices {
+
+    /** Sdp name recorded for external services. */
+    static final String SDP = "external";
+
+    private static final Pattern HOST_PORT = Pattern.compile("//([^/:;?]+):(\\d+)");
+
+    private ExternalServices() {
+    }
+
+    /** @return the binding dependants get: the registered values */
+    static Map<String, String> binding(ServiceRecord service) {
+        return new LinkedHashMap<>(service.config());
+    }
+
+    static ConnectionInfo connectionInfo(ServiceRecord service) {
+        Map<String, String> rest = new LinkedHashMap<>(service.config());
+        String url = rest.remove("url");
+        String user = rest.remove("user");
+        String password = rest.remove("password");
+        return new ConnectionInfo(url, user, password, rest);
+    }
+
+    /** Checks that the URL's host and port accept TCP connections; says so when the URL names none. */
+    static ServiceHealth health(ServiceRecord service, Duration timeout) {
+        String url = service.config().getOrDefault("url", "");
+        Matcher m = HOST_PORT.matcher(url);
+        if (!m.find()) {
+            return ServiceHealth.of(HealthState.UNKNOWN, "external service; its URL names no host:port to check");
+        }
+        String host = m.group(1);
+        int port = Integer.parseInt(m.group(2));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            return ServiceHealth.healthy("external service; " + host + ":" + port + " accepts connections");
+        } catch (IOException e) {
+            return ServiceHealth.of(HealthState.UNHEALTHY, "external service; " + host + ":" + port
+                    + " does not accept connections: " + e.getMessage());
+        }
+    }
+}

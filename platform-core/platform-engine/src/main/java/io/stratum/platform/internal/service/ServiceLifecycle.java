@@ -1,0 +1,240 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.orchestration.JobRecord;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.platform.internal.sdp.ConfigValues;
+import io.stratum.platform.internal.sdp.SdpEntry;
+import io.stratum.platform.internal.store.Json;
+import io.stratum.sme.api.descriptor.Plan;
+import io.stratum.sme.api.descriptor.ProviderRequirement;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Submitting service lifecycle jobs, with everything that can be checked before anything is created: a new
+ * service's SDP, plan, configuration and providers; whether a service may be deleted. Used for single services
+ * and for the members of environments.
+ */
+public final class ServiceLifecycle {
+
+    /**
+     * A service as a possible provider.
+     *
+     * @param name its name
+     * @param serviceType its type
+     * @param provides the provider types it offers
+     */
+    public record ProviderRef(String name, String serviceType, List<String> provides) {
+
+        boolean offers(String type) {
+            return serviceType.equals(type) || provides.contains(type);
+        }
+    }
+
+    /**
+     * A checked service: what to create.
+     *
+     * @param name its name
+     * @param sdp the SDP it is created from
+     * @param plan its plan
+     * @param config its effective configuration
+     */
+    public record Checked(String name, SdpEntry sdp, Plan plan, Map<String, String> config) {
+
+        /** @return its descriptor */
+        public SdpDescriptor descriptor() {
+            return sdp.descriptor();
+        }
+    }
+
+    private final ServiceManager services;
+    private final OrchestrationEngine engine;
+
+    /**
+     * @param services the service manager
+     * @param engine the orchestration engine
+     */
+    public ServiceLifecycle(ServiceManager services, OrchestrationEngine engine) {
+        this.services = services;
+        this.engine = engine;
+    }
+
+    /**
+     * Checks name, type, version, plan and configuration.
+     *
+     * @return the checked service
+     * @throws PlatformException if anything is wrong
+     */
+    public Checked check(String type, String name, String planName, String version, Map<String, String> config) {
+        AccountManager.checkName("service", name);
+        if (type == null || type.isBlank()) {
+            throw new PlatformException(Reason.INVALID, "a service type is required (see stratum:sdp-list)");
+        }
+        SdpEntry sdp = chooseSdp(type, version);
+        SdpDescriptor d = sdp.descriptor();
+        String chosen = planName != null ? planName : d.defaultPlan() != null ? d.defaultPlan() : d.plans().get(0).name();
+        Plan plan = d.plan(chosen).orElseThrow(() -> new PlatformException(Reason.INVALID, "service type '"
+                + d.serviceType() + "' has no plan '" + chosen + "'; its plans are "
+                + d.plans().stream().map(Plan::name).toList()));
+        return new Checked(name, sdp, plan, ConfigValues.effective(d, plan, config == null ? Map.of() : config));
+    }
+
+    /**
+     * Checks the providers a service is given against what its type requires.
+     *
+     * @param service the checked service
+     * @param providers provider type to the service meant to provide it
+     * @throws PlatformException if a provider is of the wrong type, not used by the type, or missing
+     */
+    public static void checkProviders(Checked service, Map<String, ProviderRef> providers) {
+        SdpDescriptor d = service.descriptor();
+        List<String> problems = new ArrayList<>();
+        List<String> uses = d.requires().stream().map(r -> r.serviceType() + (r.optional() ? " (optional)" : ""))
+                .toList();
+        providers.forEach((type, ref) -> {
+            if (d.requires().stream().noneMatch(r -> r.serviceType().equals(type))) {
+                problems.add(d.serviceType() + " has no use for a '" + type + "' provider"
+                        + (uses.isEmpty() ? "" : " (it uses " + String.join(", ", uses) + ")"));
+            } else if (!ref.offers(type)) {
+                problems.add("'" + ref.name() + "' is a " + ref.serviceType() + ", not a " + type);
+            }
+        });
+        for (ProviderRequirement r : d.requires()) {
+            if (!r.optional() && !providers.containsKey(r.serviceType())) {
+                problems.add(d.serviceType() + " '" + service.name() + "' needs a " + r.serviceType()
+                        + " provider: name one with --provider " + r.serviceType() + "=<service>, or add "
+                        + "--create-providers");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
+        }
+    }
+
+    /**
+     * @param record an existing service
+     * @return it as a possible provider
+     */
+    public ProviderRef providerRef(ServiceRecord record) {
+        List<String> provides = record.external() ? List.of() : services.engineFor(record)
+                .map(e -> e.descriptor().provides()).orElse(List.of());
+        return new ProviderRef(record.name(), record.serviceType(), provides);
+    }
+
+    /**
+     * Finds the named providers in the account.
+     *
+     * @return provider type to the existing service
+     * @throws PlatformException if one does not exist or is being deleted
+     */
+    public Map<String, ServiceRecord> resolveProviders(AccountDTO account, Map<String, String> providerNames) {
+        Map<String, ServiceRecord> out = new TreeMap<>();
+        providerNames.forEach((type, providerName) -> {
+            ServiceRecord p = services.store().query(c -> services.repository().byName(c, account.id(), providerName))
+                    .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "no service '" + providerName
+                            + "' in account '" + account.name() + "' to be the " + type + " provider"));
+            if (p.state() == ServiceState.DELETING) {
+                throw new PlatformException(Reason.INVALID, "'" + providerName + "' is being deleted");
+            }
+            out.put(type, p);
+        });
+        return out;
+    }
+
+    /**
+     * Records the service (its name is taken from now on) and submits its create job.
+     *
+     * @param account the owning account
+     * @param service the checked service
+     * @param providers provider type to the provider service
+     * @param environmentId the environment it belongs to, or {@code null}
+     * @return the create job
+     */
+    public JobRecord submit(AccountDTO account, Checked service, Map<String, ServiceRecord> providers,
+            String environmentId) {
+        Map<String, ProviderRef> refs = new TreeMap<>();
+        providers.forEach((type, record) -> refs.put(type, providerRef(record)));
+        checkProviders(service, refs);
+        Map<String, String> providerIds = providers.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().id(), (a, b) -> a, TreeMap::new));
+        String serviceId = UUID.randomUUID().toString();
+        SdpDescriptor d = service.descriptor();
+        return engine.submit(new Submission(JobKinds.CREATE, account.id(), service.name(), serviceId,
+                Map.of(JobKinds.PARAM_PROVIDERS, Json.write(providerIds)), c -> {
+                    if (services.repository().byName(c, account.id(), service.name()).isPresent()) {
+                        throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + service.name()
+                                + "' already exists in account '" + account.name() + "'");
+                    }
+                    Instant now = Instant.now();
+                    services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
+                            service.name(), d.serviceType(), d.name(), d.version(), service.plan().name(),
+                            service.config(), ServiceState.PROVISIONING, "", 0, now, now, environmentId, false));
+                    return Map.of();
+                }));
+    }
+
+    /**
+     * Submits the deletion of a service.
+     *
+     * @param s the service
+     * @param force also without its engine, and while others use it as their provider
+     * @return the delete job
+     * @throws PlatformException if others use it and {@code force} is not set, or it is busy
+     */
+    public JobRecord submitDelete(ServiceRecord s, boolean force) {
+        if (!force) {
+            List<String> users = services.associations().dependantsOf(s.id()).stream()
+                    .map(a -> services.repository().byId(a.dependantId()).map(d -> "'" + d.name() + "' ("
+                            + d.serviceType() + ")").orElse(a.dependantId()))
+                    .toList();
+            if (!users.isEmpty()) {
+                throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is the provider of "
+                        + String.join(", ", users) + "; delete them first, or use --force (they lose their binding)");
+            }
+            if (!s.external() && services.engineFor(s).isEmpty()) {
+                throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': no engine for "
+                        + s.serviceType() + " " + s.sdpVersion() + " (or a compatible version) is installed; install "
+                        + "its SDP first, or use --force to delete it without its engine");
+            }
+        }
+        return engine.submit(new Submission(JobKinds.DELETE, s.accountId(), s.name(), s.id(), Map.of(), c -> {
+            ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
+            return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));
+        }));
+    }
+
+    private SdpEntry chooseSdp(String type, String version) {
+        Optional<SdpEntry> sdp = version == null
+                ? services.catalog().newest(type) : services.catalog().exact(type, version);
+        if (sdp.isPresent()) {
+            return sdp.get();
+        }
+        List<SdpEntry> ofType = services.catalog().entries().stream()
+                .filter(e -> e.descriptor() != null && type.equals(e.descriptor().serviceType())).toList();
+        if (ofType.isEmpty()) {
+            List<String> types = services.catalog().entries().stream().filter(SdpEntry::isAvailable)
+                    .map(e -> e.descriptor().serviceType()).distinct().sorted().toList();
+            throw new PlatformException(Reason.NOT_FOUND, "no service type '" + type + "' is installed"
+                    + (types.isEmpty() ? "; drop an SDP bundle into Karaf's deploy/ folder"
+                            : "; installed types: " + String.join(", ", types)));
+        }
+        String states = ofType.stream().map(e -> e.descriptor().version() + " " + e.state()
+                + (e.reason().isEmpty() ? "" : " (" + e.reason() + ")")).collect(Collectors.joining("; "));
+        throw new PlatformException(version == null ? Reason.UNAVAILABLE : Reason.NOT_FOUND,
+                "service type '" + type + "' " + (version == null ? "" : "version " + version + " ")
+                        + "is not available: " + states);
+    }
+}
