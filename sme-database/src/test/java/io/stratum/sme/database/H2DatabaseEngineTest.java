@@ -10,12 +10,10 @@ import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceContext;
-import io.stratum.sme.api.ServiceProperties;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
-import io.stratum.sme.api.descriptor.Plan;
-import io.stratum.sme.api.descriptor.SdpDescriptor;
-import io.stratum.sme.api.runtime.RuntimePlatform;
+import io.stratum.testkit.sme.FakeService;
+import io.stratum.testkit.sme.LocalRuntimes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,8 +23,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -40,9 +36,9 @@ public class H2DatabaseEngineTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private final H2DatabaseEngine engine = new H2DatabaseEngine();
-    private final Map<String, String> properties = new ConcurrentHashMap<>();
+    private FakeService properties;
     private final List<String> progress = new ArrayList<>();
-    private TestRuntimes runtimes;
+    private LocalRuntimes runtimes;
     private ServiceContext service;
     private final TaskMonitor monitor = new TaskMonitor() {
         @Override
@@ -59,7 +55,7 @@ public class H2DatabaseEngineTest {
     @Before
     public void setUp() {
         Path data = tmp.getRoot().toPath().resolve("data");
-        runtimes = new TestRuntimes(tmp.getRoot().toPath().resolve("runtimes"));
+        runtimes = new LocalRuntimes(tmp.getRoot().toPath().resolve("runtimes"));
         service = context(data, Map.of("heapMb", "64", "cacheSizeMb", "8", "mode", "REGULAR"));
     }
 
@@ -69,79 +65,9 @@ public class H2DatabaseEngineTest {
     }
 
     private ServiceContext context(Path data, Map<String, String> config) {
-        ServiceProperties props = new ServiceProperties() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(properties.get(key));
-            }
-
-            @Override
-            public void put(String key, String value) {
-                properties.put(key, value);
-            }
-
-            @Override
-            public void remove(String key) {
-                properties.remove(key);
-            }
-
-            @Override
-            public Map<String, String> asMap() {
-                return Map.copyOf(properties);
-            }
-        };
-        return new ServiceContext() {
-            @Override
-            public String serviceId() {
-                return "id-1";
-            }
-
-            @Override
-            public String name() {
-                return "orders";
-            }
-
-            @Override
-            public String account() {
-                return "default";
-            }
-
-            @Override
-            public SdpDescriptor descriptor() {
-                return new SdpDescriptor("h2-database", "database", "1.0.0", "", "", List.of("native-process"), null,
-                        "small", List.of(new Plan("small", "", Map.of())), Map.of(), null, null);
-            }
-
-            @Override
-            public Plan plan() {
-                return new Plan("small", "", Map.of());
-            }
-
-            @Override
-            public Map<String, String> configuration() {
-                return config;
-            }
-
-            @Override
-            public Path dataDirectory() {
-                return data;
-            }
-
-            @Override
-            public ServiceProperties properties() {
-                return props;
-            }
-
-            @Override
-            public RuntimePlatform runtimes() {
-                return runtimes;
-            }
-
-            @Override
-            public List<Binding> bindings() {
-                return List.of();
-            }
-        };
+        FakeService fake = new FakeService("id-1", "orders", data, config, runtimes);
+        properties = fake;
+        return fake;
     }
 
     private Connection connect() throws Exception {
@@ -153,15 +79,16 @@ public class H2DatabaseEngineTest {
     public void provisionIsIdempotentAndKeepsCredentialsAndData() throws Exception {
         engine.provision(service, monitor);
         assertEquals(HealthState.HEALTHY, engine.health(service).state());
-        String password = properties.get(H2DatabaseEngine.PROP_PASSWORD);
+        String password = properties.get(H2DatabaseEngine.PROP_PASSWORD).orElseThrow();
         assertEquals(24, password.length());
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t(x INT)");
             s.execute("INSERT INTO t VALUES (1)");
         }
         engine.provision(service, monitor); // as after a crash: repeated
-        assertEquals("the running server is not launched again", 1, runtimes.launches);
-        assertEquals("credentials are generated once", password, properties.get(H2DatabaseEngine.PROP_PASSWORD));
+        assertEquals("the running server is not launched again", 1, runtimes.launches());
+        assertEquals("credentials are generated once", password,
+                properties.get(H2DatabaseEngine.PROP_PASSWORD).orElseThrow());
         try (Connection c = connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
             rs.next();
@@ -199,7 +126,7 @@ public class H2DatabaseEngineTest {
         engine.unprovision(service, monitor);
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertFalse(Files.exists(service.dataDirectory().resolve("db")));
-        assertFalse(properties.containsKey(H2DatabaseEngine.PROP_PASSWORD));
+        assertFalse(properties.get(H2DatabaseEngine.PROP_PASSWORD).isPresent());
         engine.unprovision(service, monitor);
         assertEquals(HealthState.STOPPED, engine.health(service).state());
     }
@@ -250,7 +177,7 @@ public class H2DatabaseEngineTest {
             assertEquals("its schema is dropped", 0, rs.getInt(1));
         }
         engine.dissociate(service, notes, monitor); // idempotent
-        assertFalse(properties.containsKey("binding." + notes.serviceId() + ".password"));
+        assertFalse(properties.get("binding." + notes.serviceId() + ".password").isPresent());
     }
 
     @Test
@@ -276,7 +203,8 @@ public class H2DatabaseEngineTest {
         ConnectionInfo info = engine.connectionInfo(service);
         assertTrue(info.url(), info.url().endsWith(";MODE=PostgreSQL"));
         assertEquals("admin", info.user());
-        assertEquals(info.properties().get("port"), Integer.toString(runtimes.status("h2").orElseThrow().port("jdbc")));
+        assertEquals(info.properties().get("port"),
+                Integer.toString(runtimes.status("h2").orElseThrow().port("jdbc")));
         try (Connection c = connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                         + "WHERE SETTING_NAME = 'MODE'")) {

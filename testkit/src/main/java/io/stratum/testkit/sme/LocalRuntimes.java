@@ -1,4 +1,4 @@
-package io.stratum.sme.database;
+package io.stratum.testkit.sme;
 
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
@@ -18,16 +18,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A minimal runtime platform for unit tests of the engine: real processes, kept in memory. */
-final class TestRuntimes implements RuntimePlatform {
+/**
+ * A minimal runtime platform for unit tests of engines: real processes (placeholders {@code ${port.NAME}} and
+ * {@code ${workdir}} replaced, environment set, output to a log file), kept in memory. {@link #killAll()} in a
+ * test's tear-down stops whatever is left.
+ */
+public final class LocalRuntimes implements RuntimePlatform {
 
     private final Path dir;
     private final Map<String, Process> processes = new HashMap<>();
     private final Map<String, Map<String, Integer>> ports = new HashMap<>();
-    int launches;
+    private int launches;
 
-    TestRuntimes(Path dir) {
+    /**
+     * @param dir where working directories and logs go
+     */
+    public LocalRuntimes(Path dir) {
         this.dir = dir;
+    }
+
+    /** @return how many processes were started so far */
+    public synchronized int launches() {
+        return launches;
     }
 
     @Override
@@ -45,16 +57,13 @@ final class TestRuntimes implements RuntimePlatform {
                     }
                 }
             }
-            List<String> command = spec.command().stream().map(a -> {
-                String out = a;
-                for (Map.Entry<String, Integer> e : assigned.entrySet()) {
-                    out = out.replace("${port." + e.getKey() + "}", e.getValue().toString());
-                }
-                return out;
-            }).toList();
-            Files.createDirectories(dir);
-            processes.put(spec.name(), new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(spec.name() + ".log").toFile()).start());
+            Path workdir = dir.resolve(spec.name());
+            List<String> command = spec.command().stream().map(a -> resolve(a, assigned, workdir)).toList();
+            Files.createDirectories(workdir);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workdir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(spec.name() + ".log").toFile()));
+            spec.environment().forEach((k, v) -> pb.environment().put(k, resolve(v, assigned, workdir)));
+            processes.put(spec.name(), pb.start());
             launches++;
         } catch (IOException e) {
             throw new RuntimeLaunchException(e.getMessage(), e);
@@ -95,14 +104,23 @@ final class TestRuntimes implements RuntimePlatform {
         return processes.keySet().stream().map(this::info).toList();
     }
 
+    private static String resolve(String value, Map<String, Integer> ports, Path workdir) {
+        String out = value.replace("${workdir}", workdir.toString());
+        for (Map.Entry<String, Integer> e : ports.entrySet()) {
+            out = out.replace("${port." + e.getKey() + "}", e.getValue().toString());
+        }
+        return out;
+    }
+
     private RuntimeInfo info(String name) {
         Process p = processes.get(name);
         boolean alive = p.isAlive();
         return new RuntimeInfo(name, alive ? RuntimeState.RUNNING : RuntimeState.STOPPED, alive ? p.pid() : -1,
-                ports.get(name), dir, dir.resolve(name + ".log"), alive ? Instant.now() : null, 0, "");
+                ports.get(name), dir.resolve(name), dir.resolve(name + ".log"), alive ? Instant.now() : null, 0, "");
     }
 
-    void killAll() {
+    /** Kills every process started. */
+    public synchronized void killAll() {
         processes.values().forEach(Process::destroyForcibly);
     }
 }

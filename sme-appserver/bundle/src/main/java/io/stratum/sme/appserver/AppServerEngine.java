@@ -1,0 +1,488 @@
+package io.stratum.sme.appserver;
+
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.DependantEngine;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.ScalableEngine;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.sme.api.runtime.RuntimeLaunchException;
+import io.stratum.sme.api.runtime.RuntimeSpec;
+import io.stratum.sme.api.runtime.RuntimeState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of service type {@code appserver}: each service runs instances {@code i1..iN}, each an embedded
+ * Apache Tomcat process serving the service's WAR on its own port on 127.0.0.1. Providers' bindings reach the
+ * instances as environment variables ({@code DATABASE_URL}, {@code DATABASE_USER}, ...), and the instances'
+ * URLs reach a web tier through {@link DependantEngine#parameters}. Health is an HTTP request to every instance.
+ * <p>
+ * The WAR and the runtime's jars are copied into the service's data directory at provisioning, so a service
+ * neither depends on the original file nor on this bundle staying installed.
+ */
+@Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
+public final class AppServerEngine implements ServiceManagementEngine, ScalableEngine, DependantEngine {
+
+    static final String PORT = "http";
+    /** Service property: the number of instances the service is meant to run. */
+    static final String PROP_INSTANCES = "instances";
+    /** Service property: instances that leave at the next retire (comma-separated runtime names). */
+    static final String PROP_LEAVING = "leaving";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppServerEngine.class);
+    private static final String MAIN = "io.stratum.sme.appserver.launcher.AppServerMain";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Supplier<List<URL>> runtimeJars;
+
+    /**
+     * @param context this SDP bundle's context: the instances' jars are in it
+     */
+    @Activate
+    public AppServerEngine(BundleContext context) {
+        this(() -> {
+            Enumeration<URL> jars = context.getBundle().findEntries("runtime", "*.jar", false);
+            return jars == null ? List.of() : Collections.list(jars);
+        });
+    }
+
+    /**
+     * @param runtimeJars the jars its processes run (for tests outside OSGi)
+     */
+    public AppServerEngine(Supplier<List<URL>> runtimeJars) {
+        this.runtimeJars = runtimeJars;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        monitor.progress(5, "installing the application");
+        installWar(service);
+        installRuntime(service);
+        int instances = target(service);
+        service.properties().put(PROP_INSTANCES, Integer.toString(instances));
+        ensureInstances(service, instances, monitor);
+    }
+
+    @Override
+    public void start(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        if (!Files.exists(war(service))) {
+            throw new SmeException("the application of '" + service.name() + "' is missing from "
+                    + war(service) + "; delete and recreate the service");
+        }
+        installRuntime(service);
+        ensureInstances(service, target(service), monitor);
+    }
+
+    @Override
+    public void stop(ServiceContext service, TaskMonitor monitor) {
+        List<RuntimeInfo> all = service.runtimes().list();
+        for (int i = 0; i < all.size(); i++) {
+            monitor.progress(100 * i / Math.max(1, all.size()), "stopping instance " + all.get(i).name());
+            service.runtimes().stop(all.get(i).name(), STOP_TIMEOUT);
+        }
+    }
+
+    @Override
+    public void unprovision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        for (RuntimeInfo r : service.runtimes().list()) {
+            monitor.progress(20, "removing instance " + r.name());
+            service.runtimes().remove(r.name(), STOP_TIMEOUT);
+        }
+        monitor.progress(80, "deleting the application");
+        try {
+            deleteRecursively(service.dataDirectory());
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot delete the files of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        }
+        service.properties().remove(PROP_INSTANCES);
+        service.properties().remove(PROP_LEAVING);
+    }
+
+    @Override
+    public ServiceHealth health(ServiceContext service) {
+        int target = targetQuietly(service);
+        List<String> problems = new ArrayList<>();
+        int healthy = 0;
+        boolean starting = false;
+        boolean stopped = true;
+        for (int i = 1; i <= target; i++) {
+            Optional<RuntimeInfo> r = service.runtimes().status(instance(i));
+            if (r.isEmpty()) {
+                problems.add(instance(i) + " is missing");
+                continue;
+            }
+            RuntimeState state = r.get().state();
+            stopped &= state == RuntimeState.STOPPED;
+            if (state == RuntimeState.STARTING || state == RuntimeState.RESTARTING) {
+                starting = true;
+                problems.add(instance(i) + " is " + state.name().toLowerCase(Locale.ROOT));
+            } else if (state != RuntimeState.RUNNING) {
+                problems.add(instance(i) + " is " + state.name().toLowerCase(Locale.ROOT)
+                        + (r.get().message().isEmpty() ? "" : " (" + r.get().message() + ")"));
+            } else {
+                Optional<String> problem = check(service, r.get());
+                if (problem.isEmpty()) {
+                    healthy++;
+                } else {
+                    problems.add(instance(i) + ": " + problem.get());
+                    starting |= r.get().startedAt() != null
+                            && r.get().startedAt().isAfter(Instant.now().minusSeconds(30));
+                }
+            }
+        }
+        if (stopped && target > 0) {
+            return ServiceHealth.of(HealthState.STOPPED, "its instances are stopped");
+        }
+        String summary = healthy + "/" + target + " instances answer HTTP";
+        if (healthy == target) {
+            return ServiceHealth.healthy(summary);
+        }
+        return ServiceHealth.of(starting ? HealthState.STARTING : HealthState.UNHEALTHY,
+                summary + "; " + String.join("; ", problems));
+    }
+
+    @Override
+    public ConnectionInfo connectionInfo(ServiceContext service) throws SmeException {
+        Map<String, String> props = new LinkedHashMap<>();
+        for (RuntimeInfo r : instanceRuntimes(service)) {
+            props.put("instance " + r.name(), url(service, r));
+        }
+        if (props.isEmpty()) {
+            throw new SmeException("'" + service.name() + "' has no instances");
+        }
+        Optional<Binding> webtier = service.bindings().stream().filter(b -> b.providerType().equals("webtier"))
+                .findFirst();
+        String url = webtier.map(b -> b.credentials().get("url")).orElse(props.values().iterator().next());
+        webtier.ifPresent(b -> props.put("route", b.credentials().getOrDefault("host", "")));
+        service.bindings().forEach(b -> props.put("provider " + b.providerType(),
+                b.credentials().getOrDefault("url", b.providerServiceId())));
+        return new ConnectionInfo(url, null, null, props);
+    }
+
+    // ------------------------------------------------------------------ scaling
+
+    @Override
+    public int instances(ServiceContext service) {
+        return targetQuietly(service);
+    }
+
+    @Override
+    public void scale(ServiceContext service, int instances, TaskMonitor monitor) throws SmeException {
+        if (instances < 1) {
+            throw new SmeException("a service needs at least one instance");
+        }
+        installRuntime(service);
+        service.properties().put(PROP_INSTANCES, Integer.toString(instances));
+        ensureInstances(service, instances, monitor);
+        Set<String> leaving = new LinkedHashSet<>(leaving(service));
+        for (RuntimeInfo r : service.runtimes().list()) {
+            if (index(r.name()) > instances) {
+                leaving.add(r.name());
+            }
+        }
+        leaving.removeIf(name -> index(name) <= instances);
+        if (leaving.isEmpty()) {
+            service.properties().remove(PROP_LEAVING);
+        } else {
+            service.properties().put(PROP_LEAVING, String.join(",", leaving));
+        }
+    }
+
+    @Override
+    public void retire(ServiceContext service, TaskMonitor monitor) {
+        for (String name : leaving(service)) {
+            monitor.progress(50, "removing instance " + name);
+            service.runtimes().remove(name, STOP_TIMEOUT);
+        }
+        service.properties().remove(PROP_LEAVING);
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    @Override
+    public Map<String, String> parameters(ServiceContext service, String providerType) {
+        if (!providerType.equals("webtier")) {
+            return Map.of();
+        }
+        Set<String> leaving = leaving(service);
+        String backends = instanceRuntimes(service).stream()
+                .filter(r -> !leaving.contains(r.name()) && index(r.name()) <= targetQuietly(service))
+                .map(r -> "http://127.0.0.1:" + r.port(PORT))
+                .collect(Collectors.joining(","));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("backends", backends);
+        String context = contextPath(service);
+        params.put("healthPath", (context.endsWith("/") ? context.substring(0, context.length() - 1) : context)
+                + healthPath(service));
+        return params;
+    }
+
+    // ------------------------------------------------------------------ instances
+
+    /** Launches instances 1..n that are not running and waits until all of them answer HTTP. */
+    private void ensureInstances(ServiceContext service, int n, TaskMonitor monitor) throws SmeException {
+        Map<String, String> env = environment(service);
+        List<RuntimeInfo> launched = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
+            RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
+                    .command(javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",
+                            "-XX:TieredStopAtLevel=1", "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
+                            "--port", "${port." + PORT + "}", "--war", war(service).toString(),
+                            "--base", "${workdir}", "--context", contextPath(service), "--instance", instance(i))
+                    .port(PORT)
+                    .env("STRATUM_INSTANCE", instance(i));
+            env.forEach(spec::env);
+            try {
+                launched.add(service.runtimes().launch(spec.build()));
+            } catch (RuntimeLaunchException e) {
+                throw SmeException.transientFailure(e.getMessage(), e);
+            }
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (int k = 0; k < launched.size(); k++) {
+            RuntimeInfo r = launched.get(k);
+            monitor.progress(30 + 70 * k / launched.size(), "waiting for instance " + r.name() + " to answer HTTP");
+            awaitHealthy(service, r, deadline, monitor);
+        }
+        monitor.progress(100, n + " instance(s) answer HTTP");
+    }
+
+    private void awaitHealthy(ServiceContext service, RuntimeInfo launched, long deadline, TaskMonitor monitor)
+            throws SmeException {
+        long pause = 50;
+        Optional<String> problem = Optional.of("not checked yet");
+        while (System.nanoTime() < deadline) {
+            if (monitor.isCancelled()) {
+                throw new SmeException("cancelled while waiting for instance " + launched.name());
+            }
+            Optional<RuntimeInfo> now = service.runtimes().status(launched.name());
+            if (now.isPresent() && now.get().state() == RuntimeState.FAILED) {
+                throw new SmeException("instance " + launched.name() + " of '" + service.name() + "' failed: "
+                        + now.get().message() + " (log: " + now.get().logFile() + ")");
+            }
+            problem = check(service, now.orElse(launched));
+            if (problem.isEmpty()) {
+                return;
+            }
+            sleep(pause);
+            pause = Math.min(pause * 2, 500);
+        }
+        throw SmeException.transientFailure("instance " + launched.name() + " of '" + service.name() + "' did not "
+                + "answer HTTP within " + READY_TIMEOUT.toSeconds() + " s: " + problem.orElse("") + " (log: "
+                + launched.logFile() + ")", null);
+    }
+
+    /** @return what is wrong with an instance, or empty if it answers HTTP below 500 */
+    private Optional<String> check(ServiceContext service, RuntimeInfo r) {
+        String url = url(service, r) + healthPath(service).substring(1);
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() < 500 ? Optional.empty()
+                    : Optional.of("HTTP " + response.statusCode() + " from " + url);
+        } catch (IOException e) {
+            return Optional.of("no answer from " + url + " (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    /** The environment of the instances: the bindings of the service's providers, as TYPE_KEY variables. */
+    private static Map<String, String> environment(ServiceContext service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("STRATUM_SERVICE", service.name());
+        env.put("STRATUM_ACCOUNT", service.account());
+        for (Binding b : service.bindings()) {
+            b.credentials().forEach((key, value) -> env.put(variable(b.providerType()) + "_" + variable(key), value));
+        }
+        return env;
+    }
+
+    private static String variable(String name) {
+        return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static List<RuntimeInfo> instanceRuntimes(ServiceContext service) {
+        return service.runtimes().list().stream().filter(r -> r.name().matches("i\\d+"))
+                .sorted((a, b) -> Integer.compare(index(a.name()), index(b.name()))).toList();
+    }
+
+    private static String instance(int i) {
+        return "i" + i;
+    }
+
+    private static int index(String runtimeName) {
+        try {
+            return Integer.parseInt(runtimeName.substring(1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    private static Set<String> leaving(ServiceContext service) {
+        return service.properties().get(PROP_LEAVING)
+                .map(v -> Stream.of(v.split(",")).filter(s -> !s.isBlank()).collect(Collectors.toCollection(
+                        LinkedHashSet::new)))
+                .orElseGet(LinkedHashSet::new);
+    }
+
+    private static int target(ServiceContext service) throws SmeException {
+        String value = service.properties().get(PROP_INSTANCES).orElse(config(service, "instances", "1"));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new SmeException("'" + service.name() + "' has an invalid instance count: " + value);
+        }
+    }
+
+    private static int targetQuietly(ServiceContext service) {
+        try {
+            return target(service);
+        } catch (SmeException e) {
+            return 1;
+        }
+    }
+
+    private static String url(ServiceContext service, RuntimeInfo r) {
+        String context = contextPath(service);
+        return "http://127.0.0.1:" + r.port(PORT) + (context.endsWith("/") ? context : context + "/");
+    }
+
+    private static String contextPath(ServiceContext service) {
+        String c = config(service, "contextPath", "/");
+        return c.startsWith("/") ? c : "/" + c;
+    }
+
+    private static String healthPath(ServiceContext service) {
+        String h = config(service, "healthPath", "/");
+        return h.startsWith("/") ? h : "/" + h;
+    }
+
+    private static String config(ServiceContext service, String key, String otherwise) {
+        String v = service.configuration().get(key);
+        return v == null || v.isBlank() ? otherwise : v;
+    }
+
+    private static Path war(ServiceContext service) {
+        return service.dataDirectory().resolve("app.war");
+    }
+
+    /** Copies the WAR named in the configuration next to the service's data (once). */
+    private static void installWar(ServiceContext service) throws SmeException {
+        Path target = war(service);
+        if (Files.exists(target)) {
+            return;
+        }
+        String source = service.configuration().get("war");
+        if (source == null || source.isBlank()) {
+            throw new SmeException("configuration 'war' is required: the path of the application's WAR file "
+                    + "(--config war=/path/to/app.war)");
+        }
+        Path path = source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
+        if (!Files.isRegularFile(path)) {
+            throw new SmeException("the application '" + source + "' (configuration 'war') is not a file on the "
+                    + "Stratum host");
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "app", ".tmp");
+            Files.copy(path, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot copy the application " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the launcher and Tomcat jars embedded in this bundle next to the service's data. */
+    private void installRuntime(ServiceContext service) throws SmeException {
+        Path lib = service.dataDirectory().resolve("lib");
+        List<URL> jars = runtimeJars.get();
+        if (jars.isEmpty()) {
+            throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
+        }
+        try {
+            Files.createDirectories(lib);
+            for (URL jar : jars) {
+                Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try (InputStream in = jar.openStream()) {
+                    Path tmp = Files.createTempFile(lib, "jar", ".tmp");
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot install the runtime's jars in " + lib + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void sleep(long ms) throws SmeException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmeException("interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        LOG.debug("Deleted {}", dir);
+    }
+}

@@ -1,0 +1,156 @@
+package io.stratum.sme.appserver;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.testkit.sme.FakeService;
+import io.stratum.testkit.sme.LocalRuntimes;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The app server engine with real Tomcat instances serving the sample WAR. */
+public class AppServerEngineTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static final TaskMonitor MONITOR = new TaskMonitor() {
+        @Override
+        public void progress(int percent, String message) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    };
+
+    private LocalRuntimes runtimes;
+    private FakeService service;
+    private AppServerEngine engine;
+
+    @Before
+    public void setUp() throws Exception {
+        runtimes = new LocalRuntimes(tmp.newFolder("runtimes").toPath());
+        List<URL> jars;
+        try (Stream<Path> files = Files.list(Path.of("target/classes/runtime"))) {
+            jars = files.map(p -> {
+                try {
+                    return p.toUri().toURL();
+                } catch (MalformedURLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+        engine = new AppServerEngine(() -> jars);
+        service = new FakeService("7d3e0000-0000-0000-0000-000000000001", "notes", tmp.newFolder("data").toPath(),
+                Map.of("war", System.getProperty("sample.war"), "instances", "2", "heapMb", "128",
+                        "contextPath", "/", "healthPath", "/health"), runtimes)
+                .bind(new Binding("db-id", "database", Map.of("url", "jdbc:h2:tcp://127.0.0.1:1/db",
+                        "user", "S_NOTES", "password", "secret")));
+    }
+
+    @After
+    public void tearDown() {
+        runtimes.killAll();
+    }
+
+    private static String instanceAt(String url) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url + "health").toURL().openConnection();
+        assertEquals(200, c.getResponseCode());
+        return c.getHeaderField("X-Stratum-Instance");
+    }
+
+    @Test
+    public void provisionsInstancesThatServeTheWarWithTheBindingsInTheirEnvironment() throws Exception {
+        engine.provision(service, MONITOR);
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+        assertEquals("2/2 instances answer HTTP", engine.health(service).message());
+        Set<String> seen = new HashSet<>();
+        for (RuntimeInfo r : runtimes.list()) {
+            seen.add(instanceAt("http://127.0.0.1:" + r.port("http") + "/"));
+            String environ = Files.readString(Path.of("/proc", Long.toString(r.pid()), "environ"));
+            assertTrue(environ.contains("DATABASE_URL=jdbc:h2:tcp://127.0.0.1:1/db"));
+            assertTrue(environ.contains("DATABASE_PASSWORD=secret"));
+            assertTrue(environ.contains("STRATUM_INSTANCE=" + r.name()));
+        }
+        assertEquals(Set.of("i1", "i2"), seen);
+        assertTrue("the WAR is copied next to the service's data",
+                Files.exists(service.dataDirectory().resolve("app.war")));
+        engine.provision(service, MONITOR);
+        assertEquals("provision again launches nothing new", 2, runtimes.launches());
+    }
+
+    @Test
+    public void scalesUpAndDownInTwoSteps() throws Exception {
+        engine.provision(service, MONITOR);
+        engine.scale(service, 3, MONITOR);
+        assertEquals(3, engine.instances(service));
+        assertEquals(3, engine.parameters(service, "webtier").get("backends").split(",").length);
+        assertEquals("/health", engine.parameters(service, "webtier").get("healthPath"));
+
+        engine.scale(service, 1, MONITOR);
+        assertEquals("leaving instances are no longer offered to providers",
+                1, engine.parameters(service, "webtier").get("backends").split(",").length);
+        assertEquals("but keep running until retired", 3, runtimes.list().size());
+        long leavingPid = runtimes.status("i3").orElseThrow().pid();
+        engine.retire(service, MONITOR);
+        assertEquals(List.of("i1"), runtimes.list().stream().map(RuntimeInfo::name).toList());
+        assertFalse(ProcessHandle.of(leavingPid).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+        assertEquals(Map.of(), engine.parameters(service, "database"));
+    }
+
+    @Test
+    public void stopStartAndUnprovision() throws Exception {
+        engine.provision(service, MONITOR);
+        engine.stop(service, MONITOR);
+        assertEquals(HealthState.STOPPED, engine.health(service).state());
+        engine.start(service, MONITOR);
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+        engine.unprovision(service, MONITOR);
+        assertTrue(runtimes.list().isEmpty());
+        assertFalse(Files.exists(service.dataDirectory().resolve("app.war")));
+    }
+
+    @Test
+    public void aMissingWarIsAClearError() throws Exception {
+        FakeService broken = new FakeService("x", "broken", tmp.newFolder("broken").toPath(),
+                Map.of("war", "/no/such/app.war"), runtimes);
+        try {
+            engine.provision(broken, MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertTrue(e.getMessage(),
+                    e.getMessage().contains("'/no/such/app.war' (configuration 'war') is not a file"));
+        }
+        FakeService none = new FakeService("y", "none", tmp.newFolder("none").toPath(), Map.of(), runtimes);
+        try {
+            engine.provision(none, MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("configuration 'war' is required"));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.stratum.sme.appserver.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
+import org.apache.tomcat.util.scan.StandardJarScanFilter;
+
+/**
+ * One app server instance: an embedded Apache Tomcat on 127.0.0.1 serving one WAR. Every response carries an
+ * {@value #INSTANCE_HEADER} header naming the instance, so clients and tests can tell instances apart behind a
+ * load balancer. SIGTERM stops Tomcat gracefully (requests in flight finish).
+ * <p>
+ * Arguments: {@code --port N --war FILE --base DIR [--context /path] [--instance NAME]}.
+ */
+public final class AppServerMain {
+
+    /** Response header naming the instance that served the request. */
+    public static final String INSTANCE_HEADER = "X-Stratum-Instance";
+
+    private AppServerMain() {
+    }
+
+    /**
+     * @param args see the class comment
+     * @throws Exception if Tomcat cannot start; the process then exits with status 1
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        int port = Integer.parseInt(require(options, "port"));
+        Path war = Path.of(require(options, "war")).toAbsolutePath();
+        Path base = Path.of(require(options, "base")).toAbsolutePath();
+        String contextPath = options.getOrDefault("context", "/");
+        String instance = options.getOrDefault("instance", "i1");
+        if (!Files.isRegularFile(war)) {
+            fail("the application " + war + " does not exist");
+        }
+        Files.createDirectories(base.resolve("webapps"));
+
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.getHost().setAppBase(base.resolve("webapps").toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().getPipeline().addValve(new InstanceHeader(instance));
+        Context context = tomcat.addWebapp("/".equals(contextPath) ? "" : contextPath, war.toString());
+        // applications declare what they need in web.xml: skip scanning their libraries (much faster start)
+        StandardJarScanFilter filter = new StandardJarScanFilter();
+        filter.setDefaultTldScan(false);
+        filter.setDefaultPluggabilityScan(false);
+        context.getJarScanner().setJarScanFilter(filter);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                tomcat.stop();
+                tomcat.destroy();
+            } catch (Exception e) {
+                System.err.println("stratum: error while stopping: " + e);
+            }
+        }, "stratum-appserver-stop"));
+        tomcat.start();
+        if (context.getState() != LifecycleState.STARTED) {
+            fail("the application " + war.getFileName() + " did not start (state " + context.getState()
+                    + "); see the messages above");
+        }
+        System.out.println("stratum: instance " + instance + " serves " + war.getFileName() + " at http://127.0.0.1:"
+                + port + contextPath);
+        tomcat.getServer().await();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                fail("usage: --port N --war FILE --base DIR [--context /path] [--instance NAME]; got " + args[i]);
+            }
+            out.put(args[i].substring(2), args[++i]);
+        }
+        return out;
+    }
+
+    private static String require(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            fail("--" + key + " is required");
+        }
+        return value;
+    }
+
+    private static void fail(String message) {
+        System.err.println("stratum: " + message);
+        System.exit(1);
+    }
+
+    /** Names the instance on every response. */
+    static final class InstanceHeader extends ValveBase {
+        private final String instance;
+
+        InstanceHeader(String instance) {
+            super(true);
+            this.instance = instance;
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+            response.setHeader(INSTANCE_HEADER, instance);
+            getNext().invoke(request, response);
+        }
+    }
+}

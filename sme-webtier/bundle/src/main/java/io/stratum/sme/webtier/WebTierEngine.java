@@ -1,0 +1,413 @@
+package io.stratum.sme.webtier;
+
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.Dependant;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.MetricsEngine;
+import io.stratum.sme.api.ProviderEngine;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.sme.api.runtime.RuntimeLaunchException;
+import io.stratum.sme.api.runtime.RuntimeSpec;
+import io.stratum.sme.api.runtime.RuntimeState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The engine of service type {@code webtier}: each service is a reverse proxy process (Eclipse Jetty, see the
+ * launcher module) on 127.0.0.1 with an admin port. As a provider, it gives each associated service a route:
+ * virtual host {@code <name>.localhost}, backends and health path as the dependant tells
+ * ({@code backends}, {@code healthPath}). The first route is also the default for other hosts. Routes live in a
+ * properties file in the service's data directory, which the proxy reloads when told (and when it changes).
+ */
+@Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=webtier")
+public final class WebTierEngine implements ServiceManagementEngine, ProviderEngine, MetricsEngine {
+
+    static final String RUNTIME = "proxy";
+    static final String PORT = "http";
+    static final String ADMIN = "admin";
+    private static final String MAIN = "io.stratum.sme.webtier.launcher.WebTierMain";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Supplier<List<URL>> runtimeJars;
+
+    /**
+     * @param context this SDP bundle's context: the proxy's jars are in it
+     */
+    @Activate
+    public WebTierEngine(BundleContext context) {
+        this(() -> {
+            Enumeration<URL> jars = context.getBundle().findEntries("runtime", "*.jar", false);
+            return jars == null ? List.of() : Collections.list(jars);
+        });
+    }
+
+    /**
+     * @param runtimeJars the jars its processes run (for tests outside OSGi)
+     */
+    public WebTierEngine(Supplier<List<URL>> runtimeJars) {
+        this.runtimeJars = runtimeJars;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        monitor.progress(5, "installing the proxy");
+        installRuntime(service);
+        Path routes = routesFile(service);
+        if (!Files.exists(routes)) {
+            writeRoutes(routes, new Properties());
+        }
+        launchAndWait(service, monitor);
+    }
+
+    @Override
+    public void start(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        installRuntime(service);
+        launchAndWait(service, monitor);
+    }
+
+    @Override
+    public void stop(ServiceContext service, TaskMonitor monitor) {
+        monitor.progress(10, "stopping the proxy");
+        service.runtimes().stop(RUNTIME, STOP_TIMEOUT);
+    }
+
+    @Override
+    public void unprovision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        monitor.progress(10, "stopping the proxy");
+        service.runtimes().remove(RUNTIME, STOP_TIMEOUT);
+        try (Stream<Path> paths = Files.exists(service.dataDirectory()) ? Files.walk(service.dataDirectory())
+                : Stream.empty()) {
+            for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot delete the files of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ServiceHealth health(ServiceContext service) {
+        Optional<RuntimeInfo> r = service.runtimes().status(RUNTIME);
+        if (r.isEmpty()) {
+            return ServiceHealth.of(HealthState.STOPPED, "not provisioned");
+        }
+        switch (r.get().state()) {
+            case STOPPED:
+                return ServiceHealth.of(HealthState.STOPPED, "the proxy is stopped");
+            case STARTING:
+            case RESTARTING:
+                return ServiceHealth.of(HealthState.STARTING, "the proxy is starting " + r.get().message());
+            case FAILED:
+                return ServiceHealth.of(HealthState.UNHEALTHY, "the proxy failed: " + r.get().message());
+            default:
+                break;
+        }
+        try {
+            Properties m = metrics(r.get());
+            List<String> routes = new ArrayList<>();
+            for (String name : routeNames(m)) {
+                routes.add(name + " " + m.getProperty("route." + name + ".backends.healthy") + "/"
+                        + m.getProperty("route." + name + ".backends") + " backends healthy");
+            }
+            return ServiceHealth.healthy("proxying on 127.0.0.1:" + r.get().port(PORT)
+                    + (routes.isEmpty() ? ", no routes yet" : "; " + String.join(", ", routes)));
+        } catch (IOException e) {
+            return ServiceHealth.of(HealthState.UNHEALTHY, "its admin port does not answer: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public ConnectionInfo connectionInfo(ServiceContext service) throws SmeException {
+        RuntimeInfo r = service.runtimes().status(RUNTIME).orElseThrow(() ->
+                new SmeException("'" + service.name() + "' has no proxy yet"));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("admin", "http://127.0.0.1:" + r.port(ADMIN) + "/metrics");
+        Properties routes = readRoutes(routesFile(service));
+        for (String name : routeNames(routes)) {
+            props.put("route " + name, routes.getProperty("route." + name + ".hosts") + " -> "
+                    + routes.getProperty("route." + name + ".backends", ""));
+        }
+        if (!routes.getProperty("default", "").isEmpty()) {
+            props.put("default route", routes.getProperty("default"));
+        }
+        return new ConnectionInfo("http://127.0.0.1:" + r.port(PORT) + "/", null, null, props);
+    }
+
+    // ------------------------------------------------------------------ provider
+
+    @Override
+    public Binding associate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
+        String host = dependant.parameters().getOrDefault("host", dependant.name() + ".localhost");
+        synchronized (this) {
+            Path file = routesFile(provider);
+            Properties routes = readRoutes(file);
+            String key = "route." + dependant.name() + ".";
+            routes.setProperty(key + "hosts", host);
+            routes.setProperty(key + "backends", dependant.parameters().getOrDefault("backends", ""));
+            routes.setProperty(key + "healthPath", dependant.parameters().getOrDefault("healthPath", "/"));
+            if (routes.getProperty("default", "").isEmpty()) {
+                routes.setProperty("default", dependant.name());
+            }
+            writeRoutes(file, routes);
+        }
+        monitor.progress(60, "reloading the routes");
+        RuntimeInfo r = reload(provider);
+        Map<String, String> binding = new LinkedHashMap<>();
+        binding.put("url", "http://127.0.0.1:" + r.port(PORT) + "/");
+        binding.put("host", host);
+        binding.put("port", Integer.toString(r.port(PORT)));
+        return new Binding(provider.serviceId(), "webtier", binding);
+    }
+
+    @Override
+    public void dissociate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
+        synchronized (this) {
+            Path file = routesFile(provider);
+            if (!Files.exists(file)) {
+                return;
+            }
+            Properties routes = readRoutes(file);
+            String prefix = "route." + dependant.name() + ".";
+            routes.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(routes::remove);
+            if (dependant.name().equals(routes.getProperty("default"))) {
+                TreeSet<String> left = routeNames(routes);
+                routes.setProperty("default", left.isEmpty() ? "" : left.first());
+            }
+            writeRoutes(file, routes);
+        }
+        Optional<RuntimeInfo> r = provider.runtimes().status(RUNTIME);
+        if (r.isPresent() && r.get().state() == RuntimeState.RUNNING) {
+            reload(provider);
+        }
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    @Override
+    public Map<String, Double> sample(ServiceContext service) throws SmeException {
+        RuntimeInfo r = service.runtimes().status(RUNTIME).orElseThrow(() ->
+                new SmeException("'" + service.name() + "' has no proxy"));
+        Properties m;
+        try {
+            m = metrics(r);
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot read the metrics of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(m.stringPropertyNames())) {
+            try {
+                out.put(key, Double.parseDouble(m.getProperty(key)));
+            } catch (NumberFormatException notANumber) {
+                // hosts, URLs, problems: not metrics
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void launchAndWait(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        RuntimeSpec spec = RuntimeSpec.builder(RUNTIME)
+                .command(javaExecutable(), "-Xmx" + service.configuration().getOrDefault("heapMb", "64") + "m",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
+                        "--port", "${port." + PORT + "}", "--admin-port", "${port." + ADMIN + "}",
+                        "--routes", routesFile(service).toString(),
+                        "--health-interval-ms", service.configuration().getOrDefault("healthIntervalMs", "1000"))
+                .port(PORT)
+                .port(ADMIN)
+                .build();
+        monitor.progress(20, "starting the proxy");
+        RuntimeInfo r;
+        try {
+            r = service.runtimes().launch(spec);
+        } catch (RuntimeLaunchException e) {
+            throw SmeException.transientFailure(e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long pause = 50;
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (monitor.isCancelled()) {
+                throw new SmeException("cancelled while waiting for the proxy of '" + service.name() + "'");
+            }
+            try {
+                if (get(r, "/health").statusCode() == 200) {
+                    monitor.progress(100, "the proxy answers on 127.0.0.1:" + r.port(PORT));
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Optional<RuntimeInfo> now = service.runtimes().status(RUNTIME);
+            if (now.isPresent() && now.get().state() == RuntimeState.FAILED) {
+                throw new SmeException("the proxy of '" + service.name() + "' failed: " + now.get().message());
+            }
+            monitor.progress(40, "waiting for the proxy to answer");
+            sleep(pause);
+            pause = Math.min(pause * 2, 500);
+        }
+        throw SmeException.transientFailure("the proxy of '" + service.name() + "' did not answer within "
+                + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()) + " (log: "
+                + r.logFile() + ")", last);
+    }
+
+    /** Tells a running proxy to read its routes now (it also notices changes by itself). */
+    private RuntimeInfo reload(ServiceContext service) throws SmeException {
+        RuntimeInfo r = service.runtimes().status(RUNTIME).orElseThrow(() ->
+                new SmeException("'" + service.name() + "' has no proxy"));
+        if (r.state() != RuntimeState.RUNNING) {
+            throw SmeException.transientFailure("the proxy of '" + service.name() + "' is " + r.state(), null);
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + r.port(ADMIN) + "/reload")).timeout(Duration.ofSeconds(5))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw SmeException.transientFailure("the proxy of '" + service.name() + "' refused to reload: "
+                        + response.body(), null);
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot reach the proxy of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmeException("interrupted", e);
+        }
+        return r;
+    }
+
+    private Properties metrics(RuntimeInfo r) throws IOException {
+        HttpResponse<String> response = get(r, "/metrics");
+        Properties p = new Properties();
+        p.load(new StringReader(response.body()));
+        return p;
+    }
+
+    private HttpResponse<String> get(RuntimeInfo r, String path) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port(ADMIN) + path))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static TreeSet<String> routeNames(Properties p) {
+        TreeSet<String> names = new TreeSet<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("route.") && key.endsWith(".hosts")) {
+                names.add(key.substring(6, key.length() - 6));
+            }
+        }
+        return names;
+    }
+
+    private static Path routesFile(ServiceContext service) {
+        return service.dataDirectory().resolve("routes.properties");
+    }
+
+    private static Properties readRoutes(Path file) throws SmeException {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw SmeException.transientFailure("cannot read the routes " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return p;
+    }
+
+    /** Writes the routes atomically (the proxy never reads half a file). */
+    private static void writeRoutes(Path file, Properties routes) throws SmeException {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "routes", ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                routes.store(w, "Routes of this web tier, written by Stratum");
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot write the routes " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the proxy's jars, embedded in this bundle, next to the service's data. */
+    private void installRuntime(ServiceContext service) throws SmeException {
+        Path lib = service.dataDirectory().resolve("lib");
+        List<URL> jars = runtimeJars.get();
+        if (jars.isEmpty()) {
+            throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
+        }
+        try {
+            Files.createDirectories(lib);
+            for (URL jar : jars) {
+                Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try (InputStream in = jar.openStream()) {
+                    Path tmp = Files.createTempFile(lib, "jar", ".tmp");
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot install the proxy's jars in " + lib + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void sleep(long ms) throws SmeException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmeException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.stratum.sme.webtier;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.Dependant;
+import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.TaskMonitor;
+import io.stratum.testkit.sme.FakeService;
+import io.stratum.testkit.sme.LocalRuntimes;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The web tier engine with a real proxy process and real HTTP backends. */
+public class WebTierEngineTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static final TaskMonitor MONITOR = new TaskMonitor() {
+        @Override
+        public void progress(int percent, String message) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    };
+
+    private LocalRuntimes runtimes;
+    private FakeService service;
+    private WebTierEngine engine;
+    private HttpServer backend;
+
+    @Before
+    public void setUp() throws Exception {
+        runtimes = new LocalRuntimes(tmp.newFolder("runtimes").toPath());
+        List<URL> jars;
+        try (Stream<Path> files = Files.list(Path.of("target/classes/runtime"))) {
+            jars = files.map(p -> {
+                try {
+                    return p.toUri().toURL();
+                } catch (MalformedURLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+        engine = new WebTierEngine(() -> jars);
+        service = new FakeService("id", "lb", tmp.newFolder("data").toPath(),
+                Map.of("heapMb", "64", "healthIntervalMs", "200"), runtimes);
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("X-Backend", "one");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        backend.start();
+    }
+
+    @After
+    public void tearDown() {
+        runtimes.killAll();
+        backend.stop(0);
+    }
+
+    private static int status(String url) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        return c.getResponseCode();
+    }
+
+    @Test
+    public void routesAnAssociatedServiceUntilItIsDissociated() throws Exception {
+        engine.provision(service, MONITOR);
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+        String url = engine.connectionInfo(service).url();
+        assertEquals("no route yet", 404, status(url));
+
+        Dependant notes = new Dependant("n1", "notes", "appserver", Map.of("backends",
+                "http://127.0.0.1:" + backend.getAddress().getPort(), "healthPath", "/"));
+        Binding binding = engine.associate(service, notes, MONITOR);
+        assertEquals(url, binding.credentials().get("url"));
+        assertEquals("notes.localhost", binding.credentials().get("host"));
+        assertEquals("the first route is the default", 200, status(url + "anything"));
+        assertTrue(engine.health(service).message(), engine.health(service).message().contains("notes 1/1"));
+        assertEquals(1.0, engine.sample(service).get("route.notes.requests"), 0.0);
+
+        engine.dissociate(service, notes, MONITOR);
+        assertEquals(404, status(url));
+        engine.dissociate(service, notes, MONITOR); // idempotent
+        engine.unprovision(service, MONITOR);
+        assertTrue(runtimes.list().isEmpty());
+    }
+}

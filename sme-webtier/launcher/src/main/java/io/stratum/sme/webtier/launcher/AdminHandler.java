@@ -1,0 +1,78 @@
+package io.stratum.sme.webtier.launcher;
+
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The admin port (127.0.0.1 only): {@code GET /health}, {@code GET /metrics} (properties text: per route requests,
+ * errors, latency; per backend health, requests, in flight), {@code POST /reload} (read the routes file now).
+ */
+final class AdminHandler extends Handler.Abstract {
+
+    private final Router router;
+    private final HealthChecker health;
+
+    AdminHandler(Router router, HealthChecker health) {
+        this.router = router;
+        this.health = health;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        if ("GET".equals(method) && "/health".equals(path)) {
+            return answer(response, callback, 200, "ok");
+        }
+        if ("GET".equals(method) && "/metrics".equals(path)) {
+            return answer(response, callback, 200, metrics());
+        }
+        if ("POST".equals(method) && "/reload".equals(path)) {
+            int routes = router.reload();
+            health.checkAll();
+            return answer(response, callback, 200, "reloaded " + routes + " route(s)");
+        }
+        return answer(response, callback, 404, "GET /health, GET /metrics, POST /reload");
+    }
+
+    String metrics() {
+        StringBuilder out = new StringBuilder();
+        Route def = router.defaultRoute();
+        out.append("routes=").append(router.routes().size()).append('\n');
+        out.append("default=").append(def == null ? "" : def.name).append('\n');
+        for (Route r : router.routes()) {
+            String p = "route." + r.name + ".";
+            long healthy = r.backends.stream().filter(Backend::isHealthy).count();
+            out.append(p).append("hosts=").append(String.join(",", r.hosts)).append('\n');
+            out.append(p).append("requests=").append(r.requests.sum()).append('\n');
+            out.append(p).append("errors=").append(r.errors.sum()).append('\n');
+            out.append(p).append("latency.avg.ms=").append(String.format(Locale.ROOT, "%.3f", r.averageMs())).append('\n');
+            out.append(p).append("latency.p95.ms=").append(String.format(Locale.ROOT, "%.3f", r.p95Ms())).append('\n');
+            out.append(p).append("backends=").append(r.backends.size()).append('\n');
+            out.append(p).append("backends.healthy=").append(healthy).append('\n');
+            for (int i = 0; i < r.backends.size(); i++) {
+                Backend b = r.backends.get(i);
+                String q = p + "backend." + i + ".";
+                out.append(q).append("url=").append(b.uri).append('\n');
+                out.append(q).append("healthy=").append(b.isHealthy()).append('\n');
+                out.append(q).append("requests=").append(b.requests.sum()).append('\n');
+                out.append(q).append("failures=").append(b.failures.sum()).append('\n');
+                out.append(q).append("inflight=").append(b.inFlight.get()).append('\n');
+                out.append(q).append("problem=").append(b.lastProblem().replace('\n', ' ')).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean answer(Response response, Callback callback, int status, String text) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+        Content.Sink.write(response, true, text.endsWith("\n") ? text : text + "\n", callback);
+        return true;
+    }
+}

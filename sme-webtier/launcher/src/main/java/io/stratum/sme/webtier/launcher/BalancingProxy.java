@@ -1,0 +1,132 @@
+package io.stratum.sme.webtier.launcher;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The proxying part: {@link Front} picks the route and a healthy backend for a request (or answers 404/503), and
+ * the Jetty reverse proxy forwards it there. A backend the proxy cannot reach is marked unhealthy at once
+ * (passive health check), so the next requests avoid it until the active check finds it healthy again.
+ */
+final class BalancingProxy extends ProxyHandler.Reverse {
+
+    private static final String ROUTE = "stratum.route";
+    private static final String BACKEND = "stratum.backend";
+    private static final String START = "stratum.start";
+    private static final String DONE = "stratum.done";
+
+    private final HealthChecker health;
+
+    BalancingProxy(HealthChecker health) {
+        super(request -> null);
+        this.health = health;
+    }
+
+    /** @return the handler that routes and then proxies */
+    Handler front(Router router) {
+        return new Front(router, this);
+    }
+
+    @Override
+    protected HttpURI rewriteHttpURI(Request request) {
+        Backend b = (Backend) request.getAttribute(BACKEND);
+        HttpURI in = request.getHttpURI();
+        return HttpURI.build(b.uri.toString()).path(in.getPath()).query(in.getQuery());
+    }
+
+    @Override
+    protected void onProxyToClientResponseComplete(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
+            Callback proxyToClientCallback) {
+        done(clientToProxyRequest, proxyToClientResponse.getStatus() >= 500);
+        super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                proxyToClientResponse, proxyToClientCallback);
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
+            Callback proxyToClientCallback, Throwable failure) {
+        Backend b = (Backend) clientToProxyRequest.getAttribute(BACKEND);
+        if (b != null) {
+            b.failures.increment();
+            health.markDown((Route) clientToProxyRequest.getAttribute(ROUTE), b, "request failed: " + failure);
+        }
+        done(clientToProxyRequest, true);
+        super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                proxyToClientResponse, proxyToClientCallback, failure);
+    }
+
+    @Override
+    protected void onProxyToClientResponseFailure(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest,
+            org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
+            Callback proxyToClientCallback, Throwable failure) {
+        done(clientToProxyRequest, true);
+        super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                proxyToClientResponse, proxyToClientCallback, failure);
+    }
+
+    /** Records a finished request once, whichever way it ended. */
+    private static void done(Request request, boolean error) {
+        AtomicBoolean done = (AtomicBoolean) request.getAttribute(DONE);
+        if (done == null || !done.compareAndSet(false, true)) {
+            return;
+        }
+        Route route = (Route) request.getAttribute(ROUTE);
+        Backend backend = (Backend) request.getAttribute(BACKEND);
+        backend.inFlight.decrementAndGet();
+        if (error) {
+            route.errors.increment();
+        }
+        route.recordLatency((System.nanoTime() - (Long) request.getAttribute(START)) / 1000);
+    }
+
+    /** Picks route and backend, or answers itself when there is none. */
+    private static final class Front extends Handler.Wrapper {
+        private final Router router;
+
+        Front(Router router, Handler proxy) {
+            super(proxy);
+            this.router = router;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String host = request.getHeaders().get(HttpHeader.HOST);
+            Route route = router.route(host);
+            if (route == null) {
+                return answer(response, callback, 404, "no route for host '" + host + "'");
+            }
+            route.requests.increment();
+            Backend backend = route.next();
+            if (backend == null) {
+                route.errors.increment();
+                return answer(response, callback, 503, "no healthy backend for route '" + route.name + "'");
+            }
+            backend.requests.increment();
+            backend.inFlight.incrementAndGet();
+            request.setAttribute(ROUTE, route);
+            request.setAttribute(BACKEND, backend);
+            request.setAttribute(START, System.nanoTime());
+            request.setAttribute(DONE, new AtomicBoolean());
+            return super.handle(request, response, callback);
+        }
+
+        private static boolean answer(Response response, Callback callback, int status, String text) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+            Content.Sink.write(response, true, text + "\n", callback);
+            return true;
+        }
+    }
+}

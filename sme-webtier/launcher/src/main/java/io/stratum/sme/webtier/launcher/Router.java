@@ -1,0 +1,129 @@
+package io.stratum.sme.webtier.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The routes, read from a properties file that the web tier's engine writes:
+ * <pre>
+ * default = notes
+ * route.notes.hosts = notes.localhost
+ * route.notes.backends = http://127.0.0.1:41001,http://127.0.0.1:41002
+ * route.notes.healthPath = /health
+ * </pre>
+ * A request goes to the route of its Host header, else to the default route. Reloading keeps the health and
+ * counters of backends that stay.
+ */
+final class Router {
+
+    private final Path file;
+    private volatile Map<String, Route> byName = Map.of();
+    private volatile Map<String, Route> byHost = Map.of();
+    private volatile Route defaultRoute;
+    private volatile long loadedModified = -1;
+
+    Router(Path file) {
+        this.file = file;
+    }
+
+    /** @return the route for a Host header, or null if there is none */
+    Route route(String hostHeader) {
+        if (hostHeader != null) {
+            String host = hostHeader.toLowerCase(Locale.ROOT);
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && !host.endsWith("]")) {
+                host = host.substring(0, colon);
+            }
+            Route r = byHost.get(host);
+            if (r != null) {
+                return r;
+            }
+        }
+        return defaultRoute;
+    }
+
+    List<Route> routes() {
+        return List.copyOf(byName.values());
+    }
+
+    Route defaultRoute() {
+        return defaultRoute;
+    }
+
+    /** Reloads if the file changed since it was last read. */
+    boolean reloadIfChanged() throws IOException {
+        long modified = Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : 0;
+        if (modified == loadedModified) {
+            return false;
+        }
+        reload();
+        return true;
+    }
+
+    /** Reads the routes file again. */
+    synchronized int reload() throws IOException {
+        Properties p = new Properties();
+        long modified = 0;
+        if (Files.exists(file)) {
+            modified = Files.getLastModifiedTime(file).toMillis();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+        }
+        Map<String, Route> old = byName;
+        Map<String, Route> names = new LinkedHashMap<>();
+        Map<String, Route> hosts = new HashMap<>();
+        TreeSet<String> routeNames = new TreeSet<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("route.") && key.lastIndexOf('.') > 6) {
+                routeNames.add(key.substring(6, key.lastIndexOf('.')));
+            }
+        }
+        for (String name : routeNames) {
+            List<Backend> backends = new ArrayList<>();
+            for (String url : split(p.getProperty("route." + name + ".backends", ""))) {
+                Backend kept = old.containsKey(name) ? old.get(name).backends.stream()
+                        .filter(b -> b.uri.toString().equals(url)).findFirst().orElse(null) : null;
+                backends.add(kept != null ? kept : new Backend(URI.create(url)));
+            }
+            List<String> routeHosts = split(p.getProperty("route." + name + ".hosts", name + ".localhost")).stream()
+                    .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            Route route = new Route(name, routeHosts, backends, p.getProperty("route." + name + ".healthPath", "/"));
+            Route before = old.get(name);
+            if (before != null) {
+                route.requests.add(before.requests.sum());
+                route.errors.add(before.errors.sum());
+            }
+            names.put(name, route);
+            routeHosts.forEach(h -> hosts.put(h, route));
+        }
+        String defaultName = p.getProperty("default", "");
+        byName = names;
+        byHost = hosts;
+        defaultRoute = names.get(defaultName);
+        loadedModified = modified;
+        return names.size();
+    }
+
+    private static List<String> split(String value) {
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+}

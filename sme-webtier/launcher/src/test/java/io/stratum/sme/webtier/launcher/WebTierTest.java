@@ -1,0 +1,197 @@
+package io.stratum.sme.webtier.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.Server;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The proxy with real HTTP backends: balancing, health checks in and out, routes, metrics. */
+public class WebTierTest {
+
+    static {
+        // lets HttpURLConnection send the Host header the tests choose (virtual hosts)
+        System.setProperty("sun.net.http.allowRestrictedHeaders", "true");
+    }
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final Map<String, HttpServer> backends = new HashMap<>();
+    private Server webtier;
+    private int port;
+    private int admin;
+    private Path routes;
+
+    @Before
+    public void setUp() throws Exception {
+        routes = tmp.getRoot().toPath().resolve("routes.properties");
+        port = freePort();
+        admin = freePort();
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        if (webtier != null) {
+            webtier.stop();
+        }
+        backends.values().forEach(b -> b.stop(0));
+    }
+
+    /** A backend answering its name; /health answers 200. */
+    private String backend(String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body = (name + " " + exchange.getRequestURI() + " host=" + exchange.getRequestHeaders()
+                    .getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("X-Backend", name);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        backends.put(name, server);
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void start(String routesText) throws Exception {
+        Files.writeString(routes, routesText);
+        webtier = WebTierMain.start(port, admin, routes, 200);
+    }
+
+    private String[] get(String path, String host) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                .openConnection();
+        if (host != null) {
+            c.setRequestProperty("Host", host);
+        }
+        int status = c.getResponseCode();
+        byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
+        return new String[] {Integer.toString(status), c.getHeaderField("X-Backend"),
+            new String(body, StandardCharsets.UTF_8)};
+    }
+
+    private String metrics() throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + admin + "/metrics").toURL()
+                .openConnection();
+        return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void balancesOverHealthyBackendsAndFollowsTheirHealth() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        start("default = app\nroute.app.hosts = app.localhost\nroute.app.backends = " + a + "," + b
+                + "\nroute.app.healthPath = /health\n");
+        Map<String, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            String[] r = get("/notes?x=1", null);
+            assertEquals("200", r[0]);
+            assertTrue(r[2], r[2].contains("/notes?x=1"));
+            hits.merge(r[1], 1, Integer::sum);
+        }
+        assertEquals(Map.of("a", 10, "b", 10), hits);
+
+        backends.remove("a").stop(0);
+        await("a to be taken out", () -> metricsContain("route.app.backends.healthy=1"));
+        for (int i = 0; i < 10; i++) {
+            String[] r = get("/", null);
+            assertEquals("no request fails once the check saw it", "200", r[0]);
+            assertEquals("b", r[1]);
+        }
+
+        HttpServer again = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                URI.create(a).getPort()), 0);
+        again.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("X-Backend", "a");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        again.start();
+        backends.put("a", again);
+        await("a to come back", () -> metricsContain("route.app.backends.healthy=2"));
+        boolean sawA = false;
+        for (int i = 0; i < 4; i++) {
+            sawA |= "a".equals(get("/", null)[1]);
+        }
+        assertTrue("a gets traffic again", sawA);
+        String m = metrics();
+        assertTrue(m, m.contains("route.app.requests=34"));
+        assertTrue(m, m.contains("route.app.latency.p95.ms="));
+    }
+
+    @Test
+    public void routesByVirtualHostAndReloads() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        start("route.one.hosts = one.localhost\nroute.one.backends = " + a + "\n");
+        assertEquals("a", get("/", "one.localhost")[1]);
+        assertEquals("a", get("/", "ONE.localhost:8080")[1]);
+        String[] unknown = get("/", "two.localhost");
+        assertEquals("404", unknown[0]);
+        assertTrue(unknown[2], unknown[2].contains("no route for host 'two.localhost'"));
+
+        Files.writeString(routes, "default = two\nroute.one.hosts = one.localhost\nroute.one.backends = " + a
+                + "\nroute.two.hosts = two.localhost\nroute.two.backends = " + b + "\n");
+        HttpURLConnection reload = (HttpURLConnection) URI.create("http://127.0.0.1:" + admin + "/reload").toURL()
+                .openConnection();
+        reload.setRequestMethod("POST");
+        assertEquals(200, reload.getResponseCode());
+        assertEquals("b", get("/", "two.localhost")[1]);
+        assertEquals("the default route takes other hosts", "b", get("/", "elsewhere")[1]);
+        assertEquals("a", get("/", "one.localhost")[1]);
+    }
+
+    @Test
+    public void noHealthyBackendIsA503() throws Exception {
+        start("default = app\nroute.app.backends = http://127.0.0.1:" + freePort() + "\n");
+        await("the dead backend to be taken out", () -> metricsContain("route.app.backends.healthy=0"));
+        String[] r = get("/", null);
+        assertEquals("503", r[0]);
+        assertTrue(r[2], r[2].contains("no healthy backend for route 'app'"));
+    }
+
+    private boolean metricsContain(String line) {
+        try {
+            return metrics().contains(line + "\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
