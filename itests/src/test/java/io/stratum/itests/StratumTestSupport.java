@@ -7,24 +7,31 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.ServiceDTO;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.After;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -84,6 +91,48 @@ public abstract class StratumTestSupport {
     /** @return Stratum's home in the running container */
     protected static Path stratumHome() {
         return Path.of(System.getProperty("karaf.data"), "stratum");
+    }
+
+    /**
+     * Leaves nothing behind, also when a test failed half-way: deletes (forced) every environment and service
+     * left, then kills any process still marked with this platform's home.
+     */
+    @After
+    public void removeEverything() throws Exception {
+        for (AccountDTO account : platform.listAccounts()) {
+            for (EnvironmentDTO env : platform.listEnvironments(account.name())) {
+                awaitQuietly(platform.deleteEnvironment(account.name(), env.name(), true));
+            }
+            for (ServiceDTO s : platform.listServices(account.name())) {
+                awaitQuietly(platform.deleteService(account.name(), s.name(), true));
+            }
+        }
+        String marker = "STRATUM_HOME=" + stratumHome();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String environ = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+                    if (List.of(environ.split("\0")).contains(marker)) {
+                        System.err.println("test clean-up: killing left-over runtime process " + name);
+                        ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile, or not readable
+                }
+            }
+        }
+    }
+
+    private void awaitQuietly(JobDTO job) {
+        try {
+            platform.awaitJob(job.id(), Duration.ofMinutes(1), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until a job ends and checks that it succeeded. */

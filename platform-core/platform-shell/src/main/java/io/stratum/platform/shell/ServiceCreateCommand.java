@@ -45,14 +45,23 @@ public class ServiceCreateCommand extends StratumCommand {
             description = "A configuration value key=value of the type's schema; may be repeated")
     List<String> config;
 
+    @Option(name = "--provider", aliases = "-P", multiValued = true,
+            description = "A provider: type=service, e.g. database=orders-db; may be repeated")
+    List<String> providers;
+
+    @Option(name = "--create-providers", description = "Also create the required providers not named with "
+            + "--provider (as <name>-<type>, default plans), in an environment named after the service")
+    boolean createProviders;
+
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
     @Override
     protected Object run() throws Exception {
         JobDTO job = platform.createService(new CreateServiceRequest(account, type, name, plan, version,
-                parseConfig(config)));
-        submitted(job, wait, "create " + type + " '" + name + "'");
+                parseConfig(config), parsePairs("--provider", providers), createProviders));
+        submitted(job, wait, createProviders ? "create " + type + " '" + name + "' with its providers"
+                : "create " + type + " '" + name + "'");
         if (wait) {
             out.println("Service '" + name + "' is running. Connection details: stratum:service-info " + name
                     + (account == null ? "" : " --account " + account));
@@ -61,6 +70,10 @@ public class ServiceCreateCommand extends StratumCommand {
     }
 
     static Map<String, String> parseConfig(List<String> values) {
+        return parsePairs("--config", values);
+    }
+
+    static Map<String, String> parsePairs(String option, List<String> values) {
         Map<String, String> out = new LinkedHashMap<>();
         if (values == null) {
             return out;
@@ -68,7 +81,7 @@ public class ServiceCreateCommand extends StratumCommand {
         for (String kv : values) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new PlatformException(Reason.INVALID, "--config takes key=value, not '" + kv + "'");
+                throw new PlatformException(Reason.INVALID, option + " takes key=value, not '" + kv + "'");
             }
             out.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
         }

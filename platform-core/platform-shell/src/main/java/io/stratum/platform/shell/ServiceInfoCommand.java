@@ -3,6 +3,7 @@ package io.stratum.platform.shell;
 import io.stratum.platform.api.ServiceDTO;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -27,6 +28,19 @@ public class ServiceInfoCommand extends ServiceCommand {
         }
         if (s.activeJobId() != 0) {
             line("Job", s.activeJobId() + " is working on it (stratum:job-info " + s.activeJobId() + ")");
+        }
+        if (!s.environment().isEmpty()) {
+            line("Env", s.environment());
+        }
+        if (!s.providers().isEmpty()) {
+            line("Providers", s.providers().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", ")));
+        }
+        if (!s.dependants().isEmpty()) {
+            line("Used by", String.join(", ", s.dependants()));
+        }
+        if (s.external()) {
+            line("External", "registered by URL; Stratum does not run it");
         }
         line("Created", Format.time(s.createdAt()));
         if (s.connection() != null) {

@@ -2,6 +2,7 @@ package io.stratum.platform.shell;
 
 import io.stratum.platform.api.ServiceDTO;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
@@ -39,8 +40,11 @@ public class ServiceListCommand extends StratumCommand {
         table.column("Note");
         for (ServiceDTO s : services) {
             long running = s.runtimes().stream().filter(r -> "RUNNING".equals(r.state())).count();
-            String note = !s.engineAvailable() ? "no engine installed: unmanaged until one returns"
-                    : Format.cut(s.stateMessage(), 60);
+            String note = s.external() ? "external"
+                    : !s.engineAvailable() ? "no engine installed: unmanaged until one returns"
+                    : !s.stateMessage().isEmpty() ? Format.cut(s.stateMessage(), 60)
+                    : s.providers().isEmpty() ? "" : "uses " + s.providers().values().stream().sorted()
+                            .collect(Collectors.joining(", "));
             table.addRow().addContent(s.name(), s.serviceType(), s.sdpVersion(), s.plan(), s.state(),
                     running + "/" + s.runtimes().size() + " running", s.activeJobId() == 0 ? "" : s.activeJobId(), note);
         }

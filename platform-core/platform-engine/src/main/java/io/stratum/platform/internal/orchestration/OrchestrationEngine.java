@@ -79,6 +79,8 @@ public final class OrchestrationEngine {
     /** Runs composite jobs (they wait for other jobs): as many threads as there are such jobs. */
     private final ExecutorService compositeExecutor;
     private final Set<String> compositeKinds = ConcurrentHashMap.newKeySet();
+    /** Posts job events from one thread, so subscribers get each job's events in order. */
+    private final ExecutorService events = Executors.newSingleThreadExecutor(new DaemonThreads("stratum-job-events"));
     private final Duration retryInitial;
     private final Duration retryMax;
     private final Map<String, PlanFactory> factories = new ConcurrentHashMap<>();
@@ -161,6 +163,7 @@ public final class OrchestrationEngine {
         stopping = true;
         executor.shutdownNow();
         compositeExecutor.shutdownNow();
+        events.shutdown();
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)
                     || !compositeExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -249,8 +252,8 @@ public final class OrchestrationEngine {
 
     /** Posts the job's current state to EventAdmin, if there is one. */
     void publish(JobRecord job) {
-        EventAdmin events = eventAdmin;
-        if (events == null || job == null) {
+        EventAdmin target = eventAdmin;
+        if (target == null || job == null) {
             return;
         }
         Map<String, Object> p = new HashMap<>();
@@ -262,7 +265,12 @@ public final class OrchestrationEngine {
         p.put("job.error", job.error());
         p.put("account", job.accountName() == null ? "" : job.accountName());
         p.put("service.id", job.serviceId() == null ? "" : job.serviceId());
-        events.postEvent(new Event(TOPIC_PREFIX + job.state().name(), p));
+        Event event = new Event(TOPIC_PREFIX + job.state().name(), p);
+        try {
+            events.execute(() -> target.postEvent(event));
+        } catch (RejectedExecutionException stopping) {
+            // the engine is stopping; the job's state is in the store
+        }
     }
 
     /** For tests without OSGi: the EventAdmin to post to. */

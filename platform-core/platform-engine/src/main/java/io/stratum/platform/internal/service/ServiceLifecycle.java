@@ -109,7 +109,8 @@ public final class ServiceLifecycle {
                 problems.add(d.serviceType() + " has no use for a '" + type + "' provider"
                         + (uses.isEmpty() ? "" : " (it uses " + String.join(", ", uses) + ")"));
             } else if (!ref.offers(type)) {
-                problems.add("'" + ref.name() + "' is a " + ref.serviceType() + ", not a " + type);
+                problems.add("'" + ref.name() + "' is of type " + ref.serviceType() + ", which does not provide "
+                        + type);
             }
         });
         for (ProviderRequirement r : d.requires()) {

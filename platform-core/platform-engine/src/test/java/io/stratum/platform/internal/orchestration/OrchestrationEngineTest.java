@@ -129,6 +129,7 @@ public class OrchestrationEngineTest {
         })).build());
         JobRecord ok = await(engine, submit(engine, "ok", null).id());
         JobRecord bad = await(engine, submit(engine, "bad", null).id());
+        awaitTrue("the events (posted from their own thread)", () -> events.size() == 7);
         List<String> okTopics = events.stream().filter(e -> e.getProperty("job.id").equals(ok.id()))
                 .map(org.osgi.service.event.Event::getTopic).toList();
         assertEquals(List.of("io/stratum/job/QUEUED", "io/stratum/job/RUNNING", "io/stratum/job/SUCCEEDED"), okTopics);

@@ -118,7 +118,7 @@ public class EnvironmentPlannerTest {
         assertTrue(message, message.contains("'app' needs a database provider"));
         assertTrue(message, message.contains("service 'lb' appears twice"));
         assertTrue(message, message.contains("its database provider 'nowhere' is neither"));
-        assertTrue(message, message.contains("app: 'lb' is a database, not a webtier"));
+        assertTrue(message, message.contains("app: 'lb' is of type database, which does not provide webtier"));
     }
 
     @Test

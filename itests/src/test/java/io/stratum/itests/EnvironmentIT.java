@@ -1,0 +1,212 @@
+package io.stratum.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.platform.api.EnvironmentDTO;
+import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.ServiceDTO;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The example environment of the distribution, end to end on real processes and real HTTP: a notes application
+ * (two Tomcat instances) behind a Jetty load balancer, storing rows in an H2 database.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class EnvironmentIT extends StratumTestSupport {
+
+    /** The example's health-check interval, plus a margin. */
+    private static final long HEALTH_INTERVAL_MS = 1000;
+
+    @Test
+    public void loadBalancedNotesApplicationFromCreateToDelete() throws Exception {
+        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
+                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
+        Path examples = Path.of(System.getProperty("karaf.base"), "examples");
+        String document = Files.readString(examples.resolve("notes-env.yaml"));
+        succeeded(platform.createEnvironment(new EnvironmentRequest(null, document, examples.toString())));
+
+        EnvironmentDTO env = platform.getEnvironment(null, "notes");
+        assertEquals("READY", env.state());
+        assertEquals(List.of(List.of("notes-db", "notes-lb"), List.of("notes-app")), env.levels());
+        ServiceDTO app = platform.getService(null, "notes-app");
+        assertEquals("HEALTHY", app.health());
+        assertEquals("notes-db", app.providers().get("database"));
+        assertEquals("notes-lb", app.providers().get("webtier"));
+        String lb = platform.getService(null, "notes-lb").connection().url();
+
+        // data goes in and comes back through the load balancer...
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(201, post(lb + "api/notes", "note " + i));
+        }
+        String listed = get(lb + "api/notes").body;
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(listed, listed.contains("\"text\":\"note " + i + "\""));
+        }
+        // ...and is in the database, in the application's own schema
+        ServiceDTO db = platform.getService(null, "notes-db");
+        try (Connection c = jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA FROM INFORMATION_SCHEMA.TABLES "
+                        + "WHERE TABLE_NAME = 'NOTES'")) {
+            assertTrue("the application created its table", rs.next());
+            String schema = rs.getString(1);
+            assertTrue(schema, schema.startsWith("S_NOTES_APP_"));
+            try (ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + schema + ".NOTES "
+                    + "WHERE TEXT LIKE 'note %'")) {
+                count.next();
+                assertEquals(5, count.getInt(1));
+            }
+        }
+
+        // scale to three: requests land on all of them
+        succeeded(platform.scaleService(null, "notes-app", 3));
+        assertEquals(Set.of("i1", "i2", "i3"), instancesServing(lb, 30));
+
+        // kill one instance: after the health-check interval no request fails, and it comes back
+        ServiceDTO.RuntimeDTO victim = platform.getService(null, "notes-app").runtimes().stream()
+                .filter(r -> r.name().equals("i2")).findFirst().orElseThrow();
+        ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
+        Thread.sleep(2 * HEALTH_INTERVAL_MS + 500);
+        for (int i = 0; i < 60; i++) {
+            Response r = get(lb + "health");
+            assertEquals("request " + i + " after the health-check interval", 200, r.status);
+        }
+        await("the killed instance to be restarted and routed to again", Duration.ofSeconds(60),
+                () -> instancesServingQuietly(lb, 9).contains("i2"));
+        ServiceDTO.RuntimeDTO restarted = platform.getService(null, "notes-app").runtimes().stream()
+                .filter(r -> r.name().equals("i2")).findFirst().orElseThrow();
+        assertEquals(1, restarted.restarts());
+        assertFalse(restarted.pid() == victim.pid());
+
+        // scale back down: removed instances stop getting traffic first, then stop
+        succeeded(platform.scaleService(null, "notes-app", 1));
+        assertEquals(Set.of("i1"), instancesServing(lb, 10));
+
+        // deleting the environment leaves no process and no port
+        List<Long> pids = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        for (String name : List.of("notes-db", "notes-lb", "notes-app")) {
+            for (ServiceDTO.RuntimeDTO r : platform.getService(null, name).runtimes()) {
+                pids.add(r.pid());
+                ports.addAll(r.ports().values());
+            }
+        }
+        try {
+            platform.deleteService(null, "notes-db", false);
+            fail("a provider in use cannot be deleted");
+        } catch (PlatformException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is the provider of 'notes-app'"));
+        }
+        succeeded(platform.deleteEnvironment(null, "notes", false));
+        for (long pid : pids) {
+            assertFalse("process " + pid + " is gone", ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                    .orElse(false));
+        }
+        for (int port : ports) {
+            assertFalse("port " + port + " is closed", accepts(port));
+        }
+        assertEquals("no process launched by this platform is left", List.of(), launchedProcesses());
+        assertTrue(platform.listEnvironments(null).isEmpty());
+        assertTrue(platform.listServices(null).isEmpty());
+    }
+
+    /** @return which instances answered {@code n} requests through the load balancer */
+    private static Set<String> instancesServing(String lb, int n) throws IOException {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Response r = get(lb + "health");
+            assertEquals(200, r.status);
+            seen.add(r.instance);
+        }
+        return seen;
+    }
+
+    private static Set<String> instancesServingQuietly(String lb, int n) {
+        try {
+            return instancesServing(lb, n);
+        } catch (IOException | AssertionError e) {
+            return Set.of();
+        }
+    }
+
+    /** A response: status, the instance that served it, body. */
+    private record Response(int status, String instance, String body) {
+    }
+
+    private static Response get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(5000);
+        int status = c.getResponseCode();
+        byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
+        return new Response(status, c.getHeaderField("X-Stratum-Instance"), new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static int post(String url, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        return c.getResponseCode();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @return pids of live processes whose environment says this platform launched them */
+    private static List<Long> launchedProcesses() throws IOException {
+        String marker = "STRATUM_HOME=" + stratumHome();
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String environ = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+                    if (List.of(environ.split("\0")).contains(marker)) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package io.stratum.platform.shell;
+
+import io.stratum.platform.api.EnvironmentDTO;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformService;
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+
+/** Completes environment names of the account given with --account (default: the default account). */
+@Service
+public class EnvNameCompleter implements Completer {
+
+    @Reference
+    PlatformService platform;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        try {
+            return Completers.complete(session, commandLine, candidates,
+                    platform.listEnvironments(Completers.account(commandLine)).stream().map(EnvironmentDTO::name)
+                            .toList());
+        } catch (PlatformException e) {
+            return -1;
+        }
+    }
+}
