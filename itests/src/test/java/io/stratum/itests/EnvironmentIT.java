@@ -5,8 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.Test;
@@ -135,6 +138,50 @@ public class EnvironmentIT extends StratumTestSupport {
         assertEquals("no process launched by this platform is left", List.of(), launchedProcesses());
         assertTrue(platform.listEnvironments(null).isEmpty());
         assertTrue(platform.listServices(null).isEmpty());
+    }
+
+    @Test
+    public void anExternalDatabaseRegisteredByUrlIsAProvider() throws Exception {
+        await("the app server type", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
+                .anyMatch(s -> s.serviceType().equals("appserver")));
+        Path dir = Files.createTempDirectory("external-db");
+        int port = freePort();
+        Process external = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("stratum.h2.jar"), "org.h2.tools.Server", "-tcp", "-tcpPort",
+                Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/legacy";
+        try {
+            await("the external database", Duration.ofSeconds(30), () -> {
+                try (Connection c = jdbc(url, "sa", "")) {
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            ServiceDTO legacy = platform.registerExternalService(new ExternalServiceRequest(
+                    null, "database", "legacy", url, "sa", "", Map.of("driver", "org.h2.Driver")));
+            assertTrue(legacy.external());
+            assertEquals(legacy.healthMessage(), "HEALTHY", legacy.health());
+
+            String war = Path.of(System.getProperty("karaf.base"), "examples", "notes.war").toString();
+            succeeded(platform.createService(new CreateServiceRequest(null, "appserver",
+                    "legacy-app", null, null, Map.of("war", war, "healthPath", "/health"),
+                    Map.of("database", "legacy"), false)));
+            String app = platform.getService(null, "legacy-app").connection().url();
+            assertEquals(201, post(app + "api/notes", "stored outside Stratum"));
+            try (Connection c = jdbc(url, "sa", ""); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT TEXT FROM NOTES")) {
+                assertTrue(rs.next());
+                assertEquals("stored outside Stratum", rs.getString(1));
+            }
+            assertEquals(List.of("legacy-app"), platform.getService(null, "legacy").dependants());
+            succeeded(platform.deleteService(null, "legacy-app", false));
+            succeeded(platform.deleteService(null, "legacy", false));
+            assertTrue("deleting an external service leaves it running", external.isAlive());
+        } finally {
+            external.destroyForcibly().waitFor();
+        }
     }
 
     /** @return which instances answered {@code n} requests through the load balancer */

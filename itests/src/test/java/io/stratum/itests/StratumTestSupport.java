@@ -72,6 +72,7 @@ public abstract class StratumTestSupport {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/io.stratum.sdp.cfg", "engineGraceSeconds", "3"),
             systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
+            systemProperty("stratum.h2.jar").value(System.getProperty("stratum.h2.jar")),
         };
     }
 

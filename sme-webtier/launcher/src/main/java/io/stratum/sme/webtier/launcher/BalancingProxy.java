@@ -1,5 +1,6 @@
 package io.stratum.sme.webtier.launcher;
 
+import java.net.ConnectException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -13,7 +14,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The proxying part: {@link Front} picks the route and a healthy backend for a request (or answers 404/503), and
  * the Jetty reverse proxy forwards it there. A backend the proxy cannot reach is marked unhealthy at once
- * (passive health check), so the next requests avoid it until the active check finds it healthy again.
+ * (passive health check), so the next requests avoid it until the active check finds it healthy again; a
+ * request without a body that could not even connect (so its backend never saw it) is sent to another healthy
+ * backend instead of failing.
  */
 final class BalancingProxy extends ProxyHandler.Reverse {
 
@@ -21,6 +24,8 @@ final class BalancingProxy extends ProxyHandler.Reverse {
     private static final String BACKEND = "stratum.backend";
     private static final String START = "stratum.start";
     private static final String DONE = "stratum.done";
+    private static final String RETRIES = "stratum.retries";
+    private static final int MAX_RETRIES = 2;
 
     private final HealthChecker health;
 
@@ -57,13 +62,56 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
             Callback proxyToClientCallback, Throwable failure) {
         Backend b = (Backend) clientToProxyRequest.getAttribute(BACKEND);
+        Route route = (Route) clientToProxyRequest.getAttribute(ROUTE);
         if (b != null) {
             b.failures.increment();
-            health.markDown((Route) clientToProxyRequest.getAttribute(ROUTE), b, "request failed: " + failure);
+            health.markDown(route, b, "request failed: " + failure);
+        }
+        if (retry(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, failure, b, route)) {
+            return;
         }
         done(clientToProxyRequest, true);
         super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback, failure);
+    }
+
+    /**
+     * Sends a request that could not connect to another healthy backend, if that is safe: nothing was sent to the
+     * client yet, the request has no body (GET, HEAD, OPTIONS, DELETE without content), and few retries were made.
+     */
+    private boolean retry(Request request, Response response, Callback callback, Throwable failure, Backend failed,
+            Route route) {
+        Integer retries = (Integer) request.getAttribute(RETRIES);
+        int done = retries == null ? 0 : retries;
+        String method = request.getMethod();
+        boolean bodiless = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)
+                || request.getLength() == 0;
+        if (route == null || response.isCommitted() || done >= MAX_RETRIES || !bodiless
+                || !(rootCause(failure) instanceof ConnectException)) {
+            return false;
+        }
+        Backend next = route.next();
+        if (next == null || next == failed) {
+            return false;
+        }
+        failed.inFlight.decrementAndGet();
+        next.requests.increment();
+        next.inFlight.incrementAndGet();
+        request.setAttribute(BACKEND, next);
+        request.setAttribute(RETRIES, done + 1);
+        org.eclipse.jetty.client.Request again = newProxyToServerRequest(request, rewriteHttpURI(request));
+        copyRequestHeaders(request, again);
+        addProxyHeaders(request, again);
+        sendProxyToServerRequest(request, again, response, callback);
+        return true;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     @Override

@@ -141,6 +141,24 @@ public class WebTierTest {
     }
 
     @Test
+    public void aRequestThatCannotConnectGoesToAnotherBackendBeforeAnyCheckNotices() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        Files.writeString(routes, "default = app\nroute.app.backends = " + a + "," + b + "\n");
+        webtier = WebTierMain.start(port, admin, routes, 60_000); // the active check will not run again
+        await("both up", () -> metricsContain("route.app.backends.healthy=2"));
+        backends.remove("a").stop(0);
+        for (int i = 0; i < 10; i++) {
+            String[] r = get("/x", null);
+            assertEquals("request " + i, "200", r[0]);
+            assertEquals("b", r[1]);
+        }
+        String m = metrics();
+        assertTrue(m, m.contains("route.app.backends.healthy=1"));
+        assertTrue(m, m.contains("route.app.errors=0"));
+    }
+
+    @Test
     public void routesByVirtualHostAndReloads() throws Exception {
         String a = backend("a");
         String b = backend("b");

@@ -1,0 +1,254 @@
+package io.stratum.platform.internal.service;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.orchestration.JobRecord;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.platform.internal.orchestration.PlanFactory;
+import io.stratum.platform.internal.runtime.NativeProcessRuntimes;
+import io.stratum.platform.internal.sdp.Catalog;
+import io.stratum.platform.internal.sdp.DescriptorReader;
+import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.store.TestStores;
+import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.Dependant;
+import io.stratum.sme.api.DependantEngine;
+import io.stratum.sme.api.ProviderEngine;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
+import io.stratum.sme.api.SmeException;
+import io.stratum.sme.api.TaskMonitor;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Association and dissociation through the real orchestration engine and store: the provider's engine hands out
+ * bindings and revokes them; the dependant's engine sees them; rollback and deletion undo them. The engines are
+ * test doubles that record what the platform asked of them.
+ */
+public class ProviderAssociationTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private Store store;
+    private NativeProcessRuntimes runtimes;
+    private ServiceManager services;
+    private OrchestrationEngine engine;
+    private ServiceLifecycle lifecycle;
+    private AccountDTO account;
+    private volatile boolean failProvision;
+
+    /** A database engine: hands each dependant a URL naming it. */
+    private final class Db extends Recording implements ProviderEngine {
+        @Override
+        public Binding associate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) {
+            calls.add("associate " + dependant.name() + " " + dependant.parameters());
+            return new Binding(provider.serviceId(), "database", Map.of("url", "fake://" + dependant.name()));
+        }
+
+        @Override
+        public void dissociate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) {
+            calls.add("dissociate " + dependant.name());
+        }
+    }
+
+    /** An app engine: tells providers its backends, and records the bindings it is provisioned with. */
+    private final class App extends Recording implements DependantEngine {
+        @Override
+        public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+            calls.add("provision " + service.name() + " with " + service.bindings().stream()
+                    .map(b -> b.providerType() + "=" + b.credentials().get("url")).toList());
+            if (failProvision) {
+                throw new SmeException("cannot start");
+            }
+        }
+
+        @Override
+        public Map<String, String> parameters(ServiceContext service, String providerType) {
+            return Map.of("backends", "http://" + service.name());
+        }
+    }
+
+    /** Lifecycle methods that only succeed. */
+    private abstract static class Recording implements ServiceManagementEngine {
+        @Override
+        public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        }
+
+        @Override
+        public void start(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public void stop(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public void unprovision(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public ServiceHealth health(ServiceContext service) {
+            return ServiceHealth.healthy("fine");
+        }
+
+        @Override
+        public ConnectionInfo connectionInfo(ServiceContext service) {
+            return new ConnectionInfo("fake://" + service.name(), null, null, null);
+        }
+    }
+
+    private static String descriptor(String type, String requires) {
+        return "{\"name\": \"" + type + "-sdp\", \"serviceType\": \"" + type + "\", \"version\": \"1.0.0\","
+                + " \"virtualization\": [\"native-process\"], \"plans\": [{\"name\": \"small\"}],"
+                + " \"requires\": " + requires + ", \"provides\": [\"" + type + "\"]}";
+    }
+
+    @Before
+    public void setUp() {
+        store = TestStores.open(tmp.getRoot().toPath());
+        runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
+        Catalog catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(),
+                e -> { });
+        catalog.engineAdded(1, "database", new Db());
+        catalog.bundleAdded(1, "db.bundle", "sdp.json", new ByteArrayInputStream(descriptor("database", "[]")
+                .getBytes(StandardCharsets.UTF_8)));
+        catalog.engineAdded(2, "appserver", new App());
+        catalog.bundleAdded(2, "app.bundle", "sdp.json", new ByteArrayInputStream(descriptor("appserver",
+                "[{\"serviceType\": \"database\", \"optional\": false}]").getBytes(StandardCharsets.UTF_8)));
+        services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ZERO));
+        engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
+        engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
+        engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
+        lifecycle = new ServiceLifecycle(services, engine);
+        account = new AccountManager(store).require("default");
+    }
+
+    @After
+    public void tearDown() {
+        engine.deactivate();
+        services.deactivate();
+        runtimes.deactivate();
+        store.close();
+    }
+
+    private JobRecord create(String type, String name, Map<String, String> providers) throws Exception {
+        JobRecord job = lifecycle.submit(account, lifecycle.check(type, name, null, null, Map.of()),
+                lifecycle.resolveProviders(account, providers), null);
+        return await(job.id());
+    }
+
+    private JobRecord delete(String name, boolean force) throws Exception {
+        ServiceRecord s = services.store().query(c -> services.repository().byName(c, account.id(), name))
+                .orElseThrow();
+        return await(lifecycle.submitDelete(s, force).id());
+    }
+
+    private JobRecord await(long id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JobRecord j = engine.jobs().find(id).orElseThrow();
+            if (j.state().isDone() && !engine.activeJobs().contains(id)) {
+                return j;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + id + " did not end");
+    }
+
+    private String id(String name) {
+        return services.store().query(c -> services.repository().byName(c, account.id(), name)).orElseThrow().id();
+    }
+
+    @Test
+    public void aDependantIsBoundBeforeItIsProvisionedAndUnboundWhenDeleted() throws Exception {
+        assertEquals(JobState.SUCCEEDED, create("database", "db", Map.of()).state());
+        assertEquals(JobState.SUCCEEDED, create("appserver", "app", Map.of("database", "db")).state());
+        assertEquals(List.of(
+                "associate app {backends=http://app}",
+                "provision app with [database=fake://app]",
+                "associate app {backends=http://app}"), calls);
+        List<Association> bound = services.associations().providersOf(id("app"));
+        assertEquals(1, bound.size());
+        assertEquals(id("db"), bound.get(0).providerId());
+        assertEquals(Map.of("url", "fake://app"), bound.get(0).binding());
+
+        try {
+            delete("db", false);
+            fail("a provider in use cannot be deleted");
+        } catch (PlatformException e) {
+            assertEquals(PlatformException.Reason.INVALID, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("'db' is the provider of 'app' (appserver)"));
+        }
+
+        calls.clear();
+        assertEquals(JobState.SUCCEEDED, delete("app", false).state());
+        assertEquals(List.of("dissociate app"), calls);
+        assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
+        assertEquals(JobState.SUCCEEDED, delete("db", false).state());
+    }
+
+    @Test
+    public void aFailedCreateRollsItsBindingBack() throws Exception {
+        create("database", "db", Map.of());
+        failProvision = true;
+        JobRecord failed = create("appserver", "app", Map.of("database", "db"));
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.error(), failed.error().contains("cannot start"));
+        assertEquals("the binding is revoked in the rollback", "dissociate app", calls.get(calls.size() - 1));
+        assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
+        assertTrue("the failed service is forgotten", services.store().query(c ->
+                services.repository().byName(c, account.id(), "app")).isEmpty());
+    }
+
+    @Test
+    public void deletingAProviderByForceRevokesItsDependantsBindings() throws Exception {
+        create("database", "db", Map.of());
+        create("appserver", "app", Map.of("database", "db"));
+        calls.clear();
+        assertEquals(JobState.SUCCEEDED, delete("db", true).state());
+        assertEquals(List.of("dissociate app"), calls);
+        assertTrue("the dependant keeps running, unbound", services.associations().providersOf(id("app")).isEmpty());
+    }
+
+    @Test
+    public void providersAreCheckedBeforeAnythingIsCreated() {
+        try {
+            create("appserver", "app", Map.of());
+            fail();
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("appserver 'app' needs a database provider"));
+        }
+        try {
+            create("appserver", "app", Map.of("database", "nothing"));
+            fail();
+        } catch (Exception e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("no service 'nothing'"));
+        }
+        assertTrue(engine.jobs().list(null, null, false, 10).isEmpty());
+    }
+}
