@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class Bench {
 
-    private static final List<String> FIGURES = List.of("throughput", "boot", "provision", "burst", "sdp", "latency");
+    private static final List<String> FIGURES = List.of("throughput", "boot", "provision", "burst", "sdp", "latency",
+            "environment");
 
     private Bench() {
     }
@@ -64,13 +65,14 @@ public final class Bench {
         try {
             measure("throughput", only, failures, () -> rows.add(ThroughputFigure.run(env)));
             measure("boot", only, failures, () -> rows.addAll(BootFigures.run(env)));
-            if (only.stream().anyMatch(Set.of("provision", "burst", "sdp", "latency")::contains)) {
+            if (only.stream().anyMatch(Set.of("provision", "burst", "sdp", "latency", "environment")::contains)) {
                 KarafInstance stratum = env.stratum("stratum");
                 stratum.start("stratum:sdp-list", "AVAILABLE", Duration.ofSeconds(180));
                 measure("provision", only, failures, () -> rows.addAll(ProvisionFigures.latency(env, stratum)));
                 measure("burst", only, failures, () -> rows.add(ProvisionFigures.burst(env, stratum)));
                 measure("sdp", only, failures, () -> rows.addAll(SdpFigures.run(env, stratum)));
                 measure("latency", only, failures, () -> rows.addAll(LatencyFigures.run(env, stratum)));
+                measure("environment", only, failures, () -> rows.add(EnvironmentFigure.run(env, stratum)));
             }
         } finally {
             env.cleanUp();

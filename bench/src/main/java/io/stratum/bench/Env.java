@@ -60,7 +60,12 @@ final class Env {
 
     /** Starts a process whose output goes to a file; it is killed at the end. */
     synchronized Process start(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        return start(new ProcessBuilder(command), log);
+    }
+
+    /** Starts a process whose output goes to a file; it is killed at the end. */
+    synchronized Process start(ProcessBuilder builder, Path log) throws IOException {
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         processes.add(p);

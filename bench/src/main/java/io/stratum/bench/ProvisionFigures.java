@@ -22,11 +22,9 @@ final class ProvisionFigures {
         for (int i = 0; i < n; i++) {
             String name = "lat" + i;
             long t0 = System.nanoTime();
-            String out = stratum.exec("stratum:service-create database " + name + " --wait");
-            if (!out.contains("SUCCEEDED")) {
-                throw new IllegalStateException(out);
-            }
-            Stratum.query(stratum, name);
+            // one command line, as a script would send it: create and wait, then describe
+            Map<String, String> info = Stratum.createAndDescribe(stratum, "database", name);
+            Jdbc.query(info.get("URL"), info.get("User"), info.get("Password"));
             ours.add(ms(t0));
             Stratum.deleteAll(stratum, List.of(name));
 

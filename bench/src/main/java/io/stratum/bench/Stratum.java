@@ -59,6 +59,30 @@ final class Stratum {
         }
     }
 
+    /**
+     * Creates a service and describes it in one command line ({@code service-create --wait; service-info}).
+     *
+     * @return the fields service-info printed
+     */
+    static Map<String, String> createAndDescribe(KarafInstance k, String type, String name) throws IOException {
+        String out = k.exec("stratum:service-create " + type + " " + name + " --wait ; stratum:service-info " + name);
+        if (!out.contains("SUCCEEDED")) {
+            throw new IllegalStateException(out);
+        }
+        return fields(out.substring(out.indexOf("Name:")));
+    }
+
+    private static Map<String, String> fields(String output) {
+        Map<String, String> f = new HashMap<>();
+        for (String line : output.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith(" ")) {
+                f.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            }
+        }
+        return f;
+    }
+
     /** Connects to a database service as a user would: its service-info, then JDBC. */
     static void query(KarafInstance k, String name) throws Exception {
         Map<String, String> f = info(k, name);
