@@ -42,7 +42,8 @@ final class SdpFigures {
 
             long t1 = System.nanoTime();
             copyIn(parkedSdp, sdp);
-            await(stratum, "stratum:sdp-list", out -> out.contains("AVAILABLE"));
+            await(stratum, "stratum:sdp-list", out -> out.lines()
+                    .anyMatch(l -> l.contains("h2-database") && l.contains("AVAILABLE")));
             install.add(ProvisionFigures.ms(t1));
 
             Path target = deploy.resolve(plain.getFileName());
