@@ -205,9 +205,39 @@ public final class JobRepository {
         });
     }
 
-    void moveTo(long jobId, int taskIndex) {
-        write(c -> Sql.update(c, "UPDATE jobs SET task_index = ?, updated_at = ? WHERE id = ?",
-                taskIndex, System.currentTimeMillis(), jobId));
+    /** Records a failed compensation and moves the job past it, in one transaction. */
+    void failCompensation(long jobId, int seq, int attempts, String error, int nextIndex) {
+        write(c -> {
+            long now = System.currentTimeMillis();
+            Sql.update(c, "UPDATE job_steps SET state = ?, attempts = ?, error = ?, finished_at = ? "
+                    + "WHERE job_id = ? AND seq = ?", JobStep.FAILED, attempts, cut(error), now, jobId, seq);
+            Sql.update(c, "UPDATE jobs SET task_index = ?, updated_at = ? WHERE id = ?", nextIndex, now, jobId);
+        });
+    }
+
+    /**
+     * For a job that ended without a plan to say what its end means (it could not be planned, or was cancelled
+     * before it ran): leaves the service or environment it worked on FAILED with the job's error, so that users
+     * see it and can act (start, stop or delete it again).
+     *
+     * @param c the finishing transaction
+     * @param ended the job as ended
+     * @throws SQLException on a store error
+     */
+    static void markTargetsFailed(Connection c, JobRecord ended) throws SQLException {
+        if (ended.state() == JobState.SUCCEEDED) {
+            return;
+        }
+        String why = "job " + ended.id() + " (" + ended.kind() + ") ended " + ended.state() + " before it could run: "
+                + ended.error();
+        if (ended.serviceId() != null) {
+            Sql.update(c, "UPDATE services SET state = 'FAILED', state_message = ?, updated_at = ? WHERE id = ?",
+                    cut(why), System.currentTimeMillis(), ended.serviceId());
+        }
+        if (ended.environmentId() != null) {
+            Sql.update(c, "UPDATE environments SET state = 'FAILED', state_message = ?, updated_at = ? WHERE id = ?",
+                    cut(why), System.currentTimeMillis(), ended.environmentId());
+        }
     }
 
     void updateStep(long jobId, int seq, String state, int attempts, String error) {

@@ -35,7 +35,14 @@ final class JobRunner implements Runnable, JobContext {
     private final PlanFactory factory;
 
     private volatile boolean cancelled;
+    /** Set once the job rolls back: from then on a user's cancellation has nothing left to stop. */
+    private volatile boolean rollingBack;
+    /** Set once the job's end is recorded: late progress reports from an engine call are dropped. */
+    private volatile boolean finished;
+    /** Set when an unexpected error stopped the job: run it again after this pause. */
+    private Duration retryAfter;
     private JobRecord job;
+    private Plan plan;
     private List<Step> steps;
     private int[] prefixWeights;
     private Map<String, String> context;
@@ -65,12 +72,11 @@ final class JobRunner implements Runnable, JobContext {
             job = found.get();
             cancelled |= job.cancelRequested();
             context = new HashMap<>(job.context());
-            Plan plan;
             try {
                 plan = factory.plan(job);
             } catch (RuntimeException e) {
                 LOG.error("Job {} ({}): cannot build its plan", id, job.kind(), e);
-                finish(null, JobState.FAILED, job.progress(), "failed", "cannot plan " + job.kind() + ": "
+                finish(JobState.FAILED, job.progress(), "failed", "cannot plan " + job.kind() + ": "
                         + Failures.message(e));
                 return;
             }
@@ -84,33 +90,66 @@ final class JobRunner implements Runnable, JobContext {
                 case QUEUED:
                     jobs.updateProgress(id, JobState.RUNNING, "", "", 0, 0, 0, "starting");
                     engine.publish(jobs.find(id).orElse(null));
-                    forward(plan, 0);
+                    forward(0);
                     break;
                 case RUNNING:
-                    resumeForward(plan);
+                    resumeForward();
                     break;
                 case ROLLING_BACK:
-                    resumeRollback(plan);
+                    resumeRollback();
                     break;
                 default:
                     break;
             }
         } catch (Stopping e) {
             LOG.info("Job {} paused: the platform is stopping; it resumes on the next start", id);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (engine.isStopping()) {
                 LOG.info("Job {} paused: the platform is stopping ({}); it resumes on the next start", id, e.toString());
             } else {
-                LOG.error("Job {} stopped by an unexpected error; it resumes on the next start", id, e);
+                unexpected(e);
             }
         } finally {
             engine.done(id);
+            if (retryAfter != null) {
+                engine.rescheduleLater(id, job == null ? null : job.kind(), retryAfter);
+            }
+        }
+    }
+
+    /**
+     * An error the plan did not expect (a store outage, a bug): the job's record is as the last completed write
+     * left it, so it is run again from there after a pause. A job that keeps failing this way is ended FAILED so
+     * that it does not hold its service's lock forever.
+     */
+    private void unexpected(Throwable e) {
+        int failures = engine.unexpectedFailure(id);
+        if (finished) {
+            LOG.error("Job {}: unexpected error after its end was recorded", id, e);
+            return;
+        }
+        if (failures < OrchestrationEngine.MAX_UNEXPECTED_FAILURES) {
+            Duration wait = engine.backoff(failures);
+            LOG.error("Job {} stopped by an unexpected error ({} of {}); it runs again from its last recorded step "
+                    + "in {} ms", id, failures, OrchestrationEngine.MAX_UNEXPECTED_FAILURES, wait.toMillis(), e);
+            retryAfter = wait;
+            return;
+        }
+        LOG.error("Job {} stopped by an unexpected error {} times; ending it as failed", id, failures, e);
+        if (job == null) {
+            return;
+        }
+        try {
+            finish(JobState.FAILED, progress, "failed", "stopped by an unexpected error " + failures
+                    + " times, last: " + Failures.message(e) + "; see the platform log (karaf.log), then retry");
+        } catch (RuntimeException again) {
+            LOG.error("Job {}: cannot record its end either; it is retried on the next start", id, again);
         }
     }
 
     // ------------------------------------------------------------------ forward
 
-    private void resumeForward(Plan plan) {
+    private void resumeForward() {
         int i = job.taskIndex();
         Optional<JobStep> last = lastStep();
         if (last.isPresent() && !last.get().compensation() && last.get().taskIndex() == i
@@ -121,28 +160,28 @@ final class JobRunner implements Runnable, JobContext {
                 jobs.updateStep(id, interrupted.seq(), JobStep.FAILED, interrupted.attempts(),
                         "interrupted: the platform stopped; repeating it");
                 LOG.info("Job {} resumes: repeating task '{}' that was interrupted", id, task.name());
-                forward(plan, i);
+                forward(i);
             } else {
                 String why = "task '" + task.name() + "' was interrupted when the platform stopped and is not safe "
                         + "to repeat";
                 LOG.info("Job {} rolls back: {}", id, why);
                 jobs.startRollback(id, interrupted.seq(), interrupted.attempts(), "interrupted", i, why);
-                rollback(plan, i, JobState.FAILED, why, List.of());
+                rollback(i, JobState.FAILED, why, List.of());
             }
             return;
         }
         LOG.info("Job {} resumes at task {} of {}", id, Math.min(i + 1, steps.size()), steps.size());
-        forward(plan, i);
+        forward(i);
     }
 
-    private void forward(Plan plan, int from) {
+    private void forward(int from) {
         for (int i = from; i < steps.size(); i++) {
             Step step = steps.get(i);
             Task task = step.task();
             if (cancelled) {
                 String why = "cancelled by a user before " + task.name();
                 jobs.startRollback(id, 0, 0, "", i - 1, why);
-                rollback(plan, i - 1, JobState.CANCELLED, why, List.of());
+                rollback(i - 1, JobState.CANCELLED, why, List.of());
                 return;
             }
             currentIndex = i;
@@ -162,7 +201,7 @@ final class JobRunner implements Runnable, JobContext {
                 } catch (CancelledException e) {
                     String why = "cancelled by a user during " + task.name();
                     jobs.startRollback(id, seq, attempts, "cancelled", i, why);
-                    rollback(plan, i, JobState.CANCELLED, why, List.of());
+                    rollback(i, JobState.CANCELLED, why, List.of());
                     return;
                 } catch (Exception e) {
                     if (engine.isStopping() || e instanceof InterruptedException) {
@@ -179,7 +218,7 @@ final class JobRunner implements Runnable, JobContext {
                         if (!sleep(wait)) {
                             String why = "cancelled by a user while retrying " + task.name();
                             jobs.startRollback(id, seq, attempts, message, i, why);
-                            rollback(plan, i, JobState.CANCELLED, why, List.of());
+                            rollback(i, JobState.CANCELLED, why, List.of());
                             return;
                         }
                         continue;
@@ -192,17 +231,17 @@ final class JobRunner implements Runnable, JobContext {
                         LOG.warn("Job {} ({} {}): {}", id, job.kind(), job.target(), why);
                     }
                     jobs.startRollback(id, seq, attempts, message, i, why);
-                    rollback(plan, i, JobState.FAILED, why, List.of());
+                    rollback(i, JobState.FAILED, why, List.of());
                     return;
                 }
             }
         }
-        finish(plan, JobState.SUCCEEDED, 100, "done", "");
+        finish(JobState.SUCCEEDED, 100, "done", "");
     }
 
     // ------------------------------------------------------------------ rollback
 
-    private void resumeRollback(Plan plan) {
+    private void resumeRollback() {
         int j = job.taskIndex();
         List<String> errors = new ArrayList<>();
         for (JobStep s : jobs.steps(id)) {
@@ -217,14 +256,15 @@ final class JobRunner implements Runnable, JobContext {
         }
         LOG.info("Job {} resumes its rollback at task {}", id, j + 1);
         JobState end = job.cancelRequested() ? JobState.CANCELLED : JobState.FAILED;
-        rollback(plan, j, end, job.error(), errors);
+        rollback(j, end, job.error(), errors);
     }
 
     /**
      * Runs the compensations of tasks {@code from}, {@code from - 1}, ..., 0, then ends the job.
      * The job is already recorded as ROLLING_BACK with its reason.
      */
-    private void rollback(Plan plan, int from, JobState end, String reason, List<String> earlierErrors) {
+    private void rollback(int from, JobState end, String reason, List<String> earlierErrors) {
+        rollingBack = true;
         engine.publish(jobs.find(id).orElse(null));
         List<String> errors = new ArrayList<>(earlierErrors);
         for (int j = from; j >= 0; j--) {
@@ -256,8 +296,7 @@ final class JobRunner implements Runnable, JobContext {
                         continue;
                     }
                     LOG.error("Job {}: compensation of '{}' failed: {}", id, task.name(), message, e);
-                    jobs.updateStep(id, seq, JobStep.FAILED, attempts, message);
-                    jobs.moveTo(id, j - 1);
+                    jobs.failCompensation(id, seq, attempts, message, j - 1);
                     errors.add(task.name() + ": " + message);
                     break;
                 }
@@ -266,17 +305,19 @@ final class JobRunner implements Runnable, JobContext {
         String error = errors.isEmpty()
                 ? reason + "; rolled back"
                 : reason + "; " + JobRecord.ROLLBACK_INCOMPLETE + " (" + String.join("; ", errors) + ")";
-        finish(plan, end, progress, errors.isEmpty() ? "rolled back" : JobRecord.ROLLBACK_INCOMPLETE, error);
+        finish(end, progress, errors.isEmpty() ? "rolled back" : JobRecord.ROLLBACK_INCOMPLETE, error);
     }
 
     // ------------------------------------------------------------------ end
 
-    private void finish(Plan plan, JobState state, int finalProgress, String message, String error) {
+    private void finish(JobState state, int finalProgress, String message, String error) {
         engine.store().transact(c -> {
             jobs.finish(c, id, state, finalProgress, message, error);
             JobRecord ended = jobs.find(c, id).orElseThrow();
             if (plan != null) {
                 plan.completion().onEnd(c, ended);
+            } else {
+                JobRepository.markTargetsFailed(c, ended);
             }
             if (ended.serviceId() != null) {
                 Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
@@ -287,6 +328,8 @@ final class JobRunner implements Runnable, JobContext {
                         ended.environmentId(), id);
             }
         });
+        finished = true;
+        engine.forgetFailures(id);
         jobs.changed();
         engine.publish(jobs.find(id).orElse(null));
         if (state == JobState.SUCCEEDED) {
@@ -314,7 +357,7 @@ final class JobRunner implements Runnable, JobContext {
     private boolean sleep(Duration d) {
         long end = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < end) {
-            if (cancelled) {
+            if (userCancelled()) {
                 return false;
             }
             try {
@@ -324,7 +367,7 @@ final class JobRunner implements Runnable, JobContext {
                 throw new Stopping();
             }
         }
-        return !cancelled;
+        return !userCancelled();
     }
 
     private void sleepUncancellable(Duration d) {
@@ -370,6 +413,9 @@ final class JobRunner implements Runnable, JobContext {
     }
 
     private synchronized void report(int percent, String message) {
+        if (finished) {
+            return;
+        }
         int p = progressAt(currentIndex, Math.max(0, Math.min(100, percent)) / 100.0);
         progress = Math.max(progress, p);
         String m = message == null || message.isBlank() ? lastMessage : message;
@@ -388,12 +434,17 @@ final class JobRunner implements Runnable, JobContext {
 
     @Override
     public boolean isCancelled() {
-        return cancelled || engine.isStopping();
+        return userCancelled() || engine.isStopping();
+    }
+
+    /** A user's cancellation stops forward work only; compensations always run to the end. */
+    private boolean userCancelled() {
+        return cancelled && !rollingBack;
     }
 
     @Override
     public void checkCancelled() throws CancelledException {
-        if (cancelled) {
+        if (userCancelled()) {
             throw new CancelledException();
         }
         if (engine.isStopping()) {

@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.orchestration;
 
+import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.store.Sql;
@@ -19,11 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -68,6 +71,9 @@ public final class OrchestrationEngine {
         long retryMaxMs() default 30000;
     }
 
+    /** A job stopped this many times by unexpected errors (not task failures) is ended as failed. */
+    static final int MAX_UNEXPECTED_FAILURES = 5;
+
     /** Topic prefix of job events; the job's state follows. */
     public static final String TOPIC_PREFIX = "io/stratum/job/";
 
@@ -81,13 +87,18 @@ public final class OrchestrationEngine {
     private final Set<String> compositeKinds = ConcurrentHashMap.newKeySet();
     /** Posts job events from one thread, so subscribers get each job's events in order. */
     private final ExecutorService events = Executors.newSingleThreadExecutor(new DaemonThreads("stratum-job-events"));
-    private final Duration retryInitial;
-    private final Duration retryMax;
+    private volatile Duration retryInitial;
+    private volatile Duration retryMax;
     private final Map<String, PlanFactory> factories = new ConcurrentHashMap<>();
     /** Jobs scheduled or running in this process. */
     private final Map<Long, JobRunner> active = new ConcurrentHashMap<>();
     /** Jobs whose kind has no factory yet. Guarded by {@link #factories}' monitor (see {@link #schedule}). */
     private final Set<Long> waitingForFactory = ConcurrentHashMap.newKeySet();
+    /** Unexpected errors per job since this process started (see {@link JobRunner}). */
+    private final Map<Long, Integer> unexpectedFailures = new ConcurrentHashMap<>();
+    /** Runs jobs again after a pause once an unexpected error stopped them. */
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-job-retry"));
     private volatile boolean stopping;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -126,6 +137,30 @@ public final class OrchestrationEngine {
     }
 
     /**
+     * Takes a configuration change without restarting the component (and so without pausing running jobs).
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    public void modified(Config config) {
+        int workers = config.workers();
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+        }
+        if (workers > executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(workers);
+            executor.setCorePoolSize(workers);
+        } else {
+            executor.setCorePoolSize(workers);
+            executor.setMaximumPoolSize(workers);
+        }
+        retryInitial = Duration.ofMillis(config.retryInitialMs());
+        retryMax = Duration.ofMillis(config.retryMaxMs());
+        LOG.info("Orchestration: {} workers, retries after {} ms up to {} ms", workers, config.retryInitialMs(),
+                config.retryMaxMs());
+    }
+
+    /**
      * Registers a plan factory.
      *
      * @param factory the factory
@@ -161,6 +196,7 @@ public final class OrchestrationEngine {
     @Deactivate
     public void deactivate() {
         stopping = true;
+        retries.shutdownNow();
         executor.shutdownNow();
         compositeExecutor.shutdownNow();
         events.shutdown();
@@ -307,6 +343,15 @@ public final class OrchestrationEngine {
         if (!jobs.requestCancel(id)) {
             return false;
         }
+        boolean neverRan;
+        synchronized (factories) {
+            neverRan = waitingForFactory.remove(id);
+        }
+        if (neverRan) {
+            endUnplanned(id, JobState.CANCELLED, "cancelled by a user while it waited for the SDP that plans '"
+                    + jobs.find(id).map(JobRecord::kind).orElse("?") + "' jobs");
+            return true;
+        }
         JobRunner runner = active.get(id);
         if (runner != null) {
             runner.cancel();
@@ -341,8 +386,45 @@ public final class OrchestrationEngine {
         }
     }
 
+    /** Ends a job that never ran (nothing to roll back), releasing its locks. */
+    private void endUnplanned(long id, JobState state, String why) {
+        store.transact(c -> {
+            jobs.finish(c, id, state, 0, state == JobState.CANCELLED ? "cancelled" : "failed", why);
+            JobRecord ended = jobs.find(c, id).orElseThrow();
+            JobRepository.markTargetsFailed(c, ended);
+            Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE active_job_id = ?", id);
+            Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE active_job_id = ?", id);
+        });
+        jobs.changed();
+        publish(jobs.find(id).orElse(null));
+        LOG.info("Job {} ended {}: {}", id, state, why);
+    }
+
     void done(long id) {
         active.remove(id);
+    }
+
+    /** @return how many times an unexpected error has now stopped the job */
+    int unexpectedFailure(long id) {
+        return unexpectedFailures.merge(id, 1, Integer::sum);
+    }
+
+    void forgetFailures(long id) {
+        unexpectedFailures.remove(id);
+    }
+
+    /** Schedules a job stopped by an unexpected error to run again after {@code wait}. */
+    void rescheduleLater(long id, String kind, Duration wait) {
+        try {
+            retries.schedule(() -> {
+                String k = kind != null ? kind : jobs.find(id).map(JobRecord::kind).orElse(null);
+                if (k != null && !stopping) {
+                    schedule(id, k);
+                }
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.info("Job {} not rescheduled: the engine is stopping; it resumes on the next start", id);
+        }
     }
 
     boolean isStopping() {

@@ -86,6 +86,9 @@ final class EnvironmentTasks {
                     jobs.put(name, running.id());
                     continue;
                 }
+                if (running.kind().equals(JobKinds.CREATE)) {
+                    engine.cancel(running.id()); // its rollback removes the member sooner than a delete would
+                }
                 await(job, "waiting for", Map.of(name, running.id()), true);
                 s = services.repository().byId(s.id()).orElse(null);
                 if (s == null) {

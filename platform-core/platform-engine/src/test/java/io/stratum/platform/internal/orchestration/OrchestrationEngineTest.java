@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.orchestration;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -274,6 +275,81 @@ public class OrchestrationEngineTest {
     }
 
     @Test
+    public void compensationsRunToTheEndAfterACancellation() throws Exception {
+        OrchestrationEngine engine = engine();
+        CountDownLatch started = new CountDownLatch(1);
+        register(engine, "t", j -> Plan.builder().phase("p",
+                Task.of("a", ctx -> log.add("do a")).compensatedBy(ctx -> {
+                    ctx.checkCancelled(); // a cancellation stops forward work only
+                    log.add("undo a, cancelled=" + ctx.isCancelled() + "/" + ctx.monitor().isCancelled());
+                }),
+                Task.of("b", ctx -> {
+                    started.countDown();
+                    while (true) {
+                        ctx.checkCancelled();
+                        Thread.sleep(5);
+                    }
+                })).build());
+        JobRecord job = submit(engine, "t", null);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(engine.cancel(job.id()));
+        JobRecord done = await(engine, job.id());
+        assertEquals(JobState.CANCELLED, done.state());
+        assertFalse(done.error(), done.rollbackIncomplete());
+        assertEquals(List.of("do a", "undo a, cancelled=false/false"), log);
+    }
+
+    @Test
+    public void aJobStoppedByAnUnexpectedErrorRunsAgainFromItsLastRecordedStep() throws Exception {
+        OrchestrationEngine engine = engine();
+        AtomicInteger ends = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), recorded("b"))
+                .onEnd((c, ended) -> {
+                    if (ends.incrementAndGet() <= 2) {
+                        throw new IllegalStateException("store hiccup " + ends.get());
+                    }
+                }).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(JobState.SUCCEEDED, done.state());
+        assertEquals(3, ends.get());
+        assertEquals("completed tasks are not repeated", List.of("do a", "do b"), log);
+    }
+
+    @Test
+    public void aJobThatKeepsStoppingUnexpectedlyEndsFailedAndReleasesItsService() throws Exception {
+        OrchestrationEngine engine = engine();
+        String service = TestStores.insertService(store, "db1");
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"))
+                .onEnd((c, ended) -> {
+                    if (ended.state() == JobState.SUCCEEDED) {
+                        throw new IllegalStateException("bug in the completion");
+                    }
+                }).build());
+        JobRecord done = await(engine, submit(engine, "t", service).id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("unexpected error " + OrchestrationEngine.MAX_UNEXPECTED_FAILURES
+                + " times") && done.error().contains("bug in the completion"));
+        assertEquals(1L, (long) store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getLong(1), service).orElseThrow()));
+    }
+
+    @Test
+    public void cancellingAJobThatWaitsForItsPlanFactoryEndsItAtOnce() throws Exception {
+        OrchestrationEngine engine = engine();
+        String service = TestStores.insertService(store, "db1");
+        JobRecord job = submit(engine, "late", service);
+        assertTrue(engine.cancel(job.id()));
+        JobRecord done = engine.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.CANCELLED, done.state());
+        assertTrue(done.error(), done.error().contains("waited for the SDP"));
+        assertEquals("FAILED", store.query(c -> Sql.one(c, "SELECT state FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getString(1), service).orElseThrow()));
+        register(engine, "late", j -> Plan.builder().phase("p", recorded("a")).build());
+        Thread.sleep(200);
+        assertEquals("a cancelled job never runs", List.of(), log);
+    }
+
+    @Test
     public void interruptedIdempotentTaskIsRepeatedAfterRestart() throws Exception {
         OrchestrationEngine first = engine();
         CountDownLatch started = new CountDownLatch(1);
@@ -399,9 +475,14 @@ public class OrchestrationEngineTest {
         register(engine, "t", j -> {
             throw new IllegalStateException("no such service");
         });
-        JobRecord done = await(engine, submit(engine, "t", null).id());
+        String service = TestStores.insertService(store, "db1");
+        JobRecord done = await(engine, submit(engine, "t", service).id());
         assertEquals(JobState.FAILED, done.state());
         assertTrue(done.error(), done.error().contains("no such service"));
+        String state = store.query(c -> Sql.one(c, "SELECT state || ': ' || state_message FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getString(1), service).orElseThrow());
+        assertTrue("the service is left FAILED, unlocked, saying why: " + state,
+                state.startsWith("FAILED: ") && state.contains("no such service"));
     }
 
     @Test
