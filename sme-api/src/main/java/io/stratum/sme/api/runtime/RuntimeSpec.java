@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  *
  * @param name the runtime's name, unique within the service ({@code [a-z0-9][a-z0-9-]*})
  * @param command the program and its arguments
- * @param environment extra environment variables
+ * @param environment the runtime's environment variables; besides these it gets only {@code PATH}, {@code HOME},
+ *     {@code USER}, {@code LOGNAME}, {@code LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code TMPDIR} and
+ *     {@code JAVA_HOME} from the platform's environment, and the platform's marker variables
  * @param ports names of the TCP ports the runtime listens on
  * @param restartPolicy what to do when the runtime dies on its own
  */

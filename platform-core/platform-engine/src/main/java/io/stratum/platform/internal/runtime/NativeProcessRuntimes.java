@@ -27,12 +27,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -67,20 +69,42 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         @AttributeDefinition(description = "Start runtimes in a session of their own (setsid), so that a "
                 + "console's Ctrl-C does not reach them")
         boolean newSession() default true;
+
+        @AttributeDefinition(description = "Lowest TCP port given to runtimes (keep the range outside the OS's "
+                + "ephemeral range, /proc/sys/net/ipv4/ip_local_port_range)")
+        int portRangeStart() default DEFAULT_PORT_FIRST;
+
+        @AttributeDefinition(description = "Highest TCP port given to runtimes")
+        int portRangeEnd() default DEFAULT_PORT_LAST;
     }
+
+    /** Default lowest runtime port: below Linux's ephemeral range (32768-60999). */
+    public static final int DEFAULT_PORT_FIRST = 20000;
+    /** Default highest runtime port. */
+    public static final int DEFAULT_PORT_LAST = 29999;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeProcessRuntimes.class);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(port\\.([a-z0-9-]+)|workdir)}");
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
+    /** The platform's environment variables a runtime inherits (its spec adds its own). */
+    private static final List<String> INHERITED_ENVIRONMENT =
+            List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "JAVA_HOME");
 
     private final Store store;
     private final RuntimeRepository repository;
     private final String home;
-    private final boolean newSession;
+    private final boolean setsidAvailable = Files.isExecutable(Path.of("/usr/bin/setsid"));
+    private volatile boolean newSession;
+    private volatile PortAllocator portAllocator;
+    /** Held from choosing a runtime's ports until they are recorded, so that no two runtimes get one port. */
+    private final Object portLock = new Object();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Runtime id to the process this JVM started (for exit codes). */
     private final Map<String, Process> children = new ConcurrentHashMap<>();
     private final ScheduledExecutorService monitor;
+    /** The periodic checks; replaced when the configuration changes. Guarded by {@code this}. */
+    private ScheduledFuture<?> checks;
+    private ScheduledFuture<?> sweeps;
 
     /**
      * @param store the store
@@ -88,7 +112,8 @@ public final class NativeProcessRuntimes implements RuntimeManager {
      */
     @Activate
     public NativeProcessRuntimes(@Reference Store store, Config config) {
-        this(store, config.monitorIntervalMs(), config.orphanSweepSeconds() * 1000, config.newSession());
+        this(store, config.monitorIntervalMs(), config.orphanSweepSeconds() * 1000, config.newSession(),
+                new PortAllocator(config.portRangeStart(), config.portRangeEnd()));
     }
 
     /**
@@ -98,13 +123,17 @@ public final class NativeProcessRuntimes implements RuntimeManager {
      * @param newSession start runtimes in a session of their own
      */
     public NativeProcessRuntimes(Store store, long monitorIntervalMs, long orphanSweepMs, boolean newSession) {
+        this(store, monitorIntervalMs, orphanSweepMs, newSession,
+                new PortAllocator(DEFAULT_PORT_FIRST, DEFAULT_PORT_LAST));
+    }
+
+    private NativeProcessRuntimes(Store store, long monitorIntervalMs, long orphanSweepMs, boolean newSession,
+            PortAllocator ports) {
         this.store = store;
+        this.portAllocator = ports;
         this.repository = new RuntimeRepository(store);
         this.home = store.home().toString();
-        this.newSession = newSession && Files.isExecutable(Path.of("/usr/bin/setsid"));
-        if (newSession && !this.newSession) {
-            LOG.warn("setsid not found: runtimes share the platform's session and get its console's Ctrl-C");
-        }
+        this.newSession = useSession(newSession);
         if (!ProcessTable.canReadEnvironments()) {
             LOG.warn("Cannot read process environments (no /proc): processes launched just before a crash "
                     + "cannot be found again");
@@ -112,9 +141,41 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         reattach();
         sweepOrphans();
         this.monitor = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-runtime-monitor"));
-        monitor.scheduleWithFixedDelay(this::checkAllQuietly, monitorIntervalMs, monitorIntervalMs,
+        schedule(monitorIntervalMs, orphanSweepMs);
+    }
+
+    /**
+     * Takes a configuration change without restarting the component: the checks are rescheduled; runtimes
+     * started from now on use the new session setting.
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    public void modified(Config config) {
+        newSession = useSession(config.newSession());
+        portAllocator = new PortAllocator(config.portRangeStart(), config.portRangeEnd());
+        schedule(config.monitorIntervalMs(), config.orphanSweepSeconds() * 1000);
+    }
+
+    private boolean useSession(boolean wanted) {
+        if (wanted && !setsidAvailable) {
+            LOG.warn("setsid not found: runtimes share the platform's session and get its console's Ctrl-C");
+        }
+        return wanted && setsidAvailable;
+    }
+
+    private synchronized void schedule(long monitorIntervalMs, long orphanSweepMs) {
+        if (monitorIntervalMs <= 0 || orphanSweepMs <= 0) {
+            throw new IllegalArgumentException("monitorIntervalMs and orphanSweepSeconds must be positive, not "
+                    + monitorIntervalMs + " ms and " + orphanSweepMs + " ms");
+        }
+        if (checks != null) {
+            checks.cancel(false);
+            sweeps.cancel(false);
+        }
+        checks = monitor.scheduleWithFixedDelay(this::checkAllQuietly, monitorIntervalMs, monitorIntervalMs,
                 TimeUnit.MILLISECONDS);
-        monitor.scheduleWithFixedDelay(this::sweepOrphansQuietly, orphanSweepMs, orphanSweepMs,
+        sweeps = monitor.scheduleWithFixedDelay(this::sweepOrphansQuietly, orphanSweepMs, orphanSweepMs,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -168,16 +229,21 @@ public final class NativeProcessRuntimes implements RuntimeManager {
                     repository.update(r);
                     return r.toInfo();
                 }
-                r = r.withSpec(spec, ports(spec, r.ports())).withDesired(RuntimeState.RUNNING)
-                        .withState(RuntimeState.STARTING, "").withProcess(null, null)
-                        .withRestarts(0, List.of(), null);
-                repository.update(r);
+                synchronized (portLock) {
+                    r = r.withSpec(spec, ports(spec, r.ports())).withDesired(RuntimeState.RUNNING)
+                            .withState(RuntimeState.STARTING, "").withProcess(null, null)
+                            .withRestarts(0, List.of(), null);
+                    repository.update(r);
+                }
             } else {
                 Path dir = serviceDir(serviceId);
-                r = new RuntimeRecord(UUID.randomUUID().toString(), serviceId, spec.name(), RuntimeState.STARTING,
-                        RuntimeState.RUNNING, spec, ports(spec, Map.of()), dir.resolve("runtimes").resolve(spec.name()),
-                        dir.resolve("logs").resolve(spec.name() + ".log"), null, null, 0, List.of(), null, "");
-                repository.insert(r); // before the process exists: it can always be found again
+                synchronized (portLock) {
+                    r = new RuntimeRecord(UUID.randomUUID().toString(), serviceId, spec.name(), RuntimeState.STARTING,
+                            RuntimeState.RUNNING, spec, ports(spec, Map.of()),
+                            dir.resolve("runtimes").resolve(spec.name()),
+                            dir.resolve("logs").resolve(spec.name() + ".log"), null, null, 0, List.of(), null, "");
+                    repository.insert(r); // before the process exists: it can always be found again
+                }
             }
             return spawn(r, "launch").toInfo();
         }
@@ -191,7 +257,11 @@ public final class NativeProcessRuntimes implements RuntimeManager {
             }
             RuntimeRecord r = found.get().withDesired(RuntimeState.STOPPED);
             repository.update(r); // first, so the monitor does not restart it
-            alive(r).ifPresent(p -> terminate(r, p, timeout));
+            Optional<ProcessHandle> process = alive(r).or(() -> adopt(r));
+            if (process.isPresent() && !terminate(r, process.get(), timeout)) {
+                throw new IllegalStateException("runtime '" + name + "' (pid " + process.get().pid()
+                        + ") did not stop even after SIGKILL; it is kept on record with its pid, stop it by hand");
+            }
             repository.update(r.withState(RuntimeState.STOPPED, "stopped at " + Instant.now())
                     .withProcess(null, null).withRestarts(r.restarts(), r.restartTimes(), null));
             children.remove(r.id());
@@ -224,7 +294,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     // ---------------------------------------------------------------- processes
 
     private Optional<ProcessHandle> alive(RuntimeRecord r) {
-        return r.pid() == null ? Optional.empty() : ProcessTable.find(r.pid(), r.pidStarted());
+        return r.pid() == null ? Optional.empty() : ProcessTable.find(r.pid(), r.pidStarted(), r.id());
     }
 
     /** Finds the process of a runtime whose pid was never recorded (crash between start and record). */
@@ -232,7 +302,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         return ProcessTable.launchedBy(home).entrySet().stream()
                 .filter(e -> e.getValue().equals(r.id()))
                 .findFirst()
-                .flatMap(e -> ProcessHandle.of(e.getKey()));
+                .flatMap(e -> ProcessTable.find(e.getKey(), null, r.id()));
     }
 
     private boolean terminate(RuntimeRecord r, ProcessHandle p, Duration timeout) {
@@ -247,7 +317,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
             Integer port = current.get(name);
             if (port == null) {
                 try {
-                    port = PortAllocator.allocate(reserved);
+                    port = portAllocator.allocate(reserved);
                 } catch (IOException e) {
                     throw new RuntimeLaunchException("cannot find a free port for runtime '" + spec.name() + "': "
                             + e.getMessage(), e);
@@ -293,6 +363,15 @@ public final class NativeProcessRuntimes implements RuntimeManager {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(r.logFile().toFile()))
                 .redirectErrorStream(true);
+        // a runtime sees only what its spec gives it, not the platform's own environment (JAVA_TOOL_OPTIONS,
+        // KARAF_*, credentials an operator exported, ...); a few variables every program expects are kept
+        Map<String, String> inherited = new LinkedHashMap<>(pb.environment());
+        pb.environment().clear();
+        for (String keep : INHERITED_ENVIRONMENT) {
+            if (inherited.containsKey(keep)) {
+                pb.environment().put(keep, inherited.get(keep));
+            }
+        }
         pb.environment().putAll(env);
         pb.environment().put(ProcessTable.RUNTIME_ID, r.id());
         pb.environment().put(ProcessTable.HOME, home);
@@ -372,7 +451,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         Optional<ProcessHandle> process = alive(r);
         if (process.isEmpty() && r.pid() == null) {
             process = marked.entrySet().stream().filter(e -> e.getValue().equals(recorded.id())).findFirst()
-                    .flatMap(e -> ProcessHandle.of(e.getKey()));
+                    .flatMap(e -> ProcessTable.find(e.getKey(), null, recorded.id()));
             if (process.isPresent()) {
                 LOG.info("Adopted runtime {}/{} (pid {}), launched just before the platform stopped",
                         r.serviceId(), r.name(), process.get().pid());
@@ -416,7 +495,8 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         repository.all().forEach(r -> known.add(r.id()));
         marked.forEach((pid, runtimeId) -> {
             if (!known.contains(runtimeId)) {
-                ProcessHandle.of(pid).ifPresent(p -> {
+                // looked up again by marker: the pid may have been reused since the listing
+                ProcessTable.find(pid, null, runtimeId).ifPresent(p -> {
                     LOG.warn("Stopping orphaned runtime process {} (runtime {} has no record)", pid, runtimeId);
                     ProcessTable.terminate(p, Duration.ofSeconds(10));
                 });

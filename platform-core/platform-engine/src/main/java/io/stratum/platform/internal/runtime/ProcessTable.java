@@ -36,16 +36,34 @@ public final class ProcessTable {
     private ProcessTable() {
     }
 
+    /** How far apart two readings of one process's start time may be (the OS reports it in clock ticks). */
+    private static final long START_TOLERANCE_MS = 2000;
+
     /**
+     * Finds the live process of a runtime. A pid alone may name another process by now (pids are reused), so
+     * the process must also carry the runtime's marker in its environment; where environments cannot be read,
+     * its start time must match the recorded one.
+     *
      * @param pid a process id
-     * @param startedMillis its recorded start time (epoch ms)
-     * @return the live process with that pid and start time
+     * @param startedMillis its recorded start time (epoch ms), or {@code null} if unknown
+     * @param runtimeId the runtime it should belong to
+     * @return the live process with that pid that belongs to the runtime
      */
-    public static Optional<ProcessHandle> find(long pid, Long startedMillis) {
+    public static Optional<ProcessHandle> find(long pid, Long startedMillis, String runtimeId) {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> startedMillis == null
-                        || h.info().startInstant().map(i -> i.toEpochMilli() == startedMillis).orElse(false));
+                .filter(h -> belongsTo(h, startedMillis, runtimeId));
+    }
+
+    private static boolean belongsTo(ProcessHandle h, Long startedMillis, String runtimeId) {
+        if (canReadEnvironments()) {
+            Map<String, String> env = environment(PROC.resolve(Long.toString(h.pid())).resolve("environ"));
+            if (!env.isEmpty()) {
+                return runtimeId.equals(env.get(RUNTIME_ID));
+            }
+        }
+        return startedMillis == null || h.info().startInstant()
+                .map(i -> Math.abs(i.toEpochMilli() - startedMillis) <= START_TOLERANCE_MS).orElse(false);
     }
 
     /**
@@ -115,6 +133,18 @@ public final class ProcessTable {
      * @return {@code true} if everything is gone
      */
     public static boolean terminate(ProcessHandle process, Duration timeout) {
+        // an interrupted caller (a cancelled job) still gets a bounded, complete stop; its flag is kept
+        boolean interrupted = Thread.interrupted();
+        try {
+            return terminateAll(process, timeout);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean terminateAll(ProcessHandle process, Duration timeout) {
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(0, process);
         all.forEach(ProcessHandle::destroy);
@@ -143,8 +173,9 @@ public final class ProcessTable {
             } catch (ExecutionException e) {
                 // cannot tell; the caller checks isAlive
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // keep waiting: the wait is bounded, and leaving a half-stopped process is worse
+                LOG.debug("Interrupted while waiting for process {} to exit; still waiting", h.pid());
+                Thread.interrupted();
             }
         }
     }

@@ -164,6 +164,46 @@ public class NativeProcessRuntimesTest {
     }
 
     @Test
+    public void aRuntimeSeesItsOwnEnvironmentNotThePlatforms() throws Exception {
+        String platformOnly = System.getenv().keySet().stream()
+                .filter(k -> !List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+                        "JAVA_HOME", "_").contains(k) && k.matches("[A-Za-z_][A-Za-z0-9_]*"))
+                .findFirst().orElse(null);
+        Assume.assumeTrue("the test JVM has an environment variable to leave out", platformOnly != null);
+        RuntimeInfo r = platform().forService(serviceId).launch(RuntimeSpec.builder("env")
+                .command("/bin/sh", "-c", "env > env.txt; exec sleep 300")
+                .env("GREETING", "hello")
+                .build());
+        Path file = r.workingDirectory().resolve("env.txt");
+        await("the environment file", () -> read(file).contains("GREETING="));
+        List<String> names = read(file).lines().map(l -> l.substring(0, Math.max(0, l.indexOf('=')))).toList();
+        assertTrue(read(file), read(file).contains("GREETING=hello"));
+        assertTrue(names.toString(), names.contains(ProcessTable.RUNTIME_ID) && names.contains(ProcessTable.HOME));
+        assertEquals(System.getenv().containsKey("PATH"), names.contains("PATH"));
+        assertFalse(platformOnly + " is the platform's, not the runtime's: " + names, names.contains(platformOnly));
+    }
+
+    @Test
+    public void aRecordedPidNowHeldByAnotherProcessIsLeftAlone() throws Exception {
+        NativeProcessRuntimes platform = platform();
+        RuntimePlatform runtimes = platform.forService(serviceId);
+        RuntimeInfo r = runtimes.launch(sleeper("w", RestartPolicy.DEFAULT));
+        runtimes.stop("w", Duration.ofSeconds(5));
+        // the pid is reused by a process that is not the runtime's (simulated: the record is pointed at it)
+        Process stranger = new ProcessBuilder("sleep", "300").start();
+        try {
+            long started = ProcessTable.startedMillis(stranger.toHandle());
+            store.transact(c -> Sql.update(c, "UPDATE runtimes SET pid = ?, pid_started = ? WHERE service_id = ? "
+                    + "AND name = ?", stranger.pid(), started, serviceId, r.name()));
+            runtimes.remove("w", Duration.ofSeconds(5));
+            assertTrue("a process without the runtime's marker is not killed", stranger.isAlive());
+            assertTrue(runtimes.status("w").isEmpty());
+        } finally {
+            stranger.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     public void aRestartedPlatformReattachesToRunningRuntimesAndRestartsDeadOnes() throws Exception {
         NativeProcessRuntimes first = platform();
         RuntimeInfo kept = first.forService(serviceId).launch(sleeper("kept", RestartPolicy.DEFAULT));
