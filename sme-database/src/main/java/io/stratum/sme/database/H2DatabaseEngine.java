@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,12 +173,14 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         monitor.progress(30, "creating user and schema " + principal);
         try (Connection c = H2Database.connect(url(r, "REGULAR"), USER, adminPassword(provider));
                 Statement s = c.createStatement()) {
-            s.execute("CREATE USER IF NOT EXISTS " + principal + " PASSWORD '" + password + "'");
-            s.execute("ALTER USER " + principal + " SET PASSWORD '" + password + "'");
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + principal + " AUTHORIZATION " + principal);
+            String user = quoted(principal);
+            s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD " + literal(password));
+            s.execute("ALTER USER " + user + " SET PASSWORD " + literal(password));
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + user + " AUTHORIZATION " + user);
         } catch (SQLException e) {
+            SQLException safe = redacted(e, password); // H2 quotes the statement, password and all
             throw SmeException.transientFailure("cannot create user and schema " + principal + " for '"
-                    + dependant.name() + "' in '" + provider.name() + "': " + e.getMessage(), e);
+                    + dependant.name() + "' in '" + provider.name() + "': " + safe.getMessage(), safe);
         }
         Map<String, String> binding = new LinkedHashMap<>();
         binding.put("url", url(r, provider.configuration().getOrDefault("mode", "REGULAR")) + ";SCHEMA=" + principal);
@@ -196,8 +199,8 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             monitor.progress(30, "dropping user and schema " + principal);
             try (Connection c = H2Database.connect(url(r.get(), "REGULAR"), USER, adminPassword(provider));
                     Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + principal + " CASCADE");
-                s.execute("DROP USER IF EXISTS " + principal);
+                s.execute("DROP SCHEMA IF EXISTS " + quoted(principal) + " CASCADE");
+                s.execute("DROP USER IF EXISTS " + quoted(principal));
             } catch (SQLException e) {
                 throw SmeException.transientFailure("cannot drop user and schema " + principal + " of '"
                         + dependant.name() + "' in '" + provider.name() + "': " + e.getMessage(), e);
@@ -207,6 +210,30 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                     + "access of '" + dependant.name() + "'", null);
         }
         provider.properties().remove("binding." + dependant.serviceId() + ".password");
+    }
+
+    /** @return an SQL identifier, quoted (the principal is upper case, so quoting keeps its meaning) */
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** @return an SQL string literal */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** @return the exception with the secret blanked out of its message (and no cause that still holds it) */
+    static SQLException redacted(SQLException e, String secret) {
+        String message = String.valueOf(e.getMessage()).replace(secret, "********");
+        SQLException safe = new SQLException(message, e.getSQLState(), e.getErrorCode());
+        safe.setStackTrace(e.getStackTrace());
+        return safe;
+    }
+
+    /** Lets go of the H2 driver that loading its classes registered with {@link java.sql.DriverManager}. */
+    @Deactivate
+    void deactivate() {
+        org.h2.Driver.unload();
     }
 
     /** The user and schema of a dependant: its name and the start of its id, as an SQL identifier. */

@@ -212,4 +212,15 @@ public class H2DatabaseEngineTest {
             assertEquals("PostgreSQL", rs.getString(1));
         }
     }
+
+    @Test
+    public void sqlErrorsAreReportedWithoutTheSecretTheStatementHeld() {
+        SQLException e = new SQLException("Syntax error in SQL statement \"CREATE USER X PASSWORD 'Secret42'\"",
+                "42000", 42000);
+        SQLException safe = H2DatabaseEngine.redacted(e, "Secret42");
+        assertFalse(safe.getMessage(), safe.getMessage().contains("Secret42"));
+        assertTrue(safe.getMessage(), safe.getMessage().contains("CREATE USER X PASSWORD '********'"));
+        assertEquals("42000", safe.getSQLState());
+        assertEquals(null, safe.getCause());
+    }
 }

@@ -264,6 +264,9 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         Map<String, String> env = environment(service);
         List<RuntimeInfo> launched = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
+            if (monitor.isCancelled()) {
+                throw new SmeException("cancelled before instance " + instance(i) + " was started");
+            }
             monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
             RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
                     .command(javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",

@@ -37,7 +37,7 @@ public final class Catalog implements SdpCatalog {
             .thenComparingLong(SdpEntry::bundleId);
 
     private final DescriptorReader reader;
-    private final Duration engineGrace;
+    private volatile Duration engineGrace;
     private final Clock clock;
     private final Consumer<SdpEntry> onChange;
 
@@ -152,6 +152,11 @@ public final class Catalog implements SdpCatalog {
             changed = reevaluate();
         }
         publish(changed);
+    }
+
+    /** @param grace how long a valid SDP may wait for its engine from now on */
+    public void engineGrace(Duration grace) {
+        this.engineGrace = grace;
     }
 
     /** Refuses SDPs whose engine did not come within the grace period; call periodically. */

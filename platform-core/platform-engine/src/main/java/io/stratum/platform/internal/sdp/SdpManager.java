@@ -22,6 +22,7 @@ import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -81,6 +82,16 @@ public final class SdpManager implements SdpCatalog {
         checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, new Customizer());
         tracker.open();
+    }
+
+    /**
+     * Takes a configuration change without restarting the component (which would forget and re-read every SDP).
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    public void modified(Config config) {
+        catalog.engineGrace(Duration.ofSeconds(config.engineGraceSeconds()));
     }
 
     private void checkPending() {

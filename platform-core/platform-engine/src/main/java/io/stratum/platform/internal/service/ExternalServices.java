@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ final class ExternalServices {
     static final String SDP = "external";
 
     private static final Pattern HOST_PORT = Pattern.compile("//([^/:;?]+):(\\d+)");
+    private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:\\S+");
 
     private ExternalServices() {
     }
@@ -39,6 +41,28 @@ final class ExternalServices {
         return new ConnectionInfo(url, user, password, rest);
     }
 
+    /**
+     * Checks a URL before it is recorded.
+     *
+     * @param url the URL dependants are to use
+     * @return what is wrong with it, if anything
+     */
+    static Optional<String> checkUrl(String url) {
+        if (!SCHEME.matcher(url).matches()) {
+            return Optional.of("expected a URL such as jdbc:h2:tcp://db.example.com:9092/orders or "
+                    + "http://host:8080/, with a scheme and no spaces");
+        }
+        Matcher m = HOST_PORT.matcher(url);
+        if (m.find()) {
+            String digits = m.group(2);
+            int port = digits.length() > 5 ? -1 : Integer.parseInt(digits);
+            if (port < 1 || port > 65535) {
+                return Optional.of("port " + digits + " is not between 1 and 65535");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Checks that the URL's host and port accept TCP connections; says so when the URL names none. */
     static ServiceHealth health(ServiceRecord service, Duration timeout) {
         String url = service.config().getOrDefault("url", "");
@@ -47,12 +71,15 @@ final class ExternalServices {
             return ServiceHealth.of(HealthState.UNKNOWN, "external service; its URL names no host:port to check");
         }
         String host = m.group(1);
-        int port = Integer.parseInt(m.group(2));
         try (Socket s = new Socket()) {
+            int port = Integer.parseInt(m.group(2));
             s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             return ServiceHealth.healthy("external service; " + host + ":" + port + " accepts connections");
+        } catch (RuntimeException e) { // a URL recorded before it was checked: bad port, unresolvable host
+            return ServiceHealth.of(HealthState.UNKNOWN, "external service; cannot check " + host + ":" + m.group(2)
+                    + ": " + e.getMessage());
         } catch (IOException e) {
-            return ServiceHealth.of(HealthState.UNHEALTHY, "external service; " + host + ":" + port
+            return ServiceHealth.of(HealthState.UNHEALTHY, "external service; " + host + ":" + m.group(2)
                     + " does not accept connections: " + e.getMessage());
         }
     }

@@ -45,10 +45,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The platform facade: checks requests, turns lifecycle actions into jobs, and describes the platform's state.
@@ -56,6 +59,8 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = PlatformService.class)
 public final class PlatformServiceImpl implements PlatformService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformServiceImpl.class);
 
     private final AccountManager accounts;
     private final SdpCatalog catalog;
@@ -224,6 +229,9 @@ public final class PlatformServiceImpl implements PlatformService {
         if (request.url() == null || request.url().isBlank()) {
             throw new PlatformException(Reason.INVALID, "an external service needs the URL its dependants use");
         }
+        ExternalServices.checkUrl(request.url()).ifPresent(problem -> {
+            throw new PlatformException(Reason.INVALID, "invalid URL '" + request.url() + "': " + problem);
+        });
         Map<String, String> binding = new LinkedHashMap<>(request.properties());
         binding.put("url", request.url());
         if (request.user() != null) {
@@ -520,13 +528,28 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     /** Turns store failures into INTERNAL platform errors with a pointer to the log. */
-    private static <T> T guard(java.util.function.Supplier<T> work) {
+    private static <T> T guard(Supplier<T> work) {
         try {
             return work.get();
         } catch (StoreException e) {
-            org.slf4j.LoggerFactory.getLogger(PlatformServiceImpl.class).error("Store failure", e);
+            if (isUniqueViolation(e)) {
+                // two requests raced for one name; the checks before the insert saw it free
+                throw new PlatformException(Reason.ALREADY_EXISTS, "it already exists: another request created it "
+                        + "at the same moment; list it to see", e);
+            }
+            LOG.error("Store failure", e);
             throw new PlatformException(Reason.INTERNAL, "the platform's store failed: " + e.getMessage()
                     + " (see the Karaf log)", e);
         }
+    }
+
+    /** SQLState 23505: a unique constraint refused a row (H2 and PostgreSQL agree on it). */
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -79,13 +81,16 @@ public final class ServiceManager {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
+    /** How long an engine call that timed out or was cancelled gets to end before the job goes on. */
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
 
     private final Store store;
     private final ServiceRepository repository;
     private final AssociationRepository associations;
     private final SdpCatalog catalog;
     private final RuntimeManager runtimes;
-    private final Settings settings;
+    /** Replaced whole when the configuration changes; running jobs pick the new limits up at their next call. */
+    private volatile Settings settings;
     private final ExecutorService calls;
 
     /**
@@ -135,6 +140,17 @@ public final class ServiceManager {
         this.runtimes = runtimes;
         this.settings = settings;
         this.calls = Executors.newCachedThreadPool(new DaemonThreads("stratum-engine-call"));
+    }
+
+    /**
+     * Takes a configuration change without restarting the component (and so without disturbing running jobs).
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    public void modified(Config config) {
+        settings = Settings.of(config);
+        LOG.info("Service time limits now {}", settings);
     }
 
     /** Stops the engine-call threads. */
@@ -270,19 +286,29 @@ public final class ServiceManager {
             }
         };
         String who = "engine " + sdp.descriptor().name() + " " + sdp.descriptor().version();
-        Callable<T> task = () -> call.call(sdp.engine(), context, limited);
+        CountDownLatch ended = new CountDownLatch(1);
+        Callable<T> task = () -> {
+            try {
+                return call.call(sdp.engine(), context, limited);
+            } finally {
+                ended.countDown();
+            }
+        };
         Future<T> future = calls.submit(task);
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             timedOut.set(true);
             future.cancel(true);
+            awaitAbandoned(ended, who, operation, service);
             LOG.warn("{} did not finish {} of {} within {} s", who, operation, service.label(), timeout.toSeconds());
             throw new SmeException(who + " did not finish " + operation + " of '" + service.name() + "' within "
                     + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             timedOut.set(true);
             future.cancel(true);
+            Thread.interrupted();
+            awaitAbandoned(ended, who, operation, service);
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -292,6 +318,21 @@ public final class ServiceManager {
             LOG.error("{} threw during {} of {}", who, operation, service.label(), cause);
             throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': "
                     + cause, cause);
+        }
+    }
+
+    /**
+     * Gives an abandoned engine call a moment to notice and end, so that what the job does next (its rollback)
+     * does not run beside it.
+     */
+    private static void awaitAbandoned(CountDownLatch ended, String who, String operation, ServiceRecord service) {
+        try {
+            if (!ended.await(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} is still busy with {} of {} {} s after it was told to stop; going on without it", who,
+                        operation, service.label(), ABANDON_WAIT.toSeconds());
+            }
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
         }
     }
 
