@@ -1,7 +1,8 @@
 -- Stratum store, schema version 2: provider associations, environments, external services.
+-- Every statement may run twice: DDL commits on its own, so a migration cut short by a crash runs again whole.
 
 -- A dependant's binding to its provider of one type (what the provider's engine handed out).
-CREATE TABLE associations (
+CREATE TABLE IF NOT EXISTS associations (
   dependant_id VARCHAR(36) NOT NULL REFERENCES services(id) ON DELETE CASCADE,
   provider_type VARCHAR(64) NOT NULL,
   provider_id VARCHAR(36) NOT NULL REFERENCES services(id) ON DELETE CASCADE,
@@ -10,9 +11,9 @@ CREATE TABLE associations (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (dependant_id, provider_type)
 );
-CREATE INDEX associations_provider ON associations(provider_id);
+CREATE INDEX IF NOT EXISTS associations_provider ON associations(provider_id);
 
-CREATE TABLE environments (
+CREATE TABLE IF NOT EXISTS environments (
   id VARCHAR(36) PRIMARY KEY,
   account_id VARCHAR(36) NOT NULL REFERENCES accounts(id),
   name VARCHAR(64) NOT NULL,
@@ -25,6 +26,6 @@ CREATE TABLE environments (
   CONSTRAINT environments_name_unique UNIQUE (account_id, name)
 );
 
-ALTER TABLE services ADD COLUMN environment_id VARCHAR(36);
-ALTER TABLE services ADD COLUMN external BOOLEAN DEFAULT FALSE NOT NULL;
-ALTER TABLE jobs ADD COLUMN environment_id VARCHAR(36);
+ALTER TABLE services ADD COLUMN IF NOT EXISTS environment_id VARCHAR(36);
+ALTER TABLE services ADD COLUMN IF NOT EXISTS external BOOLEAN DEFAULT FALSE NOT NULL;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS environment_id VARCHAR(36);
