@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import io.stratum.platform.api.ServiceState;
@@ -18,9 +19,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.inject.Inject;
 import org.junit.Test;
@@ -29,7 +32,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -175,6 +182,49 @@ public class DatabaseServiceIT extends StratumTestSupport {
         } finally {
             handler.unregister();
         }
+    }
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Test
+    public void settingsChangedWhileAJobRunsApplyWithoutRestartingAnything() throws Exception {
+        List<String> components = List.of("io.stratum.platform.internal.orchestration.OrchestrationEngine",
+                "io.stratum.platform.internal.service.ServiceManager",
+                "io.stratum.platform.internal.runtime.RuntimeManager",
+                "io.stratum.platform.internal.sdp.SdpCatalog");
+        Map<String, Object> before = serviceIds(components);
+        JobDTO job = platform.createService(new CreateServiceRequest(null, "database", "configured", null, null, null));
+        String[][] changes = {
+            {"io.stratum.orchestration", "workers", "3"},
+            {"io.stratum.services", "drainSeconds", "1"},
+            {"io.stratum.runtime", "monitorIntervalMs", "500"},
+            {"io.stratum.sdp", "engineGraceSeconds", "4"},
+        };
+        for (String[] c : changes) { // as editing etc/<pid>.cfg does
+            Configuration config = configurationAdmin.getConfiguration(c[0], "?");
+            Dictionary<String, Object> properties = config.getProperties() == null ? new Hashtable<>()
+                    : config.getProperties();
+            properties.put(c[1], c[2]);
+            config.update(properties);
+        }
+        assertEquals(JobState.SUCCEEDED, succeeded(job).state());
+        Thread.sleep(2000); // Configuration Admin delivers changes asynchronously
+        assertEquals("the same component instances, not restarted ones", before, serviceIds(components));
+        ServiceDTO created = platform.getService(null, "configured");
+        assertEquals(ServiceState.RUNNING, created.state());
+        assertEquals(created.healthMessage(), "HEALTHY", created.health());
+        succeeded(platform.deleteService(null, "configured"));
+    }
+
+    private Map<String, Object> serviceIds(List<String> classes) {
+        Map<String, Object> ids = new TreeMap<>();
+        for (String c : classes) {
+            ServiceReference<?> ref = context.getServiceReference(c);
+            assertNotNull(c + " is registered", ref);
+            ids.put(c, ref.getProperty(Constants.SERVICE_ID));
+        }
+        return ids;
     }
 
     private static List<String> topicsOf(List<Event> events, long jobId) {
