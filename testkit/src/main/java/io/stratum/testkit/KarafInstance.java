@@ -155,6 +155,9 @@ public final class KarafInstance implements AutoCloseable {
             return ANSI.matcher(s.executeRemoteCommand(command)).replaceAll("");
         } catch (RemoteException e) {
             throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
+        } catch (IllegalStateException e) {
+            // sshd refuses a channel on a session the server is closing: a dropped connection like any other
+            throw new IOException("the SSH session closed under '" + command + "': " + e.getMessage(), e);
         }
     }
 
@@ -169,7 +172,7 @@ public final class KarafInstance implements AutoCloseable {
 
     /** @return the SSH session, connecting if needed; threads share it, each command runs on a channel of its own */
     private synchronized ClientSession session() throws IOException {
-        if (session != null && session.isOpen()) {
+        if (session != null && session.isOpen() && !session.isClosing()) {
             return session;
         }
         if (client == null) {
