@@ -10,6 +10,7 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.support.EngineSupport;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -100,8 +100,8 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         service.runtimes().remove(RUNTIME, STOP_TIMEOUT);
         monitor.progress(60, "deleting the data");
         try {
-            deleteRecursively(service.dataDirectory().resolve("db"));
-            deleteRecursively(service.dataDirectory().resolve("lib"));
+            EngineSupport.deleteRecursively(service.dataDirectory().resolve("db"));
+            EngineSupport.deleteRecursively(service.dataDirectory().resolve("lib"));
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot delete the data of '" + service.name() + "': " + e.getMessage(), e);
         }
@@ -300,7 +300,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         String password = password(service);
         Path jar = installJar(service);
         RuntimeSpec spec = RuntimeSpec.builder(RUNTIME)
-                .command(javaExecutable(), "-Xmx" + intConfig(service, "heapMb") + "m", "-XX:+UseSerialGC",
+                .command(EngineSupport.javaExecutable(), "-Xmx" + intConfig(service, "heapMb") + "m", "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dh2.bindAddress=127.0.0.1",
                         "-cp", jar.toString(), "org.h2.tools.Server",
                         "-tcp", "-tcpPort", "${port." + PORT + "}",
@@ -335,7 +335,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                 throw new SmeException("the H2 server of '" + service.name() + "' failed: " + now.get().message());
             }
             monitor.progress(fromPercent + 10, "waiting for the H2 server to accept connections");
-            sleep(pause);
+            EngineSupport.pause(pause);
             pause = Math.min(pause * 2, 500);
         }
         throw SmeException.transientFailure("the H2 server of '" + service.name() + "' did not accept JDBC connections "
@@ -353,37 +353,10 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             if (in == null) {
                 throw new SmeException("the SDP bundle is broken: " + JAR_RESOURCE + " is missing");
             }
-            Files.createDirectories(jar.getParent());
-            Path tmp = Files.createTempFile(jar.getParent(), "h2", ".tmp");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            EngineSupport.copyAtomically(in, jar);
             return jar;
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot install the H2 server jar at " + jar + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void sleep(long ms) throws SmeException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmeException("interrupted", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -10,6 +10,7 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.support.EngineSupport;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
@@ -23,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +129,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         }
         monitor.progress(80, "deleting the application");
         try {
-            deleteRecursively(service.dataDirectory());
+            EngineSupport.deleteRecursively(service.dataDirectory());
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot delete the files of '" + service.name() + "': "
                     + e.getMessage(), e);
@@ -269,7 +269,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             }
             monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
             RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
-                    .command(javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",
+                    .command(EngineSupport.javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",
                             "-XX:TieredStopAtLevel=1", "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
                             "--port", "${port." + PORT + "}", "--war", war(service).toString(),
                             "--base", "${workdir}", "--context", contextPath(service), "--instance", instance(i))
@@ -308,7 +308,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             if (problem.isEmpty()) {
                 return;
             }
-            sleep(pause);
+            EngineSupport.pause(pause);
             pause = Math.min(pause * 2, 500);
         }
         throw SmeException.transientFailure("instance " + launched.name() + " of '" + service.name() + "' did not "
@@ -428,11 +428,8 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             throw new SmeException("the application '" + source + "' (configuration 'war') is not a file on the "
                     + "Stratum host");
         }
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "app", ".tmp");
-            Files.copy(path, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = Files.newInputStream(path)) {
+            EngineSupport.copyAtomically(in, target);
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot copy the application " + path + ": " + e.getMessage(), e);
         }
@@ -446,46 +443,9 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
         }
         try {
-            Files.createDirectories(lib);
-            for (URL jar : jars) {
-                Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
-                if (Files.exists(target)) {
-                    continue;
-                }
-                try (InputStream in = jar.openStream()) {
-                    Path tmp = Files.createTempFile(lib, "jar", ".tmp");
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            EngineSupport.installJars(jars, lib);
         } catch (IOException e) {
-            throw SmeException.transientFailure("cannot install the runtime's jars in " + lib + ": "
-                    + e.getMessage(), e);
+            throw SmeException.transientFailure("cannot install the runtime's jars in " + lib + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void sleep(long ms) throws SmeException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmeException("interrupted", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-        LOG.debug("Deleted {}", dir);
     }
 }

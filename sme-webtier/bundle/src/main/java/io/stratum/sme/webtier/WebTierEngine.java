@@ -11,12 +11,12 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.support.EngineSupport;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.Writer;
@@ -247,7 +247,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
 
     private void launchAndWait(ServiceContext service, TaskMonitor monitor) throws SmeException {
         RuntimeSpec spec = RuntimeSpec.builder(RUNTIME)
-                .command(javaExecutable(), "-Xmx" + service.configuration().getOrDefault("heapMb", "64") + "m",
+                .command(EngineSupport.javaExecutable(), "-Xmx" + service.configuration().getOrDefault("heapMb", "64") + "m",
                         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
                         "--port", "${port." + PORT + "}", "--admin-port", "${port." + ADMIN + "}",
@@ -283,7 +283,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
                 throw new SmeException("the proxy of '" + service.name() + "' failed: " + now.get().message());
             }
             monitor.progress(40, "waiting for the proxy to answer");
-            sleep(pause);
+            EngineSupport.pause(pause);
             pause = Math.min(pause * 2, 500);
         }
         throw SmeException.transientFailure("the proxy of '" + service.name() + "' did not answer within "
@@ -381,33 +381,9 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
             throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
         }
         try {
-            Files.createDirectories(lib);
-            for (URL jar : jars) {
-                Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
-                if (Files.exists(target)) {
-                    continue;
-                }
-                try (InputStream in = jar.openStream()) {
-                    Path tmp = Files.createTempFile(lib, "jar", ".tmp");
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            EngineSupport.installJars(jars, lib);
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot install the proxy's jars in " + lib + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void sleep(long ms) throws SmeException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmeException("interrupted", e);
         }
     }
 }
