@@ -7,9 +7,12 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
 
 /**
  * What engines that run a Java program shipped inside their SDP need again and again: copying the program's
@@ -19,6 +22,16 @@ import java.util.stream.Stream;
 public final class EngineSupport {
 
     private EngineSupport() {
+    }
+
+    /**
+     * @param bundle an SDP bundle
+     * @param folder a folder inside it, e.g. {@code runtime}
+     * @return the jars directly in that folder (empty if there are none)
+     */
+    public static List<URL> bundledJars(Bundle bundle, String folder) {
+        Enumeration<URL> jars = bundle.findEntries(folder, "*.jar", false);
+        return jars == null ? List.of() : Collections.list(jars);
     }
 
     /** @return the {@code java} executable of the JVM the platform runs on */

@@ -10,11 +10,11 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
-import io.stratum.sme.support.EngineSupport;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
+import io.stratum.sme.support.EngineSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,8 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,10 +75,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
      */
     @Activate
     public AppServerEngine(BundleContext context) {
-        this(() -> {
-            Enumeration<URL> jars = context.getBundle().findEntries("runtime", "*.jar", false);
-            return jars == null ? List.of() : Collections.list(jars);
-        });
+        this(() -> EngineSupport.bundledJars(context.getBundle(), "runtime"));
     }
 
     /**

@@ -10,10 +10,10 @@ import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import io.stratum.sme.api.runtime.RuntimeInfo;
+import io.stratum.testkit.sme.EngineFixtures;
 import io.stratum.testkit.sme.FakeService;
 import io.stratum.testkit.sme.LocalRuntimes;
 import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -35,16 +34,7 @@ public class AppServerEngineTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private static final TaskMonitor MONITOR = new TaskMonitor() {
-        @Override
-        public void progress(int percent, String message) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-    };
+    private static final TaskMonitor MONITOR = EngineFixtures.QUIET;
 
     private LocalRuntimes runtimes;
     private FakeService service;
@@ -53,16 +43,7 @@ public class AppServerEngineTest {
     @Before
     public void setUp() throws Exception {
         runtimes = new LocalRuntimes(tmp.newFolder("runtimes").toPath());
-        List<URL> jars;
-        try (Stream<Path> files = Files.list(Path.of("target/classes/runtime"))) {
-            jars = files.map(p -> {
-                try {
-                    return p.toUri().toURL();
-                } catch (MalformedURLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-        }
+        List<URL> jars = EngineFixtures.jarsIn(Path.of("target/classes/runtime"));
         engine = new AppServerEngine(() -> jars);
         service = new FakeService("7d3e0000-0000-0000-0000-000000000001", "notes", tmp.newFolder("data").toPath(),
                 Map.of("war", System.getProperty("sample.war"), "instances", "2", "heapMb", "128",

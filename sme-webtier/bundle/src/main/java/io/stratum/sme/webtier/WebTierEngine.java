@@ -11,11 +11,11 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
-import io.stratum.sme.support.EngineSupport;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
+import io.stratum.sme.support.EngineSupport;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -31,8 +31,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +68,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
      */
     @Activate
     public WebTierEngine(BundleContext context) {
-        this(() -> {
-            Enumeration<URL> jars = context.getBundle().findEntries("runtime", "*.jar", false);
-            return jars == null ? List.of() : Collections.list(jars);
-        });
+        this(() -> EngineSupport.bundledJars(context.getBundle(), "runtime"));
     }
 
     /**

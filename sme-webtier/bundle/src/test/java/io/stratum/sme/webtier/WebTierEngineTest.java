@@ -8,19 +8,17 @@ import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.testkit.sme.EngineFixtures;
 import io.stratum.testkit.sme.FakeService;
 import io.stratum.testkit.sme.LocalRuntimes;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -33,16 +31,7 @@ public class WebTierEngineTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private static final TaskMonitor MONITOR = new TaskMonitor() {
-        @Override
-        public void progress(int percent, String message) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-    };
+    private static final TaskMonitor MONITOR = EngineFixtures.QUIET;
 
     private LocalRuntimes runtimes;
     private FakeService service;
@@ -52,16 +41,7 @@ public class WebTierEngineTest {
     @Before
     public void setUp() throws Exception {
         runtimes = new LocalRuntimes(tmp.newFolder("runtimes").toPath());
-        List<URL> jars;
-        try (Stream<Path> files = Files.list(Path.of("target/classes/runtime"))) {
-            jars = files.map(p -> {
-                try {
-                    return p.toUri().toURL();
-                } catch (MalformedURLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-        }
+        List<URL> jars = EngineFixtures.jarsIn(Path.of("target/classes/runtime"));
         engine = new WebTierEngine(() -> jars);
         service = new FakeService("id", "lb", tmp.newFolder("data").toPath(),
                 Map.of("heapMb", "64", "healthIntervalMs", "200"), runtimes);
