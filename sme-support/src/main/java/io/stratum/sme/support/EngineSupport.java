@@ -40,23 +40,31 @@ public final class EngineSupport {
     }
 
     /**
-     * Copies jars into a folder, each under its own file name; a jar already there is kept (file names carry
-     * versions). Each copy appears whole or not at all.
+     * Copies the jars a service's processes run into a folder next to its data, each under its own file name;
+     * a jar already there is kept (file names carry versions). Each copy appears whole or not at all.
      *
-     * @param jars the jars, e.g. a bundle's {@code runtime/*.jar} entries
+     * @param jars the jars, e.g. from {@link #bundledJars}
      * @param lib the folder
-     * @throws IOException if a jar cannot be read or written
+     * @param what what the jars are, for messages (e.g. {@code the proxy's jars})
+     * @throws SmeException if there are no jars (a broken SDP), or, transient, if one cannot be copied
      */
-    public static void installJars(List<URL> jars, Path lib) throws IOException {
-        Files.createDirectories(lib);
-        for (URL jar : jars) {
-            Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
-            if (Files.exists(target)) {
-                continue;
+    public static void installJars(List<URL> jars, Path lib, String what) throws SmeException {
+        if (jars.isEmpty()) {
+            throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
+        }
+        try {
+            Files.createDirectories(lib);
+            for (URL jar : jars) {
+                Path target = lib.resolve(Path.of(jar.getPath()).getFileName().toString());
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try (InputStream in = jar.openStream()) {
+                    copyAtomically(in, target);
+                }
             }
-            try (InputStream in = jar.openStream()) {
-                copyAtomically(in, target);
-            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot install " + what + " in " + lib + ": " + e.getMessage(), e);
         }
     }
 

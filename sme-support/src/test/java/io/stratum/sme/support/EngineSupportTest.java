@@ -26,13 +26,24 @@ public class EngineSupportTest {
         Path source = tmp.newFolder("bundle").toPath();
         Path a = Files.writeString(source.resolve("a-1.0.jar"), "first");
         Path lib = tmp.getRoot().toPath().resolve("data/lib");
-        EngineSupport.installJars(List.of(a.toUri().toURL()), lib);
+        EngineSupport.installJars(List.of(a.toUri().toURL()), lib, "the jars");
         assertEquals("first", Files.readString(lib.resolve("a-1.0.jar")));
         Files.writeString(a, "changed");
-        EngineSupport.installJars(List.of(a.toUri().toURL()), lib);
+        EngineSupport.installJars(List.of(a.toUri().toURL()), lib, "the jars");
         assertEquals("a jar already installed is kept", "first", Files.readString(lib.resolve("a-1.0.jar")));
         try (var files = Files.list(lib)) {
             assertEquals(List.of("a-1.0.jar"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    public void anSdpWithoutJarsIsReportedAsBroken() {
+        try {
+            EngineSupport.installJars(List.of(), tmp.getRoot().toPath().resolve("lib"), "the jars");
+            fail();
+        } catch (SmeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("the SDP bundle is broken"));
+            assertFalse(e.isTransient());
         }
     }
 

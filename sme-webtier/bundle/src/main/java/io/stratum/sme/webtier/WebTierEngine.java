@@ -370,15 +370,6 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
 
     /** Copies the proxy's jars, embedded in this bundle, next to the service's data. */
     private void installRuntime(ServiceContext service) throws SmeException {
-        Path lib = service.dataDirectory().resolve("lib");
-        List<URL> jars = runtimeJars.get();
-        if (jars.isEmpty()) {
-            throw new SmeException("the SDP bundle is broken: it holds no runtime/*.jar");
-        }
-        try {
-            EngineSupport.installJars(jars, lib);
-        } catch (IOException e) {
-            throw SmeException.transientFailure("cannot install the proxy's jars in " + lib + ": " + e.getMessage(), e);
-        }
+        EngineSupport.installJars(runtimeJars.get(), service.dataDirectory().resolve("lib"), "the proxy's jars");
     }
 }

@@ -216,6 +216,24 @@ public final class JobRepository {
     }
 
     /**
+     * Releases the locks an ended job held on its service and environment.
+     *
+     * @param c the finishing transaction
+     * @param ended the job as ended
+     * @throws SQLException on a store error
+     */
+    static void releaseLocks(Connection c, JobRecord ended) throws SQLException {
+        if (ended.serviceId() != null) {
+            Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                    ended.serviceId(), ended.id());
+        }
+        if (ended.environmentId() != null) {
+            Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                    ended.environmentId(), ended.id());
+        }
+    }
+
+    /**
      * For a job that ended without a plan to say what its end means (it could not be planned, or was cancelled
      * before it ran): leaves the service or environment it worked on FAILED with the job's error, so that users
      * see it and can act (start, stop or delete it again).

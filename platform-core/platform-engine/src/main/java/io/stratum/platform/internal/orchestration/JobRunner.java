@@ -2,7 +2,6 @@ package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.internal.orchestration.Plan.Step;
-import io.stratum.platform.internal.store.Sql;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import java.time.Duration;
@@ -319,14 +318,7 @@ final class JobRunner implements Runnable, JobContext {
             } else {
                 JobRepository.markTargetsFailed(c, ended);
             }
-            if (ended.serviceId() != null) {
-                Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
-                        ended.serviceId(), id);
-            }
-            if (ended.environmentId() != null) {
-                Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
-                        ended.environmentId(), id);
-            }
+            JobRepository.releaseLocks(c, ended);
         });
         finished = true;
         engine.forgetFailures(id);

@@ -392,8 +392,7 @@ public final class OrchestrationEngine {
             jobs.finish(c, id, state, 0, state == JobState.CANCELLED ? "cancelled" : "failed", why);
             JobRecord ended = jobs.find(c, id).orElseThrow();
             JobRepository.markTargetsFailed(c, ended);
-            Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE active_job_id = ?", id);
-            Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE active_job_id = ?", id);
+            JobRepository.releaseLocks(c, ended);
         });
         jobs.changed();
         publish(jobs.find(id).orElse(null));
