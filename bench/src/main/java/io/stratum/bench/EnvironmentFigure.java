@@ -1,5 +1,6 @@
 package io.stratum.bench;
 
+import io.stratum.testkit.FreePorts;
 import io.stratum.testkit.KarafInstance;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ final class EnvironmentFigure {
         }
         List<String> backends = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
-            int port = KarafInstance.freePort();
+            int port = FreePorts.next();
             backends.add("http://127.0.0.1:" + port);
             ProcessBuilder pb = new ProcessBuilder(env.java(), "-Xmx128m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.stratum.sme.appserver.launcher.AppServerMain",
@@ -80,10 +81,10 @@ final class EnvironmentFigure {
         Path routes = dir.resolve("routes.properties");
         Files.writeString(routes, "default = notes\nroute.notes.backends = " + String.join(",", backends)
                 + "\nroute.notes.healthPath = /health\n");
-        int port = KarafInstance.freePort();
+        int port = FreePorts.next();
         env.start(new ProcessBuilder(env.java(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", classpath, "io.stratum.sme.webtier.launcher.WebTierMain", "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(KarafInstance.freePort()), "--routes", routes.toString()),
+                "--admin-port", Integer.toString(FreePorts.next()), "--routes", routes.toString()),
                 dir.resolve("proxy.log"));
         return "http://127.0.0.1:" + port + "/";
     }

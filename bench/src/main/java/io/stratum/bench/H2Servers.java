@@ -1,6 +1,6 @@
 package io.stratum.bench;
 
-import io.stratum.testkit.KarafInstance;
+import io.stratum.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ final class H2Servers {
      */
     static String start(Env env, Path dir) throws Exception {
         Files.createDirectories(dir);
-        int port = KarafInstance.freePort();
+        int port = FreePorts.next();
         env.start(List.of(env.java(), "-cp", env.h2Jar.toString(), "org.h2.tools.Server", "-tcp", "-tcpPort",
                 Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists"), dir.resolve("server.log"));
         return "jdbc:h2:tcp://127.0.0.1:" + port + "/db";

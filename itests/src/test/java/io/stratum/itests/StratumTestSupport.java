@@ -13,11 +13,11 @@ import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.ServiceDTO;
+import io.stratum.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +77,7 @@ public abstract class StratumTestSupport {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     /** @return Karaf's deploy folder in the running container */

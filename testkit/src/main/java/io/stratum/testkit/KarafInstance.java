@@ -3,8 +3,6 @@ package io.stratum.testkit;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -58,10 +56,11 @@ public final class KarafInstance implements AutoCloseable {
     public static KarafInstance copyOf(Path distribution, Path parent, String name) throws IOException {
         Path home = parent.resolve(name + "-" + System.nanoTime()).toAbsolutePath();
         copy(distribution, home);
-        int ssh = freePort();
+        int ssh = FreePorts.next();
         set(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(ssh));
-        set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
-        set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
+        set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort",
+                Integer.toString(FreePorts.next()));
+        set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(FreePorts.next()));
         return new KarafInstance(home, ssh);
     }
 
@@ -121,7 +120,20 @@ public final class KarafInstance implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("Karaf did not become ready within " + timeout.toSeconds() + " s", last);
+        throw new IllegalStateException("Karaf did not become ready within " + timeout.toSeconds() + " s ('"
+                + readyCommand + "' over SSH on port " + sshPort + "); its log's last problems:\n" + problems(), last);
+    }
+
+    /** @return the last warnings and errors of the instance's karaf.log (at most 30 lines), for a failure message */
+    private String problems() {
+        Path log = home.resolve("data/log/karaf.log");
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            List<String> bad = lines.filter(l -> l.contains("| ERROR |") || l.contains("| WARN  |")).toList();
+            return bad.isEmpty() ? "(none in " + log + ")"
+                    : String.join("\n", bad.subList(Math.max(0, bad.size() - 30), bad.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     /**
@@ -290,16 +302,6 @@ public final class KarafInstance implements AutoCloseable {
             client.stop();
         }
         runtimeProcesses().keySet().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    }
-
-    /**
-     * @return a TCP port free on 127.0.0.1 now
-     * @throws IOException if none can be found
-     */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void sleep(long ms) throws IOException {

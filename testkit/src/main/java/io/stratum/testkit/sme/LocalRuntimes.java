@@ -5,9 +5,8 @@ import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimePlatform;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
+import io.stratum.testkit.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +51,7 @@ public final class LocalRuntimes implements RuntimePlatform {
         try {
             for (String port : spec.ports()) {
                 if (!assigned.containsKey(port)) {
-                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                        assigned.put(port, s.getLocalPort());
-                    }
+                    assigned.put(port, FreePorts.next());
                 }
             }
             Path workdir = dir.resolve(spec.name());
