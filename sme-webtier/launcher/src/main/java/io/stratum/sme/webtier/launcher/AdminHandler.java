@@ -49,10 +49,11 @@ final class AdminHandler extends Handler.Abstract {
             String p = "route." + r.name + ".";
             long healthy = r.backends.stream().filter(Backend::isHealthy).count();
             out.append(p).append("hosts=").append(String.join(",", r.hosts)).append('\n');
-            out.append(p).append("requests=").append(r.requests.sum()).append('\n');
-            out.append(p).append("errors=").append(r.errors.sum()).append('\n');
-            out.append(p).append("latency.avg.ms=").append(String.format(Locale.ROOT, "%.3f", r.averageMs())).append('\n');
-            out.append(p).append("latency.p95.ms=").append(String.format(Locale.ROOT, "%.3f", r.p95Ms())).append('\n');
+            out.append(p).append("requests=").append(r.stats.requests.sum()).append('\n');
+            out.append(p).append("errors=").append(r.stats.errors.sum()).append('\n');
+            out.append(p).append("latency.total.ms=").append(ms(r.stats.totalMs())).append('\n');
+            out.append(p).append("latency.avg.ms=").append(ms(r.stats.averageMs())).append('\n');
+            out.append(p).append("latency.p95.ms=").append(ms(r.stats.p95Ms())).append('\n');
             out.append(p).append("backends=").append(r.backends.size()).append('\n');
             out.append(p).append("backends.healthy=").append(healthy).append('\n');
             for (int i = 0; i < r.backends.size(); i++) {
@@ -67,6 +68,10 @@ final class AdminHandler extends Handler.Abstract {
             }
         }
         return out.toString();
+    }
+
+    private static String ms(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static boolean answer(Response response, Callback callback, int status, String text) {

@@ -134,9 +134,9 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         Backend backend = (Backend) request.getAttribute(BACKEND);
         backend.inFlight.decrementAndGet();
         if (error) {
-            route.errors.increment();
+            route.stats.errors.increment();
         }
-        route.recordLatency((System.nanoTime() - (Long) request.getAttribute(START)) / 1000);
+        route.stats.recordLatency((System.nanoTime() - (Long) request.getAttribute(START)) / 1000);
     }
 
     /** Picks route and backend, or answers itself when there is none. */
@@ -155,10 +155,10 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             if (route == null) {
                 return answer(response, callback, 404, "no route for host '" + host + "'");
             }
-            route.requests.increment();
+            route.stats.requests.increment();
             Backend backend = route.next();
             if (backend == null) {
-                route.errors.increment();
+                route.stats.errors.increment();
                 return answer(response, callback, 503, "no healthy backend for route '" + route.name + "'");
             }
             backend.requests.increment();

@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * route.notes.backends = http://127.0.0.1:41001,http://127.0.0.1:41002
  * route.notes.healthPath = /health
  * </pre>
- * A request goes to the route of its Host header, else to the default route. Reloading keeps the health and
- * counters of backends that stay.
+ * A request goes to the route of its Host header, else to the default route. Reloading keeps the counters of
+ * routes that stay, and the health and counters of backends that stay.
  */
 final class Router {
 
@@ -100,12 +100,9 @@ final class Router {
             }
             List<String> routeHosts = split(p.getProperty("route." + name + ".hosts", name + ".localhost")).stream()
                     .map(h -> h.toLowerCase(Locale.ROOT)).toList();
-            Route route = new Route(name, routeHosts, backends, p.getProperty("route." + name + ".healthPath", "/"));
             Route before = old.get(name);
-            if (before != null) {
-                route.requests.add(before.requests.sum());
-                route.errors.add(before.errors.sum());
-            }
+            Route route = new Route(name, routeHosts, backends, p.getProperty("route." + name + ".healthPath", "/"),
+                    before != null ? before.stats : new RouteStats());
             names.put(name, route);
             routeHosts.forEach(h -> hosts.put(h, route));
         }

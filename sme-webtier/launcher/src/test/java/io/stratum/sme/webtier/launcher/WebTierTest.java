@@ -181,6 +181,42 @@ public class WebTierTest {
     }
 
     @Test
+    public void aRouteKeepsItsCountersAndLatencyWhenTheRoutesAreReloaded() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        start("default = app\nroute.app.backends = " + a + "\n");
+        for (int i = 0; i < 5; i++) {
+            assertEquals("200", get("/", null)[0]);
+        }
+        double total = metric("route.app.latency.total.ms");
+        assertTrue("latency is counted: " + total, total > 0);
+
+        Files.writeString(routes, "default = app\nroute.app.backends = " + a + "," + b + "\n");
+        HttpURLConnection reload = (HttpURLConnection) URI.create("http://127.0.0.1:" + admin + "/reload").toURL()
+                .openConnection();
+        reload.setRequestMethod("POST");
+        assertEquals(200, reload.getResponseCode());
+        String m = metrics();
+        assertTrue(m, m.contains("route.app.backends=2\n"));
+        assertTrue(m, m.contains("route.app.requests=5\n"));
+        assertEquals("the latency total survives the reload", total, metric("route.app.latency.total.ms"), 0.0);
+        assertTrue(m, metric("route.app.latency.p95.ms") > 0);
+
+        assertEquals("200", get("/", null)[0]);
+        assertTrue(metrics().contains("route.app.requests=6\n"));
+        assertTrue(metric("route.app.latency.total.ms") > total);
+    }
+
+    private double metric(String name) throws IOException {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(name + "=")) {
+                return Double.parseDouble(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + metrics());
+    }
+
+    @Test
     public void noHealthyBackendIsA503() throws Exception {
         start("default = app\nroute.app.backends = http://127.0.0.1:" + freePort() + "\n");
         await("the dead backend to be taken out", () -> metricsContain("route.app.backends.healthy=0"));
