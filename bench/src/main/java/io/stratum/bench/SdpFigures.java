@@ -34,31 +34,38 @@ final class SdpFigures {
         List<Double> removal = new ArrayList<>();
         List<Double> plainInstall = new ArrayList<>();
         List<Double> plainRemoval = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            Files.move(sdp, parkedSdp, StandardCopyOption.REPLACE_EXISTING);
-            long t0 = System.nanoTime();
-            await(stratum, "stratum:sdp-list --all", out -> !out.contains("h2-database"));
-            removal.add(ProvisionFigures.ms(t0));
+        try {
+            for (int r = 0; r < runs; r++) {
+                Files.move(sdp, parkedSdp, StandardCopyOption.REPLACE_EXISTING);
+                long t0 = System.nanoTime();
+                await(stratum, "stratum:sdp-list --all", out -> !out.contains("h2-database"));
+                removal.add(ProvisionFigures.ms(t0));
 
-            long t1 = System.nanoTime();
-            copyIn(parkedSdp, sdp);
-            await(stratum, "stratum:sdp-list", out -> out.lines()
-                    .anyMatch(l -> l.contains("h2-database") && l.contains("AVAILABLE")));
-            install.add(ProvisionFigures.ms(t1));
+                long t1 = System.nanoTime();
+                copyIn(parkedSdp, sdp);
+                await(stratum, "stratum:sdp-list", out -> out.lines()
+                        .anyMatch(l -> l.contains("h2-database") && l.contains("AVAILABLE")));
+                install.add(ProvisionFigures.ms(t1));
 
-            Path target = deploy.resolve(plain.getFileName());
-            long t2 = System.nanoTime();
-            copyIn(plain, target);
-            await(stratum, "bundle:list -s", out -> out.lines()
-                    .anyMatch(l -> l.contains("io.stratum.bench.plain") && l.contains("Active")));
-            plainInstall.add(ProvisionFigures.ms(t2));
+                Path target = deploy.resolve(plain.getFileName());
+                long t2 = System.nanoTime();
+                copyIn(plain, target);
+                await(stratum, "bundle:list -s", out -> out.lines()
+                        .anyMatch(l -> l.contains("io.stratum.bench.plain") && l.contains("Active")));
+                plainInstall.add(ProvisionFigures.ms(t2));
 
-            long t3 = System.nanoTime();
-            Files.delete(target);
-            await(stratum, "bundle:list -s", out -> !out.contains("io.stratum.bench.plain"));
-            plainRemoval.add(ProvisionFigures.ms(t3));
-            System.out.printf("  SDP run %d: install %.0f ms (plain bundle %.0f ms), removal %.0f ms (%.0f ms)%n",
-                    r + 1, install.get(r), plainInstall.get(r), removal.get(r), plainRemoval.get(r));
+                long t3 = System.nanoTime();
+                Files.delete(target);
+                await(stratum, "bundle:list -s", out -> !out.contains("io.stratum.bench.plain"));
+                plainRemoval.add(ProvisionFigures.ms(t3));
+                System.out.printf("  SDP run %d: install %.0f ms (plain bundle %.0f ms), removal %.0f ms (%.0f ms)%n",
+                        r + 1, install.get(r), plainInstall.get(r), removal.get(r), plainRemoval.get(r));
+            }
+        } finally {
+            // a run that failed half-way leaves the database SDP where the figures after this one need it
+            if (Files.exists(parkedSdp) && !Files.exists(sdp)) {
+                Files.move(parkedSdp, sdp);
+            }
         }
         return List.of(
                 Row.of("SDP hot-install: jar copied into deploy/ -> type usable", "ms", install,

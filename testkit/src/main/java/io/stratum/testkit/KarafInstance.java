@@ -45,7 +45,8 @@ public final class KarafInstance implements AutoCloseable {
     }
 
     /**
-     * Copies a distribution and gives the copy free SSH and RMI ports.
+     * Copies a distribution, without the state of an instance that ran in place (its {@code data/}, lock, pid and
+     * instance files), and gives the copy free SSH and RMI ports on 127.0.0.1.
      *
      * @param distribution an unpacked Karaf distribution (e.g. karaf-features/target/assembly)
      * @param parent the directory to make the copy in
@@ -58,6 +59,7 @@ public final class KarafInstance implements AutoCloseable {
         copy(distribution, home);
         int ssh = FreePorts.next();
         set(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(ssh));
+        set(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshHost", "127.0.0.1");
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort",
                 Integer.toString(FreePorts.next()));
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(FreePorts.next()));
@@ -101,6 +103,8 @@ public final class KarafInstance implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // KARAF_HOME, KARAF_DATA, KARAF_ETC... of the caller's environment would point the copy at another instance
+        pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         launcher = pb.start();
         long deadline = start + timeout.toNanos();
@@ -111,9 +115,11 @@ public final class KarafInstance implements AutoCloseable {
                         + home.resolve("console.log") + " and " + home.resolve("data/log/karaf.log"));
             }
             try {
-                if (execOnce(readyCommand).contains(readyText)) {
+                String answer = execOnce(readyCommand);
+                if (answer.contains(readyText)) {
                     return Duration.ofNanos(System.nanoTime() - start);
                 }
+                last = new IOException("'" + readyCommand + "' answered without '" + readyText + "': " + answer);
             } catch (IOException e) {
                 last = e;
                 disconnect();
@@ -331,18 +337,31 @@ public final class KarafInstance implements AutoCloseable {
         Files.writeString(cfg, out.toString());
     }
 
+    /** What an instance that ran in the distribution's own directory leaves there: not part of a fresh copy. */
+    private static final List<String> INSTANCE_STATE = List.of("data", "instances", "lock", "karaf.pid");
+
     private static void copy(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (isInstanceState(dir)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                if (!isInstanceState(file)) {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
                 return FileVisitResult.CONTINUE;
+            }
+
+            private boolean isInstanceState(Path p) {
+                Path relative = from.relativize(p);
+                return relative.getNameCount() == 1 && INSTANCE_STATE.contains(relative.toString());
             }
         });
     }
