@@ -59,6 +59,10 @@ public final class ServicePlans {
                         } else if (j.rollbackIncomplete()) {
                             ServiceTasks.endState(c, j, ServiceState.FAILED, "create failed and was not fully "
                                     + "undone: " + j.error() + "; delete it with stratum:service-delete --force");
+                        } else {
+                            // undone in full: the name reserved at submission is free again, also when the job
+                            // was cancelled before its first task ran (and so before any compensation could)
+                            ServiceRepository.delete(c, j.serviceId());
                         }
                     })
                     .build();
@@ -128,9 +132,10 @@ public final class ServicePlans {
     }
 
     /**
-     * {@value JobKinds#DELETE}: unprovision through the engine (with {@code force}: without one if none is
-     * installed), remove the runtimes and files, forget the record. Not undoable; a failed delete can be
-     * run again.
+     * {@value JobKinds#DELETE}: take the service away from its dependants (with {@code force}), unprovision through
+     * the engine (with {@code force}: without one if none is installed), remove the runtimes and files, and only then
+     * revoke its own bindings to its providers (the reverse of create), so that a database schema is never dropped
+     * under running instances; forget the record. Not undoable; a failed delete can be run again.
      */
     @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.DELETE)
     public static final class Delete implements PlanFactory {
@@ -148,13 +153,13 @@ public final class ServicePlans {
         public Plan plan(JobRecord job) {
             boolean force = Boolean.parseBoolean(job.params().get(JobKinds.PARAM_FORCE));
             return Plan.builder()
-                    .phase("dissociate",
-                            Task.of("dissociate-dependants", j -> tasks.dissociateDependants(j, force)),
-                            Task.of("dissociate-providers", j -> tasks.dissociateProviders(j, force)))
+                    .phase("dissociate", Task.of("dissociate-dependants", j -> tasks.dissociateDependants(j, force)))
                     .phase("unprovision",
                             Task.of("unprovision", j -> tasks.unprovision(j, force)).weight(4),
                             Task.of("remove-runtimes", tasks::removeRuntimesAndFiles))
-                    .phase("forget", Task.of("forget", tasks::forget))
+                    .phase("forget",
+                            Task.of("dissociate-providers", j -> tasks.dissociateProviders(j, force)),
+                            Task.of("forget", tasks::forget))
                     .onEnd((c, j) -> {
                         if (j.state() != JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.FAILED, "delete failed: " + j.error()
@@ -168,7 +173,8 @@ public final class ServicePlans {
 
     /**
      * {@value JobKinds#SCALE}: set the number of instances (new ones healthy before providers learn of them),
-     * tell providers, let requests to leaving instances drain, retire them. Rolling back scales back.
+     * tell providers, let requests to leaving instances drain, retire them. Rolling back scales back, tells the
+     * providers again (so a web tier routes to exactly the instances kept) and retires what is left over.
      */
     @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.SCALE)
     public static final class Scale implements PlanFactory {
@@ -191,6 +197,7 @@ public final class ServicePlans {
                     .phase("scale", Task.of("scale", j -> tasks.scale(j, instances)).weight(4)
                             .compensatedBy(j -> {
                                 tasks.scale(j, previous);
+                                tasks.refreshAssociations(j);
                                 tasks.retire(j);
                             }))
                     .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))

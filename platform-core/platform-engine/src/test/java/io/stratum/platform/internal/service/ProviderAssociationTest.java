@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
@@ -59,6 +61,9 @@ public class ProviderAssociationTest {
     private ServiceLifecycle lifecycle;
     private AccountDTO account;
     private volatile boolean failProvision;
+    /** Provisioning a service whose name starts with "held" waits for this; {@link #provisioning} counts them. */
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final Semaphore provisioning = new Semaphore(0);
 
     /** A database engine: hands each dependant a URL naming it. */
     private final class Db extends Recording implements ProviderEngine {
@@ -91,10 +96,19 @@ public class ProviderAssociationTest {
         }
     }
 
-    /** Lifecycle methods that only succeed. */
-    private abstract static class Recording implements ServiceManagementEngine {
+    /** Lifecycle methods that only succeed; unprovisioning is recorded. */
+    private abstract class Recording implements ServiceManagementEngine {
         @Override
         public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+            if (service.name().startsWith("held")) {
+                provisioning.release();
+                try {
+                    hold.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SmeException("interrupted");
+                }
+            }
         }
 
         @Override
@@ -107,6 +121,7 @@ public class ProviderAssociationTest {
 
         @Override
         public void unprovision(ServiceContext service, TaskMonitor monitor) {
+            calls.add("unprovision " + service.name());
         }
 
         @Override
@@ -207,7 +222,8 @@ public class ProviderAssociationTest {
 
         calls.clear();
         assertEquals(JobState.SUCCEEDED, delete("app", false).state());
-        assertEquals(List.of("dissociate app"), calls);
+        assertEquals("its instances are gone before its database binding is revoked",
+                List.of("unprovision app", "dissociate app"), calls);
         assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
         assertEquals(JobState.SUCCEEDED, delete("db", false).state());
     }
@@ -226,12 +242,32 @@ public class ProviderAssociationTest {
     }
 
     @Test
+    public void aCreateCancelledWhileQueuedLeavesNoServiceAndFreesItsName() throws Exception {
+        hold = new CountDownLatch(1);
+        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
+                Map.of(), null);
+        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
+                Map.of(), null);
+        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        JobRecord queued = lifecycle.submit(account, lifecycle.check("database", "later", null, null, Map.of()),
+                Map.of(), null);
+        assertTrue(engine.cancel(queued.id()));
+        hold.countDown();
+        assertEquals(JobState.SUCCEEDED, await(first.id()).state());
+        assertEquals(JobState.SUCCEEDED, await(second.id()).state());
+        assertEquals(JobState.CANCELLED, await(queued.id()).state());
+        assertTrue("the cancelled service is forgotten", services.store().query(c ->
+                services.repository().byName(c, account.id(), "later")).isEmpty());
+        assertEquals("its name can be used again", JobState.SUCCEEDED, create("database", "later", Map.of()).state());
+    }
+
+    @Test
     public void deletingAProviderByForceRevokesItsDependantsBindings() throws Exception {
         create("database", "db", Map.of());
         create("appserver", "app", Map.of("database", "db"));
         calls.clear();
         assertEquals(JobState.SUCCEEDED, delete("db", true).state());
-        assertEquals(List.of("dissociate app"), calls);
+        assertEquals(List.of("dissociate app", "unprovision db"), calls);
         assertTrue("the dependant keeps running, unbound", services.associations().providersOf(id("app")).isEmpty());
     }
 
