@@ -118,8 +118,10 @@ final class JobRunner implements Runnable, JobContext {
 
     /**
      * An error the plan did not expect (a store outage, a bug): the job's record is as the last completed write
-     * left it, so it is run again from there after a pause. A job that keeps failing this way is ended FAILED so
-     * that it does not hold its service's lock forever.
+     * left it, so it is run again from there after a pause. A job that keeps failing this way going forward is
+     * rolled back like any failed job (the compensations of what it did run, on the next run, with a budget of
+     * their own); one that keeps failing while rolling back is ended FAILED, its rollback incomplete, so that it
+     * does not hold its service's lock forever.
      */
     private void unexpected(Throwable e) {
         int failures = engine.unexpectedFailure(id);
@@ -134,13 +136,32 @@ final class JobRunner implements Runnable, JobContext {
             retryAfter = wait;
             return;
         }
-        LOG.error("Job {} stopped by an unexpected error {} times; ending it as failed", id, failures, e);
         if (job == null) {
+            LOG.error("Job {} stopped by an unexpected error {} times before it could be read", id, failures, e);
             return;
         }
+        String why = "stopped by an unexpected error " + failures + " times, last: " + Failures.message(e)
+                + "; see the platform log (karaf.log)";
         try {
-            finish(JobState.FAILED, progress, "failed", "stopped by an unexpected error " + failures
-                    + " times, last: " + Failures.message(e) + "; see the platform log (karaf.log), then retry");
+            JobRecord now = jobs.find(id).orElse(job);
+            if (steps != null && !now.state().isDone() && now.state() != JobState.ROLLING_BACK) {
+                LOG.error("Job {} stopped by an unexpected error {} times; rolling it back", id, failures, e);
+                int from = Math.min(now.taskIndex(), steps.size() - 1);
+                Optional<JobStep> last = lastStep();
+                if (last.isPresent() && !last.get().compensation() && JobStep.RUNNING.equals(last.get().state())) {
+                    jobs.startRollback(id, last.get().seq(), last.get().attempts(), Failures.message(e), from, why);
+                } else {
+                    jobs.startRollback(id, 0, 0, "", from, why);
+                }
+                engine.forgetFailures(id);
+                retryAfter = engine.backoff(1);
+                return;
+            }
+            LOG.error("Job {} stopped by an unexpected error {} times; ending it as failed", id, failures, e);
+            boolean rollingBack = now.state() == JobState.ROLLING_BACK;
+            finish(JobState.FAILED, progress, rollingBack ? JobRecord.ROLLBACK_INCOMPLETE : "failed",
+                    (rollingBack ? now.error() + "; " + JobRecord.ROLLBACK_INCOMPLETE + " (" + why + ")" : why)
+                            + "; then retry");
         } catch (RuntimeException again) {
             LOG.error("Job {}: cannot record its end either; it is retried on the next start", id, again);
         }

@@ -316,7 +316,7 @@ public class OrchestrationEngineTest {
     }
 
     @Test
-    public void aJobThatKeepsStoppingUnexpectedlyEndsFailedAndReleasesItsService() throws Exception {
+    public void aJobThatKeepsStoppingUnexpectedlyIsRolledBackEndsFailedAndReleasesItsService() throws Exception {
         OrchestrationEngine engine = engine();
         String service = TestStores.insertService(store, "db1");
         register(engine, "t", j -> Plan.builder().phase("p", recorded("a"))
@@ -329,6 +329,8 @@ public class OrchestrationEngineTest {
         assertEquals(JobState.FAILED, done.state());
         assertTrue(done.error(), done.error().contains("unexpected error " + OrchestrationEngine.MAX_UNEXPECTED_FAILURES
                 + " times") && done.error().contains("bug in the completion"));
+        assertTrue(done.error(), done.error().endsWith("rolled back"));
+        assertEquals("what it did is undone", List.of("do a", "undo a"), log);
         assertEquals(1L, (long) store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services WHERE id = ? "
                 + "AND active_job_id IS NULL", rs -> rs.getLong(1), service).orElseThrow()));
     }
