@@ -42,6 +42,8 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
  */
 public abstract class StratumTestSupport {
 
+    private static final String SPARE_PORT = "stratum.itest.sparePort";
+
     /** The platform facade, from the running distribution. */
     @Inject
     protected PlatformService platform;
@@ -64,20 +66,27 @@ public abstract class StratumTestSupport {
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole(),
             logLevel(LogLevel.INFO),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort",
-                    Integer.toString(freePort())),
+                    Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort",
-                    Integer.toString(freePort())),
+                    Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/io.stratum.sdp.cfg", "engineGraceSeconds", "3"),
             systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
             systemProperty("stratum.h2.jar").value(System.getProperty("stratum.h2.jar")),
+            systemProperty(SPARE_PORT).value(Integer.toString(FreePorts.next())),
         };
     }
 
-    static int freePort() {
-        return FreePorts.next();
+    /**
+     * A free port chosen for the tests to give a server of their own (the tests run inside Karaf, where the test
+     * kit's {@link FreePorts} is not).
+     *
+     * @return the port
+     */
+    static int sparePort() {
+        return Integer.getInteger(SPARE_PORT);
     }
 
     /** @return Karaf's deploy folder in the running container */
