@@ -106,6 +106,8 @@ public class SdpHotDeployIT extends StratumTestSupport {
                 + "\"version\": \"1.0\", \"virtualization\": [\"native-process\"], \"plans\": [] }");
         Path duplicate = bundle("test.sdp.duplicate", descriptor("h2-database", "database", "1.0.0"));
         Path noEngine = bundle("test.sdp.noengine", descriptor("blob-store", "blob", "1.0.0"));
+        Path unresolvable = bundle("test.sdp.unresolvable", descriptor("mq", "mq", "1.0.0"),
+                "io.stratum.sme.api;version=\"[2.0,3)\"");
         try {
             await("the malformed SDP to be refused", DEPLOY_TIMEOUT, () -> sdpNamed("test.sdp.bad").isPresent());
             SdpDTO refused = sdpNamed("test.sdp.bad").orElseThrow();
@@ -126,6 +128,13 @@ public class SdpHotDeployIT extends StratumTestSupport {
                     () -> sdpNamed("test.sdp.noengine").map(s -> s.state() == SdpDTO.State.REFUSED).orElse(false));
             assertTrue(sdpNamed("test.sdp.noengine").orElseThrow().reason().startsWith("no engine"));
 
+            await("the SDP that does not resolve to be refused", DEPLOY_TIMEOUT,
+                    () -> sdpNamed("test.sdp.unresolvable").isPresent());
+            String why = sdpNamed("test.sdp.unresolvable").orElseThrow().reason();
+            assertEquals(SdpDTO.State.REFUSED, sdpNamed("test.sdp.unresolvable").orElseThrow().state());
+            assertTrue(why, why.startsWith("the bundle does not resolve: nothing installed provides package")
+                    && why.contains("osgi.wiring.package=io.stratum.sme.api") && why.contains("version>=2.0.0"));
+
             String listing = shell("stratum:sdp-list --all");
             assertTrue(listing, listing.contains("REFUSED") && listing.contains("unknown field 'versoin'"));
             assertFalse("refused SDPs are not offered", shell("stratum:sdp-list").contains("REFUSED"));
@@ -134,12 +143,13 @@ public class SdpHotDeployIT extends StratumTestSupport {
             succeeded(platform.createService(new CreateServiceRequest(null, "database", "still-works", null, null, null)));
             succeeded(platform.deleteService(null, "still-works"));
         } finally {
-            for (Path p : new Path[] {bad, invalid, duplicate, noEngine}) {
+            for (Path p : new Path[] {bad, invalid, duplicate, noEngine, unresolvable}) {
                 Files.deleteIfExists(p);
             }
         }
         await("refused SDPs to leave the catalog", DEPLOY_TIMEOUT, () -> sdpNamed("test.sdp.bad").isEmpty()
-                && sdpNamed("test.sdp.duplicate").isEmpty() && sdpNamed("test.sdp.noengine").isEmpty());
+                && sdpNamed("test.sdp.duplicate").isEmpty() && sdpNamed("test.sdp.noengine").isEmpty()
+                && sdpNamed("test.sdp.unresolvable").isEmpty());
     }
 
     private static String descriptor(String name, String type, String version) {
@@ -150,6 +160,11 @@ public class SdpHotDeployIT extends StratumTestSupport {
 
     /** Writes an SDP bundle without code into deploy/. */
     private static Path bundle(String bsn, String descriptorJson) throws IOException {
+        return bundle(bsn, descriptorJson, null);
+    }
+
+    /** Writes an SDP bundle without code, importing {@code imports} (if not null), into deploy/. */
+    private static Path bundle(String bsn, String descriptorJson, String imports) throws IOException {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -157,6 +172,9 @@ public class SdpHotDeployIT extends StratumTestSupport {
         a.putValue("Bundle-SymbolicName", bsn);
         a.putValue("Bundle-Version", "1.0.0");
         a.putValue("Stratum-SDP", "META-INF/stratum/sdp.json");
+        if (imports != null) {
+            a.putValue("Import-Package", imports);
+        }
         Path tmp = Files.createTempFile(bsn, ".jar");
         try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.putNextEntry(new JarEntry("META-INF/stratum/sdp.json"));

@@ -95,6 +95,29 @@ public final class Catalog implements SdpCatalog {
         publish(changed);
     }
 
+    /**
+     * A bundle with an SDP header did not become active within the grace period (it does not resolve, or nobody
+     * started it): it is refused with the reason, until it becomes active ({@link #bundleAdded}) or leaves.
+     *
+     * @param bundleId its id
+     * @param bsn its symbolic name
+     * @param reason why it is not active, and what to do
+     */
+    public void bundleInactive(long bundleId, String bsn, String reason) {
+        List<SdpEntry> changed;
+        synchronized (this) {
+            Candidate before = candidates.get(bundleId);
+            if (before != null && before.read().descriptor() == null
+                    && before.read().problems().equals(List.of(reason))) {
+                return;
+            }
+            candidates.put(bundleId, new Candidate(bundleId, bsn, new DescriptorReader.Result(null, List.of(reason)),
+                    clock.instant()));
+            changed = reevaluate();
+        }
+        publish(changed);
+    }
+
     private static List<String> prefix(String path, List<String> problems) {
         return problems.stream().map(p -> p.startsWith(path) ? p : path + ": " + p).toList();
     }

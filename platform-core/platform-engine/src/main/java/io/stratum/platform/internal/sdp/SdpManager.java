@@ -8,10 +8,13 @@ import java.io.InputStream;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,9 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SDP extender: tracks active bundles with a {@value SdpDescriptor#HEADER} manifest header, reads and
- * checks their descriptors, and pairs each with the {@link ServiceManagementEngine} the same bundle
- * registers. A bad SDP is refused with a logged reason; nothing it does stops the platform.
+ * The SDP extender: tracks bundles with a {@value SdpDescriptor#HEADER} manifest header, reads and checks the
+ * descriptors of the active ones, and pairs each with the {@link ServiceManagementEngine} the same bundle
+ * registers. A bad SDP is refused with a logged reason, and so is one that does not become active within the
+ * grace period (it does not resolve, e.g. it was built for another SPI version, or nobody started it); nothing
+ * it does stops the platform.
  * <p>
  * Each change is posted to EventAdmin (when there is one) under {@value #TOPIC_PREFIX}{@code <STATE>}
  * ({@code AVAILABLE}, {@code PENDING}, {@code REFUSED}, {@code REMOVED}) with the properties {@code sdp.name},
@@ -62,9 +68,15 @@ public final class SdpManager implements SdpCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(SdpManager.class);
 
+    private final BundleContext context;
     private final Catalog catalog;
     private final BundleTracker<Long> tracker;
     private final ScheduledExecutorService checker;
+    /** SDP bundles whose descriptor is in the catalog because they are active. */
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    /** SDP bundles that are not active, since when. */
+    private final Map<Long, Instant> inactiveSince = new ConcurrentHashMap<>();
+    private volatile Duration grace;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -76,11 +88,13 @@ public final class SdpManager implements SdpCatalog {
      */
     @Activate
     public SdpManager(BundleContext context, Config config) {
-        this.catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(config.engineGraceSeconds()),
-                Clock.systemUTC(), this::changed);
+        this.context = context;
+        this.grace = Duration.ofSeconds(config.engineGraceSeconds());
+        this.catalog = new Catalog(DescriptorReader.nativeOnly(), grace, Clock.systemUTC(), this::changed);
         this.checker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-sdp-check"));
         checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
-        this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, new Customizer());
+        this.tracker = new BundleTracker<>(context, Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING
+                | Bundle.ACTIVE | Bundle.STOPPING, new Customizer());
         tracker.open();
     }
 
@@ -91,12 +105,21 @@ public final class SdpManager implements SdpCatalog {
      */
     @Modified
     public void modified(Config config) {
-        catalog.engineGrace(Duration.ofSeconds(config.engineGraceSeconds()));
+        grace = Duration.ofSeconds(config.engineGraceSeconds());
+        catalog.engineGrace(grace);
     }
 
     private void checkPending() {
         try {
             catalog.checkPending();
+            Instant now = Instant.now();
+            inactiveSince.forEach((id, since) -> {
+                Bundle b = context.getBundle(id);
+                if (b != null && b.getState() != Bundle.ACTIVE && !since.plus(grace).isAfter(now)) {
+                    catalog.bundleInactive(id, b.getSymbolicName(), InactiveBundles.why(b,
+                            context.getBundle(Constants.SYSTEM_BUNDLE_ID).adapt(FrameworkWiring.class)));
+                }
+            });
         } catch (RuntimeException e) {
             LOG.error("SDP check failed", e);
         }
@@ -193,32 +216,58 @@ public final class SdpManager implements SdpCatalog {
     private final class Customizer implements BundleTrackerCustomizer<Long> {
         @Override
         public Long addingBundle(Bundle bundle, BundleEvent event) {
-            String path = bundle.getHeaders("").get(SdpDescriptor.HEADER);
-            if (path == null) {
+            if (bundle.getHeaders("").get(SdpDescriptor.HEADER) == null
+                    || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                 return null;
             }
-            path = path.strip();
-            URL url = bundle.getEntry(path);
-            try (InputStream in = url == null ? null : url.openStream()) {
-                catalog.bundleAdded(bundle.getBundleId(), bundle.getSymbolicName(), path, in);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Cannot read the SDP descriptor of bundle {} ({})", bundle.getBundleId(),
-                        bundle.getSymbolicName(), e);
-                catalog.bundleAdded(bundle.getBundleId(), bundle.getSymbolicName(), path,
-                        InputStream.nullInputStream());
-            }
+            stateChanged(bundle);
             return bundle.getBundleId();
         }
 
         @Override
         public void modifiedBundle(Bundle bundle, BundleEvent event, Long id) {
             // the descriptor cannot change without an update, which stops the bundle first
+            stateChanged(bundle);
         }
 
         @Override
         public void removedBundle(Bundle bundle, BundleEvent event, Long id) {
-            catalog.entries().stream().filter(e -> e.bundleId() == id).findFirst()
-                    .ifPresent(e -> post("REMOVED", e));
+            inactiveSince.remove(id);
+            active.remove(id);
+            leave(bundle);
+        }
+
+        /** An active bundle's descriptor joins the catalog; one that stops being active leaves it. */
+        private void stateChanged(Bundle bundle) {
+            long id = bundle.getBundleId();
+            if (bundle.getState() != Bundle.ACTIVE) {
+                inactiveSince.putIfAbsent(id, Instant.now());
+                if (active.remove(id)) {
+                    leave(bundle);
+                }
+                return;
+            }
+            inactiveSince.remove(id);
+            if (!active.add(id)) {
+                return;
+            }
+            String path = bundle.getHeaders("").get(SdpDescriptor.HEADER).strip();
+            URL url = bundle.getEntry(path);
+            try (InputStream in = url == null ? null : url.openStream()) {
+                catalog.bundleAdded(id, bundle.getSymbolicName(), path, in);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Cannot read the SDP descriptor of bundle {} ({})", id, bundle.getSymbolicName(), e);
+                catalog.bundleAdded(id, bundle.getSymbolicName(), path, InputStream.nullInputStream());
+            }
+        }
+
+        private void leave(Bundle bundle) {
+            long id = bundle.getBundleId();
+            Optional<SdpEntry> entry = catalog.entries().stream().filter(e -> e.bundleId() == id).findFirst();
+            if (entry.isEmpty()) {
+                return;
+            }
+            post("REMOVED", entry.get());
             catalog.bundleRemoved(id);
             LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
         }

@@ -122,6 +122,23 @@ public class CatalogTest {
     }
 
     @Test
+    public void aBundleThatDoesNotBecomeActiveIsRefusedUntilItDoes() {
+        catalog.bundleInactive(1, "bundle1", "the bundle does not resolve: nothing installed provides package x");
+        assertEquals(State.REFUSED, entry(1).state());
+        assertEquals("the bundle does not resolve: nothing installed provides package x", entry(1).reason());
+        catalog.bundleInactive(1, "bundle1", "the bundle does not resolve: nothing installed provides package x");
+        assertEquals("the same reason again is no change", 1, changes.size());
+
+        catalog.engineAdded(1, "database", new NoopEngine());
+        add(1, descriptor("h2-database", "database", "1.0.0"));
+        assertEquals(State.AVAILABLE, entry(1).state());
+        assertTrue(catalog.newest("database").isPresent());
+
+        catalog.bundleRemoved(1);
+        assertTrue(catalog.entries().isEmpty());
+    }
+
+    @Test
     public void malformedDescriptorIsRefusedWithItsReasons() {
         add(1, "{\"name\": \"x\", \"serviceTyp\": \"database\"}");
         assertEquals(State.REFUSED, entry(1).state());
