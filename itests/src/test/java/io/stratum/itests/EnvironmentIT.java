@@ -88,8 +88,16 @@ public class EnvironmentIT extends StratumTestSupport {
             }
         }
 
-        // scale to three: requests land on all of them
-        succeeded(platform.scaleService(null, "notes-app", 3));
+        // what a user sees of it in the shell
+        String info = shell("stratum:env-info notes");
+        assertTrue(info, info.contains("notes-db + notes-lb  ->  notes-app"));
+        assertTrue(info, info.lines().anyMatch(l -> l.contains("notes-app") && l.contains("appserver")
+                && l.contains("RUNNING") && l.contains("HEALTHY") && l.contains("notes-db (database), notes-lb (webtier)")));
+
+        // scale to three from the shell: requests land on all of them
+        String scaled = shell("stratum:service-scale notes-app 3 --wait");
+        assertTrue(scaled, scaled.contains("SUCCEEDED"));
+        assertEquals(3, platform.getService(null, "notes-app").runtimes().size());
         assertEquals(Set.of("i1", "i2", "i3"), instancesServing(lb, 30));
 
         // kill one instance: after the health-check interval no request fails, and it comes back
@@ -98,8 +106,10 @@ public class EnvironmentIT extends StratumTestSupport {
         ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
         Thread.sleep(2 * HEALTH_INTERVAL_MS + 500);
         for (int i = 0; i < 60; i++) {
+            // requests with a body too: the proxy cannot resend those, so only the health check keeps them safe
+            assertEquals("POST " + i + " after the health-check interval", 201, post(lb + "api/notes", "after " + i));
             Response r = get(lb + "health");
-            assertEquals("request " + i + " after the health-check interval", 200, r.status);
+            assertEquals("GET " + i + " after the health-check interval", 200, r.status);
         }
         await("the killed instance to be restarted and routed to again", Duration.ofSeconds(60),
                 () -> instancesServingQuietly(lb, 9).contains("i2"));
@@ -145,7 +155,7 @@ public class EnvironmentIT extends StratumTestSupport {
         await("the app server type", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
                 .anyMatch(s -> s.serviceType().equals("appserver")));
         Path dir = Files.createTempDirectory("external-db");
-        int port = freePort();
+        int port = sparePort();
         Process external = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("stratum.h2.jar"), "org.h2.tools.Server", "-tcp", "-tcpPort",
                 Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists")
