@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,19 @@ final class JobRunner implements Runnable, JobContext {
     /** Thrown to leave a job as it is because the platform is stopping. */
     private static final class Stopping extends RuntimeException {
         private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * A task was interrupted, or a component it called refused work (its executor shut down), while the platform
+     * is not stopping (a component restarted under it): not the task's failure, so the job runs again from its last
+     * recorded step after a pause, like after any unexpected error.
+     */
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted(String what, Exception cause) {
+            super(what + " was interrupted: " + cause, cause);
+        }
     }
 
     private final OrchestrationEngine engine;
@@ -224,9 +238,7 @@ final class JobRunner implements Runnable, JobContext {
                     rollback(i, JobState.CANCELLED, why, List.of());
                     return;
                 } catch (Exception e) {
-                    if (engine.isStopping() || e instanceof InterruptedException) {
-                        throw new Stopping();
-                    }
+                    interruption(e, "task '" + task.name() + "'");
                     String message = Failures.message(e);
                     if (Failures.isTransient(e) && attempts < task.maxAttempts()) {
                         Duration wait = engine.backoff(attempts);
@@ -306,9 +318,7 @@ final class JobRunner implements Runnable, JobContext {
                     jobs.completeStep(id, seq, attempts, j - 1, context);
                     break;
                 } catch (Exception e) {
-                    if (engine.isStopping() || e instanceof InterruptedException) {
-                        throw new Stopping();
-                    }
+                    interruption(e, "task '" + task.name() + "'");
                     String message = Failures.message(e);
                     if (Failures.isTransient(e) && attempts < task.maxAttempts()) {
                         jobs.updateStep(id, seq, JobStep.RUNNING, attempts, message);
@@ -354,6 +364,17 @@ final class JobRunner implements Runnable, JobContext {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Leaves the job for a later run if {@code e} is not the task's own failure but an interruption. */
+    private void interruption(Exception e, String what) {
+        if (engine.isStopping()) {
+            throw new Stopping();
+        }
+        if (e instanceof InterruptedException || e instanceof RejectedExecutionException) {
+            Thread.interrupted(); // this worker goes on with other jobs
+            throw new Interrupted(what, e);
+        }
+    }
+
     private Optional<JobStep> lastStep() {
         List<JobStep> all = jobs.steps(id);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
@@ -376,8 +397,7 @@ final class JobRunner implements Runnable, JobContext {
             try {
                 Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stopping();
+                interruption(e, "the pause before a retry");
             }
         }
         return !userCancelled();
@@ -387,8 +407,7 @@ final class JobRunner implements Runnable, JobContext {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopping();
+            interruption(e, "the pause before a retry");
         }
     }
 

@@ -147,7 +147,9 @@ public class OrchestrationEngineTest {
     public void retriesTransientFailuresWithBackoff() throws Exception {
         OrchestrationEngine engine = engine();
         AtomicInteger calls = new AtomicInteger();
+        List<Long> at = Collections.synchronizedList(new ArrayList<>());
         register(engine, "t", j -> Plan.builder().phase("p", Task.of("flaky", ctx -> {
+            at.add(System.nanoTime());
             if (calls.incrementAndGet() < 3) {
                 throw SmeException.transientFailure("port still in use", null);
             }
@@ -155,6 +157,11 @@ public class OrchestrationEngineTest {
         JobRecord done = await(engine, submit(engine, "t", null).id());
         assertEquals(JobState.SUCCEEDED, done.state());
         assertEquals(3, calls.get());
+        // the engine waits 20 ms after the first failure and 40 ms after the second (plus up to 20 % jitter)
+        assertTrue("backoff after attempt 1: " + (at.get(1) - at.get(0)) / 1_000_000 + " ms",
+                at.get(1) - at.get(0) >= TimeUnit.MILLISECONDS.toNanos(20));
+        assertTrue("backoff after attempt 2: " + (at.get(2) - at.get(1)) / 1_000_000 + " ms",
+                at.get(2) - at.get(1) >= TimeUnit.MILLISECONDS.toNanos(40));
         assertEquals(3, done.attempts());
         assertEquals(3, engine.jobs().steps(done.id()).get(0).attempts());
     }
@@ -313,6 +320,21 @@ public class OrchestrationEngineTest {
         assertEquals(JobState.SUCCEEDED, done.state());
         assertEquals(3, ends.get());
         assertEquals("completed tasks are not repeated", List.of("do a", "do b"), log);
+    }
+
+    @Test
+    public void aTaskInterruptedWhileThePlatformRunsIsRunAgainNotRolledBack() throws Exception {
+        OrchestrationEngine engine = engine();
+        AtomicInteger runs = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            log.add("do b");
+            if (runs.incrementAndGet() == 1) {
+                throw new InterruptedException("a component restarted under the task");
+            }
+        }).compensatedBy(ctx -> log.add("undo b"))).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(done.error(), JobState.SUCCEEDED, done.state());
+        assertEquals("the interrupted task runs again; nothing is undone", List.of("do a", "do b", "do b"), log);
     }
 
     @Test

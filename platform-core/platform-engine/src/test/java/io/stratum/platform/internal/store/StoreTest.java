@@ -33,6 +33,21 @@ public class StoreTest {
     }
 
     @Test
+    public void migrationsCutShortByACrashRunAgainWhole() throws Exception {
+        // DDL commits on its own: a crash after a script's statements but before its version row leaves exactly this
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            store.transact(c -> Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES ('a1', 'acme', 1)"));
+            store.transact(c -> Sql.update(c, "DELETE FROM schema_version WHERE version >= 1"));
+        }
+        try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
+            assertEquals(List.of(1, 2), store.query(c -> Sql.list(c, "SELECT version FROM schema_version "
+                    + "ORDER BY version", rs -> rs.getInt(1))));
+            assertEquals(Optional.of("acme"), store.query(c -> Sql.one(c, "SELECT name FROM accounts WHERE id = 'a1'",
+                    rs -> rs.getString(1))));
+        }
+    }
+
+    @Test
     public void transactionRollsBackWhenWorkThrows() {
         try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
             try {
