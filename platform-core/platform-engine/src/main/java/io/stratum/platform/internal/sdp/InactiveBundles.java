@@ -34,6 +34,9 @@ final class InactiveBundles {
             case Bundle.RESOLVED:
                 return "the bundle is resolved but not started: start it with bundle:start " + id
                         + " (or see bundle:diag " + id + " if it fails to start)";
+            case Bundle.STARTING:
+                return "the bundle stays STARTING (lazy activation waits for one of its classes to be loaded, or its "
+                        + "activator hangs): an SDP must start eagerly; see bundle:diag " + id;
             default:
                 return "the bundle is not active (state " + bundle.getState() + "): see bundle:diag " + id;
         }

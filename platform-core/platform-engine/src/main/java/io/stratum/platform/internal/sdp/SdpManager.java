@@ -10,11 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,10 +72,15 @@ public final class SdpManager implements SdpCatalog {
     private final Catalog catalog;
     private final BundleTracker<Long> tracker;
     private final ScheduledExecutorService checker;
+    /**
+     * Guards {@link #active} and {@link #inactiveSince} together with what the catalog is told, so that the tracker's
+     * threads and the checker never act on a state another thread has changed meanwhile.
+     */
+    private final Object lock = new Object();
     /** SDP bundles whose descriptor is in the catalog because they are active. */
-    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    private final Set<Long> active = new HashSet<>();
     /** SDP bundles that are not active, since when. */
-    private final Map<Long, Instant> inactiveSince = new ConcurrentHashMap<>();
+    private final Map<Long, Instant> inactiveSince = new HashMap<>();
     private volatile Duration grace;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -109,17 +114,36 @@ public final class SdpManager implements SdpCatalog {
         catalog.engineGrace(grace);
     }
 
+    /**
+     * Refuses SDPs whose engine or activation is overdue. Also reconciles every tracked bundle with its state now, in
+     * case the tracker passed on no event for a change (it drops events for a bundle it is still adding).
+     */
     private void checkPending() {
         try {
             catalog.checkPending();
+            Bundle[] tracked = tracker.getBundles();
+            if (tracked == null) {
+                return;
+            }
+            FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_ID).adapt(FrameworkWiring.class);
             Instant now = Instant.now();
-            inactiveSince.forEach((id, since) -> {
-                Bundle b = context.getBundle(id);
-                if (b != null && b.getState() != Bundle.ACTIVE && !since.plus(grace).isAfter(now)) {
-                    catalog.bundleInactive(id, b.getSymbolicName(), InactiveBundles.why(b,
-                            context.getBundle(Constants.SYSTEM_BUNDLE_ID).adapt(FrameworkWiring.class)));
+            for (Bundle b : tracked) {
+                Instant since;
+                synchronized (lock) {
+                    stateChanged(b);
+                    since = inactiveSince.get(b.getBundleId());
                 }
-            });
+                if (since == null || since.plus(grace).isAfter(now)) {
+                    continue;
+                }
+                // asks the framework, so not under the lock the tracker's callbacks (framework threads) take
+                String why = InactiveBundles.why(b, wiring);
+                synchronized (lock) {
+                    if (since.equals(inactiveSince.get(b.getBundleId())) && b.getState() != Bundle.ACTIVE) {
+                        catalog.bundleInactive(b.getBundleId(), b.getSymbolicName(), why);
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             LOG.error("SDP check failed", e);
         }
@@ -220,57 +244,71 @@ public final class SdpManager implements SdpCatalog {
                     || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                 return null;
             }
-            stateChanged(bundle);
+            synchronized (lock) {
+                stateChanged(bundle);
+            }
             return bundle.getBundleId();
         }
 
         @Override
         public void modifiedBundle(Bundle bundle, BundleEvent event, Long id) {
-            // the descriptor cannot change without an update, which stops the bundle first
-            stateChanged(bundle);
+            synchronized (lock) {
+                stateChanged(bundle);
+            }
         }
 
         @Override
         public void removedBundle(Bundle bundle, BundleEvent event, Long id) {
-            inactiveSince.remove(id);
-            active.remove(id);
-            leave(bundle);
+            synchronized (lock) {
+                inactiveSince.remove(id);
+                active.remove(id);
+                leave(bundle);
+            }
         }
+    }
 
-        /** An active bundle's descriptor joins the catalog; one that stops being active leaves it. */
-        private void stateChanged(Bundle bundle) {
-            long id = bundle.getBundleId();
-            if (bundle.getState() != Bundle.ACTIVE) {
+    /**
+     * An active bundle's descriptor joins the catalog; one that stops being active leaves it, and is refused after the
+     * grace period if it stays so. Caller holds {@link #lock}.
+     */
+    private void stateChanged(Bundle bundle) {
+        long id = bundle.getBundleId();
+        String header = bundle.getHeaders("").get(SdpDescriptor.HEADER);
+        if (bundle.getState() != Bundle.ACTIVE || header == null) {
+            if (header != null) {
                 inactiveSince.putIfAbsent(id, Instant.now());
-                if (active.remove(id)) {
-                    leave(bundle);
-                }
-                return;
+            } else {
+                inactiveSince.remove(id); // an update took its SDP header away: it is no SDP any more
             }
-            inactiveSince.remove(id);
-            if (!active.add(id)) {
-                return;
+            if (active.remove(id) || header == null) {
+                leave(bundle);
             }
-            String path = bundle.getHeaders("").get(SdpDescriptor.HEADER).strip();
-            URL url = bundle.getEntry(path);
-            try (InputStream in = url == null ? null : url.openStream()) {
-                catalog.bundleAdded(id, bundle.getSymbolicName(), path, in);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Cannot read the SDP descriptor of bundle {} ({})", id, bundle.getSymbolicName(), e);
-                catalog.bundleAdded(id, bundle.getSymbolicName(), path, InputStream.nullInputStream());
-            }
+            return;
         }
+        inactiveSince.remove(id);
+        if (!active.add(id)) {
+            return;
+        }
+        String path = header.strip();
+        URL url = bundle.getEntry(path);
+        try (InputStream in = url == null ? null : url.openStream()) {
+            catalog.bundleAdded(id, bundle.getSymbolicName(), path, in);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot read the SDP descriptor of bundle {} ({})", id, bundle.getSymbolicName(), e);
+            catalog.bundleAdded(id, bundle.getSymbolicName(), path, InputStream.nullInputStream());
+        }
+    }
 
-        private void leave(Bundle bundle) {
-            long id = bundle.getBundleId();
-            Optional<SdpEntry> entry = catalog.entries().stream().filter(e -> e.bundleId() == id).findFirst();
-            if (entry.isEmpty()) {
-                return;
-            }
-            post("REMOVED", entry.get());
-            catalog.bundleRemoved(id);
-            LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
+    /** Takes the bundle's entry (if any) out of the catalog. Caller holds {@link #lock}. */
+    private void leave(Bundle bundle) {
+        long id = bundle.getBundleId();
+        Optional<SdpEntry> entry = catalog.entries().stream().filter(e -> e.bundleId() == id).findFirst();
+        if (entry.isEmpty()) {
+            return;
         }
+        post("REMOVED", entry.get());
+        catalog.bundleRemoved(id);
+        LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
     }
 
 }
