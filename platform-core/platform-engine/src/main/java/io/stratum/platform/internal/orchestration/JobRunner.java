@@ -158,12 +158,17 @@ final class JobRunner implements Runnable, JobContext {
                 + "; see the platform log (karaf.log)";
         try {
             JobRecord now = jobs.find(id).orElse(job);
-            if (steps != null && !now.state().isDone() && now.state() != JobState.ROLLING_BACK) {
+            if (now.state().isDone()) {
+                LOG.error("Job {}: unexpected error after it ended {}", id, now.state(), e);
+                return;
+            }
+            if (steps != null && now.state() != JobState.ROLLING_BACK) {
                 LOG.error("Job {} stopped by an unexpected error {} times; rolling it back", id, failures, e);
-                int from = Math.min(now.taskIndex(), steps.size() - 1);
-                Optional<JobStep> last = lastStep();
-                if (last.isPresent() && !last.get().compensation() && JobStep.RUNNING.equals(last.get().state())) {
-                    jobs.startRollback(id, last.get().seq(), last.get().attempts(), Failures.message(e), from, why);
+                Optional<JobStep> started = startedStep(now.taskIndex());
+                int from = Math.min(started.isPresent() ? now.taskIndex() : now.taskIndex() - 1, steps.size() - 1);
+                if (started.isPresent()) {
+                    jobs.startRollback(id, started.get().seq(), started.get().attempts(), Failures.message(e), from,
+                            why);
                 } else {
                     jobs.startRollback(id, 0, 0, "", from, why);
                 }
@@ -185,10 +190,18 @@ final class JobRunner implements Runnable, JobContext {
 
     private void resumeForward() {
         int i = job.taskIndex();
-        Optional<JobStep> last = lastStep();
-        if (last.isPresent() && !last.get().compensation() && last.get().taskIndex() == i
-                && JobStep.RUNNING.equals(last.get().state())) {
-            JobStep interrupted = last.get();
+        Optional<JobStep> started = startedStep(i);
+        if (cancelled && i < steps.size()) {
+            // cancelled while the job waited to run again: undo what it did, the task it was in included
+            String why = "cancelled by a user " + (started.isPresent() ? "during " : "before ")
+                    + steps.get(i).task().name();
+            jobs.startRollback(id, started.map(JobStep::seq).orElse(0), started.map(JobStep::attempts).orElse(0),
+                    started.isPresent() ? "cancelled" : "", started.isPresent() ? i : i - 1, why);
+            rollback(started.isPresent() ? i : i - 1, JobState.CANCELLED, why, List.of());
+            return;
+        }
+        if (started.isPresent()) {
+            JobStep interrupted = started.get();
             Task task = steps.get(i).task();
             if (task.isIdempotent()) {
                 jobs.updateStep(id, interrupted.seq(), JobStep.FAILED, interrupted.attempts(),
@@ -373,6 +386,12 @@ final class JobRunner implements Runnable, JobContext {
             Thread.interrupted(); // this worker goes on with other jobs
             throw new Interrupted(what, e);
         }
+    }
+
+    /** @return the step of task {@code index} if that task started and did not end (its record says RUNNING) */
+    private Optional<JobStep> startedStep(int index) {
+        return lastStep().filter(last -> !last.compensation() && last.taskIndex() == index
+                && JobStep.RUNNING.equals(last.state()));
     }
 
     private Optional<JobStep> lastStep() {

@@ -338,6 +338,19 @@ public class OrchestrationEngineTest {
     }
 
     @Test
+    public void aJobCancelledWhileItWaitsToRunAgainUndoesTheTaskItWasIn() throws Exception {
+        OrchestrationEngine engine = engine();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            log.add("do b");
+            engine.cancel(ctx.job().id());
+            throw new InterruptedException("a component restarted under the task");
+        }).compensatedBy(ctx -> log.add("undo b"))).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        assertEquals(done.error(), JobState.CANCELLED, done.state());
+        assertEquals("the half-done task is undone too", List.of("do a", "do b", "undo b", "undo a"), log);
+    }
+
+    @Test
     public void aJobThatKeepsStoppingUnexpectedlyIsRolledBackEndsFailedAndReleasesItsService() throws Exception {
         OrchestrationEngine engine = engine();
         String service = TestStores.insertService(store, "db1");
