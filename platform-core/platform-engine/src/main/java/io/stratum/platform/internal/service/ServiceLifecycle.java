@@ -210,6 +210,16 @@ public final class ServiceLifecycle {
                         + s.serviceType() + " " + s.sdpVersion() + " (or a compatible version) is installed; install "
                         + "its SDP first, or use --force to delete it without its engine");
             }
+            // its providers revoke its bindings at the end of the delete: refuse now rather than after its removal
+            for (Association a : services.associations().providersOf(s.id())) {
+                Optional<ServiceRecord> p = services.repository().byId(a.providerId());
+                if (p.isPresent() && !p.get().external() && services.engineFor(p.get()).isEmpty()) {
+                    throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': its "
+                            + a.providerType() + " provider '" + p.get().name() + "' has no engine installed to "
+                            + "revoke its binding (" + p.get().serviceType() + " " + p.get().sdpVersion() + "); install "
+                            + "that SDP first, or use --force (the binding is then forgotten without being revoked)");
+                }
+            }
         }
         return engine.submit(new Submission(JobKinds.DELETE, s.accountId(), s.name(), s.id(), Map.of(), c -> {
             ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");

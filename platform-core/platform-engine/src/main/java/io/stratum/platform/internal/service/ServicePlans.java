@@ -174,7 +174,7 @@ public final class ServicePlans {
     /**
      * {@value JobKinds#SCALE}: set the number of instances (new ones healthy before providers learn of them),
      * tell providers, let requests to leaving instances drain, retire them. Rolling back scales back, tells the
-     * providers again (so a web tier routes to exactly the instances kept) and retires what is left over.
+     * providers that run again (so a web tier routes to exactly the instances kept) and retires what is left over.
      */
     @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.SCALE)
     public static final class Scale implements PlanFactory {
@@ -197,8 +197,11 @@ public final class ServicePlans {
                     .phase("scale", Task.of("scale", j -> tasks.scale(j, instances)).weight(4)
                             .compensatedBy(j -> {
                                 tasks.scale(j, previous);
-                                tasks.refreshAssociations(j);
-                                tasks.retire(j);
+                                try {
+                                    tasks.refreshAssociationsIfRunning(j);
+                                } finally {
+                                    tasks.retire(j);
+                                }
                             }))
                     .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))
                     .phase("retire",

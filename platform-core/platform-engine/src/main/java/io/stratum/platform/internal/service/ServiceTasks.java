@@ -119,9 +119,28 @@ final class ServiceTasks {
 
     /** Associates again with every provider, so they learn what changed (e.g. a web tier, new instances). */
     void refreshAssociations(JobContext job) throws Exception {
+        refreshAssociations(job, false);
+    }
+
+    /**
+     * Associates again with every provider that is running (a rollback's best effort: a provider that is not
+     * running learns of the change when it is next associated).
+     */
+    void refreshAssociationsIfRunning(JobContext job) throws Exception {
+        refreshAssociations(job, true);
+    }
+
+    private void refreshAssociations(JobContext job, boolean onlyRunning) throws Exception {
         ServiceRecord dependant = record(job);
         for (Association a : services.associations().providersOf(dependant.id())) {
             Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
+            if (onlyRunning && provider.isPresent() && (provider.get().state() != ServiceState.RUNNING
+                    || services.engineFor(provider.get()).isEmpty())) {
+                LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
+                        dependant.label(), provider.get().state(),
+                        services.engineFor(provider.get()).isEmpty() ? " without an engine" : "");
+                continue;
+            }
             if (provider.isPresent() && !provider.get().external()) {
                 job.message("updating " + a.providerType() + " '" + provider.get().name() + "'");
                 services.associations().save(dependant.id(), a.providerType(), a.providerId(),

@@ -61,6 +61,8 @@ public class ProviderAssociationTest {
     private ServiceLifecycle lifecycle;
     private AccountDTO account;
     private volatile boolean failProvision;
+    private final Db db = new Db();
+    private Catalog catalog;
     /** Provisioning a service whose name starts with "held" waits for this; {@link #provisioning} counts them. */
     private volatile CountDownLatch hold = new CountDownLatch(0);
     private final Semaphore provisioning = new Semaphore(0);
@@ -145,9 +147,8 @@ public class ProviderAssociationTest {
     public void setUp() {
         store = TestStores.open(tmp.getRoot().toPath());
         runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
-        Catalog catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(),
-                e -> { });
-        catalog.engineAdded(1, "database", new Db());
+        catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(), e -> { });
+        catalog.engineAdded(1, "database", db);
         catalog.bundleAdded(1, "db.bundle", "sdp.json", new ByteArrayInputStream(descriptor("database", "[]")
                 .getBytes(StandardCharsets.UTF_8)));
         catalog.engineAdded(2, "appserver", new App());
@@ -259,6 +260,25 @@ public class ProviderAssociationTest {
         assertTrue("the cancelled service is forgotten", services.store().query(c ->
                 services.repository().byName(c, account.id(), "later")).isEmpty());
         assertEquals("its name can be used again", JobState.SUCCEEDED, create("database", "later", Map.of()).state());
+    }
+
+    @Test
+    public void aDependantWhoseProviderHasNoEngineIsNotDeletedWithoutForce() throws Exception {
+        create("database", "db", Map.of());
+        create("appserver", "app", Map.of("database", "db"));
+        catalog.engineRemoved(1, db);
+        calls.clear();
+        try {
+            delete("app", false);
+            fail("nobody could revoke its binding");
+        } catch (PlatformException e) {
+            assertEquals(PlatformException.Reason.UNAVAILABLE, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("its database provider 'db' has no engine installed"));
+        }
+        assertEquals("refused before anything was done", List.of(), calls);
+        assertEquals(JobState.SUCCEEDED, delete("app", true).state());
+        assertEquals("forced: removed, and the binding forgotten", List.of("unprovision app"), calls);
+        assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
     }
 
     @Test
