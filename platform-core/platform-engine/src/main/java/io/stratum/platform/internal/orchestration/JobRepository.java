@@ -216,6 +216,18 @@ public final class JobRepository {
     }
 
     /**
+     * @param c a connection (e.g. the transaction that ends the job)
+     * @param jobId a job
+     * @param task the name of one of its plan's tasks
+     * @return whether the job started that task (forward) at least once
+     * @throws SQLException on a store error
+     */
+    public static boolean startedTask(Connection c, long jobId, String task) throws SQLException {
+        return Sql.one(c, "SELECT COUNT(*) FROM job_steps WHERE job_id = ? AND task = ? AND compensation = FALSE",
+                rs -> rs.getLong(1), jobId, task).orElse(0L) > 0;
+    }
+
+    /**
      * Releases the locks an ended job held on its service and environment.
      *
      * @param c the finishing transaction

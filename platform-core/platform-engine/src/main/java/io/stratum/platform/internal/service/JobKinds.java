@@ -18,7 +18,7 @@ public final class JobKinds {
     /** Delete the services of an environment in reverse dependency order. */
     public static final String ENV_DELETE = "environment.delete";
 
-    /** Job parameter: the state a service was in before the job (start). */
+    /** Job parameter: the state a service was in before the job (start, stop). */
     public static final String PARAM_PREVIOUS_STATE = "previousState";
     /** Job parameter: delete even without an engine, or while others use the service (delete). */
     public static final String PARAM_FORCE = "force";

@@ -176,7 +176,7 @@ public final class PlatformServiceImpl implements PlatformService {
             requireNot(s, "stopped", ServiceState.PROVISIONING, ServiceState.DELETING, ServiceState.STOPPED);
             requireEngine(s, "stop");
             ServiceRepository.setState(c, s.id(), ServiceState.STOPPING, "");
-            return Map.of();
+            return Map.of(JobKinds.PARAM_PREVIOUS_STATE, s.state().name());
         });
     }
 

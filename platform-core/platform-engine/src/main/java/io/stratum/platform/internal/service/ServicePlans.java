@@ -3,6 +3,7 @@ package io.stratum.platform.internal.service;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.ServiceState;
 import io.stratum.platform.internal.orchestration.JobRecord;
+import io.stratum.platform.internal.orchestration.JobRepository;
 import io.stratum.platform.internal.orchestration.Plan;
 import io.stratum.platform.internal.orchestration.PlanFactory;
 import io.stratum.platform.internal.orchestration.Task;
@@ -106,7 +107,10 @@ public final class ServicePlans {
         }
     }
 
-    /** {@value JobKinds#STOP}: find the engine, stop (data kept). */
+    /**
+     * {@value JobKinds#STOP}: find the engine, stop (data kept). A stop cancelled before it began leaves the service
+     * as it was; one cancelled (or failed) part-way leaves it FAILED, to be started or stopped again.
+     */
     @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.STOP)
     public static final class Stop implements PlanFactory {
         private final ServiceTasks tasks;
@@ -124,9 +128,19 @@ public final class ServicePlans {
             return Plan.builder()
                     .phase("prepare", Task.of("find-engine", tasks::findEngine))
                     .phase("stop", Task.of("stop", tasks::stop).weight(3))
-                    .onEnd((c, j) -> ServiceTasks.endState(c, j,
-                            j.state() == JobState.SUCCEEDED ? ServiceState.STOPPED : ServiceState.FAILED,
-                            j.state() == JobState.SUCCEEDED ? "" : "stop failed: " + j.error()))
+                    .onEnd((c, j) -> {
+                        String before = j.params().get(JobKinds.PARAM_PREVIOUS_STATE);
+                        if (j.state() == JobState.SUCCEEDED) {
+                            ServiceTasks.endState(c, j, ServiceState.STOPPED, "");
+                        } else if (j.state() == JobState.CANCELLED && before != null
+                                && !JobRepository.startedTask(c, j.id(), "stop")) {
+                            ServiceTasks.endState(c, j, ServiceState.valueOf(before), "");
+                        } else {
+                            ServiceTasks.endState(c, j, ServiceState.FAILED, (j.state() == JobState.CANCELLED
+                                    ? "stop cancelled part-way: " : "stop failed: ") + j.error()
+                                    + "; start or stop it again");
+                        }
+                    })
                     .build();
         }
     }

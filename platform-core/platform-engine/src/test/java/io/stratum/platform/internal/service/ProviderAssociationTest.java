@@ -160,6 +160,7 @@ public class ProviderAssociationTest {
         engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
         engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
         engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
+        engine.bindFactory(new ServicePlans.Stop(services), Map.of(PlanFactory.KIND, JobKinds.STOP));
         lifecycle = new ServiceLifecycle(services, engine);
         account = new AccountManager(store).require("default");
     }
@@ -279,6 +280,26 @@ public class ProviderAssociationTest {
         assertEquals(JobState.SUCCEEDED, delete("app", true).state());
         assertEquals("forced: removed, and the binding forgotten", List.of("unprovision app"), calls);
         assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
+    }
+
+    @Test
+    public void aStopCancelledBeforeItBeganLeavesTheServiceAsItWas() throws Exception {
+        create("database", "db", Map.of());
+        PlatformServiceImpl platform = new PlatformServiceImpl(new AccountManager(store), catalog, services, engine);
+        hold = new CountDownLatch(1);
+        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
+                Map.of(), null);
+        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
+                Map.of(), null);
+        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        long stop = platform.stopService(null, "db").id();
+        assertEquals("STOPPING", platform.getService(null, "db").state().name());
+        assertTrue(engine.cancel(stop));
+        hold.countDown();
+        await(first.id());
+        await(second.id());
+        assertEquals(JobState.CANCELLED, await(stop).state());
+        assertEquals("it never stopped, so it still runs", "RUNNING", platform.getService(null, "db").state().name());
     }
 
     @Test
