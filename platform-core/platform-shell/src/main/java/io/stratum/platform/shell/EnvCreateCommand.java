@@ -43,11 +43,17 @@ public class EnvCreateCommand extends StratumCommand {
         if (!Files.exists(path) && !Path.of(file).isAbsolute() && base != null) {
             path = Path.of(base).resolve(file).normalize(); // e.g. examples/notes-env.yaml of the distribution
         }
+        if (!Files.isRegularFile(path)) {
+            throw new PlatformException(Reason.INVALID, "no environment description at " + path
+                    + (Files.isDirectory(path) ? " (it is a directory)" : "") + ": give the path of a YAML or JSON file"
+                    + (base != null && !Path.of(file).isAbsolute() ? " (relative paths are tried from the current "
+                            + "directory, then from " + base + ")" : ""));
+        }
         String document;
         try {
             document = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new PlatformException(Reason.INVALID, "cannot read " + path + ": " + e.getMessage());
+            throw new PlatformException(Reason.INVALID, "cannot read " + path + ": " + e);
         }
         submitted(platform.createEnvironment(new EnvironmentRequest(account, document, path.getParent().toString())),
                 wait, "create the environment of " + path.getFileName());

@@ -129,6 +129,17 @@ public class CommandsTest {
         expectError(c, "--config takes key=value, not 'novalue'");
     }
 
+    @Test
+    public void anEnvironmentFileThatIsNotThereIsAClearError() {
+        EnvCreateCommand c = wire(new EnvCreateCommand(), JobState.SUCCEEDED);
+        c.file = "/nonexistent/notes-env.yaml";
+        expectError(c, "no environment description at /nonexistent/notes-env.yaml: give the path of a YAML or JSON "
+                + "file");
+        c.file = System.getProperty("java.io.tmpdir");
+        expectError(c, "(it is a directory)");
+        assertTrue("nothing was submitted", calls.isEmpty());
+    }
+
     private static void expectError(StratumCommand c, String message) {
         try {
             c.execute();
