@@ -151,6 +151,35 @@ public class EnvironmentIT extends StratumTestSupport {
     }
 
     @Test
+    public void anEnvironmentWithMistakesIsRefusedWithEveryProblemBeforeAnythingIsCreated() throws Exception {
+        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
+                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
+        String document = "name: broken\n"
+                + "services:\n"
+                + "  - name: b-db\n"
+                + "    type: database\n"
+                + "  - name: b-app\n"
+                + "    type: appserver\n"
+                + "    config:\n"
+                + "      war: ${envDir}/no-such.war\n"
+                + "    providers:\n"
+                + "      database: b-db\n"
+                + "  - name: b-cache\n"
+                + "    type: cache\n";
+        try {
+            platform.createEnvironment(new EnvironmentRequest(null, document, "/tmp"));
+            fail("the environment has mistakes");
+        } catch (PlatformException e) {
+            assertEquals(PlatformException.Reason.INVALID, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("b-app: the application '/tmp/no-such.war' "
+                    + "(configuration 'war') is not a file on the Stratum host"));
+            assertTrue(e.getMessage(), e.getMessage().contains("b-cache: no service type 'cache' is installed"));
+        }
+        assertTrue("nothing was created", platform.listServices(null).isEmpty());
+        assertTrue(platform.listEnvironments(null).isEmpty());
+    }
+
+    @Test
     public void anExternalDatabaseRegisteredByUrlIsAProvider() throws Exception {
         await("the app server type", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
                 .anyMatch(s -> s.serviceType().equals("appserver")));

@@ -1,6 +1,7 @@
 package io.stratum.sme.appserver;
 
 import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.DependantEngine;
 import io.stratum.sme.api.HealthState;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * neither depends on the original file nor on this bundle staying installed.
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
-public final class AppServerEngine implements ServiceManagementEngine, ScalableEngine, DependantEngine {
+public final class AppServerEngine implements ServiceManagementEngine, ScalableEngine, DependantEngine,
+        ConfigurationChecker {
 
     static final String PORT = "http";
     /** Service property: the number of instances the service is meant to run. */
@@ -233,6 +235,12 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
     }
 
     // ------------------------------------------------------------------ providers
+
+    /** The application must be there before anything is created: the WAR the configuration names is a file. */
+    @Override
+    public List<String> check(String serviceName, Map<String, String> configuration) {
+        return warProblem(configuration.get("war")).stream().toList();
+    }
 
     @Override
     public Map<String, String> parameters(ServiceContext service, String providerType) {
@@ -414,20 +422,38 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             return;
         }
         String source = service.configuration().get("war");
-        if (source == null || source.isBlank()) {
-            throw new SmeException("configuration 'war' is required: the path of the application's WAR file "
-                    + "(--config war=/path/to/app.war)");
+        Optional<String> problem = warProblem(source);
+        if (problem.isPresent()) {
+            throw new SmeException(problem.get());
         }
-        Path path = source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
-        if (!Files.isRegularFile(path)) {
-            throw new SmeException("the application '" + source + "' (configuration 'war') is not a file on the "
-                    + "Stratum host");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = Files.newInputStream(warPath(source))) {
             EngineSupport.copyAtomically(in, target);
         } catch (IOException e) {
-            throw SmeException.transientFailure("cannot copy the application " + path + ": " + e.getMessage(), e);
+            throw SmeException.transientFailure("cannot copy the application " + source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** @return what is wrong with the configuration's {@code war}, if anything */
+    private static Optional<String> warProblem(String source) {
+        if (source == null || source.isBlank()) {
+            return Optional.of("configuration 'war' is required: the path of the application's WAR file "
+                    + "(--config war=/path/to/app.war)");
+        }
+        Path path;
+        try {
+            path = warPath(source);
+        } catch (IllegalArgumentException e) {
+            return Optional.of("configuration 'war' is not a path or file: URL: '" + source + "'");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            return Optional.of("the application '" + source + "' (configuration 'war') is not a file on the "
+                    + "Stratum host, or cannot be read");
+        }
+        return Optional.empty();
+    }
+
+    private static Path warPath(String source) {
+        return source.startsWith("file:") ? Path.of(URI.create(source)) : Path.of(source);
     }
 
     /** Copies the launcher and Tomcat jars embedded in this bundle next to the service's data. */

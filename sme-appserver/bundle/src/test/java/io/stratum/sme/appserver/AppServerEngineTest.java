@@ -126,6 +126,11 @@ public class AppServerEngineTest {
             assertTrue(e.getMessage(),
                     e.getMessage().contains("'/no/such/app.war' (configuration 'war') is not a file"));
         }
+        assertEquals("the platform hears of it before anything is created", List.of("the application "
+                + "'/no/such/app.war' (configuration 'war') is not a file on the Stratum host, or cannot be read"),
+                engine.check("broken", Map.of("war", "/no/such/app.war")));
+        assertEquals(List.of(), engine.check("notes", service.configuration()));
+        assertTrue(engine.check("none", Map.of()).get(0).contains("configuration 'war' is required"));
         FakeService none = new FakeService("y", "none", tmp.newFolder("none").toPath(), Map.of(), runtimes);
         try {
             engine.provision(none, MONITOR);

@@ -73,7 +73,7 @@ public final class ServiceLifecycle {
     }
 
     /**
-     * Checks name, type, version, plan and configuration.
+     * Checks name, type, version, plan and configuration (against the schema, then by the engine if it can tell).
      *
      * @return the checked service
      * @throws PlatformException if anything is wrong
@@ -89,7 +89,12 @@ public final class ServiceLifecycle {
         Plan plan = d.plan(chosen).orElseThrow(() -> new PlatformException(Reason.INVALID, "service type '"
                 + d.serviceType() + "' has no plan '" + chosen + "'; its plans are "
                 + d.plans().stream().map(Plan::name).toList()));
-        return new Checked(name, sdp, plan, ConfigValues.effective(d, plan, config == null ? Map.of() : config));
+        Map<String, String> effective = ConfigValues.effective(d, plan, config == null ? Map.of() : config);
+        List<String> problems = services.checkConfiguration(sdp, name, effective);
+        if (!problems.isEmpty()) {
+            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
+        }
+        return new Checked(name, sdp, plan, effective);
     }
 
     /**

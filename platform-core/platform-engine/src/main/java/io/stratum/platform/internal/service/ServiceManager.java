@@ -7,6 +7,7 @@ import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceContext;
@@ -360,6 +361,37 @@ public final class ServiceManager {
             Thread.currentThread().interrupt();
             return ServiceHealth.of(HealthState.UNKNOWN, "interrupted");
         }
+    }
+
+    /**
+     * Asks the engine of a new service's SDP what is wrong with its configuration, if it can tell
+     * ({@link ConfigurationChecker}), within the health-check timeout. An engine that fails or takes too long is
+     * logged and not held against the request: provisioning checks again.
+     *
+     * @param sdp the SDP the service is to be created from
+     * @param name the service's name
+     * @param configuration its effective configuration
+     * @return the problems, empty if none (or the engine cannot tell)
+     */
+    public List<String> checkConfiguration(SdpEntry sdp, String name, Map<String, String> configuration) {
+        if (!(sdp.engine() instanceof ConfigurationChecker checker)) {
+            return List.of();
+        }
+        Future<List<String>> answer = calls.submit(() -> checker.check(name, Map.copyOf(configuration)));
+        try {
+            List<String> problems = answer.get(settings.healthCheck().toMillis(), TimeUnit.MILLISECONDS);
+            return problems == null ? List.of() : List.copyOf(problems);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            LOG.warn("engine {} did not check the configuration of '{}' within {} s", sdp.label(), name,
+                    settings.healthCheck().toSeconds());
+        } catch (ExecutionException e) {
+            LOG.error("engine {} failed to check the configuration of '{}'", sdp.label(), name, e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+        }
+        return List.of();
     }
 
     /**

@@ -17,6 +17,7 @@ import io.stratum.platform.internal.sdp.DescriptorReader;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.TestStores;
 import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.DependantEngine;
@@ -81,8 +82,16 @@ public class ProviderAssociationTest {
         }
     }
 
-    /** An app engine: tells providers its backends, and records the bindings it is provisioned with. */
-    private final class App extends Recording implements DependantEngine {
+    /**
+     * An app engine: tells providers its backends, records the bindings it is provisioned with, and finds fault with
+     * the configuration of services named "bad-...".
+     */
+    private final class App extends Recording implements DependantEngine, ConfigurationChecker {
+        @Override
+        public List<String> check(String serviceName, Map<String, String> configuration) {
+            return serviceName.startsWith("bad-") ? List.of("configuration 'war' names no file") : List.of();
+        }
+
         @Override
         public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
             calls.add("provision " + service.name() + " with " + service.bindings().stream()
@@ -310,6 +319,21 @@ public class ProviderAssociationTest {
         assertEquals(JobState.SUCCEEDED, delete("db", true).state());
         assertEquals(List.of("dissociate app", "unprovision db"), calls);
         assertTrue("the dependant keeps running, unbound", services.associations().providersOf(id("app")).isEmpty());
+    }
+
+    @Test
+    public void anEngineThatFindsFaultWithTheConfigurationRefusesTheServiceBeforeAnythingIsCreated() throws Exception {
+        create("database", "db", Map.of());
+        int jobs = engine.jobs().list(null, null, false, 100).size();
+        try {
+            create("appserver", "bad-app", Map.of("database", "db"));
+            fail("the engine refused its configuration");
+        } catch (PlatformException e) {
+            assertEquals(PlatformException.Reason.INVALID, e.reason());
+            assertEquals("configuration 'war' names no file", e.getMessage());
+        }
+        assertEquals("no job was submitted", jobs, engine.jobs().list(null, null, false, 100).size());
+        assertEquals(JobState.SUCCEEDED, create("appserver", "good-app", Map.of("database", "db")).state());
     }
 
     @Test
