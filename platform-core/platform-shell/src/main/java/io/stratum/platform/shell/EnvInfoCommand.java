@@ -4,6 +4,7 @@ import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -68,7 +69,8 @@ public class EnvInfoCommand extends StratumCommand {
                 }
             }
             table.addRow().addContent(level, m.name(), m.serviceType(), m.plan(), m.state(), health,
-                    m.providers().entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")")
+                    m.providers().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                            .map(e -> e.getValue() + " (" + e.getKey() + ")")
                             .collect(Collectors.joining(", ")));
         }
         table.print(out, true);
