@@ -3,6 +3,7 @@ package io.stratum.platform.internal.service;
 import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -35,8 +36,23 @@ public final class AssociationRepository {
      * @return the associations of the services that use it as their provider
      */
     public List<Association> dependantsOf(String providerId) {
-        return store.query(c -> Sql.list(c, "SELECT * FROM associations WHERE provider_id = ? ORDER BY dependant_id",
-                AssociationRepository::map, providerId));
+        return store.query(c -> dependantsOf(c, providerId));
+    }
+
+    static List<Association> dependantsOf(Connection c, String providerId) throws SQLException {
+        return Sql.list(c, "SELECT * FROM associations WHERE provider_id = ? ORDER BY dependant_id",
+                AssociationRepository::map, providerId);
+    }
+
+    /**
+     * Records, when a create job is submitted, that the new service will use a provider (with no binding yet: its
+     * associate task asks the provider for one), so that the provider cannot be deleted from under the job.
+     */
+    static void reserve(Connection c, String dependantId, String providerType, String providerId) throws SQLException {
+        long now = System.currentTimeMillis();
+        Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, created_at, "
+                + "updated_at) VALUES (?, ?, ?, ?, ?, ?)", dependantId, providerType, providerId, Json.write(Map.of()),
+                now, now);
     }
 
     Optional<Association> find(String dependantId, String providerType) {

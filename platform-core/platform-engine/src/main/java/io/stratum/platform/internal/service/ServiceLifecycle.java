@@ -184,10 +184,19 @@ public final class ServiceLifecycle {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + service.name()
                                 + "' already exists in account '" + account.name() + "'");
                     }
+                    for (ServiceRecord p : providers.values()) {
+                        if (!ServiceRepository.lockUnlessDeleting(c, p.id())) {
+                            throw new PlatformException(Reason.INVALID, "'" + p.name() + "' is being deleted, so it "
+                                    + "cannot be a provider");
+                        }
+                    }
                     Instant now = Instant.now();
                     services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
                             service.name(), d.serviceType(), d.name(), d.version(), service.plan().name(),
                             service.config(), ServiceState.PROVISIONING, "", 0, now, now, environmentId, false));
+                    for (Map.Entry<String, ServiceRecord> p : providers.entrySet()) {
+                        AssociationRepository.reserve(c, serviceId, p.getKey(), p.getValue().id());
+                    }
                     return Map.of();
                 }));
     }
@@ -202,14 +211,6 @@ public final class ServiceLifecycle {
      */
     public JobRecord submitDelete(ServiceRecord s, boolean force) {
         if (!force) {
-            List<String> users = services.associations().dependantsOf(s.id()).stream()
-                    .map(a -> services.repository().byId(a.dependantId()).map(d -> "'" + d.name() + "' ("
-                            + d.serviceType() + ")").orElse(a.dependantId()))
-                    .toList();
-            if (!users.isEmpty()) {
-                throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is the provider of "
-                        + String.join(", ", users) + "; delete them first, or use --force (they lose their binding)");
-            }
             if (!s.external() && services.engineFor(s).isEmpty()) {
                 throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': no engine for "
                         + s.serviceType() + " " + s.sdpVersion() + " (or a compatible version) is installed; install "
@@ -227,7 +228,21 @@ public final class ServiceLifecycle {
             }
         }
         return engine.submit(new Submission(JobKinds.DELETE, s.accountId(), s.name(), s.id(), Map.of(), c -> {
+            // marked first: a create that names it as its provider takes the same row lock (see lockUnlessDeleting),
+            // so the dependants read next include every create submitted before this delete
             ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
+            if (!force) {
+                List<String> users = new ArrayList<>();
+                for (Association a : AssociationRepository.dependantsOf(c, s.id())) {
+                    users.add(services.repository().byId(c, a.dependantId()).map(d -> "'" + d.name() + "' ("
+                            + d.serviceType() + ")").orElse(a.dependantId()));
+                }
+                if (!users.isEmpty()) {
+                    throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is the provider of "
+                            + String.join(", ", users) + "; delete them first, or use --force (they lose their "
+                            + "binding)");
+                }
+            }
             return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));
         }));
     }

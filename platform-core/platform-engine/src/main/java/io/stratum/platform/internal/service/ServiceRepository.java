@@ -70,6 +70,18 @@ public final class ServiceRepository {
                 state, message == null ? "" : cut(message), Instant.now(), id);
     }
 
+    /**
+     * Takes the row lock of a service that is to become a provider, unless it is being deleted: a delete submitted
+     * at the same time (which marks it DELETING, then looks for dependants) waits for this transaction, and sees the
+     * association it records.
+     *
+     * @return whether the service exists and is not being deleted
+     */
+    static boolean lockUnlessDeleting(Connection c, String id) throws SQLException {
+        return Sql.update(c, "UPDATE services SET updated_at = updated_at WHERE id = ? AND state <> ?", id,
+                ServiceState.DELETING) == 1;
+    }
+
     static boolean delete(Connection c, String id) throws SQLException {
         Sql.update(c, "DELETE FROM service_properties WHERE service_id = ?", id);
         return Sql.update(c, "DELETE FROM services WHERE id = ?", id) > 0;

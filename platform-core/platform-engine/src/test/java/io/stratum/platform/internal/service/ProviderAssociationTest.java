@@ -312,6 +312,32 @@ public class ProviderAssociationTest {
     }
 
     @Test
+    public void aProviderCannotBeDeletedFromUnderACreateThatIsStillQueued() throws Exception {
+        create("database", "db", Map.of());
+        hold = new CountDownLatch(1);
+        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
+                Map.of(), null);
+        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
+                Map.of(), null);
+        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        JobRecord app = lifecycle.submit(account, lifecycle.check("appserver", "app", null, null, Map.of()),
+                lifecycle.resolveProviders(account, Map.of("database", "db")), null);
+        try {
+            delete("db", false);
+            fail("the queued create will use it");
+        } catch (PlatformException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("'db' is the provider of 'app' (appserver)"));
+        }
+        assertEquals("the refused delete left it as it was", "RUNNING", services.repository().byId(id("db"))
+                .orElseThrow().state().name());
+        hold.countDown();
+        await(first.id());
+        await(second.id());
+        assertEquals(JobState.SUCCEEDED, await(app.id()).state());
+        assertEquals(Map.of("url", "fake://app"), services.associations().providersOf(id("app")).get(0).binding());
+    }
+
+    @Test
     public void deletingAProviderByForceRevokesItsDependantsBindings() throws Exception {
         create("database", "db", Map.of());
         create("appserver", "app", Map.of("database", "db"));
