@@ -50,9 +50,9 @@ public final class AssociationRepository {
      */
     static void reserve(Connection c, String dependantId, String providerType, String providerId) throws SQLException {
         long now = System.currentTimeMillis();
-        Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, created_at, "
-                + "updated_at) VALUES (?, ?, ?, ?, ?, ?)", dependantId, providerType, providerId, Json.write(Map.of()),
-                now, now);
+        Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, bound, created_at, "
+                + "updated_at) VALUES (?, ?, ?, ?, FALSE, ?, ?)", dependantId, providerType, providerId,
+                Json.write(Map.of()), now, now);
     }
 
     Optional<Association> find(String dependantId, String providerType) {
@@ -64,7 +64,7 @@ public final class AssociationRepository {
         long now = System.currentTimeMillis();
         String json = Json.write(binding);
         store.transact(c -> {
-            if (Sql.update(c, "UPDATE associations SET provider_id = ?, binding = ?, updated_at = ? "
+            if (Sql.update(c, "UPDATE associations SET provider_id = ?, binding = ?, bound = TRUE, updated_at = ? "
                     + "WHERE dependant_id = ? AND provider_type = ?", providerId, json, now, dependantId,
                     providerType) == 0) {
                 Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, created_at, "
@@ -80,6 +80,6 @@ public final class AssociationRepository {
 
     private static Association map(ResultSet rs) throws SQLException {
         return new Association(rs.getString("dependant_id"), rs.getString("provider_type"),
-                rs.getString("provider_id"), Json.readStringMap(rs.getString("binding")));
+                rs.getString("provider_id"), Json.readStringMap(rs.getString("binding")), rs.getBoolean("bound"));
     }
 }

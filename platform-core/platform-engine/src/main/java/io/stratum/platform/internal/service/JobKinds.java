@@ -20,6 +20,8 @@ public final class JobKinds {
 
     /** Job parameter: the state a service was in before the job (start, stop). */
     public static final String PARAM_PREVIOUS_STATE = "previousState";
+    /** Job parameter: the state message a service had before the job (stop). */
+    public static final String PARAM_PREVIOUS_MESSAGE = "previousStateMessage";
     /** Job parameter: delete even without an engine, or while others use the service (delete). */
     public static final String PARAM_FORCE = "force";
     /** Job parameter: provider type to provider service id, as a JSON object (create). */

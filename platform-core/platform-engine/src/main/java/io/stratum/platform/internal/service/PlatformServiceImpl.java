@@ -176,7 +176,8 @@ public final class PlatformServiceImpl implements PlatformService {
             requireNot(s, "stopped", ServiceState.PROVISIONING, ServiceState.DELETING, ServiceState.STOPPED);
             requireEngine(s, "stop");
             ServiceRepository.setState(c, s.id(), ServiceState.STOPPING, "");
-            return Map.of(JobKinds.PARAM_PREVIOUS_STATE, s.state().name());
+            return Map.of(JobKinds.PARAM_PREVIOUS_STATE, s.state().name(), JobKinds.PARAM_PREVIOUS_MESSAGE,
+                    s.stateMessage());
         });
     }
 

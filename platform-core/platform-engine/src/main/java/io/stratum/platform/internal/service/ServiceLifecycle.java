@@ -16,6 +16,7 @@ import io.stratum.sme.api.descriptor.ProviderRequirement;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,7 +185,9 @@ public final class ServiceLifecycle {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + service.name()
                                 + "' already exists in account '" + account.name() + "'");
                     }
-                    for (ServiceRecord p : providers.values()) {
+                    // in the order of their ids, so that two creates never wait for each other's locks
+                    for (ServiceRecord p : providers.values().stream().distinct()
+                            .sorted(Comparator.comparing(ServiceRecord::id)).toList()) {
                         if (!ServiceRepository.lockUnlessDeleting(c, p.id())) {
                             throw new PlatformException(Reason.INVALID, "'" + p.name() + "' is being deleted, so it "
                                     + "cannot be a provider");

@@ -510,7 +510,7 @@ public final class ServiceManager {
 
         @Override
         public List<Binding> bindings() {
-            return associations.providersOf(service.id()).stream()
+            return associations.providersOf(service.id()).stream().filter(Association::bound)
                     .map(a -> new Binding(a.providerId(), a.providerType(), a.binding())).toList();
         }
 

@@ -134,7 +134,8 @@ public final class ServicePlans {
                             ServiceTasks.endState(c, j, ServiceState.STOPPED, "");
                         } else if (j.state() == JobState.CANCELLED && before != null
                                 && !JobRepository.startedTask(c, j.id(), "stop")) {
-                            ServiceTasks.endState(c, j, ServiceState.valueOf(before), "");
+                            ServiceTasks.endState(c, j, ServiceState.valueOf(before),
+                                    j.params().getOrDefault(JobKinds.PARAM_PREVIOUS_MESSAGE, ""));
                         } else {
                             ServiceTasks.endState(c, j, ServiceState.FAILED, (j.state() == JobState.CANCELLED
                                     ? "stop cancelled part-way: " : "stop failed: ") + j.error()

@@ -134,8 +134,8 @@ final class ServiceTasks {
         ServiceRecord dependant = record(job);
         for (Association a : services.associations().providersOf(dependant.id())) {
             Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
-            if (onlyRunning && provider.isPresent() && (provider.get().state() != ServiceState.RUNNING
-                    || services.engineFor(provider.get()).isEmpty())) {
+            if (onlyRunning && provider.isPresent() && !provider.get().external()
+                    && (provider.get().state() != ServiceState.RUNNING || services.engineFor(provider.get()).isEmpty())) {
                 LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
                         dependant.label(), provider.get().state(),
                         services.engineFor(provider.get()).isEmpty() ? " without an engine" : "");
@@ -208,26 +208,49 @@ final class ServiceTasks {
     private void revoke(JobContext job, Association a, boolean force) throws Exception {
         Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
         Optional<ServiceRecord> dependant = services.repository().byId(a.dependantId());
+        if (!a.bound()) {
+            // reserved when its create was submitted; the provider may have begun handing out a binding that the
+            // associate task did not record, so it is asked to revoke it if it can be, and the row goes regardless
+            if (provider.isPresent() && dependant.isPresent() && !provider.get().external()
+                    && provider.get().state() == ServiceState.RUNNING && services.engineFor(provider.get()).isPresent()) {
+                try {
+                    dissociateThroughEngine(job, provider.get(), services.engineFor(provider.get()).get(),
+                            dependant.get());
+                } catch (Exception e) {
+                    LOG.warn("Could not revoke a binding of {} that {} may have begun to hand out: {}", a.dependantId(),
+                            provider.get().label(), e.getMessage());
+                }
+            }
+            services.associations().delete(a.dependantId(), a.providerType());
+            return;
+        }
         if (provider.isPresent() && dependant.isPresent() && !provider.get().external()) {
             Optional<SdpEntry> sdp = services.engineFor(provider.get());
             if (sdp.isEmpty() && !force) {
                 sdp = Optional.of(services.awaitEngine(provider.get()));
             }
             if (sdp.isPresent() && sdp.get().engine() instanceof ProviderEngine) {
-                ServiceRecord d = dependant.get();
-                job.message("revoking the binding of '" + d.name() + "' to '" + provider.get().name() + "'");
-                Dependant who = new Dependant(d.id(), d.name(), d.serviceType(), Map.of());
-                services.invoke(provider.get(), sdp.get(), "dissociation of '" + d.name() + "'", lifecycleTimeout(),
-                        job.monitor(), (e, c, m) -> {
-                            ((ProviderEngine) e).dissociate(c, who, m);
-                            return null;
-                        });
+                dissociateThroughEngine(job, provider.get(), sdp.get(), dependant.get());
             } else {
                 LOG.warn("No engine for provider {}: forgetting the binding of {} without revoking it",
                         provider.get().label(), a.dependantId());
             }
         }
         services.associations().delete(a.dependantId(), a.providerType());
+    }
+
+    private void dissociateThroughEngine(JobContext job, ServiceRecord provider, SdpEntry sdp, ServiceRecord d)
+            throws Exception {
+        if (!(sdp.engine() instanceof ProviderEngine)) {
+            return;
+        }
+        job.message("revoking the binding of '" + d.name() + "' to '" + provider.name() + "'");
+        Dependant who = new Dependant(d.id(), d.name(), d.serviceType(), Map.of());
+        services.invoke(provider, sdp, "dissociation of '" + d.name() + "'", lifecycleTimeout(), job.monitor(),
+                (e, c, m) -> {
+                    ((ProviderEngine) e).dissociate(c, who, m);
+                    return null;
+                });
     }
 
     // ------------------------------------------------------------------ scaling

@@ -31,7 +31,8 @@ final class Migrations {
     static final List<Migration> ALL = List.of(
             new Migration(1, "accounts, services, jobs, runtimes", "V1__initial.sql"),
             new Migration(2, "provider associations, environments, external services",
-                    "V2__providers_and_environments.sql"));
+                    "V2__providers_and_environments.sql"),
+            new Migration(3, "associations reserved when a create is submitted", "V3__reserved_associations.sql"));
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

@@ -338,6 +338,20 @@ public class ProviderAssociationTest {
     }
 
     @Test
+    public void aCreateWhoseProviderIsStoppedFailsAndIsUndoneInFull() throws Exception {
+        create("database", "db", Map.of());
+        PlatformServiceImpl platform = new PlatformServiceImpl(new AccountManager(store), catalog, services, engine);
+        assertEquals(JobState.SUCCEEDED, await(platform.stopService(null, "db").id()).state());
+        calls.clear();
+        JobRecord failed = create("appserver", "app", Map.of("database", "db"));
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.error(), failed.error().contains("is STOPPED, not RUNNING")
+                && failed.error().endsWith("rolled back"));
+        assertEquals("nothing was handed out, so nothing is revoked", List.of(), calls);
+        assertTrue(services.associations().dependantsOf(id("db")).isEmpty());
+    }
+
+    @Test
     public void deletingAProviderByForceRevokesItsDependantsBindings() throws Exception {
         create("database", "db", Map.of());
         create("appserver", "app", Map.of("database", "db"));
