@@ -194,6 +194,27 @@ public class ProviderAssociationTest {
         return await(lifecycle.submitDelete(s, force).id());
     }
 
+    /**
+     * Submits two creates whose provisioning waits for {@link #release}, and returns once both workers of the engine
+     * run them: a job submitted now stays queued.
+     */
+    private List<JobRecord> occupyBothWorkers() throws InterruptedException {
+        hold = new CountDownLatch(1);
+        List<JobRecord> jobs = List.of(
+                lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()), Map.of(), null),
+                lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()), Map.of(), null));
+        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        return jobs;
+    }
+
+    /** Lets the creates of {@link #occupyBothWorkers} finish, and waits until they succeeded. */
+    private void release(List<JobRecord> busy) throws InterruptedException {
+        hold.countDown();
+        for (JobRecord j : busy) {
+            assertEquals(JobState.SUCCEEDED, await(j.id()).state());
+        }
+    }
+
     private JobRecord await(long id) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -254,18 +275,11 @@ public class ProviderAssociationTest {
 
     @Test
     public void aCreateCancelledWhileQueuedLeavesNoServiceAndFreesItsName() throws Exception {
-        hold = new CountDownLatch(1);
-        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
-                Map.of(), null);
-        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
-                Map.of(), null);
-        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        List<JobRecord> busy = occupyBothWorkers();
         JobRecord queued = lifecycle.submit(account, lifecycle.check("database", "later", null, null, Map.of()),
                 Map.of(), null);
         assertTrue(engine.cancel(queued.id()));
-        hold.countDown();
-        assertEquals(JobState.SUCCEEDED, await(first.id()).state());
-        assertEquals(JobState.SUCCEEDED, await(second.id()).state());
+        release(busy);
         assertEquals(JobState.CANCELLED, await(queued.id()).state());
         assertTrue("the cancelled service is forgotten", services.store().query(c ->
                 services.repository().byName(c, account.id(), "later")).isEmpty());
@@ -295,18 +309,11 @@ public class ProviderAssociationTest {
     public void aStopCancelledBeforeItBeganLeavesTheServiceAsItWas() throws Exception {
         create("database", "db", Map.of());
         PlatformServiceImpl platform = new PlatformServiceImpl(new AccountManager(store), catalog, services, engine);
-        hold = new CountDownLatch(1);
-        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
-                Map.of(), null);
-        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
-                Map.of(), null);
-        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        List<JobRecord> busy = occupyBothWorkers();
         long stop = platform.stopService(null, "db").id();
         assertEquals("STOPPING", platform.getService(null, "db").state().name());
         assertTrue(engine.cancel(stop));
-        hold.countDown();
-        await(first.id());
-        await(second.id());
+        release(busy);
         assertEquals(JobState.CANCELLED, await(stop).state());
         assertEquals("it never stopped, so it still runs", "RUNNING", platform.getService(null, "db").state().name());
     }
@@ -314,12 +321,7 @@ public class ProviderAssociationTest {
     @Test
     public void aProviderCannotBeDeletedFromUnderACreateThatIsStillQueued() throws Exception {
         create("database", "db", Map.of());
-        hold = new CountDownLatch(1);
-        JobRecord first = lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()),
-                Map.of(), null);
-        JobRecord second = lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()),
-                Map.of(), null);
-        assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
+        List<JobRecord> busy = occupyBothWorkers();
         JobRecord app = lifecycle.submit(account, lifecycle.check("appserver", "app", null, null, Map.of()),
                 lifecycle.resolveProviders(account, Map.of("database", "db")), null);
         try {
@@ -330,9 +332,7 @@ public class ProviderAssociationTest {
         }
         assertEquals("the refused delete left it as it was", "RUNNING", services.repository().byId(id("db"))
                 .orElseThrow().state().name());
-        hold.countDown();
-        await(first.id());
-        await(second.id());
+        release(busy);
         assertEquals(JobState.SUCCEEDED, await(app.id()).state());
         assertEquals(Map.of("url", "fake://app"), services.associations().providersOf(id("app")).get(0).binding());
     }
