@@ -96,11 +96,11 @@ public final class SdpManager implements SdpCatalog {
         this.context = context;
         this.grace = Duration.ofSeconds(config.engineGraceSeconds());
         this.catalog = new Catalog(DescriptorReader.nativeOnly(), grace, Clock.systemUTC(), this::changed);
-        this.checker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-sdp-check"));
-        checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
         this.tracker = new BundleTracker<>(context, Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING
                 | Bundle.ACTIVE | Bundle.STOPPING, new Customizer());
+        this.checker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-sdp-check"));
         tracker.open();
+        checker.scheduleWithFixedDelay(this::checkPending, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -152,8 +152,14 @@ public final class SdpManager implements SdpCatalog {
     /** Closes the tracker and the checker thread. */
     @Deactivate
     public void deactivate() {
-        tracker.close();
+        // the checker first: it would take back into the catalog a bundle the closing tracker just let go
         checker.shutdownNow();
+        try {
+            checker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tracker.close();
     }
 
     /**
@@ -273,6 +279,13 @@ public final class SdpManager implements SdpCatalog {
      */
     private void stateChanged(Bundle bundle) {
         long id = bundle.getBundleId();
+        if (bundle.getState() == Bundle.UNINSTALLED) {
+            // the checker can see a bundle the tracker is removing right now
+            inactiveSince.remove(id);
+            active.remove(id);
+            leave(bundle);
+            return;
+        }
         String header = bundle.getHeaders("").get(SdpDescriptor.HEADER);
         if (bundle.getState() != Bundle.ACTIVE || header == null) {
             if (header != null) {
