@@ -49,10 +49,14 @@ public final class AssociationRepository {
      * associate task asks the provider for one), so that the provider cannot be deleted from under the job.
      */
     static void reserve(Connection c, String dependantId, String providerType, String providerId) throws SQLException {
-        long now = System.currentTimeMillis();
+        insert(c, dependantId, providerType, providerId, Json.write(Map.of()), false, System.currentTimeMillis());
+    }
+
+    private static void insert(Connection c, String dependantId, String providerType, String providerId,
+            String bindingJson, boolean bound, long now) throws SQLException {
         Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, bound, created_at, "
-                + "updated_at) VALUES (?, ?, ?, ?, FALSE, ?, ?)", dependantId, providerType, providerId,
-                Json.write(Map.of()), now, now);
+                + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", dependantId, providerType, providerId, bindingJson, bound,
+                now, now);
     }
 
     Optional<Association> find(String dependantId, String providerType) {
@@ -67,8 +71,7 @@ public final class AssociationRepository {
             if (Sql.update(c, "UPDATE associations SET provider_id = ?, binding = ?, bound = TRUE, updated_at = ? "
                     + "WHERE dependant_id = ? AND provider_type = ?", providerId, json, now, dependantId,
                     providerType) == 0) {
-                Sql.update(c, "INSERT INTO associations(dependant_id, provider_type, provider_id, binding, created_at, "
-                        + "updated_at) VALUES (?, ?, ?, ?, ?, ?)", dependantId, providerType, providerId, json, now, now);
+                insert(c, dependantId, providerType, providerId, json, true, now);
             }
         });
     }

@@ -134,14 +134,15 @@ final class ServiceTasks {
         ServiceRecord dependant = record(job);
         for (Association a : services.associations().providersOf(dependant.id())) {
             Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
-            if (onlyRunning && provider.isPresent() && !provider.get().external()
-                    && (provider.get().state() != ServiceState.RUNNING || services.engineFor(provider.get()).isEmpty())) {
-                LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
-                        dependant.label(), provider.get().state(),
-                        services.engineFor(provider.get()).isEmpty() ? " without an engine" : "");
-                continue;
-            }
             if (provider.isPresent() && !provider.get().external()) {
+                if (onlyRunning) {
+                    boolean engine = services.engineFor(provider.get()).isPresent();
+                    if (provider.get().state() != ServiceState.RUNNING || !engine) {
+                        LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
+                                dependant.label(), provider.get().state(), engine ? "" : " without an engine");
+                        continue;
+                    }
+                }
                 job.message("updating " + a.providerType() + " '" + provider.get().name() + "'");
                 services.associations().save(dependant.id(), a.providerType(), a.providerId(),
                         binding(job, dependant, provider.get(), a.providerType()));
@@ -211,11 +212,11 @@ final class ServiceTasks {
         if (!a.bound()) {
             // reserved when its create was submitted; the provider may have begun handing out a binding that the
             // associate task did not record, so it is asked to revoke it if it can be, and the row goes regardless
+            Optional<SdpEntry> sdp = provider.flatMap(services::engineFor);
             if (provider.isPresent() && dependant.isPresent() && !provider.get().external()
-                    && provider.get().state() == ServiceState.RUNNING && services.engineFor(provider.get()).isPresent()) {
+                    && provider.get().state() == ServiceState.RUNNING && sdp.isPresent()) {
                 try {
-                    dissociateThroughEngine(job, provider.get(), services.engineFor(provider.get()).get(),
-                            dependant.get());
+                    dissociateThroughEngine(job, provider.get(), sdp.get(), dependant.get());
                 } catch (Exception e) {
                     LOG.warn("Could not revoke a binding of {} that {} may have begun to hand out: {}", a.dependantId(),
                             provider.get().label(), e.getMessage());
