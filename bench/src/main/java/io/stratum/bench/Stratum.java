@@ -26,7 +26,7 @@ final class Stratum {
     static List<Map<String, String>> infos(KarafInstance k, List<String> names) throws IOException {
         List<String> commands = new ArrayList<>();
         for (String n : names) {
-            commands.add("stratum:service-info " + n);
+            commands.add("stratum:service-info " + n + " --credentials");
         }
         List<Map<String, String>> out = new ArrayList<>();
         Map<String, String> f = null;

@@ -166,7 +166,7 @@ public class CrashRecoveryIT {
 
     /** @return URL, Password and pid of a service, from {@code stratum:service-info} */
     private static Map<String, String> describe(KarafInstance stratum, String name) throws Exception {
-        String out = stratum.exec("stratum:service-info " + name);
+        String out = stratum.exec("stratum:service-info " + name + " --credentials");
         Map<String, String> f = fields(out);
         Matcher pid = Pattern.compile("\\n\\s*h2\\s*\\|\\s*RUNNING\\s*\\|\\s*(\\d+)").matcher(out);
         assertTrue(out, pid.find());

@@ -51,7 +51,7 @@ public class DatabaseServiceIT extends StratumTestSupport {
                 () -> platform.listSdps(false).stream().anyMatch(s -> s.serviceType().equals("database")));
         JobDTO job = platform.createService(new CreateServiceRequest(null, "database", name, plan, null, config));
         succeeded(job);
-        return platform.getService(null, name);
+        return platform.getService(null, name, true);
     }
 
     private static long pid(ServiceDTO s) {
@@ -98,7 +98,7 @@ public class DatabaseServiceIT extends StratumTestSupport {
         assertTrue("a stopped database does not answer", refused(url, user, password));
 
         succeeded(platform.startService(null, "orders"));
-        ServiceDTO started = platform.getService(null, "orders");
+        ServiceDTO started = platform.getService(null, "orders", true);
         assertEquals(ServiceState.RUNNING, started.state());
         assertEquals("the URL is stable across stop/start", url, started.connection().url());
         try (Connection c = jdbc(url, user, password); Statement s = c.createStatement();
@@ -257,7 +257,7 @@ public class DatabaseServiceIT extends StratumTestSupport {
         assertTrue(created, created.contains("SUCCEEDED"));
         assertTrue(created, created.contains("provision/provision"));
 
-        String info = shell("stratum:service-info shelldb");
+        String info = shell("stratum:service-info shelldb --credentials");
         assertTrue(info, info.contains("URL:") && info.contains("jdbc:h2:tcp://127.0.0.1:"));
         assertTrue(info, info.contains("Password:") && info.contains("HEALTHY"));
         String url = line(info, "URL:");

@@ -73,7 +73,7 @@ public class EnvironmentIT extends StratumTestSupport {
             assertTrue(listed, listed.contains("\"text\":\"note " + i + "\""));
         }
         // ...and is in the database, in the application's own schema
-        ServiceDTO db = platform.getService(null, "notes-db");
+        ServiceDTO db = platform.getService(null, "notes-db", true);
         try (Connection c = jdbc(db.connection().url(), db.connection().user(), db.connection().password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA FROM INFORMATION_SCHEMA.TABLES "

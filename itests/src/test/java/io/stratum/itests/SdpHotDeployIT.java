@@ -51,8 +51,8 @@ public class SdpHotDeployIT extends StratumTestSupport {
         assertTrue("the distribution ships the database SDP in deploy/", Files.exists(shipped));
         await("the database type", Duration.ofSeconds(60), () -> sdp("database", false).isPresent());
         succeeded(platform.createService(new CreateServiceRequest(null, "database", "keeper", null, null, null)));
-        ServiceDTO before = platform.getService(null, "keeper");
-        try (Connection c = jdbc(before.connection().url(), "admin", before.connection().password());
+        ServiceDTO before = platform.getService(null, "keeper", true);
+        try (Connection c = jdbc(before.connection().url(), before.connection().user(), before.connection().password());
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept(x INT)");
             s.execute("INSERT INTO kept VALUES (42)");
@@ -67,7 +67,7 @@ public class SdpHotDeployIT extends StratumTestSupport {
         assertFalse(orphaned.engineAvailable());
         assertEquals("UNKNOWN", orphaned.health());
         assertEquals("its runtime keeps running", before.runtimes().get(0).pid(), orphaned.runtimes().get(0).pid());
-        try (Connection c = jdbc(before.connection().url(), "admin", before.connection().password());
+        try (Connection c = jdbc(before.connection().url(), before.connection().user(), before.connection().password());
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT x FROM kept")) {
             assertTrue("it still answers JDBC", rs.next());
             assertEquals(42, rs.getInt(1));

@@ -8,9 +8,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDist
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.ServiceDTO;
 import io.stratum.testkit.FreePorts;
@@ -21,6 +23,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,9 +33,14 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.inject.Inject;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.ClientPrincipal;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
+import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -44,8 +53,11 @@ public abstract class StratumTestSupport {
 
     private static final String SPARE_PORT = "stratum.itest.sparePort";
 
-    /** The platform facade, from the running distribution. */
+    /** The way into the platform, from the running distribution. */
     @Inject
+    protected PlatformAccess access;
+
+    /** The platform facade, as a platform component acting on its own (full rights), set before each test. */
     protected PlatformService platform;
 
     /** Karaf's shell, to run commands as a user would. */
@@ -99,12 +111,19 @@ public abstract class StratumTestSupport {
         return Path.of(System.getProperty("karaf.data"), "stratum");
     }
 
+    /** Acts as the system caller {@code system:itest} unless a test says otherwise. */
+    @Before
+    public void actAsSystem() {
+        platform = access.as(Caller.system("itest"));
+    }
+
     /**
      * Leaves nothing behind, also when a test failed half-way: deletes (forced) every environment and service
      * left, then kills any process still marked with this platform's home.
      */
     @After
     public void removeEverything() throws Exception {
+        platform = access.as(Caller.system("itest"));
         for (AccountDTO account : platform.listAccounts()) {
             for (EnvironmentDTO env : platform.listEnvironments(account.name())) {
                 awaitQuietly(platform.deleteEnvironment(account.name(), env.name(), true));
@@ -170,15 +189,42 @@ public abstract class StratumTestSupport {
         return new org.h2.Driver().connect(url, p);
     }
 
-    /** Runs a shell command as a user would type it; returns what it printed. */
+    /** Runs a shell command as the platform admin {@code admin} would type it; returns what it printed. */
     protected String shell(String command) throws Exception {
+        return shellAs("admin", true, command);
+    }
+
+    /**
+     * Runs a shell command in a session of a logged-in user (the subject an SSH login gives: the user and its Karaf
+     * roles); returns what it printed.
+     *
+     * @param user the user
+     * @param platformAdmin whether the user is a platform admin (Karaf's admin roles)
+     * @param command the command line
+     * @return its output
+     * @throws Exception what the command threw
+     */
+    protected String shellAs(String user, boolean platformAdmin, String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessionFactory.create(System.in, out, out);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal(user));
+        subject.getPrincipals().add(new ClientPrincipal("ssh", "127.0.0.1"));
+        for (String role : platformAdmin ? List.of("ssh", "stratum", "admin", "manager", "viewer", "systembundles")
+                : List.of("ssh", "stratum")) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
         try {
-            session.execute(command);
-        } finally {
-            session.close();
+            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> {
+                Session session = sessionFactory.create(System.in, out, out);
+                try {
+                    return session.execute(command);
+                } finally {
+                    session.close();
+                }
+            });
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
         }
         out.flush();
         return bytes.toString(StandardCharsets.UTF_8);

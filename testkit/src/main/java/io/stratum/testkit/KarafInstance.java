@@ -33,8 +33,9 @@ public final class KarafInstance implements AutoCloseable {
 
     private final Path home;
     private final int sshPort;
-    private String user = "karaf";
-    private String password = "karaf";
+    /** Stratum's first platform admin; its password is generated on the first start (see {@link #password()}). */
+    private String user = "admin";
+    private String password;
     private Process launcher;
     private SshClient client;
     private ClientSession session;
@@ -77,6 +78,36 @@ public final class KarafInstance implements AutoCloseable {
     public KarafInstance withUser(String name, String pass) throws IOException {
         Files.writeString(home.resolve("etc/users.properties"), name + " = " + pass + ",_g_:admingroup\n"
                 + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
+        this.user = name;
+        this.password = pass;
+        return this;
+    }
+
+    /**
+     * @return the password of the console user: the one given to {@link #withUser}, else the initial admin password
+     *     Stratum generated on its first start (as {@code ./stratum client} reads it)
+     * @throws IOException if Stratum has not written it yet
+     */
+    public String password() throws IOException {
+        if (password != null) {
+            return password;
+        }
+        Path file = home.resolve("data/stratum/initial-admin-password");
+        if (!Files.exists(file)) {
+            throw new IOException("Stratum has not written its initial admin password yet (" + file + ")");
+        }
+        return Files.readString(file).strip();
+    }
+
+    /**
+     * Logs in as another user from now on (the SSH session is opened again).
+     *
+     * @param name user name
+     * @param pass password
+     * @return this instance
+     */
+    public KarafInstance loginAs(String name, String pass) {
+        disconnect();
         this.user = name;
         this.password = pass;
         return this;
@@ -199,8 +230,9 @@ public final class KarafInstance implements AutoCloseable {
             client.setServerKeyVerifier((clientSession, remote, key) -> true);
             client.start();
         }
+        String pass = password();
         ClientSession s = client.connect(user, "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
-        s.addPasswordIdentity(password);
+        s.addPasswordIdentity(pass);
         s.auth().verify(Duration.ofSeconds(10));
         session = s;
         return s;

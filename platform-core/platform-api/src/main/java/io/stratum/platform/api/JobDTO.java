@@ -23,6 +23,9 @@ import java.util.List;
  * @param updatedAt when it last changed
  * @param finishedAt when it ended, or {@code null}
  * @param steps what it did, in order (only from {@link PlatformService#getJob}; empty in lists)
+ * @param requestedBy the user who asked for it ({@code system:<component>} for a platform component)
+ * @param requestedVia the interface the request came through ({@code shell}, {@code rest}, ...)
+ * @param cause what else started it (an alert, a schedule), or empty
  */
 public record JobDTO(
         long id,
@@ -41,7 +44,10 @@ public record JobDTO(
         Instant startedAt,
         Instant updatedAt,
         Instant finishedAt,
-        List<StepDTO> steps) {
+        List<StepDTO> steps,
+        String requestedBy,
+        String requestedVia,
+        String cause) {
 
     /** @return whether the job has ended */
     public boolean isDone() {

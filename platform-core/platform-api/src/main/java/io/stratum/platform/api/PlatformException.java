@@ -10,8 +10,12 @@ public class PlatformException extends RuntimeException {
 
     /** Why a request was rejected; interfaces map it to their own codes (e.g. HTTP status). */
     public enum Reason {
-        /** The named thing does not exist. */
+        /** The named thing does not exist, or is not the caller's to see (the two are never told apart). */
         NOT_FOUND,
+        /** The caller may see the target but not do this to it (e.g. a viewer asking for a change). */
+        FORBIDDEN,
+        /** A limit of the account (its quota) would be exceeded. */
+        QUOTA_EXCEEDED,
         /** Something of that name exists already. */
         ALREADY_EXISTS,
         /** The request is malformed or asks for something not allowed. */

@@ -6,8 +6,16 @@ import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * What users can do with Stratum. Lifecycle actions return at once with the {@link JobDTO} of the job that
- * carries them out; watch it with {@link #getJob} or {@link #awaitJob}.
+ * What users can do with Stratum, for one {@link Caller} (from {@link PlatformAccess#as(Caller)}). Lifecycle
+ * actions return at once with the {@link JobDTO} of the job that carries them out; watch it with {@link #getJob}
+ * or {@link #awaitJob}.
+ * <p>
+ * Every call is scoped to the caller's accounts: a service, environment, job or account of an account the caller
+ * is not a member of is {@link PlatformException.Reason#NOT_FOUND NOT_FOUND}, exactly as if it did not exist.
+ * Viewers cannot change anything ({@link PlatformException.Reason#FORBIDDEN FORBIDDEN}); members change services
+ * and environments; account admins also manage members; platform admins may do everything, and only they see
+ * every account, create accounts and users, set quotas and see refused SDPs. An account named {@code null} means
+ * the caller's only account, else {@link #DEFAULT_ACCOUNT}.
  * <p>
  * Every method throws {@link PlatformException} with a {@link PlatformException.Reason} and a message meant
  * for users when a request cannot be accepted; a rejected request changes nothing.
@@ -24,14 +32,103 @@ public interface PlatformService {
      */
     List<SdpDTO> listSdps(boolean includeRefused);
 
-    /** @return all accounts, by name */
+    /** @return the accounts the caller can see (all of them for a platform admin), by name */
     List<AccountDTO> listAccounts();
 
     /**
+     * @param name an account the caller can see
+     * @return the account, with its quota and usage
+     */
+    AccountDTO getAccount(String name);
+
+    /**
+     * Creates an account (platform admins only).
+     *
      * @param name the new account's name
      * @return the account
      */
     AccountDTO createAccount(String name);
+
+    /**
+     * Sets an account's quota (platform admins only). Lowering it below what the account uses is allowed; it only
+     * refuses new requests.
+     *
+     * @param account the account's name
+     * @param quota its new limits
+     * @return the account
+     */
+    AccountDTO setQuota(String account, QuotaDTO quota);
+
+    /**
+     * @param account an account the caller can see
+     * @param limit at most this many versions, newest first (0 or less: all)
+     * @return the versions of its administrative state, newest first
+     */
+    List<AccountVersionDTO> accountHistory(String account, int limit);
+
+    /**
+     * What changed between two versions of an account's administrative state, field by field: every change after
+     * {@code from} up to and including {@code to}, folded so each field appears once with its value at {@code from}
+     * and at {@code to}.
+     *
+     * @param account an account the caller can see
+     * @param from the earlier version (0: before the account existed)
+     * @param to the later version
+     * @return the changed fields
+     */
+    List<AccountVersionDTO.ChangeDTO> diffAccount(String account, long from, long to);
+
+    // ------------------------------------------------------------------ users
+
+    /** @return the caller as a user, with their memberships */
+    UserDTO whoAmI();
+
+    /**
+     * Creates a user (platform admins only).
+     *
+     * @param name the login, lower-case letters, digits, dots, dashes and underscores
+     * @param password the password, at least 12 characters (not kept; only a salted hash is)
+     * @param platformAdmin whether the user administers the platform
+     * @return the user
+     */
+    UserDTO createUser(String name, char[] password, boolean platformAdmin);
+
+    /** @return the users the caller can see: all for a platform admin, else those sharing an account they administer, and themselves */
+    List<UserDTO> listUsers();
+
+    /**
+     * Changes a password: one's own, or anyone's for a platform admin.
+     *
+     * @param user the user
+     * @param password the new password, at least 12 characters
+     */
+    void setPassword(String user, char[] password);
+
+    /**
+     * Deletes a user (platform admins only; not oneself, not the last platform admin).
+     *
+     * @param user the user
+     */
+    void deleteUser(String user);
+
+    /**
+     * Gives a user a role in an account, or changes it (account admins of that account and platform admins).
+     *
+     * @param account the account
+     * @param user the user
+     * @param role the role
+     * @return the user
+     */
+    UserDTO grant(String account, String user, AccountRole role);
+
+    /**
+     * Takes a user's role in an account away (account admins of that account and platform admins).
+     *
+     * @param account the account
+     * @param user the user
+     * @return the user
+     */
+    UserDTO revoke(String account, String user);
 
     /**
      * Submits the creation of a service: it is recorded at once (its name is taken) and provisioned by a
@@ -49,13 +146,26 @@ public interface PlatformService {
     List<ServiceDTO> listServices(String account);
 
     /**
-     * Describes one service, with its live health and its connection information.
+     * Describes one service, with its live health and its connection information, secrets masked.
      *
      * @param account an account name
      * @param name the service's name
      * @return the service
      */
-    ServiceDTO getService(String account, String name);
+    default ServiceDTO getService(String account, String name) {
+        return getService(account, name, false);
+    }
+
+    /**
+     * Describes one service, with its live health and its connection information.
+     *
+     * @param account an account name
+     * @param name the service's name
+     * @param credentials show the connection's secrets (members of the account only; FORBIDDEN for viewers);
+     *     otherwise they are masked as {@code ********}
+     * @return the service
+     */
+    ServiceDTO getService(String account, String name, boolean credentials);
 
     /**
      * @param account an account name

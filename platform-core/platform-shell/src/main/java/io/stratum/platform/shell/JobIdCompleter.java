@@ -2,6 +2,7 @@ package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -15,10 +16,14 @@ import org.apache.karaf.shell.api.console.Session;
 public class JobIdCompleter implements Completer {
 
     @Reference
-    PlatformService platform;
+    PlatformAccess access;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        PlatformService platform = ShellCaller.current().map(access::as).orElse(null);
+        if (platform == null) {
+            return -1;
+        }
         try {
             return Completers.complete(session, commandLine, candidates,
                     platform.listJobs(new JobQuery(null, null, true, 50)).stream().map(j -> Long.toString(j.id())).toList());

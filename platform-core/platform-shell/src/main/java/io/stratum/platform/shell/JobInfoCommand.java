@@ -34,6 +34,10 @@ public class JobInfoCommand extends StratumCommand {
         if (!j.error().isEmpty()) {
             line("Error", j.error());
         }
+        if (!j.requestedBy().isEmpty()) {
+            line("Requested", "by " + j.requestedBy() + " via " + j.requestedVia()
+                    + (j.cause().isEmpty() ? "" : " (" + j.cause() + ")"));
+        }
         line("Submitted", Format.time(j.createdAt()));
         line("Started", Format.time(j.startedAt()));
         line("Finished", Format.time(j.finishedAt()) + (j.finishedAt() == null ? ""

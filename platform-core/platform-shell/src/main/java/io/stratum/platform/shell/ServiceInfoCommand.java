@@ -5,18 +5,23 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /** Describes one service: state, live health, connection details and runtimes. */
 @Command(scope = "stratum", name = "service-info", description = "Shows a service's state, health, connection "
-        + "details (URL, user, password) and runtimes")
+        + "details (URL, user; the password with --credentials) and runtimes")
 @Service
 public class ServiceInfoCommand extends ServiceCommand {
 
+    @Option(name = "--credentials", description = "Show the connection's password (members of the account only; "
+            + "otherwise it is masked)")
+    boolean credentials;
+
     @Override
     protected Object run() {
-        ServiceDTO s = platform.getService(account, name);
+        ServiceDTO s = platform.getService(account, name, credentials);
         line("Name", s.name());
         line("Account", s.account());
         line("Type", s.serviceType() + " (SDP " + s.sdpName() + " " + s.sdpVersion() + ")");
@@ -49,7 +54,7 @@ public class ServiceInfoCommand extends ServiceCommand {
                 line("User", s.connection().user());
             }
             if (s.connection().password() != null) {
-                line("Password", s.connection().password());
+                line("Password", s.connection().password() + (credentials ? "" : "   (shown with --credentials)"));
             }
             for (Map.Entry<String, String> e : s.connection().properties().entrySet()) {
                 line(e.getKey(), e.getValue());

@@ -1,6 +1,7 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -14,10 +15,14 @@ import org.apache.karaf.shell.api.console.Session;
 public class ServiceNameCompleter implements Completer {
 
     @Reference
-    PlatformService platform;
+    PlatformAccess access;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        PlatformService platform = ShellCaller.current().map(access::as).orElse(null);
+        if (platform == null) {
+            return -1;
+        }
         try {
             return Completers.complete(session, commandLine, candidates,
                     platform.listServices(Completers.account(commandLine)).stream().map(s -> s.name()).toList());

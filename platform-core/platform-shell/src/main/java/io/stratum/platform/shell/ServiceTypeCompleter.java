@@ -1,6 +1,7 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.SdpDTO;
 import java.util.List;
@@ -15,10 +16,14 @@ import org.apache.karaf.shell.api.console.Session;
 public class ServiceTypeCompleter implements Completer {
 
     @Reference
-    PlatformService platform;
+    PlatformAccess access;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        PlatformService platform = ShellCaller.current().map(access::as).orElse(null);
+        if (platform == null) {
+            return -1;
+        }
         try {
             return Completers.complete(session, commandLine, candidates,
                     platform.listSdps(false).stream().map(SdpDTO::serviceType).distinct().toList());

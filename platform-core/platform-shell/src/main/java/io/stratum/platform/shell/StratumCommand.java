@@ -2,6 +2,7 @@ package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
 import java.io.PrintStream;
@@ -23,8 +24,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
  */
 public abstract class StratumCommand implements Action {
 
-    /** The platform facade, injected by Karaf. */
+    /** The way into the platform, injected by Karaf. */
     @Reference
+    protected PlatformAccess access;
+
+    /** The platform facade of the session's user (set when the command runs; tests may set it beforehand). */
     protected PlatformService platform;
 
     /** Where output goes; {@code System.out} is the session's output inside Karaf. */
@@ -36,6 +40,9 @@ public abstract class StratumCommand implements Action {
     @Override
     public final Object execute() throws Exception {
         applyTrailingOptions();
+        if (platform == null) {
+            platform = access.as(ShellCaller.require());
+        }
         return run();
     }
 

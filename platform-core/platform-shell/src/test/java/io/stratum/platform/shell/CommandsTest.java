@@ -29,7 +29,7 @@ public class CommandsTest {
         Instant now = Instant.now();
         return new JobDTO(7, "service.create", "default", "db1", "id", state, "provision", task, progress, 1,
                 task, state == JobState.FAILED ? "provision/provision failed: disk full; rolled back" : "",
-                now, now, now, state.isDone() ? now : null, List.of());
+                now, now, now, state.isDone() ? now : null, List.of(), "alice", "shell", "");
     }
 
     /** A facade whose jobs run through two progress steps and end in {@code end}. */

@@ -4,6 +4,8 @@ import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.QuotaDTO;
+import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.sql.Connection;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -19,8 +22,13 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Accounts (tenants). Every service belongs to exactly one account; the {@code default} account always
- * exists. Users, roles and versioned administrative state will hang off the account id.
+ * Accounts (tenants) and their quotas. Every service belongs to exactly one account; the {@code default} account
+ * always exists. Who may act on an account is {@link AccessControl}'s business; what changed in it, version by
+ * version, is {@link AccountHistory}'s.
+ * <p>
+ * Usage, in a quota's terms: every service counts (external ones too); a service Stratum runs counts its runtimes
+ * (at least its configured {@code instances}, else 1) as instances, and each instance its configured
+ * {@code heapMb} as memory.
  */
 @Component(service = AccountManager.class)
 public final class AccountManager {
@@ -43,9 +51,15 @@ public final class AccountManager {
         });
     }
 
-    /** @return all accounts by name */
+    /** @return all accounts by name, with their usage */
     public List<AccountDTO> list() {
-        return store.query(c -> Sql.list(c, "SELECT * FROM accounts ORDER BY name", AccountManager::map));
+        return store.query(c -> {
+            List<AccountDTO> out = new java.util.ArrayList<>();
+            for (AccountDTO a : Sql.list(c, "SELECT * FROM accounts ORDER BY name", AccountManager::map)) {
+                out.add(withUsage(c, a));
+            }
+            return out;
+        });
     }
 
     /**
@@ -53,13 +67,21 @@ public final class AccountManager {
      * @return the account
      */
     public AccountDTO create(String name) {
+        return store.inTransaction(c -> create(c, name));
+    }
+
+    /**
+     * @param c the transaction
+     * @param name a new account's name
+     * @return the account
+     * @throws SQLException on a store error
+     */
+    public AccountDTO create(Connection c, String name) throws SQLException {
         checkName("account", name);
-        return store.inTransaction(c -> {
-            if (find(c, name).isPresent()) {
-                throw new PlatformException(Reason.ALREADY_EXISTS, "account '" + name + "' already exists");
-            }
-            return insert(c, name);
-        });
+        if (find(c, name).isPresent()) {
+            throw new PlatformException(Reason.ALREADY_EXISTS, "account '" + name + "' already exists");
+        }
+        return insert(c, name);
     }
 
     /**
@@ -94,18 +116,121 @@ public final class AccountManager {
         }
     }
 
-    private static Optional<AccountDTO> find(Connection c, String name) throws SQLException {
-        return Sql.one(c, "SELECT * FROM accounts WHERE name = ?", AccountManager::map, name);
+    /**
+     * @param c a connection
+     * @param name an account name
+     * @return the account, if it exists
+     * @throws SQLException on a store error
+     */
+    public Optional<AccountDTO> find(Connection c, String name) throws SQLException {
+        Optional<AccountDTO> a = Sql.one(c, "SELECT * FROM accounts WHERE name = ?", AccountManager::map, name);
+        return a.isPresent() ? Optional.of(withUsage(c, a.get())) : a;
+    }
+
+    /**
+     * @param c the transaction
+     * @param name the account
+     * @param quota its new limits
+     * @return the account before the change
+     * @throws SQLException on a store error
+     */
+    public AccountDTO setQuota(Connection c, String name, QuotaDTO quota) throws SQLException {
+        if (quota.maxServices() < -1 || quota.maxInstances() < -1 || quota.maxMemoryMb() < -1) {
+            throw new PlatformException(Reason.INVALID, "a quota is a number of 0 or more, or -1 for no limit");
+        }
+        AccountDTO before = require(c, name);
+        Sql.update(c, "UPDATE accounts SET max_services = ?, max_instances = ?, max_memory_mb = ? WHERE id = ?",
+                quota.maxServices(), quota.maxInstances(), quota.maxMemoryMb(), before.id());
+        return before;
+    }
+
+    /**
+     * Refuses a request that would take an account over its quota. Call it in the transaction that records the
+     * request: it locks the account's row, so two requests cannot both pass on the same room.
+     *
+     * @param c the transaction
+     * @param accountId the account
+     * @param what the request, for the message (e.g. "creating 'shop'")
+     * @param services services the request adds
+     * @param instances runtime instances it adds
+     * @param memoryMb memory it adds, in MiB
+     * @throws SQLException on a store error
+     * @throws PlatformException QUOTA_EXCEEDED with the numbers
+     */
+    public static void checkQuota(Connection c, String accountId, String what, int services, int instances, long memoryMb)
+            throws SQLException {
+        Sql.update(c, "UPDATE accounts SET version = version WHERE id = ?", accountId); // row lock
+        AccountDTO a = withUsage(c, Sql.one(c, "SELECT * FROM accounts WHERE id = ?", AccountManager::map, accountId)
+                .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "the account no longer exists")));
+        List<String> over = new java.util.ArrayList<>();
+        over(over, "services", a.quota().maxServices(), a.usage().maxServices(), services);
+        over(over, "instances", a.quota().maxInstances(), a.usage().maxInstances(), instances);
+        over(over, "memory (MiB)", a.quota().maxMemoryMb(), a.usage().maxMemoryMb(), memoryMb);
+        if (!over.isEmpty()) {
+            throw new PlatformException(Reason.QUOTA_EXCEEDED, what + " would exceed the quota of account '"
+                    + a.name() + "': " + String.join("; ", over) + " (a platform admin can raise it with "
+                    + "stratum:account-quota)");
+        }
+    }
+
+    private static void over(List<String> out, String what, long limit, long used, long adding) {
+        if (limit >= 0 && adding > 0 && used + adding > limit) {
+            out.add(what + ": " + used + " used + " + adding + " asked = " + (used + adding) + " > limit " + limit);
+        }
+    }
+
+    /**
+     * @param config a service's effective configuration
+     * @return how many instances it asks for (its {@code instances}, else 1)
+     */
+    public static int instancesOf(Map<String, String> config) {
+        try {
+            return Math.max(1, Integer.parseInt(config.getOrDefault("instances", "1")));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * @param config a service's effective configuration
+     * @return the memory each of its instances is given, in MiB (its {@code heapMb}, else 0)
+     */
+    public static long memoryOf(Map<String, String> config) {
+        try {
+            return Math.max(0, Long.parseLong(config.getOrDefault("heapMb", "0")));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static AccountDTO withUsage(Connection c, AccountDTO a) throws SQLException {
+        long[] used = new long[3];
+        Sql.list(c, "SELECT s.config, s.external, (SELECT COUNT(*) FROM runtimes r WHERE r.service_id = s.id) AS n "
+                + "FROM services s WHERE s.account_id = ?", rs -> {
+                    used[0]++;
+                    if (!rs.getBoolean("external")) {
+                        Map<String, String> config = Json.readStringMap(rs.getString("config"));
+                        int instances = Math.max(rs.getInt("n"), instancesOf(config));
+                        used[1] += instances;
+                        used[2] += instances * memoryOf(config);
+                    }
+                    return null;
+                }, a.id());
+        return new AccountDTO(a.id(), a.name(), a.createdAt(), a.version(), a.quota(),
+                new QuotaDTO((int) used[0], (int) used[1], used[2]));
     }
 
     private static AccountDTO insert(Connection c, String name) throws SQLException {
-        AccountDTO account = new AccountDTO(UUID.randomUUID().toString(), name, Instant.now());
+        AccountDTO account = new AccountDTO(UUID.randomUUID().toString(), name, Instant.now(), 0, QuotaDTO.UNLIMITED,
+                new QuotaDTO(0, 0, 0));
         Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES (?, ?, ?)",
                 account.id(), account.name(), account.createdAt());
         return account;
     }
 
     private static AccountDTO map(ResultSet rs) throws SQLException {
-        return new AccountDTO(rs.getString("id"), rs.getString("name"), Sql.instant(rs, "created_at"));
+        return new AccountDTO(rs.getString("id"), rs.getString("name"), Sql.instant(rs, "created_at"),
+                rs.getLong("version"), new QuotaDTO(rs.getInt("max_services"), rs.getInt("max_instances"),
+                        rs.getLong("max_memory_mb")), QuotaDTO.UNLIMITED);
     }
 }

@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.orchestration;
 
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
 import java.time.Instant;
 import java.util.Map;
@@ -29,6 +30,10 @@ import java.util.Map;
  * @param startedAt started at, or {@code null}
  * @param updatedAt last changed at
  * @param finishedAt ended at, or {@code null}
+ * @param requestedBy who asked for it (a user, or {@code system:<component>}), or empty for jobs recorded before
+ *     the platform kept it
+ * @param requestedVia the interface the request came through, or empty
+ * @param cause what else started it (an alert, a schedule, the environment job it belongs to), or empty
  */
 public record JobRecord(
         long id,
@@ -52,12 +57,27 @@ public record JobRecord(
         Instant createdAt,
         Instant startedAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String requestedBy,
+        String requestedVia,
+        String cause) {
 
     /** Copies. */
     public JobRecord {
         params = Map.copyOf(params);
         context = Map.copyOf(context);
+    }
+
+    /**
+     * @return who asked for this job, for the audit trail of what it does and of the jobs it starts
+     */
+    public Caller requester() {
+        if (requestedBy == null || requestedBy.isEmpty()) {
+            return Caller.system("orchestration");
+        }
+        Caller caller = requestedBy.startsWith("system:") ? Caller.system(requestedBy.substring(7))
+                : Caller.user(requestedBy, requestedVia == null || requestedVia.isEmpty() ? "?" : requestedVia);
+        return cause == null || cause.isEmpty() ? caller : caller.because(cause);
     }
 
     /** Marks the error of a job whose rollback did not undo everything. */

@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.orchestration;
 
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.Sql;
@@ -74,12 +75,15 @@ public final class JobRepository {
     }
 
     long insert(Connection c, String kind, String accountId, String target, String serviceId, String environmentId,
-            Map<String, String> params) throws SQLException {
+            Map<String, String> params, Caller requester) throws SQLException {
         long now = System.currentTimeMillis();
         return Sql.insertReturningId(c, "INSERT INTO jobs(kind, account_id, target, service_id, environment_id, state, "
                 + "phase, task, task_index, progress, attempts, message, error, params, context, cancel_requested, "
-                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?)",
-                kind, accountId, target, serviceId, environmentId, JobState.QUEUED, Json.write(params), now, now);
+                + "created_at, updated_at, requested_by, requested_via, cause) "
+                + "VALUES (?, ?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?, ?, ?, ?)",
+                kind, accountId, target, serviceId, environmentId, JobState.QUEUED, Json.write(params), now, now,
+                requester == null ? "" : requester.user(), requester == null ? "" : requester.via(),
+                requester == null ? "" : cut(requester.cause()));
     }
 
     /**
@@ -299,7 +303,8 @@ public final class JobRepository {
                 rs.getString("error"), Json.readStringMap(rs.getString("params")),
                 Json.readStringMap(rs.getString("context")), rs.getBoolean("cancel_requested"),
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "updated_at"),
-                Sql.instant(rs, "finished_at"));
+                Sql.instant(rs, "finished_at"), rs.getString("requested_by"), rs.getString("requested_via"),
+                rs.getString("cause"));
     }
 
     private static JobStep mapStep(ResultSet rs) throws SQLException {

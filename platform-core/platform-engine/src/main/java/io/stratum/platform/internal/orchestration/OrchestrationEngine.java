@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.orchestration;
 
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
@@ -221,9 +222,34 @@ public final class OrchestrationEngine {
      * @param params its parameters
      * @param prepare work done in the submitting transaction before the job is recorded (checks, inserts);
      *     throwing aborts the submission; may be {@code null}
+     * @param requester who asked for it, recorded in the job's audit trail; may be {@code null} (not recorded)
      */
     public record Submission(String kind, String accountId, String target, String serviceId, String environmentId,
-            Map<String, String> params, Prepare prepare) {
+            Map<String, String> params, Prepare prepare, Caller requester) {
+
+        /**
+         * A submission whose requester is set with {@link #by}.
+         *
+         * @param kind the job kind
+         * @param accountId the account it works for, or {@code null}
+         * @param target what it works on
+         * @param serviceId the service it locks, or {@code null}
+         * @param environmentId the environment it locks, or {@code null}
+         * @param params its parameters
+         * @param prepare work in the submitting transaction, or {@code null}
+         */
+        public Submission(String kind, String accountId, String target, String serviceId, String environmentId,
+                Map<String, String> params, Prepare prepare) {
+            this(kind, accountId, target, serviceId, environmentId, params, prepare, null);
+        }
+
+        /**
+         * @param caller who asks
+         * @return this submission, recorded as asked for by {@code caller}
+         */
+        public Submission by(Caller caller) {
+            return new Submission(kind, accountId, target, serviceId, environmentId, params, prepare, caller);
+        }
 
         /**
          * A submission that locks a service (or nothing).
@@ -270,7 +296,8 @@ public final class OrchestrationEngine {
             if (s.prepare() != null) {
                 params.putAll(s.prepare().apply(c));
             }
-            long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), s.environmentId(), params);
+            long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), s.environmentId(), params,
+                    s.requester());
             if (s.serviceId() != null) {
                 lock(c, "services", s.serviceId(), s, jobId);
             }
@@ -279,7 +306,7 @@ public final class OrchestrationEngine {
             }
             return jobId;
         });
-        LOG.info("Job {} submitted: {} {}", id, s.kind(), s.target());
+        LOG.info("Job {} submitted: {} {} (by {})", id, s.kind(), s.target(), s.requester() == null ? "?" : s.requester());
         JobRecord job = jobs.find(id).orElseThrow();
         publish(job);
         schedule(id, s.kind());

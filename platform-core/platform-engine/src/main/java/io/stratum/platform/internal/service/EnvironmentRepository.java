@@ -54,8 +54,8 @@ public final class EnvironmentRepository {
                 message.length() <= 4000 ? message : message.substring(0, 3997) + "...", Instant.now(), id);
     }
 
-    void delete(String id) {
-        store.transact(c -> Sql.update(c, "DELETE FROM environments WHERE id = ?", id));
+    static boolean delete(Connection c, String id) throws SQLException {
+        return Sql.update(c, "DELETE FROM environments WHERE id = ?", id) > 0;
     }
 
     private static EnvironmentRecord map(ResultSet rs) throws SQLException {

@@ -1,9 +1,11 @@
 package io.stratum.platform.internal.service;
 
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.ServiceState;
 import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
@@ -39,6 +41,13 @@ final class EnvironmentTasks {
                 "environment '" + job.job().target() + "' no longer exists"));
     }
 
+    /** @return who asked for the environment job, as the requester of the member jobs it starts */
+    private static Caller member(JobContext job, EnvironmentRecord env) {
+        Caller requester = job.job().requester();
+        String cause = "environment '" + env.name() + "' (job " + job.job().id() + ")";
+        return requester.because(requester.cause().isEmpty() ? cause : requester.cause() + "; " + cause);
+    }
+
     /** Creates the members of one level: submits their create jobs at once and waits for all. */
     void createLevel(JobContext job, List<String> names) throws Exception {
         EnvironmentRecord env = environment(job);
@@ -62,7 +71,7 @@ final class EnvironmentTasks {
             EnvironmentSpec.Member m = env.spec().member(name);
             ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
             JobRecord created = lifecycle.submit(account, checked, lifecycle.resolveProviders(account, m.providers()),
-                    env.id());
+                    env.id(), member(job, env));
             job.put("create." + name, Long.toString(created.id()));
             jobs.put(name, created.id());
         }
@@ -95,7 +104,7 @@ final class EnvironmentTasks {
                     continue;
                 }
             }
-            jobs.put(name, lifecycle.submitDelete(s, force).id());
+            jobs.put(name, lifecycle.submitDelete(s, force, member(job, env)).id());
         }
         await(job, "deleting", jobs);
     }
@@ -142,6 +151,13 @@ final class EnvironmentTasks {
         if (!left.isEmpty()) {
             throw new SmeException("members are left: " + left.stream().map(ServiceRecord::name).toList());
         }
-        environments.delete(env.id());
+        services.store().transact(c -> {
+            if (EnvironmentRepository.delete(c, env.id())) {
+                AccountHistory.record(c, env.accountId(), job.job().requester(), "environment '" + env.name()
+                        + "' deleted (job " + job.job().id() + ")", AccountHistory.whole("environment", env.name(),
+                                Map.of("members", String.join(",", env.spec().levels().stream().flatMap(List::stream)
+                                        .sorted().toList())), true));
+            }
+        });
     }
 }

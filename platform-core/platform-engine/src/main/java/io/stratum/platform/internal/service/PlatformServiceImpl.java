@@ -1,6 +1,16 @@
 package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.AccountVersionDTO;
+import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.QuotaDTO;
+import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.internal.account.Access;
+import io.stratum.platform.internal.account.AccessControl;
+import io.stratum.platform.internal.account.AccountHistory;
+import io.stratum.platform.internal.account.UserDirectory;
+import java.util.Comparator;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.EnvironmentRequest;
@@ -47,49 +57,68 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform facade: checks requests, turns lifecycle actions into jobs, and describes the platform's state.
- * A rejected request throws {@link PlatformException} and changes nothing.
+ * The platform facade of one caller: checks requests, turns lifecycle actions into jobs, and describes the
+ * platform's state. Every call first resolves what the caller may do ({@link Access}, from the store, so grants
+ * apply at once) and goes through it to reach any account; a rejected request throws {@link PlatformException}
+ * and changes nothing.
  */
-@Component(service = PlatformService.class)
-public final class PlatformServiceImpl implements PlatformService {
+final class PlatformServiceImpl implements PlatformService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlatformServiceImpl.class);
+    private static final String MASK = "********";
 
+    private final Caller caller;
     private final AccountManager accounts;
     private final SdpCatalog catalog;
     private final ServiceManager services;
     private final OrchestrationEngine engine;
     private final ServiceLifecycle lifecycle;
     private final EnvironmentRepository environments;
+    private final AccessControl accessControl;
+    private final UserDirectory users;
+    private final AccountHistory history;
 
-    /**
-     * @param accounts accounts
-     * @param catalog the SDP catalog
-     * @param services the service manager
-     * @param engine the orchestration engine
-     */
-    @Activate
-    public PlatformServiceImpl(@Reference AccountManager accounts, @Reference SdpCatalog catalog,
-            @Reference ServiceManager services, @Reference OrchestrationEngine engine) {
-        this.accounts = accounts;
-        this.catalog = catalog;
-        this.services = services;
-        this.engine = engine;
-        this.lifecycle = new ServiceLifecycle(services, engine);
-        this.environments = new EnvironmentRepository(services.store());
+    PlatformServiceImpl(PlatformAccessImpl parts, Caller caller) {
+        this.caller = caller;
+        this.accounts = parts.accounts;
+        this.catalog = parts.catalog;
+        this.services = parts.services;
+        this.engine = parts.engine;
+        this.lifecycle = parts.lifecycle;
+        this.environments = parts.environments;
+        this.accessControl = parts.accessControl;
+        this.users = parts.users;
+        this.history = parts.history;
+    }
+
+    /** @return what the caller may do, as the store says now */
+    private Access access() {
+        return guard(() -> accessControl.resolve(caller));
+    }
+
+    private AccountDTO readable(String account) {
+        Access a = access();
+        return guard(() -> services.store().query(c -> a.readable(c, account)));
+    }
+
+    private AccountDTO writable(String account, String what) {
+        Access a = access();
+        return guard(() -> services.store().query(c -> a.writable(c, account, what)));
     }
 
     // ------------------------------------------------------------------ catalog and accounts
 
     @Override
     public List<SdpDTO> listSdps(boolean includeRefused) {
+        if (includeRefused) {
+            access().requirePlatformAdmin("see refused SDPs (leave out --all)");
+        } else {
+            access();
+        }
         return catalog.entries().stream()
                 .filter(e -> includeRefused || e.isAvailable())
                 .map(PlatformServiceImpl::toDto)
@@ -98,12 +127,185 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public List<AccountDTO> listAccounts() {
-        return guard(accounts::list);
+        Access a = access();
+        return guard(accounts::list).stream().filter(acc -> a.canSee(acc.name())).toList();
+    }
+
+    @Override
+    public AccountDTO getAccount(String name) {
+        return readable(name);
     }
 
     @Override
     public AccountDTO createAccount(String name) {
-        return guard(() -> accounts.create(name));
+        access().requirePlatformAdmin("create accounts");
+        return guard(() -> services.store().inTransaction(c -> {
+            AccountDTO created = accounts.create(c, name);
+            AccountHistory.record(c, created.id(), caller, "account '" + name + "' created",
+                    AccountHistory.whole("account", name, Map.of(), false));
+            return accounts.find(c, name).orElseThrow();
+        }));
+    }
+
+    @Override
+    public AccountDTO setQuota(String account, QuotaDTO quota) {
+        Objects.requireNonNull(quota, "quota");
+        Access a = access();
+        a.requirePlatformAdmin("set quotas");
+        return guard(() -> services.store().inTransaction(c -> {
+            AccountDTO before = accounts.setQuota(c, a.accountName(account), quota);
+            List<AccountVersionDTO.ChangeDTO> changes = new ArrayList<>();
+            quotaChange(changes, "maxServices", before.quota().maxServices(), quota.maxServices());
+            quotaChange(changes, "maxInstances", before.quota().maxInstances(), quota.maxInstances());
+            quotaChange(changes, "maxMemoryMb", before.quota().maxMemoryMb(), quota.maxMemoryMb());
+            if (!changes.isEmpty()) {
+                AccountHistory.record(c, before.id(), caller, "quota of '" + before.name() + "' set to " + quota(quota),
+                        changes);
+            }
+            return accounts.find(c, before.name()).orElseThrow();
+        }));
+    }
+
+    private static void quotaChange(List<AccountVersionDTO.ChangeDTO> out, String field, long before, long after) {
+        if (before != after) {
+            out.add(new AccountVersionDTO.ChangeDTO("quota", "quota", field, Long.toString(before),
+                    Long.toString(after)));
+        }
+    }
+
+    private static String quota(QuotaDTO q) {
+        return "services " + limit(q.maxServices()) + ", instances " + limit(q.maxInstances()) + ", memory "
+                + (q.maxMemoryMb() < 0 ? "unlimited" : q.maxMemoryMb() + " MiB");
+    }
+
+    private static String limit(long n) {
+        return n < 0 ? "unlimited" : Long.toString(n);
+    }
+
+    @Override
+    public List<AccountVersionDTO> accountHistory(String account, int limit) {
+        return guard(() -> history.list(readable(account).id(), limit));
+    }
+
+    @Override
+    public List<AccountVersionDTO.ChangeDTO> diffAccount(String account, long from, long to) {
+        AccountDTO a = readable(account);
+        if (from < 0 || to < from || to > a.version()) {
+            throw new PlatformException(Reason.INVALID, "versions of account '" + a.name() + "' run from 1 to "
+                    + a.version() + "; ask for the changes from an earlier (or 0) to a later one, not " + from + " to "
+                    + to);
+        }
+        return guard(() -> history.diff(a.id(), from, to));
+    }
+
+    // ------------------------------------------------------------------ users
+
+    @Override
+    public UserDTO whoAmI() {
+        Access a = access();
+        if (caller.isSystem()) {
+            return new UserDTO(caller.user(), true, Map.of(), Instant.EPOCH);
+        }
+        return guard(() -> users.find(caller.user())).orElseThrow(() -> new PlatformException(Reason.FORBIDDEN,
+                "user '" + caller.user() + "' does not exist (any more)"));
+    }
+
+    @Override
+    public UserDTO createUser(String name, char[] password, boolean platformAdmin) {
+        access().requirePlatformAdmin("create users");
+        try {
+            guard(() -> {
+                services.store().transact(c -> users.create(c, name, password, platformAdmin));
+                return null;
+            });
+        } finally {
+            UserDirectory.wipe(password);
+        }
+        LOG.info("User '{}' created by {}{}", name, caller, platformAdmin ? " (platform admin)" : "");
+        return users.find(name).orElseThrow();
+    }
+
+    @Override
+    public List<UserDTO> listUsers() {
+        Access a = access();
+        List<UserDTO> all = guard(users::list);
+        if (a.isPlatformAdmin()) {
+            return all;
+        }
+        return all.stream().filter(u -> u.name().equals(caller.user()) || u.memberships().keySet().stream()
+                .anyMatch(acc -> a.role(acc).filter(r -> r == AccountRole.ADMIN).isPresent())).toList();
+    }
+
+    @Override
+    public void setPassword(String user, char[] password) {
+        Access a = access();
+        try {
+            if (!user.equals(caller.user())) {
+                if (!a.isPlatformAdmin()) {
+                    // whether the user exists is not the caller's to learn
+                    throw new PlatformException(Reason.FORBIDDEN, "you can change only your own password");
+                }
+            }
+            guard(() -> {
+                services.store().transact(c -> users.setPassword(c, user, password));
+                return null;
+            });
+        } finally {
+            UserDirectory.wipe(password);
+        }
+        LOG.info("Password of user '{}' changed by {}", user, caller);
+    }
+
+    @Override
+    public void deleteUser(String user) {
+        access().requirePlatformAdmin("delete users");
+        if (user.equals(caller.user())) {
+            throw new PlatformException(Reason.INVALID, "you cannot delete yourself; ask another platform admin");
+        }
+        guard(() -> {
+            services.store().transact(c -> {
+                UserDTO before = users.find(c, user).orElseThrow(() -> new PlatformException(Reason.NOT_FOUND,
+                        "no user '" + user + "' (see stratum:user-list)"));
+                for (Map.Entry<String, AccountRole> m : before.memberships().entrySet()) {
+                    AccountDTO acc = accounts.require(c, m.getKey());
+                    AccountHistory.record(c, acc.id(), caller, "member '" + user + "' removed (user deleted)",
+                            List.of(new AccountVersionDTO.ChangeDTO("member", user, "role", m.getValue().name(),
+                                    null)));
+                }
+                users.delete(c, user);
+            });
+            return null;
+        });
+        LOG.info("User '{}' deleted by {}", user, caller);
+    }
+
+    @Override
+    public UserDTO grant(String account, String user, AccountRole role) {
+        Objects.requireNonNull(role, "role");
+        return setRole(account, user, role);
+    }
+
+    @Override
+    public UserDTO revoke(String account, String user) {
+        return setRole(account, user, null);
+    }
+
+    private UserDTO setRole(String account, String user, AccountRole role) {
+        Access a = access();
+        return guard(() -> services.store().inTransaction(c -> {
+            AccountDTO acc = a.administrable(c, account, role == null ? "revoke roles" : "grant roles");
+            AccountRole before = users.setRole(c, acc.id(), user, role);
+            if (before != role) {
+                AccountHistory.record(c, acc.id(), caller, role == null
+                        ? "member '" + user + "' removed" : "member '" + user + "' is now " + role,
+                        List.of(new AccountVersionDTO.ChangeDTO("member", user, "role",
+                                before == null ? null : before.name(), role == null ? null : role.name())));
+            } else if (role == null) {
+                throw new PlatformException(Reason.NOT_FOUND, "'" + user + "' is not a member of account '"
+                        + acc.name() + "'");
+            }
+            return users.find(c, user).orElseThrow();
+        }));
     }
 
     // ------------------------------------------------------------------ services
@@ -116,10 +318,10 @@ public final class PlatformServiceImpl implements PlatformService {
         }
         ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
                 request.sdpVersion(), request.configuration());
+        AccountDTO account = writable(request.account(), "create services");
         return guard(() -> {
-            AccountDTO account = accounts.require(request.account());
             Map<String, ServiceRecord> providers = lifecycle.resolveProviders(account, request.providers());
-            return toDto(lifecycle.submit(account, checked, providers, null), false);
+            return toDto(lifecycle.submit(account, checked, providers, null, caller), false);
         });
     }
 
@@ -144,8 +346,8 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public List<ServiceDTO> listServices(String account) {
+        AccountDTO a = readable(account);
         return guard(() -> {
-            AccountDTO a = accounts.require(orDefault(account));
             return services.repository().ofAccount(a.id()).stream()
                     .map(s -> toDto(s, null, null))
                     .toList();
@@ -153,16 +355,23 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     @Override
-    public ServiceDTO getService(String account, String name) {
+    public ServiceDTO getService(String account, String name, boolean credentials) {
         ServiceRecord s = guard(() -> find(account, name));
+        if (credentials) {
+            writable(s.accountName(), "see credentials");
+        }
         ServiceHealth health = services.health(s);
         ConnectionInfo connection = services.connectionInfo(s).orElse(null);
+        if (connection != null && !credentials) {
+            connection = new ConnectionInfo(connection.url(), connection.user(),
+                    connection.password() == null ? null : MASK, connection.properties());
+        }
         return toDto(s, health, connection);
     }
 
     @Override
     public JobDTO startService(String account, String name) {
-        return submitOn(account, name, JobKinds.START, (c, s) -> {
+        return submitOn(account, name, JobKinds.START, "start services", (c, s) -> {
             requireNot(s, "started", ServiceState.PROVISIONING, ServiceState.DELETING);
             requireEngine(s, "start");
             ServiceRepository.setState(c, s.id(), ServiceState.STARTING, "");
@@ -172,7 +381,7 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO stopService(String account, String name) {
-        return submitOn(account, name, JobKinds.STOP, (c, s) -> {
+        return submitOn(account, name, JobKinds.STOP, "stop services", (c, s) -> {
             requireNot(s, "stopped", ServiceState.PROVISIONING, ServiceState.DELETING, ServiceState.STOPPED);
             requireEngine(s, "stop");
             ServiceRepository.setState(c, s.id(), ServiceState.STOPPING, "");
@@ -183,7 +392,9 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO deleteService(String account, String name, boolean force) {
-        return guard(() -> toDto(lifecycle.submitDelete(find(account, name), force), false));
+        ServiceRecord s = guard(() -> find(account, name));
+        writable(s.accountName(), "delete services");
+        return guard(() -> toDto(lifecycle.submitDelete(s, force, caller), false));
     }
 
     @Override
@@ -192,6 +403,7 @@ public final class PlatformServiceImpl implements PlatformService {
             throw new PlatformException(Reason.INVALID, "instances must be between 1 and 64, not " + instances);
         }
         ServiceRecord s = guard(() -> find(account, name));
+        writable(s.accountName(), "scale services");
         SdpEntry sdp = services.engineFor(s).orElseThrow(() -> new PlatformException(Reason.UNAVAILABLE,
                 "cannot scale '" + name + "': no engine for " + s.serviceType() + " " + s.sdpVersion()
                         + " is installed"));
@@ -217,8 +429,11 @@ public final class PlatformServiceImpl implements PlatformService {
                                 throw new PlatformException(Reason.INVALID, "'" + name + "' is " + current.state()
                                         + "; only a running service can be scaled");
                             }
+                            int more = instances - previous;
+                            AccountManager.checkQuota(c, s.accountId(), "scaling '" + name + "' to " + instances,
+                                    0, more, more * AccountManager.memoryOf(current.config()));
                             return Map.of();
-                        })), false));
+                        }).by(caller)), false));
     }
 
     @Override
@@ -241,9 +456,10 @@ public final class PlatformServiceImpl implements PlatformService {
         if (request.password() != null) {
             binding.put("password", request.password());
         }
-        AccountDTO account = guard(() -> accounts.require(request.account()));
+        AccountDTO account = writable(request.account(), "register services");
         guard(() -> {
             services.store().transact(c -> {
+                AccountManager.checkQuota(c, account.id(), "registering '" + request.name() + "'", 1, 0, 0);
                 if (services.repository().byName(c, account.id(), request.name()).isPresent()) {
                     throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + request.name()
                             + "' already exists in account '" + account.name() + "'");
@@ -252,6 +468,11 @@ public final class PlatformServiceImpl implements PlatformService {
                 services.repository().insert(c, new ServiceRecord(UUID.randomUUID().toString(), account.id(),
                         account.name(), request.name(), request.serviceType(), ExternalServices.SDP, "0.0.0",
                         "external", binding, ServiceState.RUNNING, "", 0, now, now, null, true));
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("type", request.serviceType());
+                new TreeMap<>(binding).forEach((k, v) -> fields.put("binding." + k, History.mask(k, v)));
+                AccountHistory.record(c, account.id(), caller, "external service '" + request.name() + "' registered",
+                        AccountHistory.whole("service", request.name(), fields, false));
             });
             return null;
         });
@@ -267,27 +488,48 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
-        AccountDTO account = guard(() -> accounts.require(orDefault(accountName)));
+        AccountDTO account = writable(accountName, "create environments");
         EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
                 m -> lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config()),
                 n -> guard(() -> services.store().query(c -> services.repository().byName(c, account.id(), n)))
                         .map(lifecycle::providerRef));
         String id = UUID.randomUUID().toString();
+        int newServices = 0;
+        int newInstances = 0;
+        long newMemory = 0;
+        for (EnvironmentSpec.Member m : spec.services()) {
+            if (m.type() != null) {
+                ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
+                int instances = AccountManager.instancesOf(checked.config());
+                newServices++;
+                newInstances += instances;
+                newMemory += instances * AccountManager.memoryOf(checked.config());
+            }
+        }
+        int services1 = newServices;
+        int instances1 = newInstances;
+        long memory1 = newMemory;
         return guard(() -> toDto(engine.submit(new Submission(JobKinds.ENV_CREATE, account.id(), spec.name(), null, id,
                 Map.of(JobKinds.PARAM_ENVIRONMENT, id), c -> {
                     if (environments.byName(c, account.id(), spec.name()).isPresent()) {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "an environment named '" + spec.name()
                                 + "' already exists in account '" + account.name() + "'");
                     }
+                    AccountManager.checkQuota(c, account.id(), "creating environment '" + spec.name() + "'",
+                            services1, instances1, memory1);
                     environments.insert(c, id, account.id(), spec.name(), spec);
+                    AccountHistory.record(c, account.id(), caller, "environment '" + spec.name() + "' created",
+                            AccountHistory.whole("environment", spec.name(), Map.of("members", String.join(",",
+                                    spec.services().stream().map(EnvironmentSpec.Member::name).sorted().toList())),
+                                    false));
                     return Map.of();
-                })), false));
+                }).by(caller)), false));
     }
 
     @Override
     public List<EnvironmentDTO> listEnvironments(String account) {
-        return guard(() -> environments.ofAccount(accounts.require(orDefault(account)).id()).stream()
-                .map(this::toDto).toList());
+        AccountDTO a = readable(account);
+        return guard(() -> environments.ofAccount(a.id()).stream().map(this::toDto).toList());
     }
 
     @Override
@@ -297,8 +539,10 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO deleteEnvironment(String account, String name, boolean force) {
+        EnvironmentRecord found = guard(() -> findEnvironment(account, name));
+        writable(found.accountName(), "delete environments");
         return guard(() -> {
-            EnvironmentRecord env = findEnvironment(account, name);
+            EnvironmentRecord env = found;
             if (!force) {
                 List<String> outside = new ArrayList<>();
                 for (ServiceRecord member : services.repository().ofEnvironment(env.id())) {
@@ -317,12 +561,12 @@ public final class PlatformServiceImpl implements PlatformService {
                     Map.of(JobKinds.PARAM_ENVIRONMENT, env.id(), JobKinds.PARAM_FORCE, Boolean.toString(force)), c -> {
                         EnvironmentRepository.setState(c, env.id(), EnvironmentRecord.DELETING, "");
                         return Map.of();
-                    })), false);
+                    }).by(caller)), false);
         });
     }
 
     private EnvironmentRecord findEnvironment(String account, String name) {
-        AccountDTO a = accounts.require(orDefault(account));
+        AccountDTO a = readable(account);
         return environments.byName(a.id(), name).orElseThrow(() -> new PlatformException(Reason.NOT_FOUND,
                 "no environment '" + name + "' in account '" + a.name() + "' (see stratum:env-list)"));
     }
@@ -349,9 +593,11 @@ public final class PlatformServiceImpl implements PlatformService {
         Map<String, String> apply(Connection c, ServiceRecord s) throws SQLException;
     }
 
-    private JobDTO submitOn(String account, String name, String kind, Prepare prepare) {
+    private JobDTO submitOn(String account, String name, String kind, String what, Prepare prepare) {
+        ServiceRecord found = guard(() -> find(account, name));
+        writable(found.accountName(), what);
         return guard(() -> {
-            ServiceRecord s = find(account, name);
+            ServiceRecord s = found;
             JobRecord job = engine.submit(new Submission(kind, s.accountId(), s.name(), s.id(), Map.of(), c -> {
                 ServiceRecord current = services.repository().byId(c, s.id()).orElseThrow(() ->
                         new PlatformException(Reason.NOT_FOUND, "service '" + name + "' no longer exists"));
@@ -359,7 +605,7 @@ public final class PlatformServiceImpl implements PlatformService {
                     return Map.of(); // the engine reports the busy service with the job that holds it
                 }
                 return prepare.apply(c, current);
-            }));
+            }).by(caller));
             return toDto(job, false);
         });
     }
@@ -386,7 +632,7 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     private ServiceRecord find(String account, String name) {
-        AccountDTO a = accounts.require(orDefault(account));
+        AccountDTO a = readable(account);
         return services.store().query(c -> services.repository().byName(c, a.id(), name)).orElseThrow(() ->
                 new PlatformException(Reason.NOT_FOUND, "no service '" + name + "' in account '" + a.name()
                         + "' (see stratum:service-list)"));
@@ -396,11 +642,23 @@ public final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public List<JobDTO> listJobs(JobQuery query) {
-        return guard(() -> {
-            String accountId = query.account() == null ? null : accounts.require(query.account()).id();
-            return engine.jobs().list(accountId, query.target(), query.activeOnly(),
-                    query.limit() <= 0 ? 50 : query.limit()).stream().map(j -> toDto(j, false)).toList();
-        });
+        Access a = access();
+        int limit = query.limit() <= 0 ? 50 : query.limit();
+        List<String> accountIds = new ArrayList<>();
+        if (query.account() != null) {
+            accountIds.add(readable(query.account()).id());
+        } else if (!a.isPlatformAdmin()) {
+            for (String name : a.memberships().keySet()) {
+                accountIds.add(readable(name).id());
+            }
+        } else {
+            accountIds.add(null); // all
+        }
+        return guard(() -> accountIds.stream()
+                .flatMap(id -> engine.jobs().list(id, query.target(), query.activeOnly(), limit).stream())
+                .sorted(Comparator.comparingLong(JobRecord::id).reversed())
+                .limit(limit)
+                .map(j -> toDto(j, false)).toList());
     }
 
     @Override
@@ -411,6 +669,11 @@ public final class PlatformServiceImpl implements PlatformService {
     @Override
     public JobDTO cancelJob(long id) {
         JobRecord job = requireJob(id);
+        if (job.accountName() == null) {
+            access().requirePlatformAdmin("cancel platform jobs");
+        } else {
+            writable(job.accountName(), "cancel jobs");
+        }
         if (job.state().isDone()) {
             throw new PlatformException(Reason.INVALID, "job " + id + " has already ended (" + job.state() + ")");
         }
@@ -447,8 +710,9 @@ public final class PlatformServiceImpl implements PlatformService {
     }
 
     private JobRecord requireJob(long id) {
-        return guard(() -> engine.jobs().find(id)).orElseThrow(() -> new PlatformException(Reason.NOT_FOUND,
-                "no job " + id + " (see stratum:job-list)"));
+        Access a = access();
+        return guard(() -> engine.jobs().find(id)).filter(j -> a.canSee(j.accountName()))
+                .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "no job " + id + " (see stratum:job-list)"));
     }
 
     // ------------------------------------------------------------------ mapping
@@ -459,7 +723,8 @@ public final class PlatformServiceImpl implements PlatformService {
                 : List.of();
         return new JobDTO(j.id(), j.kind(), j.accountName() == null ? "" : j.accountName(), j.target(),
                 j.serviceId() == null ? "" : j.serviceId(), j.state(), j.phase(), j.task(), j.progress(), j.attempts(),
-                j.message(), j.error(), j.createdAt(), j.startedAt(), j.updatedAt(), j.finishedAt(), steps);
+                j.message(), j.error(), j.createdAt(), j.startedAt(), j.updatedAt(), j.finishedAt(), steps,
+                j.requestedBy(), j.requestedVia(), j.cause());
     }
 
     private static JobDTO.StepDTO toDto(JobStep s) {
@@ -522,10 +787,6 @@ public final class PlatformServiceImpl implements PlatformService {
 
     private static String nz(String s) {
         return s == null ? "" : s;
-    }
-
-    private static String orDefault(String account) {
-        return account == null || account.isBlank() ? DEFAULT_ACCOUNT : account;
     }
 
     /** Turns store failures into INTERNAL platform errors with a pointer to the log. */

@@ -1,9 +1,11 @@
 package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
@@ -168,10 +170,12 @@ public final class ServiceLifecycle {
      * @param service the checked service
      * @param providers provider type to the provider service
      * @param environmentId the environment it belongs to, or {@code null}
+     * @param caller who asks (recorded in the job and in the account's history)
      * @return the create job
+     * @throws PlatformException QUOTA_EXCEEDED if the account has no room for it
      */
     public JobRecord submit(AccountDTO account, Checked service, Map<String, ServiceRecord> providers,
-            String environmentId) {
+            String environmentId, Caller caller) {
         Map<String, ProviderRef> refs = new TreeMap<>();
         providers.forEach((type, record) -> refs.put(type, providerRef(record)));
         checkProviders(service, refs);
@@ -193,6 +197,9 @@ public final class ServiceLifecycle {
                                     + "cannot be a provider");
                         }
                     }
+                    int instances = AccountManager.instancesOf(service.config());
+                    AccountManager.checkQuota(c, account.id(), "creating '" + service.name() + "'", 1,
+                            instances, instances * AccountManager.memoryOf(service.config()));
                     Instant now = Instant.now();
                     services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
                             service.name(), d.serviceType(), d.name(), d.version(), service.plan().name(),
@@ -200,8 +207,11 @@ public final class ServiceLifecycle {
                     for (Map.Entry<String, ServiceRecord> p : providers.entrySet()) {
                         AssociationRepository.reserve(c, serviceId, p.getKey(), p.getValue().id());
                     }
+                    AccountHistory.record(c, account.id(), caller, "service '" + service.name() + "' created",
+                            History.created(service.name(), d.serviceType(), d.version(), service.plan().name(),
+                                    service.config(), providers));
                     return Map.of();
-                }));
+                }).by(caller));
     }
 
     /**
@@ -209,10 +219,12 @@ public final class ServiceLifecycle {
      *
      * @param s the service
      * @param force also without its engine, and while others use it as their provider
+     * @param caller who asks (recorded in the job; the account's history records the service's removal when the
+     *     job has removed it)
      * @return the delete job
      * @throws PlatformException if others use it and {@code force} is not set, or it is busy
      */
-    public JobRecord submitDelete(ServiceRecord s, boolean force) {
+    public JobRecord submitDelete(ServiceRecord s, boolean force, Caller caller) {
         if (!force) {
             if (!s.external() && services.engineFor(s).isEmpty()) {
                 throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': no engine for "
@@ -247,7 +259,7 @@ public final class ServiceLifecycle {
                 }
             }
             return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));
-        }));
+        }).by(caller));
     }
 
     private SdpEntry chooseSdp(String type, String version) {

@@ -63,7 +63,7 @@ public final class ServicePlans {
                         } else {
                             // undone in full: the name reserved at submission is free again, also when the job
                             // was cancelled before its first task ran (and so before any compensation could)
-                            ServiceRepository.delete(c, j.serviceId());
+                            ServiceTasks.forget(c, j, "removed: its create was undone");
                         }
                     })
                     .build();
@@ -225,6 +225,7 @@ public final class ServicePlans {
                     .onEnd((c, j) -> {
                         if (j.state() == JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
+                            ServiceTasks.recordInstances(c, j, previous, instances);
                         } else {
                             ServiceTasks.endState(c, j, j.rollbackIncomplete() ? ServiceState.FAILED
                                     : ServiceState.RUNNING, "scale to " + instances + " failed: " + j.error());

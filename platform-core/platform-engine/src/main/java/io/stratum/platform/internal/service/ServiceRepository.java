@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** SQL for {@code services} and {@code service_properties}. */
@@ -35,6 +36,10 @@ public final class ServiceRepository {
     }
 
     Optional<ServiceRecord> byId(Connection c, String id) throws SQLException {
+        return find(c, id);
+    }
+
+    static Optional<ServiceRecord> find(Connection c, String id) throws SQLException {
         return Sql.one(c, SELECT + "WHERE s.id = ?", ServiceRepository::map, id);
     }
 
@@ -77,6 +82,11 @@ public final class ServiceRepository {
      *
      * @return whether the service exists and is not being deleted
      */
+    static void setConfig(Connection c, String id, Map<String, String> config) throws SQLException {
+        Sql.update(c, "UPDATE services SET config = ?, updated_at = ? WHERE id = ?", Json.write(config), Instant.now(),
+                id);
+    }
+
     static boolean lockUnlessDeleting(Connection c, String id) throws SQLException {
         return Sql.update(c, "UPDATE services SET updated_at = updated_at WHERE id = ? AND state <> ?", id,
                 ServiceState.DELETING) == 1;

@@ -1,6 +1,8 @@
 package io.stratum.platform.internal.service;
 
+import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.sdp.SdpEntry;
@@ -20,6 +22,7 @@ import io.stratum.sme.api.runtime.RuntimeState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -295,9 +298,48 @@ final class ServiceTasks {
 
     /** Deletes the service's record (its runtimes must be gone). */
     void forget(JobContext job) {
-        services.store().transact(c -> {
-            ServiceRepository.delete(c, job.job().serviceId());
-        });
+        services.store().transact(c -> forget(c, job.job(), "deleted"));
+    }
+
+    /**
+     * Makes a scaled service's configured {@code instances} what it now runs, and records the change in its
+     * account's history.
+     *
+     * @param c the transaction
+     * @param j the scale job
+     * @param previous the instances before
+     * @param instances the instances now
+     * @throws SQLException on a store error
+     */
+    static void recordInstances(Connection c, JobRecord j, int previous, int instances) throws SQLException {
+        Optional<ServiceRecord> s = ServiceRepository.find(c, j.serviceId());
+        if (s.isEmpty() || previous == instances) {
+            return;
+        }
+        Map<String, String> config = new java.util.HashMap<>(s.get().config());
+        config.put("instances", Integer.toString(instances));
+        ServiceRepository.setConfig(c, s.get().id(), config);
+        AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' scaled from "
+                + previous + " to " + instances + " instances (job " + j.id() + ")", List.of(new ChangeDTO("service",
+                        s.get().name(), "config.instances", Integer.toString(previous), Integer.toString(instances))));
+    }
+
+    /**
+     * Deletes a service's record and records its removal in its account's history, as done by whoever asked for
+     * the job.
+     *
+     * @param c the transaction
+     * @param j the job removing it
+     * @param how how it went, e.g. "deleted"
+     * @throws SQLException on a store error
+     */
+    static void forget(Connection c, JobRecord j, String how) throws SQLException {
+        Optional<ServiceRecord> s = j.serviceId() == null ? Optional.empty()
+                : ServiceRepository.find(c, j.serviceId());
+        if (s.isPresent() && ServiceRepository.delete(c, j.serviceId())) {
+            AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' " + how
+                    + " (job " + j.id() + ")", History.removed(s.get()));
+        }
     }
 
     /** Waits until the engine reports the service healthy; fails early if a runtime failed for good. */

@@ -5,9 +5,15 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.internal.account.AccessControl;
+import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.account.Passwords;
+import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.orchestration.PlanFactory;
@@ -174,6 +180,16 @@ public class ProviderAssociationTest {
         account = new AccountManager(store).require("default");
     }
 
+    private static final Caller TEST = Caller.system("test");
+
+    /** @return the facade, as a platform component acting on its own */
+    private PlatformService platform() {
+        AccountManager accounts = new AccountManager(store);
+        UserDirectory users = new UserDirectory(store, new Passwords(1000));
+        return new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts), users,
+                new AccountHistory(store)).as(TEST);
+    }
+
     @After
     public void tearDown() {
         engine.deactivate();
@@ -184,14 +200,14 @@ public class ProviderAssociationTest {
 
     private JobRecord create(String type, String name, Map<String, String> providers) throws Exception {
         JobRecord job = lifecycle.submit(account, lifecycle.check(type, name, null, null, Map.of()),
-                lifecycle.resolveProviders(account, providers), null);
+                lifecycle.resolveProviders(account, providers), null, TEST);
         return await(job.id());
     }
 
     private JobRecord delete(String name, boolean force) throws Exception {
         ServiceRecord s = services.store().query(c -> services.repository().byName(c, account.id(), name))
                 .orElseThrow();
-        return await(lifecycle.submitDelete(s, force).id());
+        return await(lifecycle.submitDelete(s, force, TEST).id());
     }
 
     /**
@@ -201,8 +217,8 @@ public class ProviderAssociationTest {
     private List<JobRecord> occupyBothWorkers() throws InterruptedException {
         hold = new CountDownLatch(1);
         List<JobRecord> jobs = List.of(
-                lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()), Map.of(), null),
-                lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()), Map.of(), null));
+                lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()), Map.of(), null, TEST),
+                lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()), Map.of(), null, TEST));
         assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
         return jobs;
     }
@@ -277,7 +293,7 @@ public class ProviderAssociationTest {
     public void aCreateCancelledWhileQueuedLeavesNoServiceAndFreesItsName() throws Exception {
         List<JobRecord> busy = occupyBothWorkers();
         JobRecord queued = lifecycle.submit(account, lifecycle.check("database", "later", null, null, Map.of()),
-                Map.of(), null);
+                Map.of(), null, TEST);
         assertTrue(engine.cancel(queued.id()));
         release(busy);
         assertEquals(JobState.CANCELLED, await(queued.id()).state());
@@ -308,7 +324,7 @@ public class ProviderAssociationTest {
     @Test
     public void aStopCancelledBeforeItBeganLeavesTheServiceAsItWas() throws Exception {
         create("database", "db", Map.of());
-        PlatformServiceImpl platform = new PlatformServiceImpl(new AccountManager(store), catalog, services, engine);
+        PlatformService platform = platform();
         List<JobRecord> busy = occupyBothWorkers();
         long stop = platform.stopService(null, "db").id();
         assertEquals("STOPPING", platform.getService(null, "db").state().name());
@@ -323,7 +339,7 @@ public class ProviderAssociationTest {
         create("database", "db", Map.of());
         List<JobRecord> busy = occupyBothWorkers();
         JobRecord app = lifecycle.submit(account, lifecycle.check("appserver", "app", null, null, Map.of()),
-                lifecycle.resolveProviders(account, Map.of("database", "db")), null);
+                lifecycle.resolveProviders(account, Map.of("database", "db")), null, TEST);
         try {
             delete("db", false);
             fail("the queued create will use it");
@@ -340,7 +356,7 @@ public class ProviderAssociationTest {
     @Test
     public void aCreateWhoseProviderIsStoppedFailsAndIsUndoneInFull() throws Exception {
         create("database", "db", Map.of());
-        PlatformServiceImpl platform = new PlatformServiceImpl(new AccountManager(store), catalog, services, engine);
+        PlatformService platform = platform();
         assertEquals(JobState.SUCCEEDED, await(platform.stopService(null, "db").id()).state());
         calls.clear();
         JobRecord failed = create("appserver", "app", Map.of("database", "db"));

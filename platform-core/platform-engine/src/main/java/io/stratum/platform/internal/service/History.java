@@ -1,0 +1,43 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
+import io.stratum.platform.internal.account.AccountHistory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The fields of services and environments as the account history records them (secrets masked). */
+final class History {
+
+    /** Configuration keys whose values are secrets: recorded masked. */
+    static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|private.?key).*");
+
+    private History() {
+    }
+
+    static List<ChangeDTO> created(String name, String type, String sdpVersion, String plan, Map<String, String> config,
+            Map<String, ServiceRecord> providers) {
+        return AccountHistory.whole("service", name, fields(type, sdpVersion, plan, config, providers), false);
+    }
+
+    static List<ChangeDTO> removed(ServiceRecord s) {
+        return AccountHistory.whole("service", s.name(), fields(s.serviceType(), s.sdpVersion(), s.plan(), s.config(),
+                Map.of()), true);
+    }
+
+    private static Map<String, String> fields(String type, String sdpVersion, String plan, Map<String, String> config,
+            Map<String, ServiceRecord> providers) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("type", type);
+        f.put("sdpVersion", sdpVersion);
+        f.put("plan", plan);
+        new java.util.TreeMap<>(config).forEach((k, v) -> f.put("config." + k, mask(k, v)));
+        new java.util.TreeMap<>(providers).forEach((t, p) -> f.put("provider." + t, p.name()));
+        return f;
+    }
+
+    static String mask(String key, String value) {
+        return value != null && SECRET.matcher(key).matches() ? AccountHistory.MASK : value;
+    }
+}

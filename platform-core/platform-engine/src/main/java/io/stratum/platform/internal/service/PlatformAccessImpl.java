@@ -1,0 +1,70 @@
+package io.stratum.platform.internal.service;
+
+import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.PlatformAccess;
+import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.internal.account.AccessControl;
+import io.stratum.platform.internal.account.AccountHistory;
+import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.account.UserDirectory;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.platform.internal.sdp.SdpCatalog;
+import java.util.Objects;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The platform's way in: authenticates users and hands out the facade of one caller ({@link PlatformServiceImpl}),
+ * built over the parts every facade shares.
+ */
+@Component(service = PlatformAccess.class)
+public final class PlatformAccessImpl implements PlatformAccess {
+
+    final AccountManager accounts;
+    final SdpCatalog catalog;
+    final ServiceManager services;
+    final OrchestrationEngine engine;
+    final ServiceLifecycle lifecycle;
+    final EnvironmentRepository environments;
+    final AccessControl accessControl;
+    final UserDirectory users;
+    final AccountHistory history;
+
+    /**
+     * @param accounts accounts
+     * @param catalog the SDP catalog
+     * @param services the service manager
+     * @param engine the orchestration engine
+     * @param accessControl resolves callers
+     * @param users the users
+     * @param history account history
+     */
+    @Activate
+    public PlatformAccessImpl(@Reference AccountManager accounts, @Reference SdpCatalog catalog,
+            @Reference ServiceManager services, @Reference OrchestrationEngine engine,
+            @Reference AccessControl accessControl, @Reference UserDirectory users,
+            @Reference AccountHistory history) {
+        this.accounts = accounts;
+        this.catalog = catalog;
+        this.services = services;
+        this.engine = engine;
+        this.lifecycle = new ServiceLifecycle(services, engine);
+        this.environments = new EnvironmentRepository(services.store());
+        this.accessControl = accessControl;
+        this.users = users;
+        this.history = history;
+    }
+
+    @Override
+    public PlatformService as(Caller caller) {
+        return new PlatformServiceImpl(this, Objects.requireNonNull(caller, "caller"));
+    }
+
+    @Override
+    public Optional<UserDTO> authenticate(String user, char[] password) {
+        return users.authenticate(user, password);
+    }
+}

@@ -1,0 +1,337 @@
+package io.stratum.platform.internal.service;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.AccountVersionDTO;
+import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
+import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.ExternalServiceRequest;
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobQuery;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.QuotaDTO;
+import io.stratum.platform.internal.account.AccessControl;
+import io.stratum.platform.internal.account.AccountHistory;
+import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.account.Passwords;
+import io.stratum.platform.internal.account.UserDirectory;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.platform.internal.orchestration.PlanFactory;
+import io.stratum.platform.internal.runtime.NativeProcessRuntimes;
+import io.stratum.platform.internal.sdp.Catalog;
+import io.stratum.platform.internal.sdp.DescriptorReader;
+import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.store.TestStores;
+import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.ServiceContext;
+import io.stratum.sme.api.ServiceHealth;
+import io.stratum.sme.api.ServiceManagementEngine;
+import io.stratum.sme.api.TaskMonitor;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The facade's scoping through the real store and orchestration engine: who may see and change what, quotas,
+ * the audit trail of jobs and the account history. The engine is a test double that answers with a password, so
+ * masking can be checked.
+ */
+public class AccessScopingTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Store store;
+    private NativeProcessRuntimes runtimes;
+    private ServiceManager services;
+    private OrchestrationEngine engine;
+    private PlatformAccessImpl access;
+    private UserDirectory users;
+    private PlatformService admin;
+
+    /** Lifecycle that only succeeds; connection info with a password. */
+    private static final class Engine implements ServiceManagementEngine {
+        @Override
+        public void provision(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public void start(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public void stop(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public void unprovision(ServiceContext service, TaskMonitor monitor) {
+        }
+
+        @Override
+        public ServiceHealth health(ServiceContext service) {
+            return ServiceHealth.healthy("fine");
+        }
+
+        @Override
+        public ConnectionInfo connectionInfo(ServiceContext service) {
+            return new ConnectionInfo("fake://" + service.name(), "app", "s3cret-of-" + service.name(), Map.of());
+        }
+    }
+
+    @Before
+    public void setUp() throws Exception {
+        store = TestStores.open(tmp.getRoot().toPath());
+        runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
+        Catalog catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(), e -> { });
+        catalog.engineAdded(1, "database", new Engine());
+        catalog.bundleAdded(1, "db.bundle", "sdp.json", new ByteArrayInputStream(("{\"name\": \"db-sdp\", "
+                + "\"serviceType\": \"database\", \"version\": \"1.0.0\", \"virtualization\": [\"native-process\"], "
+                + "\"plans\": [{\"name\": \"small\", \"settings\": {\"heapMb\": \"64\"}}], "
+                + "\"configSchema\": {\"heapMb\": {\"type\": \"integer\", \"defaultValue\": \"64\", \"userSettable\": false}}, "
+                + "\"provides\": [\"database\"]}").getBytes(StandardCharsets.UTF_8)));
+        services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ZERO));
+        engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
+        engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
+        engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
+        AccountManager accounts = new AccountManager(store);
+        users = new UserDirectory(store, new Passwords(1000));
+        access = new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts),
+                users, new AccountHistory(store));
+        admin = access.as(Caller.user(UserDirectory.INITIAL_ADMIN, Caller.VIA_SHELL));
+        admin.createAccount("acme");
+        admin.createAccount("other");
+        user("alice", "acme", AccountRole.MEMBER);
+        user("bob", "acme", AccountRole.VIEWER);
+        user("carol", "other", AccountRole.ADMIN);
+    }
+
+    @After
+    public void tearDown() {
+        engine.deactivate();
+        services.deactivate();
+        runtimes.deactivate();
+        store.close();
+    }
+
+    private void user(String name, String account, AccountRole role) {
+        admin.createUser(name, (name + "-password-1").toCharArray(), false);
+        admin.grant(account, name, role);
+    }
+
+    private PlatformService as(String user) {
+        return access.as(Caller.user(user, Caller.VIA_SHELL));
+    }
+
+    private JobDTO done(PlatformService p, JobDTO job) throws InterruptedException {
+        JobDTO end = p.awaitJob(job.id(), Duration.ofSeconds(20), null);
+        assertEquals(end.error(), JobState.SUCCEEDED, end.state());
+        return end;
+    }
+
+    private static void refused(Reason reason, String what, Runnable call) {
+        try {
+            call.run();
+            fail(what + " should have been refused with " + reason);
+        } catch (PlatformException e) {
+            assertEquals(what + ": " + e.getMessage(), reason, e.reason());
+        }
+    }
+
+    private static <T> void refused(Reason reason, String what, Supplier<T> call) {
+        refused(reason, what, (Runnable) call::get);
+    }
+
+    private long services() {
+        return store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services", rs -> rs.getLong(1)).orElseThrow());
+    }
+
+    @Test
+    public void anotherAccountsThingsAreNotFoundAndNothingChanges() throws Exception {
+        PlatformService alice = as("alice");
+        JobDTO created = done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null,
+                Map.of())));
+        PlatformService carol = as("carol");
+        long before = services();
+        refused(Reason.NOT_FOUND, "getService", () -> carol.getService("acme", "db1"));
+        refused(Reason.NOT_FOUND, "listServices", () -> carol.listServices("acme"));
+        refused(Reason.NOT_FOUND, "deleteService", () -> carol.deleteService("acme", "db1"));
+        refused(Reason.NOT_FOUND, "stopService", () -> carol.stopService("acme", "db1"));
+        refused(Reason.NOT_FOUND, "scaleService", () -> carol.scaleService("acme", "db1", 2));
+        refused(Reason.NOT_FOUND, "createService", () -> carol.createService(new CreateServiceRequest("acme",
+                "database", "intruder", null, null, Map.of())));
+        refused(Reason.NOT_FOUND, "getJob", () -> carol.getJob(created.id()));
+        refused(Reason.NOT_FOUND, "cancelJob", () -> carol.cancelJob(created.id()));
+        refused(Reason.NOT_FOUND, "awaitJob", () -> {
+            try {
+                return carol.awaitJob(created.id(), Duration.ofMillis(10), null);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        refused(Reason.NOT_FOUND, "accountHistory", () -> carol.accountHistory("acme", 0));
+        refused(Reason.NOT_FOUND, "grant", () -> carol.grant("acme", "carol", AccountRole.ADMIN));
+        assertTrue(carol.listJobs(new JobQuery(null, null, false, 0)).stream().noneMatch(j -> j.id() == created.id()));
+        assertEquals(List.of("other"), carol.listAccounts().stream().map(a -> a.name()).toList());
+        assertEquals("the refusals changed nothing", before, services());
+        assertEquals("RUNNING", alice.getService("acme", "db1").state().name());
+        // the same answer as for an account that does not exist at all
+        PlatformException missing = null;
+        PlatformException hidden = null;
+        try {
+            carol.listServices("no-such-account");
+        } catch (PlatformException e) {
+            missing = e;
+        }
+        try {
+            carol.listServices("acme");
+        } catch (PlatformException e) {
+            hidden = e;
+        }
+        assertEquals(missing.getMessage().replace("no-such-account", "X"), hidden.getMessage().replace("acme", "X"));
+    }
+
+    @Test
+    public void viewersReadButCannotChangeOrSeeSecrets() throws Exception {
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null, Map.of())));
+        PlatformService bob = as("bob");
+        assertEquals("db1", bob.getService("acme", "db1").name());
+        assertEquals("masked for everyone without --credentials", "********",
+                bob.getService("acme", "db1").connection().password());
+        assertEquals("s3cret-of-db1", alice.getService("acme", "db1", true).connection().password());
+        refused(Reason.FORBIDDEN, "credentials", () -> bob.getService("acme", "db1", true));
+        refused(Reason.FORBIDDEN, "delete", () -> bob.deleteService("acme", "db1"));
+        refused(Reason.FORBIDDEN, "stop", () -> bob.stopService("acme", "db1"));
+        refused(Reason.FORBIDDEN, "create", () -> bob.createService(new CreateServiceRequest("acme", "database", "db2",
+                null, null, Map.of())));
+        refused(Reason.FORBIDDEN, "register", () -> bob.registerExternalService(new ExternalServiceRequest("acme",
+                "database", "ext", "jdbc:h2:tcp://127.0.0.1:1/x", "u", "p", Map.of())));
+        refused(Reason.FORBIDDEN, "grant", () -> bob.grant("acme", "bob", AccountRole.ADMIN));
+        refused(Reason.FORBIDDEN, "members grant too", () -> alice.grant("acme", "alice", AccountRole.ADMIN));
+        refused(Reason.FORBIDDEN, "createAccount", () -> alice.createAccount("mine"));
+        refused(Reason.FORBIDDEN, "createUser", () -> alice.createUser("eve", "a-long-password".toCharArray(), true));
+        refused(Reason.FORBIDDEN, "refused SDPs", () -> alice.listSdps(true));
+        refused(Reason.FORBIDDEN, "setQuota", () -> alice.setQuota("acme", QuotaDTO.UNLIMITED));
+        refused(Reason.FORBIDDEN, "other's password", () -> alice.setPassword("bob", "a-long-password".toCharArray()));
+        assertEquals(1, services());
+        assertEquals("RUNNING", bob.getService("acme", "db1").state().name());
+        assertEquals(1, bob.listSdps(false).size());
+    }
+
+    @Test
+    public void jobsRecordWhoAskedAndHow() throws Exception {
+        PlatformService alice = as("alice");
+        JobDTO job = done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null,
+                Map.of())));
+        assertEquals("alice", job.requestedBy());
+        assertEquals("shell", job.requestedVia());
+        JobDTO system = done(admin, access.as(Caller.system("elasticity").because("alert high-load"))
+                .deleteService("acme", "db1"));
+        assertEquals("system:elasticity", system.requestedBy());
+        assertEquals("alert high-load", system.cause());
+    }
+
+    @Test
+    public void quotasRefuseBeforeAnythingIsCreatedWithTheNumbers() throws Exception {
+        admin.setQuota("acme", new QuotaDTO(1, -1, 100));
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null, Map.of())));
+        try {
+            alice.createService(new CreateServiceRequest("acme", "database", "db2", null, null, Map.of()));
+            fail("over the quota");
+        } catch (PlatformException e) {
+            assertEquals(Reason.QUOTA_EXCEEDED, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("services: 1 used + 1 asked = 2 > limit 1"));
+            assertTrue(e.getMessage(), e.getMessage().contains("memory (MiB): 64 used + 64 asked = 128 > limit 100"));
+        }
+        assertEquals(1, services());
+        refused(Reason.QUOTA_EXCEEDED, "register", () -> alice.registerExternalService(new ExternalServiceRequest(
+                "acme", "database", "ext", "jdbc:h2:tcp://127.0.0.1:1/x", "u", "p", Map.of())));
+        assertEquals(1, services());
+        assertEquals(new QuotaDTO(1, 1, 64), alice.getAccount("acme").usage());
+        admin.setQuota("acme", QuotaDTO.UNLIMITED);
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db2", null, null, Map.of())));
+    }
+
+    @Test
+    public void historyAndDiffReproduceEveryChange() throws Exception {
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null, Map.of())));
+        alice.registerExternalService(new ExternalServiceRequest("acme", "database", "legacy",
+                "jdbc:h2:tcp://127.0.0.1:1/x", "u", "pw-that-must-not-show", Map.of()));
+        admin.setQuota("acme", new QuotaDTO(10, 20, 4096));
+        admin.revoke("acme", "bob");
+        done(alice, alice.deleteService("acme", "db1"));
+        List<AccountVersionDTO> history = alice.accountHistory("acme", 0);
+        List<String> summaries = history.stream().map(v -> v.version() + " " + v.user() + " " + v.summary()).toList();
+        assertEquals(summaries.toString(), 8, history.size());
+        assertTrue(summaries.toString(), summaries.get(0).startsWith("8 alice service 'db1' deleted (job "));
+        assertEquals("7 admin member 'bob' removed", summaries.get(1));
+        assertEquals("6 admin quota of 'acme' set to services 10, instances 20, memory 4096 MiB", summaries.get(2));
+        assertEquals("5 alice external service 'legacy' registered", summaries.get(3));
+        assertEquals("4 alice service 'db1' created", summaries.get(4));
+        assertEquals("3 admin member 'bob' is now VIEWER", summaries.get(5));
+        assertEquals("2 admin member 'alice' is now MEMBER", summaries.get(6));
+        assertEquals("1 admin account 'acme' created", summaries.get(7));
+        assertFalse("secrets are never recorded", history.toString().contains("pw-that-must-not-show"));
+
+        List<ChangeDTO> all = alice.diffAccount("acme", 0, 8);
+        assertTrue(all.toString(), all.contains(new ChangeDTO("service", "legacy", "binding.password", null,
+                "********")));
+        assertTrue(all.contains(new ChangeDTO("member", "alice", "role", null, "MEMBER")));
+        assertTrue(all.contains(new ChangeDTO("quota", "quota", "maxInstances", "-1", "20")));
+        assertTrue("bob came and went: no net change", all.stream().noneMatch(c -> c.name().equals("bob")));
+        assertTrue("db1 came and went: no net change", all.stream().noneMatch(c -> c.name().equals("db1")));
+        List<ChangeDTO> lastTwo = alice.diffAccount("acme", 6, 8);
+        assertEquals(new ChangeDTO("member", "bob", "role", "VIEWER", null), lastTwo.get(0));
+        assertTrue(lastTwo.toString(), lastTwo.contains(new ChangeDTO("service", "db1", "*", "exists", null)));
+        assertTrue(lastTwo.contains(new ChangeDTO("service", "db1", "plan", "small", null)));
+        refused(Reason.INVALID, "beyond the last version", () -> alice.diffAccount("acme", 0, 9));
+    }
+
+    @Test
+    public void theFirstAdminsPasswordIsGeneratedIntoAnOwnerOnlyFileUntilChanged() throws Exception {
+        String password = Files.readString(users.initialPasswordFile()).strip();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                users.initialPasswordFile())));
+        assertEquals(24, password.length());
+        assertTrue(access.authenticate("admin", password.toCharArray()).orElseThrow().platformAdmin());
+        assertTrue(access.authenticate("admin", "wrong-password".toCharArray()).isEmpty());
+        assertTrue(access.authenticate("nobody", password.toCharArray()).isEmpty());
+        assertEquals(AccountRole.MEMBER, access.authenticate("alice", "alice-password-1".toCharArray()).orElseThrow()
+                .memberships().get("acme"));
+        refused(Reason.INVALID, "too short", () -> admin.setPassword("admin", "short".toCharArray()));
+        admin.setPassword("admin", "a-new-long-password".toCharArray());
+        assertFalse(Files.exists(users.initialPasswordFile()));
+        assertTrue(access.authenticate("admin", password.toCharArray()).isEmpty());
+        assertTrue(access.authenticate("admin", "a-new-long-password".toCharArray()).isPresent());
+        // a restart does not create another admin or file
+        new UserDirectory(store, new Passwords(1000));
+        assertFalse(Files.exists(users.initialPasswordFile()));
+        assertNull(store.query(c -> Sql.one(c, "SELECT password_hash FROM users WHERE password_hash LIKE '%a-new%'",
+                rs -> rs.getString(1))).orElse(null));
+    }
+}
