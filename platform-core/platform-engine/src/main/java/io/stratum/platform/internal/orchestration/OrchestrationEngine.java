@@ -352,8 +352,18 @@ public final class OrchestrationEngine {
             neverRan = waitingForFactory.remove(id);
         }
         if (neverRan) {
-            endUnplanned(id, JobState.CANCELLED, "cancelled by a user while it waited for the SDP that plans '"
-                    + jobs.find(id).map(JobRecord::kind).orElse("?") + "' jobs");
+            try {
+                endUnplanned(id, JobState.CANCELLED, "cancelled by a user while it waited for the SDP that plans '"
+                        + jobs.find(id).map(JobRecord::kind).orElse("?") + "' jobs");
+            } catch (RuntimeException e) {
+                // its cancellation is recorded: it waits again, and ends CANCELLED when it runs (also if its factory
+                // came meanwhile)
+                synchronized (factories) {
+                    waitingForFactory.add(id);
+                }
+                rescheduleLater(id, null, retryInitial);
+                throw e;
+            }
             return true;
         }
         JobRunner runner = active.get(id);

@@ -652,6 +652,29 @@ public class OrchestrationEngineTest {
         assertEndedSoonAfter(done, writesBack.get(), ended);
     }
 
+    @Test
+    public void aCancellationWhoseEndTheStoreCannotRecordLeavesTheJobToEndCancelledWhenItCanRun() throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        String service = TestStores.insertService(store, "db1");
+        JobRecord job = submit(engine, "late", service);
+        // the cancellation is recorded, but not the end of the job (it marks the service it never worked on)
+        writes.refuseFor(Duration.ofSeconds(30), java.util.Set.of("services"));
+        try {
+            engine.cancel(job.id());
+            fail("the end of the job could not be recorded");
+        } catch (RuntimeException expected) {
+            // the caller learns it
+        }
+        writes.refuseFor(Duration.ZERO);
+        register(engine, "late", j -> Plan.builder().phase("p", recorded("a")).build());
+        JobRecord done = await(engine, job.id());
+        assertEquals("it ends as its cancellation asked", JobState.CANCELLED, done.state());
+        assertEquals("a cancelled job does no work", List.of(), log);
+        assertEquals(1L, (long) store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getLong(1), service).orElseThrow()));
+    }
+
     // ------------------------------------------------------------------ a plan rebuilt shorter than its record
 
     @Test

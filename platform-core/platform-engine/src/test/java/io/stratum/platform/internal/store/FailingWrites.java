@@ -5,11 +5,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.h2.api.Trigger;
 
 /**
@@ -24,6 +27,8 @@ public final class FailingWrites {
     private static final Map<String, FailingWrites> INSTALLED = new ConcurrentHashMap<>();
 
     private final AtomicLong refusedUntilNanos = new AtomicLong(System.nanoTime());
+    /** The tables whose writes are refused (upper case), or empty for all. */
+    private volatile Set<String> tables = Set.of();
     private final AtomicInteger refuseNext = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
 
@@ -60,6 +65,18 @@ public final class FailingWrites {
      * @return when writes are taken again ({@link System#nanoTime()})
      */
     public long refuseFor(Duration d) {
+        return refuseFor(d, Set.of());
+    }
+
+    /**
+     * Refuses writes to some tables from now for {@code d}.
+     *
+     * @param d how long
+     * @param only the tables (e.g. {@code services}), or empty for all
+     * @return when writes are taken again ({@link System#nanoTime()})
+     */
+    public long refuseFor(Duration d, Set<String> only) {
+        tables = only.stream().map(t -> t.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         long until = System.nanoTime() + d.toNanos();
         refusedUntilNanos.set(until);
         return until;
@@ -71,6 +88,7 @@ public final class FailingWrites {
      * @param n how many
      */
     public void refuseNext(int n) {
+        tables = Set.of();
         refuseNext.set(n);
     }
 
@@ -80,6 +98,10 @@ public final class FailingWrites {
     }
 
     private void check(String table) throws SQLException {
+        Set<String> only = tables;
+        if (!only.isEmpty() && !only.contains(table.toUpperCase(Locale.ROOT))) {
+            return;
+        }
         if (System.nanoTime() < refusedUntilNanos.get() || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             refused.incrementAndGet();
             throw new SQLException("No space left on device (a test refuses writes to " + table + ")", "HY000");
