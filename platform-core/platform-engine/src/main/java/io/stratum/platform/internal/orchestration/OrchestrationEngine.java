@@ -73,7 +73,10 @@ public final class OrchestrationEngine {
         long retryMaxMs() default 30000;
     }
 
-    /** A job stopped this many times by unexpected errors (not task failures) is ended as failed. */
+    /**
+     * A job stopped this many times by unexpected errors (not task failures) is rolled back, or ended as failed if it
+     * was rolling back. Pauses while the store cannot be written at all do not count.
+     */
     static final int MAX_UNEXPECTED_FAILURES = 5;
 
     /** Topic prefix of job events; the job's state follows. */
