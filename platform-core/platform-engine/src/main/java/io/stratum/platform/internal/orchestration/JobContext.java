@@ -23,6 +23,17 @@ public interface JobContext {
      */
     void put(String key, String value);
 
+    /**
+     * Records a sentence for users that the job's end record carries: appended to its error if it fails or is
+     * cancelled, to its message if it succeeds. For what a job deliberately did not do, e.g. a member a rollback kept
+     * because a service outside the job came to depend on it. Durable when this returns; recording the same key
+     * again replaces the sentence.
+     *
+     * @param key names the note within the job (e.g. the member it is about)
+     * @param text the sentence
+     */
+    void note(String key, String text);
+
     /** @return progress and cancellation of the current task, to hand to engines */
     TaskMonitor monitor();
 

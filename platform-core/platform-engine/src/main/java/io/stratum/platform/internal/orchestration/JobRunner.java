@@ -2,6 +2,7 @@ package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.internal.orchestration.Plan.Step;
+import io.stratum.platform.internal.store.StoreException;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * Runs one job: forward through its plan, or backward through the compensations of what it did. Every
  * transition is written to the store before the next piece of work starts, so that a crash at any point leaves
  * a record the next run can resume from.
+ * <p>
+ * When the store cannot be written (a full disk, a lost database file), a transition is written again with a capped
+ * backoff until it lands, for as long as the store stays unwritable: the job is delayed, never left half-recorded,
+ * and a task that ended is not repeated or undone because its end could not be recorded at once. A store error
+ * inside a task is not the task's failure: the job stops and runs again from its last recorded step, as after a
+ * crash (an idempotent task is repeated, any other rolls the job back).
  */
 final class JobRunner implements Runnable, JobContext {
 
@@ -27,6 +36,21 @@ final class JobRunner implements Runnable, JobContext {
     /** Thrown to leave a job as it is because the platform is stopping. */
     private static final class Stopping extends RuntimeException {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** Context keys of the notes a job's end record carries (see {@link #note}). */
+    static final String NOTE_PREFIX = "note.";
+
+    /**
+     * A task failed because the store did: not the task's failure, so the job runs again from its last recorded step
+     * after a pause, like after a crash.
+     */
+    private static final class StoreFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StoreFailed(String what, Exception cause) {
+            super(what + " failed on a store error: " + Failures.message(cause), cause);
+        }
     }
 
     /**
@@ -88,6 +112,9 @@ final class JobRunner implements Runnable, JobContext {
             try {
                 plan = factory.plan(job);
             } catch (RuntimeException e) {
+                if (storeFailure(e)) {
+                    throw e; // the plan could not be read: run again later, do not fail the job for it
+                }
                 LOG.error("Job {} ({}): cannot build its plan", id, job.kind(), e);
                 finish(JobState.FAILED, job.progress(), "failed", "cannot plan " + job.kind() + ": "
                         + Failures.message(e));
@@ -101,8 +128,8 @@ final class JobRunner implements Runnable, JobContext {
             progress = job.progress();
             switch (job.state()) {
                 case QUEUED:
-                    jobs.updateProgress(id, JobState.RUNNING, "", "", 0, 0, 0, "starting");
-                    engine.publish(jobs.find(id).orElse(null));
+                    durably(() -> jobs.updateProgress(id, JobState.RUNNING, "", "", 0, 0, 0, "starting"));
+                    publish();
                     forward(0);
                     break;
                 case RUNNING:
@@ -132,17 +159,29 @@ final class JobRunner implements Runnable, JobContext {
 
     /**
      * An error the plan did not expect (a store outage, a bug): the job's record is as the last completed write
-     * left it, so it is run again from there after a pause. A job that keeps failing this way going forward is
-     * rolled back like any failed job (the compensations of what it did run, on the next run, with a budget of
-     * their own); one that keeps failing while rolling back is ended FAILED, its rollback incomplete, so that it
-     * does not hold its service's lock forever.
+     * left it, so it is run again from there after a pause. While the store cannot be written at all the job waits,
+     * with a capped backoff, as long as it takes: nothing can be recorded, so nothing else can be done, and the pauses
+     * do not count against the job. Other errors do: a job that keeps failing this way going forward is rolled back
+     * like any failed job (the compensations of what it did run, on the next run, with a budget of their own); one
+     * that keeps failing while rolling back is ended FAILED, its rollback incomplete, so that it does not hold its
+     * service's lock forever. A job whose end cannot be recorded is tried again later, never left for the next start.
      */
     private void unexpected(Throwable e) {
-        int failures = engine.unexpectedFailure(id);
         if (finished) {
             LOG.error("Job {}: unexpected error after its end was recorded", id, e);
             return;
         }
+        if (storeFailure(e) && !engine.storeWritable(id)) {
+            int outages = engine.storeOutage(id);
+            retryAfter = engine.backoff(outages);
+            if (outages == 1 || outages % 20 == 0) {
+                LOG.warn("Job {} waits for the store, which cannot be written ({}); it runs again from its last "
+                        + "recorded step in {} ms (pause {}); free disk space or repair the store", id,
+                        Failures.message(e), retryAfter.toMillis(), outages);
+            }
+            return;
+        }
+        int failures = engine.unexpectedFailure(id);
         if (failures < OrchestrationEngine.MAX_UNEXPECTED_FAILURES) {
             Duration wait = engine.backoff(failures);
             LOG.error("Job {} stopped by an unexpected error ({} of {}); it runs again from its last recorded step "
@@ -151,7 +190,9 @@ final class JobRunner implements Runnable, JobContext {
             return;
         }
         if (job == null) {
-            LOG.error("Job {} stopped by an unexpected error {} times before it could be read", id, failures, e);
+            retryAfter = engine.backoff(failures);
+            LOG.error("Job {} stopped by an unexpected error {} times before it could be read; trying again in {} ms",
+                    id, failures, retryAfter.toMillis(), e);
             return;
         }
         String why = "stopped by an unexpected error " + failures + " times, last: " + Failures.message(e)
@@ -167,10 +208,10 @@ final class JobRunner implements Runnable, JobContext {
                 Optional<JobStep> started = startedStep(now.taskIndex());
                 int from = Math.min(started.isPresent() ? now.taskIndex() : now.taskIndex() - 1, steps.size() - 1);
                 if (started.isPresent()) {
-                    jobs.startRollback(id, started.get().seq(), started.get().attempts(), Failures.message(e), from,
-                            why);
+                    durably(() -> jobs.startRollback(id, started.get().seq(), started.get().attempts(),
+                            Failures.message(e), from, why));
                 } else {
-                    jobs.startRollback(id, 0, 0, "", from, why);
+                    durably(() -> jobs.startRollback(id, 0, 0, "", from, why));
                 }
                 engine.forgetFailures(id);
                 retryAfter = engine.backoff(1);
@@ -181,8 +222,76 @@ final class JobRunner implements Runnable, JobContext {
             finish(JobState.FAILED, progress, rollingBack ? JobRecord.ROLLBACK_INCOMPLETE : "failed",
                     (rollingBack ? now.error() + "; " + JobRecord.ROLLBACK_INCOMPLETE + " (" + why + ")" : why)
                             + "; then retry");
+        } catch (Stopping stopping) {
+            LOG.info("Job {} paused: the platform is stopping; it resumes on the next start", id);
         } catch (RuntimeException again) {
-            LOG.error("Job {}: cannot record its end either; it is retried on the next start", id, again);
+            if (!finished) {
+                retryAfter = engine.backoff(failures);
+                LOG.error("Job {}: cannot record its end either; trying again in {} ms", id, retryAfter.toMillis(),
+                        again);
+            }
+        }
+    }
+
+    /** @return whether {@code e} is, or was caused by, a failure of the store */
+    private static boolean storeFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof StoreException || c instanceof StoreFailed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes a transition of the job. While the store cannot be written at all (a probe write fails too), waits with
+     * a capped backoff and writes again, as long as it takes; a write that fails while the store otherwise works is
+     * tried once more, then its error is thrown (a bug, not an outage: the job is stopped as by any unexpected error).
+     *
+     * @return what the write returned
+     */
+    private int durably(IntSupplier write) {
+        int failures = 0;
+        while (true) {
+            try {
+                int result = write.getAsInt();
+                if (failures > 0) {
+                    LOG.info("Job {}: the store takes writes again after {} failed attempt(s)", id, failures);
+                }
+                return result;
+            } catch (StoreException e) {
+                failures++;
+                if (engine.isStopping()) {
+                    throw new Stopping();
+                }
+                boolean outage = !engine.storeWritable(id);
+                if (!outage && failures > 1) {
+                    throw e;
+                }
+                Duration wait = outage ? engine.backoff(failures) : Duration.ZERO;
+                if (outage && (failures == 1 || failures % 20 == 0)) {
+                    LOG.warn("Job {}: the store cannot be written ({}); writing the job's progress again in {} ms "
+                            + "(attempt {}); free disk space or repair the store", id, Failures.message(e),
+                            wait.toMillis(), failures);
+                }
+                sleepUncancellable(wait);
+            }
+        }
+    }
+
+    private void durably(Runnable write) {
+        durably(() -> {
+            write.run();
+            return 0;
+        });
+    }
+
+    /** Posts the job's current state; an event is a notice, so a store that cannot be read loses it, not the job. */
+    private void publish() {
+        try {
+            engine.publish(jobs.find(id).orElse(null));
+        } catch (StoreException e) {
+            LOG.warn("Job {}: no event for its state ({}); its record is in the store", id, Failures.message(e));
         }
     }
 
@@ -191,12 +300,22 @@ final class JobRunner implements Runnable, JobContext {
     private void resumeForward() {
         int i = job.taskIndex();
         Optional<JobStep> started = startedStep(i);
-        if (cancelled && i < steps.size()) {
+        if (i >= steps.size()) {
+            // the plan was rebuilt from what is left (e.g. a delete whose target is gone) and is shorter than the plan
+            // the job recorded its place in: nothing of it is left to do
+            LOG.info("Job {} resumes past the end of its plan (task {}, the plan has {}): nothing is left to do", id,
+                    i + 1, steps.size());
+            started.ifPresent(s -> durably(() -> jobs.updateStep(id, s.seq(), JobStep.DONE, s.attempts(), "")));
+            finish(JobState.SUCCEEDED, 100, "done", "");
+            return;
+        }
+        if (cancelled) {
             // cancelled while the job waited to run again: undo what it did, the task it was in included
             String why = "cancelled by a user " + (started.isPresent() ? "during " : "before ")
                     + steps.get(i).task().name();
-            jobs.startRollback(id, started.map(JobStep::seq).orElse(0), started.map(JobStep::attempts).orElse(0),
-                    started.isPresent() ? "cancelled" : "", started.isPresent() ? i : i - 1, why);
+            durably(() -> jobs.startRollback(id, started.map(JobStep::seq).orElse(0),
+                    started.map(JobStep::attempts).orElse(0), started.isPresent() ? "cancelled" : "",
+                    started.isPresent() ? i : i - 1, why));
             rollback(started.isPresent() ? i : i - 1, JobState.CANCELLED, why, List.of());
             return;
         }
@@ -204,20 +323,20 @@ final class JobRunner implements Runnable, JobContext {
             JobStep interrupted = started.get();
             Task task = steps.get(i).task();
             if (task.isIdempotent()) {
-                jobs.updateStep(id, interrupted.seq(), JobStep.FAILED, interrupted.attempts(),
-                        "interrupted: the platform stopped; repeating it");
+                durably(() -> jobs.updateStep(id, interrupted.seq(), JobStep.FAILED, interrupted.attempts(),
+                        "interrupted: the platform stopped or could not record it; repeating it"));
                 LOG.info("Job {} resumes: repeating task '{}' that was interrupted", id, task.name());
                 forward(i);
             } else {
-                String why = "task '" + task.name() + "' was interrupted when the platform stopped and is not safe "
-                        + "to repeat";
+                String why = "task '" + task.name() + "' was interrupted (the platform stopped or could not record "
+                        + "its end) and is not safe to repeat";
                 LOG.info("Job {} rolls back: {}", id, why);
-                jobs.startRollback(id, interrupted.seq(), interrupted.attempts(), "interrupted", i, why);
+                durably(() -> jobs.startRollback(id, interrupted.seq(), interrupted.attempts(), "interrupted", i, why));
                 rollback(i, JobState.FAILED, why, List.of());
             }
             return;
         }
-        LOG.info("Job {} resumes at task {} of {}", id, Math.min(i + 1, steps.size()), steps.size());
+        LOG.info("Job {} resumes at task {} of {}", id, i + 1, steps.size());
         forward(i);
     }
 
@@ -225,29 +344,29 @@ final class JobRunner implements Runnable, JobContext {
         for (int i = from; i < steps.size(); i++) {
             Step step = steps.get(i);
             Task task = step.task();
+            int index = i;
             if (cancelled) {
                 String why = "cancelled by a user before " + task.name();
-                jobs.startRollback(id, 0, 0, "", i - 1, why);
+                durably(() -> jobs.startRollback(id, 0, 0, "", index - 1, why));
                 rollback(i - 1, JobState.CANCELLED, why, List.of());
                 return;
             }
             currentIndex = i;
             progress = progressAt(i, 0);
-            int seq = jobs.startStep(id, i, step.phase(), task.name(), false);
+            int seq = durably(() -> jobs.startStep(id, index, step.phase(), task.name(), false));
             int attempts = 0;
             while (true) {
                 attempts++;
+                int attempt = attempts;
                 lastMessage = attempts == 1 ? task.name() : task.name() + " (attempt " + attempts + " of "
                         + task.maxAttempts() + ")";
-                jobs.updateProgress(id, JobState.RUNNING, step.phase(), task.name(), i, progress, attempts, lastMessage);
+                durably(() -> jobs.updateProgress(id, JobState.RUNNING, step.phase(), task.name(), index, progress,
+                        attempt, lastMessage));
                 try {
                     task.action().run(this);
-                    jobs.completeStep(id, seq, attempts, i + 1, context);
-                    progress = progressAt(i + 1, 0);
-                    break;
                 } catch (CancelledException e) {
                     String why = "cancelled by a user during " + task.name();
-                    jobs.startRollback(id, seq, attempts, "cancelled", i, why);
+                    durably(() -> jobs.startRollback(id, seq, attempt, "cancelled", index, why));
                     rollback(i, JobState.CANCELLED, why, List.of());
                     return;
                 } catch (Exception e) {
@@ -257,16 +376,19 @@ final class JobRunner implements Runnable, JobContext {
                         Duration wait = engine.backoff(attempts);
                         LOG.info("Job {} task '{}' attempt {} failed ({}); retrying in {} ms", id, task.name(),
                                 attempts, message, wait.toMillis());
-                        jobs.updateStep(id, seq, JobStep.RUNNING, attempts, message);
-                        jobs.updateMessage(id, progress, "attempt " + attempts + " failed: " + message
-                                + "; retrying in " + Math.max(1, wait.toSeconds()) + " s");
+                        durably(() -> jobs.updateStep(id, seq, JobStep.RUNNING, attempt, message));
+                        durably(() -> jobs.updateMessage(id, progress, "attempt " + attempt + " failed: " + message
+                                + "; retrying in " + Math.max(1, wait.toSeconds()) + " s"));
                         if (!sleep(wait)) {
                             String why = "cancelled by a user while retrying " + task.name();
-                            jobs.startRollback(id, seq, attempts, message, i, why);
+                            durably(() -> jobs.startRollback(id, seq, attempt, message, index, why));
                             rollback(i, JobState.CANCELLED, why, List.of());
                             return;
                         }
                         continue;
+                    }
+                    if (storeFailure(e)) {
+                        throw new StoreFailed("task '" + task.name() + "'", e);
                     }
                     String why = step.phase() + "/" + task.name() + " failed"
                             + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + message;
@@ -275,10 +397,14 @@ final class JobRunner implements Runnable, JobContext {
                     } else {
                         LOG.warn("Job {} ({} {}): {}", id, job.kind(), job.target(), why);
                     }
-                    jobs.startRollback(id, seq, attempts, message, i, why);
+                    durably(() -> jobs.startRollback(id, seq, attempt, message, index, why));
                     rollback(i, JobState.FAILED, why, List.of());
                     return;
                 }
+                // outside the task's try: a store that cannot record the end delays the job, it does not fail the task
+                durably(() -> jobs.completeStep(id, seq, attempt, index + 1, context));
+                progress = progressAt(i + 1, 0);
+                break;
             }
         }
         finish(JobState.SUCCEEDED, 100, "done", "");
@@ -287,7 +413,8 @@ final class JobRunner implements Runnable, JobContext {
     // ------------------------------------------------------------------ rollback
 
     private void resumeRollback() {
-        int j = job.taskIndex();
+        // the plan may have been rebuilt shorter than the one the job recorded its place in (see resumeForward)
+        int j = Math.min(job.taskIndex(), steps.size() - 1);
         List<String> errors = new ArrayList<>();
         for (JobStep s : jobs.steps(id)) {
             if (s.compensation() && JobStep.FAILED.equals(s.state()) && !s.error().startsWith("interrupted")) {
@@ -296,8 +423,8 @@ final class JobRunner implements Runnable, JobContext {
         }
         Optional<JobStep> last = lastStep();
         if (last.isPresent() && last.get().compensation() && JobStep.RUNNING.equals(last.get().state())) {
-            jobs.updateStep(id, last.get().seq(), JobStep.FAILED, last.get().attempts(),
-                    "interrupted: the platform stopped; repeating it");
+            durably(() -> jobs.updateStep(id, last.get().seq(), JobStep.FAILED, last.get().attempts(),
+                    "interrupted: the platform stopped or could not record it; repeating it"));
         }
         LOG.info("Job {} resumes its rollback at task {}", id, j + 1);
         JobState end = job.cancelRequested() ? JobState.CANCELLED : JobState.FAILED;
@@ -310,7 +437,7 @@ final class JobRunner implements Runnable, JobContext {
      */
     private void rollback(int from, JobState end, String reason, List<String> earlierErrors) {
         rollingBack = true;
-        engine.publish(jobs.find(id).orElse(null));
+        publish();
         List<String> errors = new ArrayList<>(earlierErrors);
         for (int j = from; j >= 0; j--) {
             Step step = steps.get(j);
@@ -318,31 +445,37 @@ final class JobRunner implements Runnable, JobContext {
             if (task.compensation() == null) {
                 continue;
             }
+            int index = j;
             currentIndex = j;
-            int seq = jobs.startStep(id, j, step.phase(), task.name(), true);
+            int seq = durably(() -> jobs.startStep(id, index, step.phase(), task.name(), true));
             int attempts = 0;
             while (true) {
                 attempts++;
+                int attempt = attempts;
                 lastMessage = "rolling back: " + task.name();
-                jobs.updateProgress(id, JobState.ROLLING_BACK, step.phase(), task.name(), j, progress, attempts,
-                        lastMessage);
+                durably(() -> jobs.updateProgress(id, JobState.ROLLING_BACK, step.phase(), task.name(), index,
+                        progress, attempt, lastMessage));
                 try {
                     task.compensation().run(this);
-                    jobs.completeStep(id, seq, attempts, j - 1, context);
-                    break;
                 } catch (Exception e) {
                     interruption(e, "task '" + task.name() + "'");
                     String message = Failures.message(e);
                     if (Failures.isTransient(e) && attempts < task.maxAttempts()) {
-                        jobs.updateStep(id, seq, JobStep.RUNNING, attempts, message);
+                        durably(() -> jobs.updateStep(id, seq, JobStep.RUNNING, attempt, message));
                         sleepUncancellable(engine.backoff(attempts));
                         continue;
                     }
+                    if (storeFailure(e)) {
+                        throw new StoreFailed("the compensation of '" + task.name() + "'", e);
+                    }
                     LOG.error("Job {}: compensation of '{}' failed: {}", id, task.name(), message, e);
-                    jobs.failCompensation(id, seq, attempts, message, j - 1);
+                    durably(() -> jobs.failCompensation(id, seq, attempt, message, index - 1));
                     errors.add(task.name() + ": " + message);
                     break;
                 }
+                // outside the compensation's try: a store that cannot record the end delays the rollback only
+                durably(() -> jobs.completeStep(id, seq, attempt, index - 1, context));
+                break;
             }
         }
         String error = errors.isEmpty()
@@ -354,8 +487,11 @@ final class JobRunner implements Runnable, JobContext {
     // ------------------------------------------------------------------ end
 
     private void finish(JobState state, int finalProgress, String message, String error) {
-        engine.store().transact(c -> {
-            jobs.finish(c, id, state, finalProgress, message, error);
+        String notes = notes();
+        String endMessage = state == JobState.SUCCEEDED && !notes.isEmpty() ? message + "; " + notes : message;
+        String endError = state != JobState.SUCCEEDED && !notes.isEmpty() ? error + "; " + notes : error;
+        durably(() -> engine.store().transact(c -> {
+            jobs.finish(c, id, state, finalProgress, endMessage, endError);
             JobRecord ended = jobs.find(c, id).orElseThrow();
             if (plan != null) {
                 plan.completion().onEnd(c, ended);
@@ -363,15 +499,15 @@ final class JobRunner implements Runnable, JobContext {
                 JobRepository.markTargetsFailed(c, ended);
             }
             JobRepository.releaseLocks(c, ended);
-        });
+        }));
         finished = true;
         engine.forgetFailures(id);
         jobs.changed();
-        engine.publish(jobs.find(id).orElse(null));
+        publish();
         if (state == JobState.SUCCEEDED) {
             LOG.info("Job {} ({} {}) succeeded", id, job.kind(), job.target());
         } else {
-            LOG.info("Job {} ({} {}) ended {}: {}", id, job.kind(), job.target(), state, error);
+            LOG.info("Job {} ({} {}) ended {}: {}", id, job.kind(), job.target(), state, endError);
         }
     }
 
@@ -399,7 +535,17 @@ final class JobRunner implements Runnable, JobContext {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
+    /** @return the notes tasks recorded for the job's end record ({@link #note}), in the order of their keys */
+    private String notes() {
+        if (context == null) {
+            return "";
+        }
+        return String.join("; ", new TreeMap<>(context).entrySet().stream()
+                .filter(e -> e.getKey().startsWith(NOTE_PREFIX)).map(Map.Entry::getValue).toList());
+    }
+
     private int progressAt(int index, double fraction) {
+        index = Math.min(index, steps.size());
         int total = prefixWeights[steps.size()];
         double done = prefixWeights[index] + (index < steps.size() ? steps.get(index).task().weight() * fraction : 0);
         int p = (int) Math.floor(100.0 * done / total);
@@ -445,7 +591,12 @@ final class JobRunner implements Runnable, JobContext {
     @Override
     public void put(String key, String value) {
         context.put(key, value);
-        jobs.saveContext(id, context);
+        durably(() -> jobs.saveContext(id, context));
+    }
+
+    @Override
+    public void note(String key, String text) {
+        put(NOTE_PREFIX + key, text);
     }
 
     @Override
@@ -474,7 +625,12 @@ final class JobRunner implements Runnable, JobContext {
         if (!m.equals(lastMessage) || now - lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
             lastMessage = m;
             lastProgressWrite = now;
-            jobs.updateMessage(id, progress, m);
+            try {
+                jobs.updateMessage(id, progress, m);
+            } catch (StoreException e) {
+                // progress is a notice: the task goes on; its end is recorded durably
+                LOG.debug("Job {}: progress not recorded ({})", id, Failures.message(e));
+            }
         }
     }
 

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * The orchestration engine: the single gateway for every lifecycle action. {@link #submit} records a job and
  * returns at once; workers run the job's plan, persisting each step, retrying transient failures with backoff
  * and rolling back by compensation when a task fails. Jobs left unfinished by a crash or a stop are resumed on
- * activation: an interrupted idempotent task is repeated, any other interrupted job rolls back.
+ * activation: an interrupted idempotent task is repeated, any other interrupted job rolls back. A store that
+ * cannot be written (a full disk) delays jobs, which record each step again with a capped backoff until the store
+ * takes it; it never leaves a job unfinished until the next start.
  * <p>
  * At most one job per service runs at a time: a job on a service holds the service's lock
  * ({@code services.active_job_id}) from submission to its end, and a second submission gets a
@@ -72,7 +74,10 @@ public final class OrchestrationEngine {
         long retryMaxMs() default 30000;
     }
 
-    /** A job stopped this many times by unexpected errors (not task failures) is ended as failed. */
+    /**
+     * A job stopped this many times by unexpected errors (not task failures) is rolled back, or ended as failed if it
+     * was rolling back. Pauses while the store cannot be written at all do not count.
+     */
     static final int MAX_UNEXPECTED_FAILURES = 5;
 
     /** Topic prefix of job events; the job's state follows. */
@@ -97,6 +102,8 @@ public final class OrchestrationEngine {
     private final Set<Long> waitingForFactory = ConcurrentHashMap.newKeySet();
     /** Unexpected errors per job since this process started (see {@link JobRunner}). */
     private final Map<Long, Integer> unexpectedFailures = new ConcurrentHashMap<>();
+    /** Pauses per job while the store could not be written (see {@link JobRunner}); they set the backoff only. */
+    private final Map<Long, Integer> storeOutages = new ConcurrentHashMap<>();
     /** Runs jobs again after a pause once an unexpected error stopped them. */
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(new DaemonThreads("stratum-job-retry"));
@@ -375,8 +382,18 @@ public final class OrchestrationEngine {
             neverRan = waitingForFactory.remove(id);
         }
         if (neverRan) {
-            endUnplanned(id, JobState.CANCELLED, "cancelled by a user while it waited for the SDP that plans '"
-                    + jobs.find(id).map(JobRecord::kind).orElse("?") + "' jobs");
+            try {
+                endUnplanned(id, JobState.CANCELLED, "cancelled by a user while it waited for the SDP that plans '"
+                        + jobs.find(id).map(JobRecord::kind).orElse("?") + "' jobs");
+            } catch (RuntimeException e) {
+                // its cancellation is recorded: it waits again, and ends CANCELLED when it runs (also if its factory
+                // came meanwhile)
+                synchronized (factories) {
+                    waitingForFactory.add(id);
+                }
+                rescheduleLater(id, null, retryInitial);
+                throw e;
+            }
             return true;
         }
         JobRunner runner = active.get(id);
@@ -437,13 +454,43 @@ public final class OrchestrationEngine {
 
     void forgetFailures(long id) {
         unexpectedFailures.remove(id);
+        storeOutages.remove(id);
+    }
+
+    /** @return how many times the job has now paused because the store could not be written */
+    int storeOutage(long id) {
+        return storeOutages.merge(id, 1, Integer::sum);
+    }
+
+    /**
+     * Tells a store that cannot be written at all (a full disk, a closed database) from a statement that fails on a
+     * working store, by writing the job's {@code updated_at}.
+     *
+     * @param jobId the job whose row to write
+     * @return whether the store took the write
+     */
+    boolean storeWritable(long jobId) {
+        try {
+            store.transact(c -> Sql.update(c, "UPDATE jobs SET updated_at = ? WHERE id = ?", System.currentTimeMillis(),
+                    jobId));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Schedules a job stopped by an unexpected error to run again after {@code wait}. */
     void rescheduleLater(long id, String kind, Duration wait) {
         try {
             retries.schedule(() -> {
-                String k = kind != null ? kind : jobs.find(id).map(JobRecord::kind).orElse(null);
+                String k;
+                try {
+                    k = kind != null ? kind : jobs.find(id).map(JobRecord::kind).orElse(null);
+                } catch (RuntimeException e) {
+                    // the store cannot be read: the job is not dropped, it is looked at again later
+                    rescheduleLater(id, null, retryMax);
+                    return;
+                }
                 if (k != null && !stopping) {
                     schedule(id, k);
                 }

@@ -21,7 +21,9 @@ public final class EnvironmentPlans {
 
     /**
      * {@value JobKinds#ENV_CREATE}: creates the members level by level, each level in parallel. Rolling back
-     * deletes what was created, in reverse order, and forgets the environment.
+     * deletes what was created, in reverse order, and forgets the environment; a member that a service outside the
+     * environment came to use as its provider meanwhile is kept (see {@link EnvironmentTasks#undoLevel}). Once the
+     * rollback forgot the environment, the plan is its first task only (a resumed rollback then ends at once).
      */
     @Component(service = PlanFactory.class, property = {PlanFactory.KIND + "=" + JobKinds.ENV_CREATE,
         PlanFactory.COMPOSITE + "=true"})
@@ -43,17 +45,18 @@ public final class EnvironmentPlans {
 
         @Override
         public Plan plan(JobRecord job) {
-            EnvironmentSpec spec = environments.byId(job.environmentId())
-                    .orElseThrow(() -> new IllegalStateException("environment '" + job.target() + "' no longer exists"))
-                    .spec();
+            Optional<EnvironmentRecord> env = environments.byId(job.environmentId());
+            if (env.isEmpty() && job.state() != JobState.ROLLING_BACK) {
+                throw new IllegalStateException("environment '" + job.target() + "' no longer exists");
+            }
             Plan.Builder plan = Plan.builder().phase("prepare",
                     Task.of("reserve-name", j -> { }).compensatedBy(tasks::forget));
-            List<List<String>> levels = spec.levels();
+            List<List<String>> levels = env.map(e -> e.spec().levels()).orElse(List.of());
             for (int i = 0; i < levels.size(); i++) {
                 List<String> level = levels.get(i);
                 plan.phase("level-" + (i + 1), Task.of("create", j -> tasks.createLevel(j, level))
                         .weight(level.size() * 3).attempts(1)
-                        .compensatedBy(j -> tasks.deleteLevel(j, level, true)));
+                        .compensatedBy(j -> tasks.undoLevel(j, level)));
             }
             return plan.onEnd((c, j) -> {
                 if (j.state() == JobState.SUCCEEDED) {

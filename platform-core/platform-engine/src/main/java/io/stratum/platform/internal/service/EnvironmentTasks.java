@@ -9,18 +9,25 @@ import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
+import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
+import io.stratum.platform.internal.store.Sql;
 import io.stratum.sme.api.SmeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The task bodies of environment jobs: each submits the lifecycle jobs of one level of members at once (so they
  * run in parallel) and waits for all of them. Repeating a task after a crash picks up the jobs it had submitted.
  */
 final class EnvironmentTasks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentTasks.class);
 
     private final ServiceManager services;
     private final ServiceLifecycle lifecycle;
@@ -80,6 +87,21 @@ final class EnvironmentTasks {
 
     /** Deletes the members of one level that exist: submits their delete jobs at once and waits for all. */
     void deleteLevel(JobContext job, List<String> names, boolean force) throws Exception {
+        deleteLevel(job, names, force, false);
+    }
+
+    /**
+     * Undoes the creation of one level (the rollback of an environment's create): deletes its members, except those
+     * a service outside the environment came to use as its provider while the environment was created. Such a member
+     * is kept as it is, its dependants' bindings (e.g. their database schemas) untouched, taken out of the
+     * environment, and named in the job's end record.
+     */
+    void undoLevel(JobContext job, List<String> names) throws Exception {
+        deleteLevel(job, names, true, true);
+    }
+
+    private void deleteLevel(JobContext job, List<String> names, boolean force, boolean keepUsedOutside)
+            throws Exception {
         EnvironmentRecord env = environment(job);
         Map<String, Long> jobs = new LinkedHashMap<>();
         for (String name : names) {
@@ -104,9 +126,62 @@ final class EnvironmentTasks {
                     continue;
                 }
             }
-            jobs.put(name, lifecycle.submitDelete(s, force, member(job, env)).id());
+            if (keepUsedOutside) {
+                Optional<JobRecord> deleting = deleteUnlessUsedOutside(job, env, s);
+                if (deleting.isPresent()) {
+                    jobs.put(name, deleting.get().id());
+                }
+            } else {
+                jobs.put(name, lifecycle.submitDelete(s, force, member(job, env)).id());
+            }
         }
         await(job, "deleting", jobs);
+    }
+
+    /** Refuses, inside a delete's submission, to delete a member that services outside the environment use. */
+    private static final class UsedOutside extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final List<String> users;
+
+        UsedOutside(List<String> users) {
+            super("used outside the environment by " + users);
+            this.users = users;
+        }
+    }
+
+    /**
+     * Submits the forced delete of a member, unless a service outside the environment uses it as its provider (its
+     * binding bound or still reserved by a create): checked in the delete's own submission, after marking the member
+     * DELETING as every delete does, so that no create can name it as its provider in between. A member in use is
+     * kept: noted in the job, then taken out of the environment.
+     *
+     * @return the delete job, or empty if the member is kept
+     */
+    private Optional<JobRecord> deleteUnlessUsedOutside(JobContext job, EnvironmentRecord env, ServiceRecord s) {
+        try {
+            return Optional.of(engine.submit(new Submission(JobKinds.DELETE, s.accountId(), s.name(), s.id(),
+                    Map.of(), c -> {
+                        ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
+                        List<String> users = new ArrayList<>();
+                        for (Association a : AssociationRepository.dependantsOf(c, s.id())) {
+                            services.repository().byId(c, a.dependantId())
+                                    .filter(d -> !env.id().equals(d.environmentId()))
+                                    .ifPresent(d -> users.add("'" + d.name() + "' (" + d.serviceType() + ")"));
+                        }
+                        if (!users.isEmpty()) {
+                            throw new UsedOutside(users); // rolls the submission back: it stays as it was
+                        }
+                        return Map.of(JobKinds.PARAM_FORCE, "true");
+                    }).by(member(job, env))));
+        } catch (UsedOutside e) {
+            LOG.info("Environment '{}': keeping '{}' in its rollback: {}", env.name(), s.name(), e.getMessage());
+            job.note("kept." + s.name(), "kept '" + s.name() + "' (" + s.serviceType() + "): "
+                    + String.join(", ", e.users) + " outside the environment use" + (e.users.size() == 1 ? "s" : "")
+                    + " it; it is no longer part of environment '" + env.name() + "'");
+            services.store().transact(c -> Sql.update(c, "UPDATE services SET environment_id = NULL, updated_at = ? "
+                    + "WHERE id = ? AND environment_id = ?", Instant.now(), s.id(), env.id()));
+            return Optional.empty();
+        }
     }
 
     private void await(JobContext job, String doing, Map<String, Long> jobs) throws Exception {
@@ -144,9 +219,13 @@ final class EnvironmentTasks {
         }
     }
 
-    /** Deletes the environment's record (after its members are gone). */
+    /** Deletes the environment's record (after its members are gone); nothing to do if it is gone already. */
     void forget(JobContext job) throws SmeException {
-        EnvironmentRecord env = environment(job);
+        Optional<EnvironmentRecord> found = environments.byId(job.job().environmentId());
+        if (found.isEmpty()) {
+            return;
+        }
+        EnvironmentRecord env = found.get();
         List<ServiceRecord> left = services.repository().ofEnvironment(env.id());
         if (!left.isEmpty()) {
             throw new SmeException("members are left: " + left.stream().map(ServiceRecord::name).toList());

@@ -35,7 +35,6 @@ import io.stratum.platform.internal.store.StoreException;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceHealth;
-import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.ProviderRequirement;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
@@ -407,29 +406,18 @@ final class PlatformServiceImpl implements PlatformService {
         SdpEntry sdp = services.engineFor(s).orElseThrow(() -> new PlatformException(Reason.UNAVAILABLE,
                 "cannot scale '" + name + "': no engine for " + s.serviceType() + " " + s.sdpVersion()
                         + " is installed"));
-        if (!(sdp.engine() instanceof ScalableEngine scalable)) {
+        if (!(sdp.engine() instanceof ScalableEngine)) {
             throw new PlatformException(Reason.INVALID, "service type '" + s.serviceType() + "' cannot be scaled");
         }
-        int previous;
-        try {
-            previous = services.invoke(s, sdp, "instances", Duration.ofSeconds(5), ServiceManager.NO_MONITOR,
-                    (e, c, m) -> scalable.instances(c));
-        } catch (SmeException e) {
-            throw new PlatformException(Reason.INTERNAL, "cannot tell how many instances '" + name + "' runs: "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformException(Reason.UNAVAILABLE, "interrupted", e);
-        }
+        // the count to restore on rollback is read by the job, once it holds the service (see ServicePlans.Scale)
         return guard(() -> toDto(engine.submit(new Submission(JobKinds.SCALE, s.accountId(), s.name(), s.id(),
-                Map.of(JobKinds.PARAM_INSTANCES, Integer.toString(instances),
-                        JobKinds.PARAM_PREVIOUS_INSTANCES, Integer.toString(previous)), c -> {
+                Map.of(JobKinds.PARAM_INSTANCES, Integer.toString(instances)), c -> {
                             ServiceRecord current = services.repository().byId(c, s.id()).orElseThrow();
                             if (current.activeJobId() == 0 && current.state() != ServiceState.RUNNING) {
                                 throw new PlatformException(Reason.INVALID, "'" + name + "' is " + current.state()
                                         + "; only a running service can be scaled");
                             }
-                            int more = instances - previous;
+                            int more = instances - AccountManager.instancesOf(current.config());
                             AccountManager.checkQuota(c, s.accountId(), "scaling '" + name + "' to " + instances,
                                     0, more, more * AccountManager.memoryOf(current.config()));
                             return Map.of();

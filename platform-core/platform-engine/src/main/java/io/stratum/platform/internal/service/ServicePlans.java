@@ -9,6 +9,7 @@ import io.stratum.platform.internal.orchestration.PlanFactory;
 import io.stratum.platform.internal.orchestration.Task;
 import io.stratum.platform.internal.store.Json;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -187,9 +188,11 @@ public final class ServicePlans {
     }
 
     /**
-     * {@value JobKinds#SCALE}: set the number of instances (new ones healthy before providers learn of them),
-     * tell providers, let requests to leaving instances drain, retire them. Rolling back scales back, tells the
-     * providers that run again (so a web tier routes to exactly the instances kept) and retires what is left over.
+     * {@value JobKinds#SCALE}: record the number of instances (the job holds the service by then), set the new number
+     * (new ones healthy before providers learn of them), tell providers, let requests to leaving instances drain,
+     * retire them. Rolling back scales back to the recorded number, tells the providers that run again (so a web tier
+     * routes to exactly the instances kept) and retires what is left over; if the engine was never asked to scale,
+     * there is nothing to undo.
      */
     @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.SCALE)
     public static final class Scale implements PlanFactory {
@@ -206,12 +209,15 @@ public final class ServicePlans {
         @Override
         public Plan plan(JobRecord job) {
             int instances = Integer.parseInt(job.param(JobKinds.PARAM_INSTANCES));
-            int previous = Integer.parseInt(job.param(JobKinds.PARAM_PREVIOUS_INSTANCES));
             return Plan.builder()
                     .phase("prepare", Task.of("find-engine", tasks::findEngine))
-                    .phase("scale", Task.of("scale", j -> tasks.scale(j, instances)).weight(4)
+                    .phase("scale", Task.of("scale", j -> tasks.scaleRecordingPrevious(j, instances)).weight(4)
                             .compensatedBy(j -> {
-                                tasks.scale(j, previous);
+                                OptionalInt previous = ServiceTasks.previousInstances(j);
+                                if (previous.isEmpty()) {
+                                    return; // the engine was never asked to scale
+                                }
+                                tasks.scale(j, previous.getAsInt());
                                 try {
                                     tasks.refreshAssociationsIfRunning(j);
                                 } finally {
@@ -220,12 +226,16 @@ public final class ServicePlans {
                             }))
                     .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))
                     .phase("retire",
-                            Task.of("drain", j -> tasks.drain(j, previous, instances)),
+                            Task.of("drain", j -> tasks.drain(j, ServiceTasks.previousInstances(j).orElse(instances),
+                                    instances)),
                             Task.of("retire", tasks::retire))
                     .onEnd((c, j) -> {
                         if (j.state() == JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
-                            ServiceTasks.recordInstances(c, j, previous, instances);
+                            String previous = j.context().getOrDefault(ServiceTasks.PREVIOUS_INSTANCES,
+                                    j.params().get(JobKinds.PARAM_PREVIOUS_INSTANCES));
+                            ServiceTasks.recordInstances(c, j, previous == null ? instances
+                                    : Integer.parseInt(previous), instances);
                         } else {
                             ServiceTasks.endState(c, j, j.rollbackIncomplete() ? ServiceState.FAILED
                                     : ServiceState.RUNNING, "scale to " + instances + " failed: " + j.error());

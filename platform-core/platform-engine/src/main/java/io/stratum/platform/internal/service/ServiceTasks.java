@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -259,16 +260,51 @@ final class ServiceTasks {
 
     // ------------------------------------------------------------------ scaling
 
+    /** Job context key: how many instances the service ran when its scale job first asked the engine to scale it. */
+    static final String PREVIOUS_INSTANCES = "previousInstances";
+
+    /**
+     * Scales the job's service, first recording (once, durably, before the engine is asked to scale) how many
+     * instances it runs. The job holds the service's lock by then, so that is the count its rollback restores, also
+     * when another scale ended between the submission and the start of this job.
+     */
+    void scaleRecordingPrevious(JobContext job, int instances) throws Exception {
+        if (job.get(PREVIOUS_INSTANCES).isEmpty()) {
+            ServiceRecord s = record(job);
+            SdpEntry sdp = scalable(s);
+            int before = services.invoke(s, sdp, "instances", lifecycleTimeout(), ServiceManager.NO_MONITOR,
+                    (e, c, m) -> ((ScalableEngine) e).instances(c));
+            job.put(PREVIOUS_INSTANCES, Integer.toString(before));
+        }
+        scale(job, instances);
+    }
+
+    /**
+     * @param job a scale job
+     * @return the count its scale task recorded before it first scaled the service; for a job submitted by an
+     *     earlier version, the count its submission read; empty if the engine was never asked to scale
+     */
+    static OptionalInt previousInstances(JobContext job) {
+        Optional<String> recorded = job.get(PREVIOUS_INSTANCES)
+                .or(() -> Optional.ofNullable(job.job().params().get(JobKinds.PARAM_PREVIOUS_INSTANCES)));
+        return recorded.map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
+    }
+
     void scale(JobContext job, int instances) throws Exception {
         ServiceRecord s = record(job);
-        SdpEntry sdp = services.awaitEngine(s);
-        if (!(sdp.engine() instanceof ScalableEngine)) {
-            throw new SmeException("service type '" + s.serviceType() + "' cannot be scaled");
-        }
+        SdpEntry sdp = scalable(s);
         services.invoke(s, sdp, "scale to " + instances, lifecycleTimeout(), job.monitor(), (e, c, m) -> {
             ((ScalableEngine) e).scale(c, instances, m);
             return null;
         });
+    }
+
+    private SdpEntry scalable(ServiceRecord s) throws Exception {
+        SdpEntry sdp = services.awaitEngine(s);
+        if (!(sdp.engine() instanceof ScalableEngine)) {
+            throw new SmeException("service type '" + s.serviceType() + "' cannot be scaled");
+        }
+        return sdp;
     }
 
     void retire(JobContext job) throws Exception {

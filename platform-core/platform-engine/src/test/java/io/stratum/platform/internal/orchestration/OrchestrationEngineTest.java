@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine.Submission;
+import io.stratum.platform.internal.store.FailingWrites;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.TestStores;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.After;
 import org.junit.Before;
@@ -540,5 +543,197 @@ public class OrchestrationEngineTest {
         assertEquals("b", running.task());
         release.countDown();
         assertEquals(100, await(engine, job.id()).progress());
+    }
+
+    // ------------------------------------------------------------------ a store that refuses writes for a while
+
+    /** How long after the store takes writes again a delayed job must have ended (backoff is capped at 100 ms). */
+    private static final long ENDS_WITHIN_MS = 3000;
+
+    private static void assertEndedSoonAfter(JobRecord done, long writesBackNanos, long endedNanos) {
+        long late = TimeUnit.NANOSECONDS.toMillis(endedNanos - writesBackNanos);
+        assertTrue("the job ended " + late + " ms after the store took writes again", late < ENDS_WITHIN_MS);
+    }
+
+    @Test
+    public void aTaskWhoseEndTheStoreCannotRecordIsNeitherRepeatedNorUndoneAndTheJobSucceedsOnceItCan()
+            throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        AtomicLong writesBack = new AtomicLong();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            log.add("do b");
+            // the disk fills up as the task ends: its end, and what follows, cannot be written for 1.5 s
+            writesBack.set(writes.refuseFor(Duration.ofMillis(1500)));
+        }).notIdempotent().compensatedBy(ctx -> log.add("undo b")), recorded("c")).build());
+        String service = TestStores.insertService(store, "db1");
+        JobRecord job = submit(engine, "t", service);
+        awaitTrue("the store to refuse writes", () -> writes.refused() > 0);
+        JobRecord done = await(engine, job.id());
+        long ended = System.nanoTime();
+        assertEquals(done.error(), JobState.SUCCEEDED, done.state());
+        assertEquals("b ran once and was not undone", List.of("do a", "do b", "do c"), log);
+        assertEndedSoonAfter(done, writesBack.get(), ended);
+        assertTrue("writes were refused for longer than the engine's budget of unexpected errors",
+                writes.refused() > OrchestrationEngine.MAX_UNEXPECTED_FAILURES);
+        assertTrue(engine.jobs().steps(job.id()).stream().allMatch(s -> JobStep.DONE.equals(s.state())));
+        assertEquals("the service's lock is released", 1L, (long) store.query(c -> Sql.one(c,
+                "SELECT COUNT(*) FROM services WHERE id = ? AND active_job_id IS NULL", rs -> rs.getLong(1), service)
+                .orElseThrow()));
+    }
+
+    @Test
+    public void aRollbackDuringWhichTheStoreRefusesWritesEndsOnceItTakesThemAgainWithoutRepeatingACompensation()
+            throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        AtomicLong writesBack = new AtomicLong();
+        AtomicInteger undoB = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p",
+                recorded("a"),
+                Task.of("b", ctx -> log.add("do b")).compensatedBy(ctx -> {
+                    log.add("undo b");
+                    if (undoB.incrementAndGet() == 1) {
+                        writesBack.set(writes.refuseFor(Duration.ofMillis(1500)));
+                    }
+                }),
+                Task.of("c", ctx -> {
+                    throw new SmeException("boom");
+                })).build());
+        JobRecord job = submit(engine, "t", null);
+        awaitTrue("the store to refuse writes", () -> writes.refused() > 0);
+        JobRecord done = await(engine, job.id());
+        long ended = System.nanoTime();
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("boom") && done.error().endsWith("rolled back"));
+        assertFalse(done.error(), done.rollbackIncomplete());
+        assertEquals(List.of("do a", "do b", "undo b", "undo a"), log);
+        assertEndedSoonAfter(done, writesBack.get(), ended);
+    }
+
+    @Test
+    public void aStoreErrorInsideATaskIsNotItsFailureTheJobWaitsForTheStoreAndRepeatsAnIdempotentTask()
+            throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        AtomicLong writesBack = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            log.add("do b");
+            if (runs.incrementAndGet() == 1) {
+                writesBack.set(writes.refuseFor(Duration.ofMillis(1500)));
+            }
+            // the task's own write: fails while the store refuses writes
+            store.transact(c -> Sql.update(c, "UPDATE jobs SET message = 'b wrote' WHERE id = ?", ctx.job().id()));
+        }).compensatedBy(ctx -> log.add("undo b")), recorded("c")).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        long ended = System.nanoTime();
+        assertEquals(done.error(), JobState.SUCCEEDED, done.state());
+        assertEquals("b runs again once the store takes writes; nothing is undone",
+                List.of("do a", "do b", "do b", "do c"), log);
+        assertEndedSoonAfter(done, writesBack.get(), ended);
+    }
+
+    @Test
+    public void aStoreErrorInsideATaskThatIsNotIdempotentRollsTheJobBackOnceTheStoreIsBack() throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        AtomicLong writesBack = new AtomicLong();
+        register(engine, "t", j -> Plan.builder().phase("p", recorded("a"), Task.of("b", ctx -> {
+            log.add("do b");
+            writesBack.set(writes.refuseFor(Duration.ofMillis(1500)));
+            store.transact(c -> Sql.update(c, "UPDATE jobs SET message = 'b wrote' WHERE id = ?", ctx.job().id()));
+        }).notIdempotent().compensatedBy(ctx -> log.add("undo b"))).build());
+        JobRecord done = await(engine, submit(engine, "t", null).id());
+        long ended = System.nanoTime();
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("not safe to repeat") && done.error().endsWith("rolled back"));
+        assertEquals("b ran once; what it may have done is undone", List.of("do a", "do b", "undo b", "undo a"), log);
+        assertEndedSoonAfter(done, writesBack.get(), ended);
+    }
+
+    @Test
+    public void aCancellationWhoseEndTheStoreCannotRecordLeavesTheJobToEndCancelledWhenItCanRun() throws Exception {
+        OrchestrationEngine engine = engine();
+        FailingWrites writes = FailingWrites.install(store);
+        String service = TestStores.insertService(store, "db1");
+        JobRecord job = submit(engine, "late", service);
+        // the cancellation is recorded, but not the end of the job (it marks the service it never worked on)
+        writes.refuseFor(Duration.ofSeconds(30), java.util.Set.of("services"));
+        try {
+            engine.cancel(job.id());
+            fail("the end of the job could not be recorded");
+        } catch (RuntimeException expected) {
+            // the caller learns it
+        }
+        writes.refuseFor(Duration.ZERO);
+        register(engine, "late", j -> Plan.builder().phase("p", recorded("a")).build());
+        JobRecord done = await(engine, job.id());
+        assertEquals("it ends as its cancellation asked", JobState.CANCELLED, done.state());
+        assertEquals("a cancelled job does no work", List.of(), log);
+        assertEquals(1L, (long) store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services WHERE id = ? "
+                + "AND active_job_id IS NULL", rs -> rs.getLong(1), service).orElseThrow()));
+    }
+
+    // ------------------------------------------------------------------ a plan rebuilt shorter than its record
+
+    @Test
+    public void aJobResumedWithAPlanShorterThanTheOneItRecordedSucceedsWhenNothingIsLeftToDo() throws Exception {
+        AtomicBoolean targetGone = new AtomicBoolean();
+        CountDownLatch forgetting = new CountDownLatch(1);
+        // like an environment delete: rebuilt from what is left, one no-op task once the target is gone
+        Function<JobRecord, Plan> plan = j -> targetGone.get()
+                ? Plan.builder().phase("forget", Task.of("forget", ctx -> log.add("nothing left"))).build()
+                : Plan.builder().phase("delete", recorded("a"), recorded("b")).phase("forget", Task.of("forget", ctx -> {
+                    targetGone.set(true);
+                    forgetting.countDown();
+                    new CountDownLatch(1).await(); // the platform is killed before the end of the task is recorded
+                })).build();
+        OrchestrationEngine first = engine();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", null);
+        assertTrue(forgetting.await(10, TimeUnit.SECONDS));
+        first.deactivate();
+        assertEquals(2, first.jobs().find(job.id()).orElseThrow().taskIndex());
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        JobRecord done = await(second, job.id());
+        assertEquals(done.error(), JobState.SUCCEEDED, done.state());
+        assertEquals(List.of("do a", "do b"), log);
+        assertTrue("no step is left running", second.jobs().steps(job.id()).stream()
+                .noneMatch(s -> JobStep.RUNNING.equals(s.state())));
+    }
+
+    @Test
+    public void aRollbackResumedWithAPlanShorterThanTheOneItRecordedFinishesWhatIsLeft() throws Exception {
+        AtomicBoolean shorter = new AtomicBoolean();
+        CountDownLatch undoing = new CountDownLatch(1);
+        Function<JobRecord, Plan> plan = j -> shorter.get()
+                ? Plan.builder().phase("p", recorded("a")).build()
+                : Plan.builder().phase("p", recorded("a"), recorded("b"),
+                        Task.of("c", ctx -> log.add("do c")).compensatedBy(ctx -> {
+                            shorter.set(true);
+                            undoing.countDown();
+                            new CountDownLatch(1).await();
+                        }),
+                        Task.of("d", ctx -> {
+                            throw new SmeException("boom");
+                        })).build();
+        OrchestrationEngine first = engine();
+        register(first, "t", plan);
+        JobRecord job = submit(first, "t", null);
+        assertTrue(undoing.await(10, TimeUnit.SECONDS));
+        first.deactivate();
+        JobRecord stopped = first.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.ROLLING_BACK, stopped.state());
+        assertEquals(2, stopped.taskIndex());
+
+        OrchestrationEngine second = engine();
+        register(second, "t", plan);
+        JobRecord done = await(second, job.id());
+        assertEquals(JobState.FAILED, done.state());
+        assertTrue(done.error(), done.error().contains("boom") && done.error().endsWith("rolled back"));
+        assertEquals(List.of("do a", "do b", "do c", "undo a"), log);
     }
 }
