@@ -236,7 +236,7 @@ public final class ServiceLifecycle {
             ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
             if (!force) {
                 List<String> users = new ArrayList<>();
-                for (Association a : AssociationRepository.dependantsOf(c, s.id())) {
+                for (Association a : services.associations().dependantsOf(c, s.id())) {
                     users.add(services.repository().byId(c, a.dependantId()).map(d -> "'" + d.name() + "' ("
                             + d.serviceType() + ")").orElse(a.dependantId()));
                 }
