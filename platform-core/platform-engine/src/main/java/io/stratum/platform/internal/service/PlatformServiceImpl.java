@@ -231,7 +231,8 @@ public final class PlatformServiceImpl implements PlatformService {
             throw new PlatformException(Reason.INVALID, "an external service needs the URL its dependants use");
         }
         ExternalServices.checkUrl(request.url()).ifPresent(problem -> {
-            throw new PlatformException(Reason.INVALID, "invalid URL '" + request.url() + "': " + problem);
+            throw new PlatformException(Reason.INVALID, "invalid URL '" + ExternalServices.shown(request.url()) + "': "
+                    + problem);
         });
         Map<String, String> binding = new LinkedHashMap<>(request.properties());
         binding.put("url", request.url());
