@@ -419,7 +419,11 @@ public final class ServiceManager {
             LOG.warn("engine {} did not check the configuration of '{}' within {} s", sdp.label(), name,
                     settings.healthCheck().toSeconds());
         } catch (ExecutionException e) {
-            LOG.error("engine {} failed to check the configuration of '{}'", sdp.label(), name, e.getCause());
+            List<String> secrets = new ArrayList<>();
+            Redaction.collectSecrets(configuration, secrets);
+            LOG.error("engine {} failed to check the configuration of '{}'", sdp.label(), name,
+                    Redaction.holdsSecret(e.getCause(), secrets) ? Redaction.redactedCopy(e.getCause(), secrets)
+                            : e.getCause());
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();

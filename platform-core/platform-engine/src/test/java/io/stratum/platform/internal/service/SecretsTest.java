@@ -18,6 +18,7 @@ import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.StoreScan;
 import io.stratum.platform.internal.store.TestStores;
 import io.stratum.sme.api.Binding;
+import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.DependantEngine;
@@ -138,8 +139,16 @@ public class SecretsTest {
         }
     }
 
-    /** An engine that says its password in its progress, its failure, and in what it throws when undoing. */
-    private final class Leaky extends Lifecycle {
+    /**
+     * An engine that says its password in its progress, its failure, and in what it throws when undoing, and its
+     * configuration's token in what it throws when checking it.
+     */
+    private final class Leaky extends Lifecycle implements ConfigurationChecker {
+        @Override
+        public List<String> check(String serviceName, Map<String, String> configuration) {
+            throw new IllegalStateException("token " + configuration.get("apiToken") + " is not accepted");
+        }
+
         @Override
         public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
             String password = secret("admin password of " + service.name());
@@ -254,7 +263,7 @@ public class SecretsTest {
                         "password", extPassword), ServiceState.RUNNING, "", 0, now, now, null, true)));
         assertEquals(JobState.SUCCEEDED, create("appserver", "app2", Map.of("database", "ext"), Map.of()).state());
 
-        JobRecord leaky = create("leaky", "leaky", Map.of(), Map.of());
+        JobRecord leaky = create("leaky", "leaky", Map.of(), Map.of("apiToken", secret("api token of leaky")));
         assertEquals(JobState.FAILED, leaky.state());
         assertTrue(leaky.error(), leaky.error().contains("cannot log in as admin/******** at jdbc:fake://leaky"));
 
@@ -278,7 +287,7 @@ public class SecretsTest {
         assertTrue(appEnv.contains("API_TOKEN=" + secret("api token of app")));
         assertTrue(environ("app2").contains("DATABASE_PASSWORD=" + extPassword));
         assertTrue(environ("app2").contains("DATABASE_URL=jdbc:postgresql://app:" + urlPassword + "@"));
-        assertEquals(7, secrets.size());
+        assertEquals(8, secrets.size());
     }
 
     @Test
@@ -314,6 +323,8 @@ public class SecretsTest {
         assertTrue("the capture saw the platform's info and error lines:\n" + logged,
                 logged.contains("INFO io.stratum.platform.internal.orchestration.OrchestrationEngine - Job 1 "
                         + "submitted: service.create db") && logged.contains("threw during unprovision of default/leaky")
+                        && logged.contains("failed to check the configuration of 'leaky'")
+                        && logged.contains("token ******** is not accepted")
                         && logged.contains("cleanup as admin/******** failed"));
         List<String> found = new ArrayList<>();
         secrets.forEach((what, secret) -> {
