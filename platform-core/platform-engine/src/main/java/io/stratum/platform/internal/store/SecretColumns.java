@@ -57,7 +57,8 @@ final class SecretColumns {
 
     /**
      * Opens the secret box of a migrated store: reads or creates the key, checks that it opens the sealed values,
-     * and seals plaintext values left by an earlier Stratum.
+     * and seals plaintext values left by an earlier Stratum (then rewrites the store's file, so the plaintext is not
+     * left in its free space).
      *
      * @param store the store, migrated
      * @param keyFile the key file
@@ -76,7 +77,11 @@ final class SecretColumns {
         });
         SecretKey key = KeyFile.loadOrCreate(keyFile, anySealed);
         SecretBox box = new SecretBox(key, keyFile);
-        sealPlaintext(store, box);
+        if (sealPlaintext(store, box) > 0) {
+            // the plaintext is still in the file's free space until H2 reuses it
+            store.compact();
+            LOG.info("Store file rewritten: the plaintext it held is gone");
+        }
         return box;
     }
 

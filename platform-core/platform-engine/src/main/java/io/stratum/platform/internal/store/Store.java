@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import javax.sql.DataSource;
+import java.sql.Statement;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -51,8 +51,10 @@ public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final Path home;
-    private final DataSource dataSource;
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private final int maxConnections;
+    /** Replaced only while the constructor runs, after a compaction (see {@link #compact()}). */
+    private volatile JdbcConnectionPool pool;
     private final SecretBox secrets;
 
     /**
@@ -100,9 +102,9 @@ public final class Store implements AutoCloseable {
         // are interrupted); plain file: would close the database for every thread
         String url = "jdbc:h2:retry:" + this.home.resolve("store").resolve("stratum")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        this.pool = JdbcConnectionPool.create(url, "stratum", "");
-        this.pool.setMaxConnections(Math.max(2, maxConnections));
-        this.dataSource = pool;
+        this.url = url;
+        this.maxConnections = Math.max(2, maxConnections);
+        this.pool = newPool();
         try {
             int version = new Migrations(Migrations.ALL).migrate(this);
             Path key = keyFile != null ? keyFile.toAbsolutePath().normalize() : defaultKeyFile(this.home);
@@ -112,6 +114,28 @@ public final class Store implements AutoCloseable {
             pool.dispose();
             throw e;
         }
+    }
+
+    private JdbcConnectionPool newPool() {
+        JdbcConnectionPool p = JdbcConnectionPool.create(url, "stratum", "");
+        p.setMaxConnections(maxConnections);
+        return p;
+    }
+
+    /**
+     * Rewrites the store's file whole, so that nothing it no longer holds (e.g. plaintext secrets just sealed) is left
+     * in the file's free space, where a copy of the file taken while the platform runs would still find it. Closes the
+     * database, so only while the constructor runs, before anyone else holds a connection.
+     */
+    void compact() {
+        query(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            }
+            return null;
+        });
+        pool.dispose();
+        pool = newPool();
     }
 
     private static Path resolveHome(String configured, String property, String karafData) {
@@ -155,7 +179,7 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -190,7 +214,7 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T query(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = pool.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
             throw new StoreException("store error: " + e.getMessage(), e);

@@ -171,6 +171,14 @@ public class StoreSecretsTest {
             assertTrue("only the environment's values are sealed: " + spec, spec.contains("\"command\":[\"sleep\",\"1\"]")
                     && spec.contains("\"DATABASE_PASSWORD\":\"enc:v1:"));
             assertEquals("sealed once: nothing left to seal", 0, SecretColumns.sealPlaintext(store, box));
+            // a backup of the file taken while the platform runs: the old plaintext is not in its free space
+            Path copy = tmp.newFolder("backup").toPath().resolve("stratum.mv.db");
+            Files.copy(home().resolve("store").resolve("stratum.mv.db"), copy);
+            for (String secret : secrets) {
+                assertEquals(secret + " is not left in a copy of the running store", List.of(),
+                        StoreScan.findInFiles(copy.getParent(), secret));
+            }
+            store.transact(c -> Sql.update(c, "UPDATE accounts SET name = name")); // still usable after rewriting
         }
         for (String secret : secrets) {
             assertEquals(secret + " is not left in the store's files", List.of(),
