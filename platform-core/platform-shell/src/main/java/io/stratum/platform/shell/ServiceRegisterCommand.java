@@ -4,14 +4,32 @@ import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.FileCompleter;
 
-/** Registers an external service (one Stratum does not run) so it can be a provider. */
+/**
+ * Registers an external service (one Stratum does not run) so it can be a provider. The password need not be on the
+ * command line, where the shell history keeps it: it is read from the first line of {@code --password-file}, or,
+ * when a {@code --user} is given without either, asked for at a prompt that does not echo it.
+ */
 @Command(scope = "stratum", name = "service-register", description = "Registers an external service, e.g. an "
         + "existing PostgreSQL database, by the URL and credentials its dependants use, so it can be a provider")
 @Service
@@ -30,10 +48,17 @@ public class ServiceRegisterCommand extends StratumCommand {
             + "jdbc:postgresql://127.0.0.1:5432/orders")
     String url;
 
-    @Option(name = "--user", description = "The user dependants connect as")
+    @Option(name = "--user", description = "The user dependants connect as; without --password-file or --password, "
+            + "its password is asked for at a prompt that does not show it")
     String user;
 
-    @Option(name = "--password", description = "That user's password")
+    @Option(name = "--password-file", description = "A file whose first line is that user's password (keep it "
+            + "readable by you only)")
+    @Completion(FileCompleter.class)
+    String passwordFile;
+
+    @Option(name = "--password", description = "That user's password. VISIBLE in the shell history and to anyone "
+            + "watching the screen: prefer --password-file or the prompt")
     String password;
 
     @Option(name = "--property", aliases = "-p", multiValued = true, description = "Further binding values "
@@ -44,15 +69,95 @@ public class ServiceRegisterCommand extends StratumCommand {
     @Completion(AccountCompleter.class)
     String account;
 
+    /** The console session, for the password prompt and the current directory; injected by Karaf. */
+    @Reference
+    Session session;
+
     @Override
     protected Object run() {
         if (url == null || url.isBlank()) {
             throw new PlatformException(Reason.INVALID, "--url is required: the URL dependants use");
         }
+        String secret = password();
         ServiceDTO s = platform.registerExternalService(new ExternalServiceRequest(account, type, name, url, user,
-                password, ServiceCreateCommand.parsePairs("--property", properties)));
+                secret, ServiceCreateCommand.parsePairs("--property", properties)));
         out.println("External " + s.serviceType() + " '" + s.name() + "' registered (" + s.health() + ": "
                 + s.healthMessage() + "). Name it as a provider: --provider " + type + "=" + name);
         return null;
+    }
+
+    /** @return the password from the option, the file or the prompt; {@code null} for none */
+    private String password() {
+        if (password != null && passwordFile != null) {
+            throw new PlatformException(Reason.INVALID, "give --password-file or --password, not both");
+        }
+        if (password != null) {
+            return password;
+        }
+        if (passwordFile != null) {
+            return readPasswordFile();
+        }
+        if (user == null) {
+            return null; // no user, no credentials (e.g. a service reached by URL alone)
+        }
+        if (session == null) {
+            throw noPassword("there is no console to ask for it");
+        }
+        String answer;
+        try {
+            answer = session.readLine("Password of " + user + " (empty for none): ", '*');
+        } catch (IOException | RuntimeException e) { // jline's EndOfFileException, UserInterruptException
+            throw noPassword("it could not be read from the console (" + e.getClass().getSimpleName() + ")");
+        }
+        if (answer == null) {
+            throw noPassword("the console gave no answer");
+        }
+        return answer.isEmpty() ? null : answer;
+    }
+
+    private static PlatformException noPassword(String why) {
+        return new PlatformException(Reason.INVALID, "no password for --user: " + why + "; give --password-file "
+                + "FILE (its first line), or run the command in an interactive console to be asked for it");
+    }
+
+    private String readPasswordFile() {
+        Path file = Path.of(passwordFile);
+        if (!file.isAbsolute() && session != null && session.currentDir() != null) {
+            file = session.currentDir().resolve(file);
+        }
+        try {
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new PlatformException(Reason.INVALID, "--password-file " + file + " is not a file");
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || lines.get(0).isEmpty()) {
+                throw new PlatformException(Reason.INVALID, "--password-file " + file + " is empty: its first line "
+                        + "must be the password");
+            }
+            warnIfOthersMayRead(file);
+            return lines.get(0);
+        } catch (NoSuchFileException e) {
+            throw new PlatformException(Reason.INVALID, "--password-file " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new PlatformException(Reason.INVALID, "--password-file " + file + " cannot be read: permission denied");
+        } catch (IOException e) {
+            throw new PlatformException(Reason.INVALID, "--password-file " + file + " cannot be read: " + e.getMessage(),
+                    new UncheckedIOException(e));
+        }
+    }
+
+    private void warnIfOthersMayRead(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> perms = view.readAttributes().permissions();
+        if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
+            out.println("Note: " + file + " may be read by other users; make it yours only (chmod 600)");
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.SecretBox;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.sql.Connection;
@@ -149,6 +150,7 @@ public final class AccountManager {
      * request: it locks the account's row, so two requests cannot both pass on the same room.
      *
      * @param c the transaction
+     * @param secrets what opens the sealed configuration values
      * @param accountId the account
      * @param what the request, for the message (e.g. "creating 'shop'")
      * @param services services the request adds
@@ -157,11 +159,11 @@ public final class AccountManager {
      * @throws SQLException on a store error
      * @throws PlatformException QUOTA_EXCEEDED with the numbers
      */
-    public static void checkQuota(Connection c, String accountId, String what, int services, int instances, long memoryMb)
-            throws SQLException {
+    public static void checkQuota(Connection c, SecretBox secrets, String accountId, String what, int services,
+            int instances, long memoryMb) throws SQLException {
         Sql.update(c, "UPDATE accounts SET version = version WHERE id = ?", accountId); // row lock
         AccountDTO a = withUsage(c, Sql.one(c, "SELECT * FROM accounts WHERE id = ?", AccountManager::map, accountId)
-                .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "the account no longer exists")));
+                .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "the account no longer exists")), secrets);
         List<String> over = new java.util.ArrayList<>();
         over(over, "services", a.quota().maxServices(), a.usage().maxServices(), services);
         over(over, "instances", a.quota().maxInstances(), a.usage().maxInstances(), instances);
@@ -203,13 +205,17 @@ public final class AccountManager {
         }
     }
 
-    private static AccountDTO withUsage(Connection c, AccountDTO a) throws SQLException {
+    private AccountDTO withUsage(Connection c, AccountDTO a) throws SQLException {
+        return withUsage(c, a, store.secrets());
+    }
+
+    private static AccountDTO withUsage(Connection c, AccountDTO a, SecretBox secrets) throws SQLException {
         long[] used = new long[3];
         Sql.list(c, "SELECT s.config, s.external, (SELECT COUNT(*) FROM runtimes r WHERE r.service_id = s.id) AS n "
                 + "FROM services s WHERE s.account_id = ?", rs -> {
                     used[0]++;
                     if (!rs.getBoolean("external")) {
-                        Map<String, String> config = Json.readStringMap(rs.getString("config"));
+                        Map<String, String> config = secrets.openValues(Json.readStringMap(rs.getString("config")));
                         int instances = Math.max(rs.getInt("n"), instancesOf(config));
                         used[1] += instances;
                         used[2] += instances * memoryOf(config);

@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.runtime;
 
 import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.SecretBox;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.sme.api.runtime.RuntimeState;
@@ -10,31 +11,36 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for the {@code runtimes} table. */
+/**
+ * SQL for the {@code runtimes} table. The values of a runtime's environment are sealed in the store
+ * ({@link SecretBox}): they carry the credentials of its service's bindings (e.g. {@code DATABASE_PASSWORD}).
+ */
 final class RuntimeRepository {
 
     private final Store store;
+    private final SecretBox secrets;
 
     RuntimeRepository(Store store) {
         this.store = store;
+        this.secrets = store.secrets();
     }
 
     Optional<RuntimeRecord> find(String serviceId, String name) {
         return store.query(c -> Sql.one(c, "SELECT * FROM runtimes WHERE service_id = ? AND name = ?",
-                RuntimeRepository::map, serviceId, name));
+                this::map, serviceId, name));
     }
 
     Optional<RuntimeRecord> byId(String id) {
-        return store.query(c -> Sql.one(c, "SELECT * FROM runtimes WHERE id = ?", RuntimeRepository::map, id));
+        return store.query(c -> Sql.one(c, "SELECT * FROM runtimes WHERE id = ?", this::map, id));
     }
 
     List<RuntimeRecord> ofService(String serviceId) {
         return store.query(c -> Sql.list(c, "SELECT * FROM runtimes WHERE service_id = ? ORDER BY name",
-                RuntimeRepository::map, serviceId));
+                this::map, serviceId));
     }
 
     List<RuntimeRecord> all() {
-        return store.query(c -> Sql.list(c, "SELECT * FROM runtimes ORDER BY created_at", RuntimeRepository::map));
+        return store.query(c -> Sql.list(c, "SELECT * FROM runtimes ORDER BY created_at", this::map));
     }
 
     List<Integer> allPorts() {
@@ -46,7 +52,7 @@ final class RuntimeRepository {
         store.transact(c -> Sql.update(c, "INSERT INTO runtimes(id, service_id, name, state, desired, spec, ports, "
                 + "work_dir, log_file, pid, pid_started, restarts, restart_times, next_restart_at, message, "
                 + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                r.id(), r.serviceId(), r.name(), r.state(), r.desired(), Json.write(StoredSpec.of(r.spec())),
+                r.id(), r.serviceId(), r.name(), r.state(), r.desired(), Json.write(StoredSpec.of(r.spec(), secrets)),
                 Json.write(r.ports()), r.workDir().toString(), r.logFile().toString(), r.pid(), r.pidStarted(),
                 r.restarts(), Json.write(r.restartTimes()), r.nextRestartAt(), r.message(), now, now));
     }
@@ -55,7 +61,7 @@ final class RuntimeRepository {
         store.transact(c -> Sql.update(c, "UPDATE runtimes SET state = ?, desired = ?, spec = ?, ports = ?, "
                 + "pid = ?, pid_started = ?, restarts = ?, restart_times = ?, next_restart_at = ?, message = ?, "
                 + "updated_at = ? WHERE id = ?",
-                r.state(), r.desired(), Json.write(StoredSpec.of(r.spec())), Json.write(r.ports()), r.pid(),
+                r.state(), r.desired(), Json.write(StoredSpec.of(r.spec(), secrets)), Json.write(r.ports()), r.pid(),
                 r.pidStarted(), r.restarts(), Json.write(r.restartTimes()), r.nextRestartAt(),
                 truncate(r.message()), System.currentTimeMillis(), r.id()));
     }
@@ -68,7 +74,7 @@ final class RuntimeRepository {
         return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
     }
 
-    private static RuntimeRecord map(ResultSet rs) throws SQLException {
+    private RuntimeRecord map(ResultSet rs) throws SQLException {
         long pid = rs.getLong("pid");
         Long pidOrNull = rs.wasNull() ? null : pid;
         long started = rs.getLong("pid_started");
@@ -77,7 +83,7 @@ final class RuntimeRepository {
         Long nextOrNull = rs.wasNull() ? null : next;
         return new RuntimeRecord(rs.getString("id"), rs.getString("service_id"), rs.getString("name"),
                 RuntimeState.valueOf(rs.getString("state")), RuntimeState.valueOf(rs.getString("desired")),
-                Json.read(rs.getString("spec"), StoredSpec.class).toSpec(), Json.readIntMap(rs.getString("ports")),
+                Json.read(rs.getString("spec"), StoredSpec.class).toSpec(secrets), Json.readIntMap(rs.getString("ports")),
                 Path.of(rs.getString("work_dir")), Path.of(rs.getString("log_file")), pidOrNull, startedOrNull,
                 rs.getInt("restarts"), Json.readLongList(rs.getString("restart_times")), nextOrNull,
                 rs.getString("message"));

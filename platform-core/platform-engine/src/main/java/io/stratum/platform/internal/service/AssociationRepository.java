@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.service;
 
 import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.SecretBox;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.sql.Connection;
@@ -10,16 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** SQL for {@code associations}. */
+/** SQL for {@code associations}. Every value of a binding is sealed in the store ({@link SecretBox}). */
 public final class AssociationRepository {
 
     private final Store store;
+    private final SecretBox secrets;
 
     /**
      * @param store the store
      */
     public AssociationRepository(Store store) {
         this.store = store;
+        this.secrets = store.secrets();
     }
 
     /**
@@ -28,7 +31,7 @@ public final class AssociationRepository {
      */
     public List<Association> providersOf(String dependantId) {
         return store.query(c -> Sql.list(c, "SELECT * FROM associations WHERE dependant_id = ? ORDER BY provider_type",
-                AssociationRepository::map, dependantId));
+                this::map, dependantId));
     }
 
     /**
@@ -39,9 +42,9 @@ public final class AssociationRepository {
         return store.query(c -> dependantsOf(c, providerId));
     }
 
-    static List<Association> dependantsOf(Connection c, String providerId) throws SQLException {
+    List<Association> dependantsOf(Connection c, String providerId) throws SQLException {
         return Sql.list(c, "SELECT * FROM associations WHERE provider_id = ? ORDER BY dependant_id",
-                AssociationRepository::map, providerId);
+                this::map, providerId);
     }
 
     /**
@@ -61,12 +64,12 @@ public final class AssociationRepository {
 
     Optional<Association> find(String dependantId, String providerType) {
         return store.query(c -> Sql.one(c, "SELECT * FROM associations WHERE dependant_id = ? AND provider_type = ?",
-                AssociationRepository::map, dependantId, providerType));
+                this::map, dependantId, providerType));
     }
 
     void save(String dependantId, String providerType, String providerId, Map<String, String> binding) {
         long now = System.currentTimeMillis();
-        String json = Json.write(binding);
+        String json = Json.write(secrets.sealValues(binding));
         store.transact(c -> {
             if (Sql.update(c, "UPDATE associations SET provider_id = ?, binding = ?, bound = TRUE, updated_at = ? "
                     + "WHERE dependant_id = ? AND provider_type = ?", providerId, json, now, dependantId,
@@ -81,8 +84,9 @@ public final class AssociationRepository {
                 dependantId, providerType));
     }
 
-    private static Association map(ResultSet rs) throws SQLException {
+    private Association map(ResultSet rs) throws SQLException {
         return new Association(rs.getString("dependant_id"), rs.getString("provider_type"),
-                rs.getString("provider_id"), Json.readStringMap(rs.getString("binding")), rs.getBoolean("bound"));
+                rs.getString("provider_id"), secrets.openValues(Json.readStringMap(rs.getString("binding"))),
+                rs.getBoolean("bound"));
     }
 }

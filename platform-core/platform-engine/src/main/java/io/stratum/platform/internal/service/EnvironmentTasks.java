@@ -163,7 +163,7 @@ final class EnvironmentTasks {
                     Map.of(), c -> {
                         ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
                         List<String> users = new ArrayList<>();
-                        for (Association a : AssociationRepository.dependantsOf(c, s.id())) {
+                        for (Association a : services.associations().dependantsOf(c, s.id())) {
                             services.repository().byId(c, a.dependantId())
                                     .filter(d -> !env.id().equals(d.environmentId()))
                                     .ifPresent(d -> users.add("'" + d.name() + "' (" + d.serviceType() + ")"));

@@ -15,14 +15,17 @@ import java.util.regex.Pattern;
 
 /**
  * Services Stratum does not run (providers registered by URL). Their configuration is their binding:
- * {@code url}, {@code user}, {@code password} and any further values.
+ * {@code url}, {@code user}, {@code password} and any further values; it is sealed in the store like every
+ * service's configuration ({@link ServiceRepository}). A URL may hold a password too
+ * ({@code scheme://user:password@host}, {@code ?password=}): messages show it through {@link #shown(String)}.
  */
 final class ExternalServices {
 
     /** Sdp name recorded for external services. */
     static final String SDP = "external";
 
-    private static final Pattern HOST_PORT = Pattern.compile("//([^/:;?]+):(\\d+)");
+    /** {@code //host:port}, after any {@code user:password@} (which is never taken for a host and port). */
+    private static final Pattern HOST_PORT = Pattern.compile("//(?:[^/@\\s]*@)?([^/:;?@\\s]+):(\\d+)");
     private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:\\S+");
 
     private ExternalServices() {
@@ -39,6 +42,14 @@ final class ExternalServices {
         String user = rest.remove("user");
         String password = rest.remove("password");
         return new ConnectionInfo(url, user, password, rest);
+    }
+
+    /**
+     * @param url a URL as registered
+     * @return it as messages may show it: any password in it blanked out
+     */
+    static String shown(String url) {
+        return Redaction.url(url);
     }
 
     /**

@@ -418,7 +418,7 @@ final class PlatformServiceImpl implements PlatformService {
                                         + "; only a running service can be scaled");
                             }
                             int more = instances - AccountManager.instancesOf(current.config());
-                            AccountManager.checkQuota(c, s.accountId(), "scaling '" + name + "' to " + instances,
+                            AccountManager.checkQuota(c, services.store().secrets(), s.accountId(), "scaling '" + name + "' to " + instances,
                                     0, more, more * AccountManager.memoryOf(current.config()));
                             return Map.of();
                         }).by(caller)), false));
@@ -434,7 +434,8 @@ final class PlatformServiceImpl implements PlatformService {
             throw new PlatformException(Reason.INVALID, "an external service needs the URL its dependants use");
         }
         ExternalServices.checkUrl(request.url()).ifPresent(problem -> {
-            throw new PlatformException(Reason.INVALID, "invalid URL '" + request.url() + "': " + problem);
+            throw new PlatformException(Reason.INVALID, "invalid URL '" + ExternalServices.shown(request.url()) + "': "
+                    + problem);
         });
         Map<String, String> binding = new LinkedHashMap<>(request.properties());
         binding.put("url", request.url());
@@ -447,7 +448,7 @@ final class PlatformServiceImpl implements PlatformService {
         AccountDTO account = writable(request.account(), "register services");
         guard(() -> {
             services.store().transact(c -> {
-                AccountManager.checkQuota(c, account.id(), "registering '" + request.name() + "'", 1, 0, 0);
+                AccountManager.checkQuota(c, services.store().secrets(), account.id(), "registering '" + request.name() + "'", 1, 0, 0);
                 if (services.repository().byName(c, account.id(), request.name()).isPresent()) {
                     throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + request.name()
                             + "' already exists in account '" + account.name() + "'");
@@ -503,7 +504,7 @@ final class PlatformServiceImpl implements PlatformService {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "an environment named '" + spec.name()
                                 + "' already exists in account '" + account.name() + "'");
                     }
-                    AccountManager.checkQuota(c, account.id(), "creating environment '" + spec.name() + "'",
+                    AccountManager.checkQuota(c, services.store().secrets(), account.id(), "creating environment '" + spec.name() + "'",
                             services1, instances1, memory1);
                     environments.insert(c, id, account.id(), spec.name(), spec);
                     AccountHistory.record(c, account.id(), caller, "environment '" + spec.name() + "' created",
@@ -746,6 +747,7 @@ final class PlatformServiceImpl implements PlatformService {
     private static Map<String, String> redacted(Map<String, String> config) {
         Map<String, String> out = new TreeMap<>(config);
         out.computeIfPresent("password", (k, v) -> "********");
+        out.computeIfPresent("url", (k, v) -> ExternalServices.shown(v));
         return out;
     }
 

@@ -198,7 +198,7 @@ public final class ServiceLifecycle {
                         }
                     }
                     int instances = AccountManager.instancesOf(service.config());
-                    AccountManager.checkQuota(c, account.id(), "creating '" + service.name() + "'", 1,
+                    AccountManager.checkQuota(c, services.store().secrets(), account.id(), "creating '" + service.name() + "'", 1,
                             instances, instances * AccountManager.memoryOf(service.config()));
                     Instant now = Instant.now();
                     services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
@@ -248,7 +248,7 @@ public final class ServiceLifecycle {
             ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");
             if (!force) {
                 List<String> users = new ArrayList<>();
-                for (Association a : AssociationRepository.dependantsOf(c, s.id())) {
+                for (Association a : services.associations().dependantsOf(c, s.id())) {
                     users.add(services.repository().byId(c, a.dependantId()).map(d -> "'" + d.name() + "' ("
                             + d.serviceType() + ")").orElse(a.dependantId()));
                 }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -278,7 +279,7 @@ public final class ServiceManager {
         TaskMonitor limited = new TaskMonitor() {
             @Override
             public void progress(int percent, String message) {
-                monitor.progress(percent, message);
+                monitor.progress(percent, Redaction.redact(message, secretsOf(service)));
             }
 
             @Override
@@ -313,13 +314,45 @@ public final class ServiceManager {
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            List<String> secrets = secretsOf(service);
             if (cause instanceof SmeException sme) {
-                throw sme;
+                throw Redaction.redact(sme, secrets);
+            }
+            if (Redaction.holdsSecret(cause, secrets)) {
+                Throwable shown = Redaction.redactedCopy(cause, secrets);
+                LOG.error("{} threw during {} of {}", who, operation, service.label(), shown);
+                throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': " + shown,
+                        shown);
             }
             LOG.error("{} threw during {} of {}", who, operation, service.label(), cause);
             throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': "
                     + cause, cause);
         }
+    }
+
+    /**
+     * The values of a service that messages must not show: those of its configuration, properties and bindings (both
+     * its own and those it handed out as a provider) whose names say they are secrets ({@link Redaction}).
+     */
+    private List<String> secretsOf(ServiceRecord service) {
+        List<String> out = new ArrayList<>();
+        try {
+            Redaction.collectSecrets(service.config(), out);
+            for (String[] kv : repository.properties(service.id())) {
+                Redaction.collectSecrets(Map.of(kv[0], kv[1]), out);
+            }
+            for (Association a : associations.providersOf(service.id())) {
+                Redaction.collectSecrets(a.binding(), out);
+            }
+            for (Association a : associations.dependantsOf(service.id())) {
+                Redaction.collectSecrets(a.binding(), out);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the secrets of {} to keep them out of messages: {}", service.label(), e.toString());
+        }
+        // longest first, so a secret that contains another is blanked whole
+        out.sort((a, b) -> b.length() - a.length());
+        return out;
     }
 
     /**
@@ -386,7 +419,11 @@ public final class ServiceManager {
             LOG.warn("engine {} did not check the configuration of '{}' within {} s", sdp.label(), name,
                     settings.healthCheck().toSeconds());
         } catch (ExecutionException e) {
-            LOG.error("engine {} failed to check the configuration of '{}'", sdp.label(), name, e.getCause());
+            List<String> secrets = new ArrayList<>();
+            Redaction.collectSecrets(configuration, secrets);
+            LOG.error("engine {} failed to check the configuration of '{}'", sdp.label(), name,
+                    Redaction.holdsSecret(e.getCause(), secrets) ? Redaction.redactedCopy(e.getCause(), secrets)
+                            : e.getCause());
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();

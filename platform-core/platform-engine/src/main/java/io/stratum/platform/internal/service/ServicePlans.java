@@ -64,7 +64,7 @@ public final class ServicePlans {
                         } else {
                             // undone in full: the name reserved at submission is free again, also when the job
                             // was cancelled before its first task ran (and so before any compensation could)
-                            ServiceTasks.forget(c, j, "removed: its create was undone");
+                            tasks.forget(c, j, "removed: its create was undone");
                         }
                     })
                     .build();
@@ -234,7 +234,7 @@ public final class ServicePlans {
                             ServiceTasks.endState(c, j, ServiceState.RUNNING, "");
                             String previous = j.context().getOrDefault(ServiceTasks.PREVIOUS_INSTANCES,
                                     j.params().get(JobKinds.PARAM_PREVIOUS_INSTANCES));
-                            ServiceTasks.recordInstances(c, j, previous == null ? instances
+                            tasks.recordInstances(c, j, previous == null ? instances
                                     : Integer.parseInt(previous), instances);
                         } else {
                             ServiceTasks.endState(c, j, j.rollbackIncomplete() ? ServiceState.FAILED

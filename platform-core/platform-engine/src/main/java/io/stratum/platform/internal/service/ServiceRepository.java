@@ -2,6 +2,7 @@ package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.ServiceState;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.internal.store.SecretBox;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.sql.Connection;
@@ -12,19 +13,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** SQL for {@code services} and {@code service_properties}. */
+/**
+ * SQL for {@code services} and {@code service_properties}. Every property value and every value of a service's
+ * configuration is sealed in the store ({@link SecretBox}): engines keep generated passwords in properties, and an
+ * external service's configuration is its credentials.
+ */
 public final class ServiceRepository {
 
     private static final String SELECT = "SELECT s.*, a.name AS account_name FROM services s "
             + "JOIN accounts a ON a.id = s.account_id ";
 
     private final Store store;
+    private final SecretBox secrets;
 
     /**
      * @param store the store
      */
     public ServiceRepository(Store store) {
         this.store = store;
+        this.secrets = store.secrets();
     }
 
     /**
@@ -36,29 +43,25 @@ public final class ServiceRepository {
     }
 
     Optional<ServiceRecord> byId(Connection c, String id) throws SQLException {
-        return find(c, id);
-    }
-
-    static Optional<ServiceRecord> find(Connection c, String id) throws SQLException {
-        return Sql.one(c, SELECT + "WHERE s.id = ?", ServiceRepository::map, id);
+        return Sql.one(c, SELECT + "WHERE s.id = ?", this::map, id);
     }
 
     Optional<ServiceRecord> byName(Connection c, String accountId, String name) throws SQLException {
-        return Sql.one(c, SELECT + "WHERE s.account_id = ? AND s.name = ?", ServiceRepository::map, accountId, name);
+        return Sql.one(c, SELECT + "WHERE s.account_id = ? AND s.name = ?", this::map, accountId, name);
     }
 
     List<ServiceRecord> ofAccount(String accountId) {
         return store.query(c -> Sql.list(c, SELECT + "WHERE s.account_id = ? ORDER BY s.name",
-                ServiceRepository::map, accountId));
+                this::map, accountId));
     }
 
     List<ServiceRecord> ofEnvironment(String environmentId) {
         return store.query(c -> Sql.list(c, SELECT + "WHERE s.environment_id = ? ORDER BY s.name",
-                ServiceRepository::map, environmentId));
+                this::map, environmentId));
     }
 
     List<ServiceRecord> all() {
-        return store.query(c -> Sql.list(c, SELECT + "ORDER BY a.name, s.name", ServiceRepository::map));
+        return store.query(c -> Sql.list(c, SELECT + "ORDER BY a.name, s.name", this::map));
     }
 
     void insert(Connection c, ServiceRecord s) throws SQLException {
@@ -66,7 +69,7 @@ public final class ServiceRepository {
                 + "state, state_message, active_job_id, created_at, updated_at, environment_id, external) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 s.id(), s.accountId(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
-                Json.write(s.config()), s.state(), s.stateMessage(), s.createdAt(), s.updatedAt(), s.environmentId(),
+                Json.write(secrets.sealValues(s.config())), s.state(), s.stateMessage(), s.createdAt(), s.updatedAt(), s.environmentId(),
                 s.external());
     }
 
@@ -82,9 +85,9 @@ public final class ServiceRepository {
      *
      * @return whether the service exists and is not being deleted
      */
-    static void setConfig(Connection c, String id, Map<String, String> config) throws SQLException {
-        Sql.update(c, "UPDATE services SET config = ?, updated_at = ? WHERE id = ?", Json.write(config), Instant.now(),
-                id);
+    void setConfig(Connection c, String id, Map<String, String> config) throws SQLException {
+        Sql.update(c, "UPDATE services SET config = ?, updated_at = ? WHERE id = ?",
+                Json.write(secrets.sealValues(config)), Instant.now(), id);
     }
 
     static boolean lockUnlessDeleting(Connection c, String id) throws SQLException {
@@ -99,10 +102,11 @@ public final class ServiceRepository {
 
     Optional<String> property(String serviceId, String key) {
         return store.query(c -> Sql.one(c, "SELECT prop_value FROM service_properties WHERE service_id = ? "
-                + "AND prop_key = ?", rs -> rs.getString(1), serviceId, key));
+                + "AND prop_key = ?", rs -> secrets.open(rs.getString(1)), serviceId, key));
     }
 
-    void putProperty(String serviceId, String key, String value) {
+    void putProperty(String serviceId, String key, String plaintext) {
+        String value = secrets.seal(plaintext);
         store.transact(c -> {
             if (Sql.update(c, "UPDATE service_properties SET prop_value = ? WHERE service_id = ? AND prop_key = ?",
                     value, serviceId, key) == 0) {
@@ -119,21 +123,22 @@ public final class ServiceRepository {
 
     List<String[]> properties(String serviceId) {
         return store.query(c -> Sql.list(c, "SELECT prop_key, prop_value FROM service_properties WHERE service_id = ? "
-                + "ORDER BY prop_key", rs -> new String[] {rs.getString(1), rs.getString(2)}, serviceId));
+                + "ORDER BY prop_key", rs -> new String[] {rs.getString(1), secrets.open(rs.getString(2))}, serviceId));
     }
 
     private static String cut(String s) {
         return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
     }
 
-    private static ServiceRecord map(ResultSet rs) throws SQLException {
+    private ServiceRecord map(ResultSet rs) throws SQLException {
         long job = rs.getLong("active_job_id");
         if (rs.wasNull()) {
             job = 0;
         }
         return new ServiceRecord(rs.getString("id"), rs.getString("account_id"), rs.getString("account_name"),
                 rs.getString("name"), rs.getString("service_type"), rs.getString("sdp_name"),
-                rs.getString("sdp_version"), rs.getString("plan"), Json.readStringMap(rs.getString("config")),
+                rs.getString("sdp_version"), rs.getString("plan"),
+                secrets.openValues(Json.readStringMap(rs.getString("config"))),
                 ServiceState.valueOf(rs.getString("state")), rs.getString("state_message"), job,
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), rs.getString("environment_id"),
                 rs.getBoolean("external"));

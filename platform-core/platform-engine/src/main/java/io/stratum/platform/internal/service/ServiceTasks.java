@@ -347,14 +347,14 @@ final class ServiceTasks {
      * @param instances the instances now
      * @throws SQLException on a store error
      */
-    static void recordInstances(Connection c, JobRecord j, int previous, int instances) throws SQLException {
-        Optional<ServiceRecord> s = ServiceRepository.find(c, j.serviceId());
+    void recordInstances(Connection c, JobRecord j, int previous, int instances) throws SQLException {
+        Optional<ServiceRecord> s = services.repository().byId(c, j.serviceId());
         if (s.isEmpty() || previous == instances) {
             return;
         }
         Map<String, String> config = new java.util.HashMap<>(s.get().config());
         config.put("instances", Integer.toString(instances));
-        ServiceRepository.setConfig(c, s.get().id(), config);
+        services.repository().setConfig(c, s.get().id(), config);
         AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' scaled from "
                 + previous + " to " + instances + " instances (job " + j.id() + ")", List.of(new ChangeDTO("service",
                         s.get().name(), "config.instances", Integer.toString(previous), Integer.toString(instances))));
@@ -369,9 +369,9 @@ final class ServiceTasks {
      * @param how how it went, e.g. "deleted"
      * @throws SQLException on a store error
      */
-    static void forget(Connection c, JobRecord j, String how) throws SQLException {
+    void forget(Connection c, JobRecord j, String how) throws SQLException {
         Optional<ServiceRecord> s = j.serviceId() == null ? Optional.empty()
-                : ServiceRepository.find(c, j.serviceId());
+                : services.repository().byId(c, j.serviceId());
         if (s.isPresent() && ServiceRepository.delete(c, j.serviceId())) {
             AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' " + how
                     + " (job " + j.id() + ")", History.removed(s.get()));

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import javax.sql.DataSource;
+import java.sql.Statement;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * Every write that the platform acknowledges to a user is committed before the acknowledgement; the H2
  * database is opened with {@code WRITE_DELAY=0} so a commit reaches the file system at once and survives
  * a crash of the platform process.
+ * <p>
+ * Secrets in the store (service passwords, bindings, runtime environments) are sealed value by value with a key
+ * kept in a file of its own, beside the store's directory and not in it ({@link #secrets()}, {@link SecretBox}).
  */
 @Component(service = Store.class, configurationPid = "io.stratum.store")
 @Designate(ocd = Store.Config.class)
@@ -38,13 +41,21 @@ public final class Store implements AutoCloseable {
 
         @AttributeDefinition(description = "Most JDBC connections open at once")
         int maxConnections() default 16;
+
+        @AttributeDefinition(description = "File of the key that seals the secrets in the store (service passwords, "
+                + "bindings, runtime environments); created on the first start. Empty: <home>/keys/secrets.key. "
+                + "Back it up apart from the store: without it those secrets cannot be read")
+        String keyFile() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final Path home;
-    private final DataSource dataSource;
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private final int maxConnections;
+    /** Replaced only while the constructor runs, after a compaction (see {@link #compact()}). */
+    private volatile JdbcConnectionPool pool;
+    private final SecretBox secrets;
 
     /**
      * Opens the store for the platform running in OSGi.
@@ -55,16 +66,31 @@ public final class Store implements AutoCloseable {
     @Activate
     public Store(Config config, BundleContext context) {
         this(resolveHome(config.home(), context.getProperty("stratum.home"), context.getProperty("karaf.data")),
-                config.maxConnections());
+                config.maxConnections(), config.keyFile() == null || config.keyFile().isBlank()
+                        ? null : Path.of(config.keyFile()));
     }
 
     /**
-     * Opens (creating if needed) the H2 store under {@code home/store} and migrates it.
+     * Opens (creating if needed) the H2 store under {@code home/store} and migrates it, with the secrets key in
+     * {@code home/keys/secrets.key}.
      *
      * @param home the directory of Stratum's state
      * @param maxConnections most connections open at once
      */
     public Store(Path home, int maxConnections) {
+        this(home, maxConnections, null);
+    }
+
+    /**
+     * Opens (creating if needed) the H2 store under {@code home/store}, migrates it, reads (or creates) the secrets
+     * key and seals any secret an earlier Stratum kept in plaintext.
+     *
+     * @param home the directory of Stratum's state
+     * @param maxConnections most connections open at once
+     * @param keyFile the secrets key file, or {@code null} for {@code home/keys/secrets.key}
+     * @throws StoreException if the store cannot be opened, or the key is unusable (see {@link KeyFile})
+     */
+    public Store(Path home, int maxConnections, Path keyFile) {
         this.home = home.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.home.resolve("store"));
@@ -76,16 +102,40 @@ public final class Store implements AutoCloseable {
         // are interrupted); plain file: would close the database for every thread
         String url = "jdbc:h2:retry:" + this.home.resolve("store").resolve("stratum")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        this.pool = JdbcConnectionPool.create(url, "stratum", "");
-        this.pool.setMaxConnections(Math.max(2, maxConnections));
-        this.dataSource = pool;
+        this.url = url;
+        this.maxConnections = Math.max(2, maxConnections);
+        this.pool = newPool();
         try {
             int version = new Migrations(Migrations.ALL).migrate(this);
-            LOG.info("Store ready at {} (schema version {})", this.home.resolve("store"), version);
+            Path key = keyFile != null ? keyFile.toAbsolutePath().normalize() : defaultKeyFile(this.home);
+            this.secrets = SecretColumns.open(this, key);
+            LOG.info("Store ready at {} (schema version {}; secrets key {})", this.home.resolve("store"), version, key);
         } catch (RuntimeException e) {
             pool.dispose();
             throw e;
         }
+    }
+
+    private JdbcConnectionPool newPool() {
+        JdbcConnectionPool p = JdbcConnectionPool.create(url, "stratum", "");
+        p.setMaxConnections(maxConnections);
+        return p;
+    }
+
+    /**
+     * Rewrites the store's file whole, so that nothing it no longer holds (e.g. plaintext secrets just sealed) is left
+     * in the file's free space, where a copy of the file taken while the platform runs would still find it. Closes the
+     * database, so only while the constructor runs, before anyone else holds a connection.
+     */
+    void compact() {
+        query(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            }
+            return null;
+        });
+        pool.dispose();
+        pool = newPool();
     }
 
     private static Path resolveHome(String configured, String property, String karafData) {
@@ -102,9 +152,23 @@ public final class Store implements AutoCloseable {
         return Path.of(karafData, "stratum");
     }
 
+    /**
+     * @param home the directory of Stratum's state
+     * @return where the secrets key is kept unless configured: {@code home/keys/secrets.key}, beside the store's
+     *     directory {@code home/store}, so a copy of that directory holds no key
+     */
+    public static Path defaultKeyFile(Path home) {
+        return home.toAbsolutePath().normalize().resolve("keys").resolve("secrets.key");
+    }
+
     /** @return the directory of Stratum's state on this node */
     public Path home() {
         return home;
+    }
+
+    /** @return what seals and opens the secrets this store keeps (see {@link SecretBox} for which values) */
+    public SecretBox secrets() {
+        return secrets;
     }
 
     /**
@@ -115,7 +179,7 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -150,7 +214,7 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T query(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = pool.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
             throw new StoreException("store error: " + e.getMessage(), e);

@@ -26,6 +26,24 @@ public class ExternalServicesTest {
         assertProblem("http://host:99999999999/", "is not between 1 and 65535");
     }
 
+    @Test
+    public void aPasswordInTheUrlIsNeitherTakenForAPortNorShown() throws Exception {
+        // user:password@ came before host:port: a numeric password was read as the port, refused and echoed
+        assertEquals(Optional.empty(), ExternalServices.checkUrl("jdbc:postgresql://app:987654321@db:5432/orders"));
+        assertEquals("jdbc:postgresql://app:********@db:5432/orders?ssl=true&password=********",
+                ExternalServices.shown("jdbc:postgresql://app:987654321@db:5432/orders?ssl=true&password=hunter22"));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        java.time.Instant now = java.time.Instant.now();
+        ServiceRecord external = new ServiceRecord("id", "acc", "default", "pg", "database", ExternalServices.SDP,
+                "0.0.0", "external", java.util.Map.of("url", "jdbc:postgresql://app:4242@127.0.0.1:" + closed + "/x"),
+                io.stratum.platform.api.ServiceState.RUNNING, "", 0, now, now, null, true);
+        String health = ExternalServices.health(external, java.time.Duration.ofSeconds(2)).message();
+        assertTrue(health, health.contains("127.0.0.1:" + closed) && !health.contains("4242"));
+    }
+
     private static void assertProblem(String url, String expected) {
         Optional<String> problem = ExternalServices.checkUrl(url);
         assertTrue(url + " is refused", problem.isPresent());
