@@ -319,8 +319,12 @@ public final class SdpManager implements SdpCatalog {
         if (entry.isEmpty()) {
             return;
         }
-        post("REMOVED", entry.get());
-        catalog.bundleRemoved(id);
+        try {
+            post("REMOVED", entry.get());
+        } finally {
+            // whatever telling others does, the bundle leaves the catalog
+            catalog.bundleRemoved(id);
+        }
         LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
     }
 
