@@ -139,4 +139,37 @@ public class AppServerEngineTest {
             assertTrue(e.getMessage(), e.getMessage().contains("configuration 'war' is required"));
         }
     }
+
+    @Test
+    public void contextAndHealthPathsMustBePlainPathsAndAreRefusedBeforeAnythingIsCreated() throws Exception {
+        String war = System.getProperty("sample.war");
+        for (String ok : List.of("/", "", "/notes", "notes", "/api/v1/health", "/health/")) {
+            assertEquals(ok, List.of(), engine.check("ok", Map.of("war", war, "contextPath", ok, "healthPath", ok)));
+        }
+        for (String bad : List.of("http://evil.example/x", "//evil.example/x", "/a//b", "/../admin", "/a/./b",
+                "/h?x=1", "/h#x", "/%2e%2e", "/a b", "/a\rb", "/" + "x".repeat(100))) {
+            List<String> problems = engine.check("bad", Map.of("war", war, "contextPath", bad, "healthPath", bad));
+            assertEquals(bad + ": " + problems, 2, problems.size());
+            assertTrue(problems.get(0), problems.get(0).startsWith("configuration 'contextPath' = '"));
+            assertTrue(problems.get(1), problems.get(1).startsWith("configuration 'healthPath' = '"));
+            assertTrue(problems.get(1), problems.get(1).contains("is not allowed: it must be a path such as /health:"
+                    + " letters, digits and - . _ ~ between single slashes"));
+            assertFalse("no control character reaches a message", problems.get(1).contains("\r"));
+        }
+
+        FakeService away = new FakeService("z", "away", tmp.newFolder("away").toPath(),
+                Map.of("war", war, "healthPath", "//evil.example/x"), runtimes);
+        try {
+            engine.provision(away, MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertEquals("'away': configuration 'healthPath' = '//evil.example/x' is not allowed: it must be a path "
+                    + "such as /health: letters, digits and - . _ ~ between single slashes (a leading '/' is added "
+                    + "if missing); no scheme or host, no '//', no '.' or '..' segment, no '?', '#', '%', spaces or "
+                    + "control characters; at most 100 characters", e.getMessage());
+            assertFalse("a refusal, not a transient failure", e.isTransient());
+        }
+        assertEquals("nothing was launched", 0, runtimes.launches());
+        assertFalse("nothing was copied", Files.exists(away.dataDirectory().resolve("app.war")));
+    }
 }
