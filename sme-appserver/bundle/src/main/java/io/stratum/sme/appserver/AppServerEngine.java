@@ -23,6 +23,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -381,7 +382,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
                     exchange.cancel(true);
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    return Optional.of(cause instanceof TimeoutException
+                    return Optional.of(cause instanceof TimeoutException || cause instanceof HttpTimeoutException
                             ? "no answer from " + url + " within " + PROBE_TIMEOUT.toSeconds() + " s"
                             : "no answer from " + url + " (" + cause.getClass().getSimpleName() + ")");
                 });

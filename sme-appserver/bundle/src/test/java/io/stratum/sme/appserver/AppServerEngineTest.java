@@ -172,4 +172,32 @@ public class AppServerEngineTest {
         assertEquals("nothing was launched", 0, runtimes.launches());
         assertFalse("nothing was copied", Files.exists(away.dataDirectory().resolve("app.war")));
     }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
+    @Test
+    public void instancesThatStopAnsweringAreCheckedAtOnceAndWithinTheProbeTimeout() throws Exception {
+        engine.provision(service, MONITOR);
+        List<Long> pids = runtimes.list().stream().map(RuntimeInfo::pid).toList();
+        assertEquals(2, pids.size());
+        for (long pid : pids) {
+            signal("STOP", pid); // accepts connections (the kernel does), never answers
+        }
+        try {
+            long start = System.nanoTime();
+            io.stratum.sme.api.ServiceHealth h = engine.health(service);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(h.message(), h.message().startsWith("0/2 instances answer HTTP"));
+            assertTrue(h.message(), h.message().contains("/health within 2 s"));
+            assertTrue("both instances are asked at once, each for 2 s at most: took " + tookMs + " ms",
+                    tookMs < 3500);
+        } finally {
+            for (long pid : pids) {
+                signal("CONT", pid);
+            }
+        }
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+    }
 }

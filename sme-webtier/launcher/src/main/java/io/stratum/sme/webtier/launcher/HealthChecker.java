@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -136,7 +137,8 @@ final class HealthChecker implements AutoCloseable {
     private static String describe(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return cause instanceof TimeoutException ? "no answer within " + TIMEOUT_MS + " ms"
+        return cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+                ? "no answer within " + TIMEOUT_MS + " ms"
                 : cause.getClass().getSimpleName();
     }
 
