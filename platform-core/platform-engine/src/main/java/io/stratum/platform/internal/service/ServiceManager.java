@@ -375,9 +375,10 @@ public final class ServiceManager {
                     + format(timeout));
         } catch (InterruptedException e) {
             timedOut.set(true);
+            boolean started = future.started();
             future.abandon();
             Thread.interrupted();
-            if (inJob) {
+            if (inJob && started) {
                 awaitAbandoned(ended, who, operation, service);
             }
             throw e;
