@@ -23,6 +23,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -67,6 +72,8 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
     private static final String MAIN = "io.stratum.sme.appserver.launcher.AppServerMain";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Longest an HTTP check of an instance may take, connecting included. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -91,6 +98,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
 
     @Override
     public void provision(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        requireValidPaths(service);
         monitor.progress(5, "installing the application");
         installWar(service);
         installRuntime(service);
@@ -135,15 +143,23 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         service.properties().remove(PROP_LEAVING);
     }
 
+    /** Checks every running instance over HTTP at once, so the answer takes one probe's time at most. */
     @Override
     public ServiceHealth health(ServiceContext service) {
         int target = targetQuietly(service);
+        List<Optional<RuntimeInfo>> status = new ArrayList<>();
+        List<CompletableFuture<Optional<String>>> probes = new ArrayList<>();
+        for (int i = 1; i <= target; i++) {
+            Optional<RuntimeInfo> r = service.runtimes().status(instance(i));
+            status.add(r);
+            probes.add(r.isPresent() && r.get().state() == RuntimeState.RUNNING ? probe(service, r.get()) : null);
+        }
         List<String> problems = new ArrayList<>();
         int healthy = 0;
         boolean starting = false;
         boolean stopped = true;
         for (int i = 1; i <= target; i++) {
-            Optional<RuntimeInfo> r = service.runtimes().status(instance(i));
+            Optional<RuntimeInfo> r = status.get(i - 1);
             if (r.isEmpty()) {
                 problems.add(instance(i) + " is missing");
                 continue;
@@ -157,7 +173,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
                 problems.add(instance(i) + " is " + state.name().toLowerCase(Locale.ROOT)
                         + (r.get().message().isEmpty() ? "" : " (" + r.get().message() + ")"));
             } else {
-                Optional<String> problem = check(service, r.get());
+                Optional<String> problem = probes.get(i - 1).join();
                 if (problem.isEmpty()) {
                     healthy++;
                 } else {
@@ -236,10 +252,28 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
 
     // ------------------------------------------------------------------ providers
 
-    /** The application must be there before anything is created: the WAR the configuration names is a file. */
+    /**
+     * Before anything is created: the WAR the configuration names is a file, and {@code contextPath} and
+     * {@code healthPath} are plain paths on the instance ({@link PathSettings}).
+     */
     @Override
     public List<String> check(String serviceName, Map<String, String> configuration) {
-        return warProblem(configuration.get("war")).stream().toList();
+        return Stream.of(warProblem(configuration.get("war")), pathProblem(configuration, "contextPath"),
+                pathProblem(configuration, "healthPath")).flatMap(Optional::stream).toList();
+    }
+
+    private static Optional<String> pathProblem(Map<String, String> configuration, String key) {
+        return PathSettings.problem(key, configuration.get(key));
+    }
+
+    /** Refuses a service whose paths are not plain paths, before anything is launched. */
+    private static void requireValidPaths(ServiceContext service) throws SmeException {
+        Map<String, String> configuration = service.configuration();
+        List<String> problems = Stream.of(pathProblem(configuration, "contextPath"),
+                pathProblem(configuration, "healthPath")).flatMap(Optional::stream).toList();
+        if (!problems.isEmpty()) {
+            throw new SmeException("'" + service.name() + "': " + String.join("; ", problems));
+        }
     }
 
     @Override
@@ -264,6 +298,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
 
     /** Launches instances 1..n that are not running and waits until all of them answer HTTP. */
     private void ensureInstances(ServiceContext service, int n, TaskMonitor monitor) throws SmeException {
+        requireValidPaths(service);
         Map<String, String> env = environment(service);
         List<RuntimeInfo> launched = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -319,20 +354,38 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
                 + launched.logFile() + ")", null);
     }
 
-    /** @return what is wrong with an instance, or empty if it answers HTTP below 500 */
+    /** @return what is wrong with an instance, or empty if it answers HTTP below 500; see {@link #probe} */
     private Optional<String> check(ServiceContext service, RuntimeInfo r) {
+        return probe(service, r).join();
+    }
+
+    /**
+     * Asks an instance over HTTP, within {@link #PROBE_TIMEOUT} in all (connecting, headers and body: a stopped
+     * process that accepts connections but never answers cannot hold the caller longer).
+     *
+     * @return completes (never exceptionally) with what is wrong with the instance, or empty if it answers HTTP
+     *     below 500
+     */
+    private CompletableFuture<Optional<String>> probe(ServiceContext service, RuntimeInfo r) {
         String url = url(service, r) + healthPath(service).substring(1);
+        CompletableFuture<HttpResponse<Void>> exchange;
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() < 500 ? Optional.empty()
-                    : Optional.of("HTTP " + response.statusCode() + " from " + url);
-        } catch (IOException e) {
-            return Optional.of("no answer from " + url + " (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
+            exchange = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(Optional.of("cannot check " + url + ": " + e.getMessage()));
         }
+        return exchange.thenApply(response -> response.statusCode() < 500 ? Optional.<String>empty()
+                : Optional.of("HTTP " + response.statusCode() + " from " + url))
+                .orTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> {
+                    exchange.cancel(true);
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    return Optional.of(cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+                            ? "no answer from " + url + " within " + PROBE_TIMEOUT.toSeconds() + " s"
+                            : "no answer from " + url + " (" + cause.getClass().getSimpleName() + ")");
+                });
     }
 
     /** The environment of the instances: the bindings of the service's providers, as TYPE_KEY variables. */
@@ -397,13 +450,11 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
     }
 
     private static String contextPath(ServiceContext service) {
-        String c = config(service, "contextPath", "/");
-        return c.startsWith("/") ? c : "/" + c;
+        return PathSettings.normalized(service.configuration().get("contextPath"));
     }
 
     private static String healthPath(ServiceContext service) {
-        String h = config(service, "healthPath", "/");
-        return h.startsWith("/") ? h : "/" + h;
+        return PathSettings.normalized(service.configuration().get("healthPath"));
     }
 
     private static String config(ServiceContext service, String key, String otherwise) {

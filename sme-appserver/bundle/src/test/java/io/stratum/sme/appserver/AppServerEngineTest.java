@@ -139,4 +139,65 @@ public class AppServerEngineTest {
             assertTrue(e.getMessage(), e.getMessage().contains("configuration 'war' is required"));
         }
     }
+
+    @Test
+    public void contextAndHealthPathsMustBePlainPathsAndAreRefusedBeforeAnythingIsCreated() throws Exception {
+        String war = System.getProperty("sample.war");
+        for (String ok : List.of("/", "", "/notes", "notes", "/api/v1/health", "/health/")) {
+            assertEquals(ok, List.of(), engine.check("ok", Map.of("war", war, "contextPath", ok, "healthPath", ok)));
+        }
+        for (String bad : List.of("http://evil.example/x", "//evil.example/x", "/a//b", "/../admin", "/a/./b",
+                "/h?x=1", "/h#x", "/%2e%2e", "/a b", "/a\rb", "/" + "x".repeat(100))) {
+            List<String> problems = engine.check("bad", Map.of("war", war, "contextPath", bad, "healthPath", bad));
+            assertEquals(bad + ": " + problems, 2, problems.size());
+            assertTrue(problems.get(0), problems.get(0).startsWith("configuration 'contextPath' = '"));
+            assertTrue(problems.get(1), problems.get(1).startsWith("configuration 'healthPath' = '"));
+            assertTrue(problems.get(1), problems.get(1).contains("is not allowed: it must be a path such as /health:"
+                    + " letters, digits and - . _ ~ between single slashes"));
+            assertFalse("no control character reaches a message", problems.get(1).contains("\r"));
+        }
+
+        FakeService away = new FakeService("z", "away", tmp.newFolder("away").toPath(),
+                Map.of("war", war, "healthPath", "//evil.example/x"), runtimes);
+        try {
+            engine.provision(away, MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertEquals("'away': configuration 'healthPath' = '//evil.example/x' is not allowed: it must be a path "
+                    + "such as /health: letters, digits and - . _ ~ between single slashes (a leading '/' is added "
+                    + "if missing); no scheme or host, no '//', no '.' or '..' segment, no '?', '#', '%', spaces or "
+                    + "control characters; at most 100 characters", e.getMessage());
+            assertFalse("a refusal, not a transient failure", e.isTransient());
+        }
+        assertEquals("nothing was launched", 0, runtimes.launches());
+        assertFalse("nothing was copied", Files.exists(away.dataDirectory().resolve("app.war")));
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
+    @Test
+    public void instancesThatStopAnsweringAreCheckedAtOnceAndWithinTheProbeTimeout() throws Exception {
+        engine.provision(service, MONITOR);
+        List<Long> pids = runtimes.list().stream().map(RuntimeInfo::pid).toList();
+        assertEquals(2, pids.size());
+        for (long pid : pids) {
+            signal("STOP", pid); // accepts connections (the kernel does), never answers
+        }
+        try {
+            long start = System.nanoTime();
+            io.stratum.sme.api.ServiceHealth h = engine.health(service);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(h.message(), h.message().startsWith("0/2 instances answer HTTP"));
+            assertTrue(h.message(), h.message().contains("/health within 2 s"));
+            assertTrue("both instances are asked at once, each for 2 s at most: took " + tookMs + " ms",
+                    tookMs < 3500);
+        } finally {
+            for (long pid : pids) {
+                signal("CONT", pid);
+            }
+        }
+        assertEquals(HealthState.HEALTHY, engine.health(service).state());
+    }
 }

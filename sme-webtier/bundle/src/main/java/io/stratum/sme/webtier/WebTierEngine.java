@@ -25,6 +25,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
@@ -46,8 +51,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The engine of service type {@code webtier}: each service is a reverse proxy process (Eclipse Jetty, see the
  * launcher module) on 127.0.0.1 with an admin port. As a provider, it gives each associated service a route:
- * virtual host {@code <name>.localhost}, backends and health path as the dependant tells
- * ({@code backends}, {@code healthPath}). The first route is also the default for other hosts. Routes live in a
+ * virtual host {@code <name>.localhost} (or its {@code host}), backends and health path as the dependant tells
+ * ({@code backends}, {@code healthPath}), each checked before the route is written. The first route is also the default for other hosts. Routes live in a
  * properties file in the service's data directory, which the proxy reloads when told (and when it changes).
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=webtier")
@@ -59,6 +64,10 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
     private static final String MAIN = "io.stratum.sme.webtier.launcher.WebTierMain";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest a health or metrics request to a proxy's admin port may take, connecting included. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** Longest a reload request may take, connecting included. */
+    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Supplier<List<URL>> runtimeJars;
@@ -168,16 +177,30 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
 
     // ------------------------------------------------------------------ provider
 
+    /**
+     * Gives the dependant a route. Its parameters are checked first ({@link RouteSettings}): a health path that is
+     * not a plain path, a host that is not a host name, or a backend that is not {@code http://host:port} is refused
+     * (a permanent failure naming the parameter and what is allowed), and nothing is written.
+     */
     @Override
     public Binding associate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
-        String host = dependant.parameters().getOrDefault("host", dependant.name() + ".localhost");
+        String host;
+        String backends;
+        String healthPath;
+        try {
+            host = RouteSettings.host(dependant.parameters().getOrDefault("host", dependant.name() + ".localhost"));
+            backends = RouteSettings.backends(dependant.parameters().get("backends"));
+            healthPath = RouteSettings.healthPath(dependant.parameters().get("healthPath"));
+        } catch (IllegalArgumentException e) {
+            throw new SmeException("cannot route to '" + dependant.name() + "': " + e.getMessage());
+        }
         synchronized (this) {
             Path file = routesFile(provider);
             Properties routes = readRoutes(file);
             String key = "route." + dependant.name() + ".";
             routes.setProperty(key + "hosts", host);
-            routes.setProperty(key + "backends", dependant.parameters().getOrDefault("backends", ""));
-            routes.setProperty(key + "healthPath", dependant.parameters().getOrDefault("healthPath", "/"));
+            routes.setProperty(key + "backends", backends);
+            routes.setProperty(key + "healthPath", healthPath);
             if (routes.getProperty("default", "").isEmpty()) {
                 routes.setProperty("default", dependant.name());
             }
@@ -294,9 +317,9 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
             throw SmeException.transientFailure("the proxy of '" + service.name() + "' is " + r.state(), null);
         }
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + r.port(ADMIN) + "/reload")).timeout(Duration.ofSeconds(5))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + r.port(ADMIN) + "/reload")).timeout(RELOAD_TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), RELOAD_TIMEOUT);
             if (response.statusCode() != 200) {
                 throw SmeException.transientFailure("the proxy of '" + service.name() + "' refused to reload: "
                         + response.body(), null);
@@ -304,9 +327,6 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot reach the proxy of '" + service.name() + "': "
                     + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SmeException("interrupted", e);
         }
         return r;
     }
@@ -319,10 +339,28 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
     }
 
     private HttpResponse<String> get(RuntimeInfo r, String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port(ADMIN) + path))
+                .timeout(PROBE_TIMEOUT).GET().build(), PROBE_TIMEOUT);
+    }
+
+    /**
+     * Sends a request to a proxy's admin port and reads the answer, all within the time limit: the request's own
+     * timeout ends when the headers come, so a proxy that stops half-way through a body (e.g. a stopped process)
+     * would otherwise hold the caller for ever.
+     */
+    private HttpResponse<String> send(HttpRequest request, Duration limit) throws IOException {
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString());
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port(ADMIN) + path))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return exchange.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no answer from " + request.uri() + " within " + limit.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }

@@ -1,12 +1,15 @@
 package io.stratum.sme.webtier;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import io.stratum.testkit.sme.EngineFixtures;
 import io.stratum.testkit.sme.FakeService;
@@ -86,5 +89,37 @@ public class WebTierEngineTest {
         engine.dissociate(service, notes, MONITOR); // idempotent
         engine.unprovision(service, MONITOR);
         assertTrue(runtimes.list().isEmpty());
+    }
+
+    @Test
+    public void aRouteThatPointsElsewhereIsRefusedBeforeAnythingIsWritten() throws Exception {
+        String backendUrl = "http://127.0.0.1:" + backend.getAddress().getPort();
+        Map<String, String> refused = Map.of(
+                "healthPath", "//evil.example/x",
+                "backends", "file:///etc/passwd",
+                "host", "evil.example/x");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            Map<String, String> parameters = new java.util.HashMap<>(Map.of("backends", backendUrl,
+                    "healthPath", "/health"));
+            parameters.put(bad.getKey(), bad.getValue());
+            try {
+                engine.associate(service, new Dependant("n1", "notes", "appserver", parameters), MONITOR);
+                fail(bad.getKey());
+            } catch (SmeException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("cannot route to 'notes': "
+                        + bad.getKey().replace("backends", "backend") + " '"
+                        + bad.getValue() + "' is not allowed: it must be "));
+                assertFalse("a refusal, not a transient failure", e.isTransient());
+            }
+        }
+        try {
+            engine.associate(service, new Dependant("n1", "notes", "appserver", Map.of("backends",
+                    "http://me:secret@127.0.0.1:1")), MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertFalse(e.getMessage(), e.getMessage().contains("secret"));
+        }
+        assertFalse("no route was written", java.nio.file.Files.exists(service.dataDirectory()
+                .resolve("routes.properties")));
     }
 }

@@ -6,6 +6,7 @@ import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.util.ConfigReader;
 import io.stratum.platform.internal.util.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,17 +62,49 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = OrchestrationEngine.Config.class)
 public final class OrchestrationEngine {
 
-    /** Configuration (PID {@code io.stratum.orchestration}). */
+    /**
+     * Configuration (PID {@value #PID}). A bad value (not a whole number, out of range, or a longest retry wait below
+     * the first) is refused with a warning and the value in effect is kept; see {@link ConfigReader}.
+     */
     @ObjectClassDefinition(name = "Stratum orchestration engine")
     public @interface Config {
-        @AttributeDefinition(description = "Jobs run at once")
-        int workers() default 4;
+        @AttributeDefinition(description = "Jobs run at once (1 to 256)")
+        int workers() default DEFAULT_WORKERS;
 
-        @AttributeDefinition(description = "Milliseconds before the first retry of a transient failure (doubles each time)")
-        long retryInitialMs() default 1000;
+        @AttributeDefinition(description = "Milliseconds before the first retry of a transient failure, doubling "
+                + "each time (1 to 3600000)")
+        long retryInitialMs() default DEFAULT_RETRY_INITIAL_MS;
 
-        @AttributeDefinition(description = "Longest wait between retries, in milliseconds")
-        long retryMaxMs() default 30000;
+        @AttributeDefinition(description = "Longest wait between retries, in milliseconds (retryInitialMs to "
+                + "86400000)")
+        long retryMaxMs() default DEFAULT_RETRY_MAX_MS;
+    }
+
+    /** The configuration's PID. */
+    public static final String PID = "io.stratum.orchestration";
+    static final int DEFAULT_WORKERS = 4;
+    static final long DEFAULT_RETRY_INITIAL_MS = 1000;
+    static final long DEFAULT_RETRY_MAX_MS = 30000;
+
+    /** The configured limits, each checked. */
+    private record Limits(int workers, long retryInitialMs, long retryMaxMs) {
+        static final Limits DEFAULTS = new Limits(DEFAULT_WORKERS, DEFAULT_RETRY_INITIAL_MS, DEFAULT_RETRY_MAX_MS);
+
+        /** Reads the configuration; a refused value leaves the one in {@code kept}. */
+        static Limits read(Map<String, ?> properties, Limits kept) {
+            ConfigReader config = new ConfigReader(PID, properties, LOG);
+            int workers = config.intValue("workers", DEFAULT_WORKERS, kept.workers(), 1, 256);
+            long initial = config.longValue("retryInitialMs", DEFAULT_RETRY_INITIAL_MS, kept.retryInitialMs(), 1,
+                    3_600_000);
+            long max = config.longValue("retryMaxMs", DEFAULT_RETRY_MAX_MS, kept.retryMaxMs(), 1, 86_400_000);
+            if (max < initial) {
+                config.refuse("retryMaxMs", max, "at least retryInitialMs, " + initial, kept.retryMaxMs()
+                        + " (and retryInitialMs " + kept.retryInitialMs() + ")");
+                initial = kept.retryInitialMs();
+                max = kept.retryMaxMs();
+            }
+            return new Limits(workers, initial, max);
+        }
     }
 
     /**
@@ -115,11 +148,16 @@ public final class OrchestrationEngine {
 
     /**
      * @param store the store
-     * @param config configuration
+     * @param properties the component's properties: the configuration {@link Config} describes, each value checked
      */
     @Activate
-    public OrchestrationEngine(@Reference Store store, Config config) {
-        this(store, config.workers(), Duration.ofMillis(config.retryInitialMs()), Duration.ofMillis(config.retryMaxMs()));
+    public OrchestrationEngine(@Reference Store store, Map<String, Object> properties) {
+        this(store, Limits.read(properties, Limits.DEFAULTS));
+    }
+
+    private OrchestrationEngine(Store store, Limits limits) {
+        this(store, limits.workers(), Duration.ofMillis(limits.retryInitialMs()),
+                Duration.ofMillis(limits.retryMaxMs()));
     }
 
     /**
@@ -145,16 +183,15 @@ public final class OrchestrationEngine {
     }
 
     /**
-     * Takes a configuration change without restarting the component (and so without pausing running jobs).
+     * Takes a configuration change without restarting the component (and so without pausing running jobs). A bad
+     * value is refused with a warning and the one in effect is kept; this never throws.
      *
-     * @param config the new configuration
+     * @param properties the component's new properties
      */
     @Modified
-    public void modified(Config config) {
-        int workers = config.workers();
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1, not " + workers);
-        }
+    public void modified(Map<String, Object> properties) {
+        Limits limits = Limits.read(properties, new Limits(workers(), retryInitial.toMillis(), retryMax.toMillis()));
+        int workers = limits.workers();
         if (workers > executor.getMaximumPoolSize()) {
             executor.setMaximumPoolSize(workers);
             executor.setCorePoolSize(workers);
@@ -162,10 +199,25 @@ public final class OrchestrationEngine {
             executor.setCorePoolSize(workers);
             executor.setMaximumPoolSize(workers);
         }
-        retryInitial = Duration.ofMillis(config.retryInitialMs());
-        retryMax = Duration.ofMillis(config.retryMaxMs());
-        LOG.info("Orchestration: {} workers, retries after {} ms up to {} ms", workers, config.retryInitialMs(),
-                config.retryMaxMs());
+        retryInitial = Duration.ofMillis(limits.retryInitialMs());
+        retryMax = Duration.ofMillis(limits.retryMaxMs());
+        LOG.info("Orchestration: {} workers, retries after {} ms up to {} ms", workers, limits.retryInitialMs(),
+                limits.retryMaxMs());
+    }
+
+    /** @return jobs run at once */
+    int workers() {
+        return executor.getCorePoolSize();
+    }
+
+    /** @return the wait before the first retry */
+    Duration retryInitial() {
+        return retryInitial;
+    }
+
+    /** @return the longest wait between retries */
+    Duration retryMax() {
+        return retryMax;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.runtime;
 
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.internal.util.ConfigReader;
 import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
@@ -57,25 +58,59 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = NativeProcessRuntimes.Config.class)
 public final class NativeProcessRuntimes implements RuntimeManager {
 
-    /** Configuration (PID {@code io.stratum.runtime}). */
+    /**
+     * Configuration (PID {@value #PID}). A bad value (not of the key's type, out of range, or a port range whose start
+     * is above its end) is refused with a warning and the value in effect is kept; see {@link ConfigReader}.
+     */
     @ObjectClassDefinition(name = "Stratum native-process runtime platform")
     public @interface Config {
-        @AttributeDefinition(description = "Milliseconds between checks of every runtime's process")
-        long monitorIntervalMs() default 1000;
+        @AttributeDefinition(description = "Milliseconds between checks of every runtime's process (10 to 3600000)")
+        long monitorIntervalMs() default DEFAULT_MONITOR_INTERVAL_MS;
 
-        @AttributeDefinition(description = "Seconds between sweeps for orphaned runtime processes")
-        long orphanSweepSeconds() default 60;
+        @AttributeDefinition(description = "Seconds between sweeps for orphaned runtime processes (1 to 86400)")
+        long orphanSweepSeconds() default DEFAULT_ORPHAN_SWEEP_SECONDS;
 
         @AttributeDefinition(description = "Start runtimes in a session of their own (setsid), so that a "
                 + "console's Ctrl-C does not reach them")
         boolean newSession() default true;
 
-        @AttributeDefinition(description = "Lowest TCP port given to runtimes (keep the range outside the OS's "
-                + "ephemeral range, /proc/sys/net/ipv4/ip_local_port_range)")
+        @AttributeDefinition(description = "Lowest TCP port given to runtimes, 1024 to 65535 (keep the range outside "
+                + "the OS's ephemeral range, /proc/sys/net/ipv4/ip_local_port_range)")
         int portRangeStart() default DEFAULT_PORT_FIRST;
 
-        @AttributeDefinition(description = "Highest TCP port given to runtimes")
+        @AttributeDefinition(description = "Highest TCP port given to runtimes, portRangeStart to 65535")
         int portRangeEnd() default DEFAULT_PORT_LAST;
+    }
+
+    /** The configuration's PID. */
+    public static final String PID = "io.stratum.runtime";
+    static final long DEFAULT_MONITOR_INTERVAL_MS = 1000;
+    static final long DEFAULT_ORPHAN_SWEEP_SECONDS = 60;
+
+    /** The configured settings, each checked. */
+    record Settings(long monitorIntervalMs, long orphanSweepSeconds, boolean newSession, int portRangeStart,
+            int portRangeEnd) {
+        static final Settings DEFAULTS = new Settings(DEFAULT_MONITOR_INTERVAL_MS, DEFAULT_ORPHAN_SWEEP_SECONDS, true,
+                DEFAULT_PORT_FIRST, DEFAULT_PORT_LAST);
+
+        /** Reads the configuration; a refused value leaves the one in {@code kept}. */
+        static Settings read(Map<String, ?> properties, Settings kept) {
+            ConfigReader c = new ConfigReader(PID, properties, LOG);
+            long monitor = c.longValue("monitorIntervalMs", DEFAULT_MONITOR_INTERVAL_MS, kept.monitorIntervalMs(), 10,
+                    3_600_000);
+            long sweep = c.longValue("orphanSweepSeconds", DEFAULT_ORPHAN_SWEEP_SECONDS, kept.orphanSweepSeconds(), 1,
+                    86_400);
+            boolean session = c.booleanValue("newSession", true, kept.newSession());
+            int first = c.intValue("portRangeStart", DEFAULT_PORT_FIRST, kept.portRangeStart(), 1024, 65535);
+            int last = c.intValue("portRangeEnd", DEFAULT_PORT_LAST, kept.portRangeEnd(), 1024, 65535);
+            if (first > last) {
+                c.refuse("portRangeStart/portRangeEnd", first + "-" + last, "portRangeStart <= portRangeEnd",
+                        kept.portRangeStart() + "-" + kept.portRangeEnd());
+                first = kept.portRangeStart();
+                last = kept.portRangeEnd();
+            }
+            return new Settings(monitor, sweep, session, first, last);
+        }
     }
 
     /** Default lowest runtime port: below Linux's ephemeral range (32768-60999). */
@@ -96,6 +131,8 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     private final boolean setsidAvailable = Files.isExecutable(Path.of("/usr/bin/setsid"));
     private volatile boolean newSession;
     private volatile PortAllocator portAllocator;
+    /** The configuration in effect; defaults for instances made by the constructors tests use. */
+    private volatile Settings settings = Settings.DEFAULTS;
     /** Held from choosing a runtime's ports until they are recorded, so that no two runtimes get one port. */
     private final Object portLock = new Object();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -108,12 +145,17 @@ public final class NativeProcessRuntimes implements RuntimeManager {
 
     /**
      * @param store the store
-     * @param config configuration
+     * @param properties the component's properties: the configuration {@link Config} describes, each value checked
      */
     @Activate
-    public NativeProcessRuntimes(@Reference Store store, Config config) {
-        this(store, config.monitorIntervalMs(), config.orphanSweepSeconds() * 1000, config.newSession(),
-                new PortAllocator(config.portRangeStart(), config.portRangeEnd()));
+    public NativeProcessRuntimes(@Reference Store store, Map<String, Object> properties) {
+        this(store, Settings.read(properties, Settings.DEFAULTS));
+    }
+
+    private NativeProcessRuntimes(Store store, Settings settings) {
+        this(store, settings.monitorIntervalMs(), settings.orphanSweepSeconds() * 1000, settings.newSession(),
+                new PortAllocator(settings.portRangeStart(), settings.portRangeEnd()));
+        this.settings = settings;
     }
 
     /**
@@ -146,15 +188,23 @@ public final class NativeProcessRuntimes implements RuntimeManager {
 
     /**
      * Takes a configuration change without restarting the component: the checks are rescheduled; runtimes
-     * started from now on use the new session setting.
+     * started from now on use the new session setting and port range. A bad value is refused with a warning and
+     * the one in effect is kept; this never throws.
      *
-     * @param config the new configuration
+     * @param properties the component's new properties
      */
     @Modified
-    public void modified(Config config) {
-        newSession = useSession(config.newSession());
-        portAllocator = new PortAllocator(config.portRangeStart(), config.portRangeEnd());
-        schedule(config.monitorIntervalMs(), config.orphanSweepSeconds() * 1000);
+    public void modified(Map<String, Object> properties) {
+        Settings next = Settings.read(properties, settings);
+        newSession = useSession(next.newSession());
+        portAllocator = new PortAllocator(next.portRangeStart(), next.portRangeEnd());
+        schedule(next.monitorIntervalMs(), next.orphanSweepSeconds() * 1000);
+        settings = next;
+    }
+
+    /** @return the configuration in effect (as configured; {@code newSession} may be off for want of setsid) */
+    Settings settings() {
+        return settings;
     }
 
     private boolean useSession(boolean wanted) {

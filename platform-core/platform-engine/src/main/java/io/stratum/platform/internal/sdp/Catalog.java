@@ -30,9 +30,13 @@ import org.osgi.framework.Version;
  */
 public final class Catalog implements SdpCatalog {
 
-    /** Comparator: service type, then version (newest last). */
+    /**
+     * Comparator: service type, then version (newest last), then bundle. A refused entry may have a descriptor that
+     * lacks any of these (it is refused for that): it sorts as the empty type and version, first.
+     */
     private static final Comparator<SdpEntry> ORDER = Comparator
-            .comparing((SdpEntry e) -> e.descriptor() == null ? "" : e.descriptor().serviceType())
+            .comparing((SdpEntry e) -> e.descriptor() == null || e.descriptor().serviceType() == null
+                    ? "" : e.descriptor().serviceType())
             .thenComparing(e -> e.descriptor() == null ? Version.emptyVersion : parse(e.descriptor().version()))
             .thenComparingLong(SdpEntry::bundleId);
 
@@ -349,6 +353,9 @@ public final class Catalog implements SdpCatalog {
     }
 
     private static Version parse(String version) {
+        if (version == null) {
+            return Version.emptyVersion;
+        }
         try {
             return Version.parseVersion(version);
         } catch (IllegalArgumentException e) {

@@ -18,7 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads an SDP descriptor and checks it; every problem found is reported, not only the first. */
+/**
+ * Reads an SDP descriptor and checks it; every problem found is reported, not only the first. Required: {@code name},
+ * {@code serviceType}, {@code version}, {@code virtualization} (at least one platform this platform offers) and
+ * {@code plans} (at least one, each with a {@code name}); each entry of {@code requires} needs a
+ * {@code serviceType}. A missing required field is reported as "{@code <field> is required}" with what it takes.
+ */
 public final class DescriptorReader {
 
     /** Names of SDPs, service types and plans. */
@@ -98,11 +103,13 @@ public final class DescriptorReader {
         List<String> problems = new ArrayList<>();
         requireName(problems, "name", d.name());
         requireName(problems, "serviceType", d.serviceType());
-        if (d.version() == null || !VERSION.matcher(d.version()).matches()) {
+        if (d.version() == null || d.version().isBlank()) {
+            problems.add("version is required: major.minor.micro, e.g. 1.0.0");
+        } else if (!VERSION.matcher(d.version()).matches()) {
             problems.add("version '" + d.version() + "' must be major.minor.micro, e.g. 1.0.0");
         }
         if (d.virtualization().isEmpty()) {
-            problems.add("virtualization must name at least one runtime platform (e.g. \"native-process\")");
+            problems.add("virtualization is required: name at least one runtime platform (e.g. \"native-process\")");
         } else if (d.virtualization().stream().noneMatch(platforms::contains)) {
             problems.add("virtualization " + d.virtualization() + " names no runtime platform this platform offers "
                     + platforms);
@@ -111,7 +118,10 @@ public final class DescriptorReader {
         validatePlans(problems, d);
         Set<String> required = new HashSet<>();
         for (ProviderRequirement r : d.requires()) {
-            if (r == null || r.serviceType() == null || !NAME.matcher(r.serviceType()).matches()) {
+            if (r == null || r.serviceType() == null || r.serviceType().isBlank()) {
+                problems.add("requires: serviceType is required in each entry (the provider type needed, e.g. "
+                        + "\"database\")");
+            } else if (!NAME.matcher(r.serviceType()).matches()) {
                 problems.add("requires: invalid provider type " + (r == null ? null : r.serviceType()));
             } else if (!required.add(r.serviceType())) {
                 problems.add("requires: provider type '" + r.serviceType() + "' appears twice");
@@ -164,13 +174,18 @@ public final class DescriptorReader {
 
     private static void validatePlans(List<String> problems, SdpDescriptor d) {
         if (d.plans().isEmpty()) {
-            problems.add("plans: at least one plan is required");
+            problems.add("plans is required: at least one plan, e.g. [{\"name\": \"small\"}]");
             return;
         }
         Set<String> names = new HashSet<>();
         for (Plan plan : d.plans()) {
-            if (plan == null || plan.name() == null || !NAME.matcher(plan.name()).matches()) {
-                problems.add("plans: invalid plan name " + (plan == null ? null : plan.name()));
+            if (plan == null || plan.name() == null || plan.name().isBlank()) {
+                problems.add("plans: name is required in each plan");
+                continue;
+            }
+            if (!NAME.matcher(plan.name()).matches()) {
+                problems.add("plans: invalid plan name '" + plan.name() + "' (lower-case letters, digits and dashes, "
+                        + "starting with a letter)");
                 continue;
             }
             if (!names.add(plan.name())) {

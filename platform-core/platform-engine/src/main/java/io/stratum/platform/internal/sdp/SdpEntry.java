@@ -30,9 +30,9 @@ public record SdpEntry(
         return state == SdpDTO.State.AVAILABLE;
     }
 
-    /** @return "name version (bundle N)" for messages */
+    /** @return "name version (bundle N)" for messages; the bundle's symbolic name if the descriptor lacks either */
     public String label() {
-        return descriptor == null
+        return descriptor == null || descriptor.name() == null || descriptor.version() == null
                 ? bundleSymbolicName + " (bundle " + bundleId + ")"
                 : descriptor.name() + " " + descriptor.version() + " (bundle " + bundleId + ")";
     }

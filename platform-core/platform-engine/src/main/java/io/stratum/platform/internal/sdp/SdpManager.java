@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.sdp;
 
+import io.stratum.platform.internal.util.ConfigReader;
 import io.stratum.platform.internal.util.DaemonThreads;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
@@ -52,16 +53,24 @@ import org.slf4j.LoggerFactory;
  * ({@code AVAILABLE}, {@code PENDING}, {@code REFUSED}, {@code REMOVED}) with the properties {@code sdp.name},
  * {@code sdp.version}, {@code service.type}, {@code bundle.id}, {@code bundle.symbolicName} and {@code reason}.
  */
-@Component(service = SdpCatalog.class, immediate = true, configurationPid = "io.stratum.sdp")
+@Component(service = SdpCatalog.class, immediate = true, configurationPid = SdpManager.PID)
 @Designate(ocd = SdpManager.Config.class)
 public final class SdpManager implements SdpCatalog {
 
-    /** Configuration (PID {@code io.stratum.sdp}). */
+    /**
+     * Configuration (PID {@value #PID}). A bad value is refused with a warning and the value in effect is kept; see
+     * {@link ConfigReader}.
+     */
     @ObjectClassDefinition(name = "Stratum SDP manager")
     public @interface Config {
-        @AttributeDefinition(description = "Seconds an SDP bundle may take to register its engine before it is refused")
-        int engineGraceSeconds() default 10;
+        @AttributeDefinition(description = "Seconds an SDP bundle may take to register its engine (or to become "
+                + "active) before it is refused (0 to 3600)")
+        int engineGraceSeconds() default DEFAULT_ENGINE_GRACE_SECONDS;
     }
+
+    /** The configuration's PID. */
+    public static final String PID = "io.stratum.sdp";
+    static final int DEFAULT_ENGINE_GRACE_SECONDS = 10;
 
     /** Topic prefix of catalog events; the SDP's state (or REMOVED) follows. */
     public static final String TOPIC_PREFIX = "io/stratum/sdp/";
@@ -89,12 +98,12 @@ public final class SdpManager implements SdpCatalog {
 
     /**
      * @param context the engine bundle's context
-     * @param config configuration
+     * @param properties the component's properties: the configuration {@link Config} describes, each value checked
      */
     @Activate
-    public SdpManager(BundleContext context, Config config) {
+    public SdpManager(BundleContext context, Map<String, Object> properties) {
         this.context = context;
-        this.grace = Duration.ofSeconds(config.engineGraceSeconds());
+        this.grace = grace(properties, Duration.ofSeconds(DEFAULT_ENGINE_GRACE_SECONDS));
         this.catalog = new Catalog(DescriptorReader.nativeOnly(), grace, Clock.systemUTC(), this::changed);
         this.tracker = new BundleTracker<>(context, Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING
                 | Bundle.ACTIVE | Bundle.STOPPING, new Customizer());
@@ -104,14 +113,25 @@ public final class SdpManager implements SdpCatalog {
     }
 
     /**
-     * Takes a configuration change without restarting the component (which would forget and re-read every SDP).
+     * Takes a configuration change without restarting the component (which would forget and re-read every SDP). A
+     * bad value is refused with a warning and the one in effect is kept; this never throws.
      *
-     * @param config the new configuration
+     * @param properties the component's new properties
      */
     @Modified
-    public void modified(Config config) {
-        grace = Duration.ofSeconds(config.engineGraceSeconds());
+    public void modified(Map<String, Object> properties) {
+        grace = grace(properties, grace);
         catalog.engineGrace(grace);
+    }
+
+    /** @return how long an SDP bundle may take to register its engine or become active */
+    Duration grace() {
+        return grace;
+    }
+
+    private static Duration grace(Map<String, ?> properties, Duration kept) {
+        return Duration.ofSeconds(new ConfigReader(PID, properties, LOG).longValue("engineGraceSeconds",
+                DEFAULT_ENGINE_GRACE_SECONDS, kept.toSeconds(), 0, 3600));
     }
 
     /**
@@ -319,8 +339,12 @@ public final class SdpManager implements SdpCatalog {
         if (entry.isEmpty()) {
             return;
         }
-        post("REMOVED", entry.get());
-        catalog.bundleRemoved(id);
+        try {
+            post("REMOVED", entry.get());
+        } finally {
+            // whatever telling others does, the bundle leaves the catalog
+            catalog.bundleRemoved(id);
+        }
         LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
     }
 

@@ -763,7 +763,7 @@ final class PlatformServiceImpl implements PlatformService {
                     e.bundleSymbolicName(), "", List.of(), List.of(), "", List.of(), List.of());
         }
         List<SdpDTO.PlanDTO> plans = d.plans().stream().filter(Objects::nonNull)
-                .map(p -> new SdpDTO.PlanDTO(p.name(), p.description(), p.settings().entrySet().stream()
+                .map(p -> new SdpDTO.PlanDTO(nz(p.name()), p.description(), p.settings().entrySet().stream()
                         .sorted(Map.Entry.comparingByKey()).map(kv -> kv.getKey() + "=" + kv.getValue()).toList()))
                 .toList();
         return new SdpDTO(nz(d.name()), nz(d.serviceType()), nz(d.version()), nz(d.vendor()), nz(d.description()),

@@ -5,7 +5,7 @@ import io.stratum.platform.internal.runtime.RuntimeManager;
 import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Store;
-import io.stratum.platform.internal.util.DaemonThreads;
+import io.stratum.platform.internal.util.ConfigReader;
 import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
@@ -27,16 +27,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,37 +49,53 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the core does with one service and its engine: finds the engine that manages it, builds the
- * {@link ServiceContext} handed to the engine, and calls the engine in isolation (on a thread of its own, with
- * a time limit), so that an engine that throws or hangs fails its task with a clear message instead of taking
- * the platform down.
+ * {@link ServiceContext} handed to the engine, and calls the engine in isolation (on a thread of the engine's own
+ * bounded pool, with a time limit), so that an engine that throws or hangs fails its call with a clear message
+ * instead of taking the platform down, and an engine whose calls hang holds a bounded number of threads.
  */
-@Component(service = ServiceManager.class, configurationPid = "io.stratum.services")
+@Component(service = ServiceManager.class, configurationPid = ServiceManager.PID)
 @Designate(ocd = ServiceManager.Config.class)
 public final class ServiceManager {
 
-    /** Configuration (PID {@code io.stratum.services}). */
+    /**
+     * Configuration (PID {@value #PID}). A bad value (not a whole number, or out of the range given) is refused with
+     * a warning and the value in effect is kept; see {@link ConfigReader}.
+     */
     @ObjectClassDefinition(name = "Stratum services")
     public @interface Config {
-        @AttributeDefinition(description = "Seconds an engine may take to provision a service")
+        @AttributeDefinition(description = "Seconds an engine may take to provision a service (1 to 86400)")
         int provisionTimeoutSeconds() default 300;
 
-        @AttributeDefinition(description = "Seconds an engine may take to start, stop or remove a service")
+        @AttributeDefinition(description = "Seconds an engine may take to start, stop or remove a service "
+                + "(1 to 86400)")
         int lifecycleTimeoutSeconds() default 120;
 
-        @AttributeDefinition(description = "Seconds a new or started service may take to become healthy")
+        @AttributeDefinition(description = "Seconds a new or started service may take to become healthy "
+                + "(1 to 86400)")
         int healthyTimeoutSeconds() default 120;
 
-        @AttributeDefinition(description = "Seconds a health check may take")
+        @AttributeDefinition(description = "Seconds a health check (and other quick engine calls) may take "
+                + "(1 to 600)")
         int healthCheckTimeoutSeconds() default 5;
 
         @AttributeDefinition(description = "Seconds a job waits for the engine of a service's type to appear "
-                + "(e.g. while SDP bundles start after a restart)")
+                + "(e.g. while SDP bundles start after a restart) (0 to 3600)")
         int engineWaitSeconds() default 30;
 
         @AttributeDefinition(description = "Seconds in-flight requests get to finish on instances that leave a "
-                + "service (scale down) after its web tier stopped routing to them")
+                + "service (scale down) after its web tier stopped routing to them (0 to 3600)")
         int drainSeconds() default 2;
+
+        @AttributeDefinition(description = "Calls of one engine that run at once (1 to 1024); more wait")
+        int engineCallThreads() default Settings.DEFAULT_CALL_THREADS;
+
+        @AttributeDefinition(description = "Calls of one engine that may wait for a thread (0 to 100000); more are "
+                + "refused at once as busy")
+        int engineCallQueue() default Settings.DEFAULT_CALL_QUEUE;
     }
+
+    /** The configuration's PID. */
+    public static final String PID = "io.stratum.services";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
     /** How long an engine call that timed out or was cancelled gets to end before the job goes on. */
@@ -93,26 +108,63 @@ public final class ServiceManager {
     private final RuntimeManager runtimes;
     /** Replaced whole when the configuration changes; running jobs pick the new limits up at their next call. */
     private volatile Settings settings;
-    private final ExecutorService calls;
+    private final EngineCalls calls;
 
     /**
-     * Time limits of service work.
+     * Limits of service work.
      *
      * @param provision how long an engine may take to provision
      * @param lifecycle how long an engine may take to start, stop or remove
      * @param healthy how long a service may take to become healthy
-     * @param healthCheck how long a health check may take
+     * @param healthCheck how long a health check (or another quick call) may take
      * @param engineWait how long a job waits for a missing engine
      * @param drain how long leaving instances get to finish their requests
+     * @param callThreads calls of one engine that run at once
+     * @param callQueue calls of one engine that may wait for a thread
      */
     public record Settings(Duration provision, Duration lifecycle, Duration healthy, Duration healthCheck,
-            Duration engineWait, Duration drain) {
+            Duration engineWait, Duration drain, int callThreads, int callQueue) {
 
-        static Settings of(Config c) {
-            return new Settings(Duration.ofSeconds(c.provisionTimeoutSeconds()),
-                    Duration.ofSeconds(c.lifecycleTimeoutSeconds()), Duration.ofSeconds(c.healthyTimeoutSeconds()),
-                    Duration.ofSeconds(c.healthCheckTimeoutSeconds()), Duration.ofSeconds(c.engineWaitSeconds()),
-                    Duration.ofSeconds(c.drainSeconds()));
+        /** Default calls of one engine that run at once. */
+        public static final int DEFAULT_CALL_THREADS = 16;
+        /** Default calls of one engine that may wait for a thread. */
+        public static final int DEFAULT_CALL_QUEUE = 64;
+        static final Settings DEFAULTS = new Settings(Duration.ofSeconds(300), Duration.ofSeconds(120),
+                Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2));
+
+        /**
+         * Time limits with the default engine-call pools.
+         *
+         * @param provision how long an engine may take to provision
+         * @param lifecycle how long an engine may take to start, stop or remove
+         * @param healthy how long a service may take to become healthy
+         * @param healthCheck how long a health check (or another quick call) may take
+         * @param engineWait how long a job waits for a missing engine
+         * @param drain how long leaving instances get to finish their requests
+         */
+        public Settings(Duration provision, Duration lifecycle, Duration healthy, Duration healthCheck,
+                Duration engineWait, Duration drain) {
+            this(provision, lifecycle, healthy, healthCheck, engineWait, drain, DEFAULT_CALL_THREADS,
+                    DEFAULT_CALL_QUEUE);
+        }
+
+        /** Reads the configuration; a refused value leaves the one in {@code kept}. */
+        static Settings read(Map<String, ?> properties, Settings kept) {
+            ConfigReader c = new ConfigReader(PID, properties, LOG);
+            return new Settings(
+                    seconds(c, "provisionTimeoutSeconds", DEFAULTS.provision(), kept.provision(), 1, 86_400),
+                    seconds(c, "lifecycleTimeoutSeconds", DEFAULTS.lifecycle(), kept.lifecycle(), 1, 86_400),
+                    seconds(c, "healthyTimeoutSeconds", DEFAULTS.healthy(), kept.healthy(), 1, 86_400),
+                    seconds(c, "healthCheckTimeoutSeconds", DEFAULTS.healthCheck(), kept.healthCheck(), 1, 600),
+                    seconds(c, "engineWaitSeconds", DEFAULTS.engineWait(), kept.engineWait(), 0, 3600),
+                    seconds(c, "drainSeconds", DEFAULTS.drain(), kept.drain(), 0, 3600),
+                    c.intValue("engineCallThreads", DEFAULT_CALL_THREADS, kept.callThreads(), 1, 1024),
+                    c.intValue("engineCallQueue", DEFAULT_CALL_QUEUE, kept.callQueue(), 0, 100_000));
+        }
+
+        private static Duration seconds(ConfigReader c, String key, Duration defaultValue, Duration kept, int min,
+                int max) {
+            return Duration.ofSeconds(c.longValue(key, defaultValue.toSeconds(), kept.toSeconds(), min, max));
         }
     }
 
@@ -120,12 +172,12 @@ public final class ServiceManager {
      * @param store the store
      * @param catalog the SDP catalog
      * @param runtimes the runtime platform
-     * @param config configuration
+     * @param properties the component's properties: the configuration {@link Config} describes, each value checked
      */
     @Activate
     public ServiceManager(@Reference Store store, @Reference SdpCatalog catalog, @Reference RuntimeManager runtimes,
-            Config config) {
-        this(store, catalog, runtimes, Settings.of(config));
+            Map<String, Object> properties) {
+        this(store, catalog, runtimes, Settings.read(properties, Settings.DEFAULTS));
     }
 
     /**
@@ -141,24 +193,28 @@ public final class ServiceManager {
         this.catalog = catalog;
         this.runtimes = runtimes;
         this.settings = settings;
-        this.calls = Executors.newCachedThreadPool(new DaemonThreads("stratum-engine-call"));
+        this.calls = new EngineCalls(settings.callThreads(), settings.callQueue(),
+                () -> catalog.entries().stream().map(SdpEntry::bundleId).collect(Collectors.toSet()));
     }
 
     /**
-     * Takes a configuration change without restarting the component (and so without disturbing running jobs).
+     * Takes a configuration change without restarting the component (and so without disturbing running jobs). A bad
+     * value is refused with a warning and the one in effect is kept; this never throws.
      *
-     * @param config the new configuration
+     * @param properties the component's new properties
      */
     @Modified
-    public void modified(Config config) {
-        settings = Settings.of(config);
-        LOG.info("Service time limits now {}", settings);
+    public void modified(Map<String, Object> properties) {
+        Settings next = Settings.read(properties, settings);
+        calls.limits(next.callThreads(), next.callQueue());
+        settings = next;
+        LOG.info("Service limits now {}", next);
     }
 
     /** Stops the engine-call threads. */
     @Deactivate
     public void deactivate() {
-        calls.shutdownNow();
+        calls.close();
     }
 
     /** @return the service records */
@@ -253,8 +309,12 @@ public final class ServiceManager {
     }
 
     /**
-     * Calls an engine in isolation: on a thread of its own, within a time limit. A timeout or an unexpected
-     * exception becomes an {@link SmeException} naming the engine, the operation and the service.
+     * Calls an engine in isolation: on a thread of the engine's bounded pool, within a time limit. A timeout or an
+     * unexpected exception becomes an {@link SmeException} naming the engine, the operation and the service. When
+     * the engine has as many calls running and waiting as its pool allows, the call is refused at once (a transient
+     * failure: "engine ... is busy"); a call that waited for a thread longer than its time limit is refused so too.
+     * A job's call that timed out gets a moment to end (so that the job's rollback does not run beside it); a call
+     * outside jobs ({@link #NO_MONITOR}) does not wait for it.
      *
      * @param <T> the result
      * @param service the service
@@ -296,21 +356,32 @@ public final class ServiceManager {
                 ended.countDown();
             }
         };
-        Future<T> future = calls.submit(task);
+        boolean inJob = monitor != NO_MONITOR;
+        EngineCalls.Call<T> future = calls.submit(sdp, operation + " of '" + service.name() + "'", task);
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             timedOut.set(true);
-            future.cancel(true);
-            awaitAbandoned(ended, who, operation, service);
-            LOG.warn("{} did not finish {} of {} within {} s", who, operation, service.label(), timeout.toSeconds());
-            throw new SmeException(who + " did not finish " + operation + " of '" + service.name() + "' within "
-                    + timeout.toSeconds() + " s");
+            boolean started = future.started();
+            future.abandon();
+            if (!started) {
+                throw SmeException.transientFailure(calls.busy(sdp) + "; " + operation + " of '" + service.name()
+                        + "' did not get a thread within " + format(timeout) + ". Try again later", null);
+            }
+            if (inJob) {
+                awaitAbandoned(ended, who, operation, service);
+            }
+            LOG.warn("{} did not finish {} of {} within {}", who, operation, service.label(), format(timeout));
+            throw new TimedOut(who + " did not finish " + operation + " of '" + service.name() + "' within "
+                    + format(timeout));
         } catch (InterruptedException e) {
             timedOut.set(true);
-            future.cancel(true);
+            boolean started = future.started();
+            future.abandon();
             Thread.interrupted();
-            awaitAbandoned(ended, who, operation, service);
+            if (inJob && started) {
+                awaitAbandoned(ended, who, operation, service);
+            }
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -370,8 +441,15 @@ public final class ServiceManager {
         }
     }
 
+    /** @return "5 s", or "300 ms" below a second or for a fraction of one */
+    static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     /**
-     * Checks a service's health through its engine, without throwing.
+     * Checks a service's health through its engine, without throwing, within the health-check time limit. A check
+     * that takes longer is {@link HealthState#UNKNOWN} "health check timed out after N s"; one the engine's pool has
+     * no room for is {@link HealthState#UNKNOWN} "engine ... is busy ...".
      *
      * @param service the service
      * @return its health ({@link HealthState#UNKNOWN} without an engine or on error)
@@ -385,9 +463,15 @@ public final class ServiceManager {
             return ServiceHealth.of(HealthState.UNKNOWN, "no engine for " + service.serviceType() + " "
                     + service.sdpVersion() + " is installed; the service keeps running unmanaged");
         }
+        Duration limit = settings.healthCheck();
         try {
-            return invoke(service, sdp.get(), "health check", settings.healthCheck(), NO_MONITOR,
+            ServiceHealth health = invoke(service, sdp.get(), "health check", limit, NO_MONITOR,
                     (e, c, m) -> e.health(c));
+            return health != null ? health : ServiceHealth.of(HealthState.UNKNOWN, "engine " + sdp.get().label()
+                    + " answered no health");
+        } catch (TimedOut e) {
+            return ServiceHealth.of(HealthState.UNKNOWN, "health check timed out after " + format(limit)
+                    + " (engine " + sdp.get().label() + ")");
         } catch (SmeException e) {
             return ServiceHealth.of(HealthState.UNKNOWN, e.getMessage());
         } catch (InterruptedException e) {
@@ -410,14 +494,21 @@ public final class ServiceManager {
         if (!(sdp.engine() instanceof ConfigurationChecker checker)) {
             return List.of();
         }
-        Future<List<String>> answer = calls.submit(() -> checker.check(name, Map.copyOf(configuration)));
+        EngineCalls.Call<List<String>> answer;
+        try {
+            answer = calls.submit(sdp, "the check of the configuration of '" + name + "'",
+                    () -> checker.check(name, Map.copyOf(configuration)));
+        } catch (SmeException e) {
+            LOG.warn("{}", e.getMessage());
+            return List.of();
+        }
         try {
             List<String> problems = answer.get(settings.healthCheck().toMillis(), TimeUnit.MILLISECONDS);
-            return problems == null ? List.of() : List.copyOf(problems);
+            return problems == null ? List.of() : problems.stream().filter(Objects::nonNull).toList();
         } catch (TimeoutException e) {
-            answer.cancel(true);
-            LOG.warn("engine {} did not check the configuration of '{}' within {} s", sdp.label(), name,
-                    settings.healthCheck().toSeconds());
+            answer.abandon();
+            LOG.warn("engine {} did not check the configuration of '{}' within {}", sdp.label(), name,
+                    format(settings.healthCheck()));
         } catch (ExecutionException e) {
             List<String> secrets = new ArrayList<>();
             Redaction.collectSecrets(configuration, secrets);
@@ -425,7 +516,7 @@ public final class ServiceManager {
                     Redaction.holdsSecret(e.getCause(), secrets) ? Redaction.redactedCopy(e.getCause(), secrets)
                             : e.getCause());
         } catch (InterruptedException e) {
-            answer.cancel(true);
+            answer.abandon();
             Thread.currentThread().interrupt();
         }
         return List.of();
@@ -470,6 +561,15 @@ public final class ServiceManager {
             for (Path p : (Iterable<Path>) paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** An engine call that ran and did not end within its time limit. */
+    static final class TimedOut extends SmeException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message) {
+            super(message);
         }
     }
 

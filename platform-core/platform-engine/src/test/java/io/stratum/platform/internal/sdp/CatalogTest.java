@@ -268,4 +268,28 @@ public class CatalogTest {
         catalog.engineAdded(1, "database", new NoopEngine());
         assertEquals(List.of(State.PENDING, State.AVAILABLE), changes.stream().map(SdpEntry::state).toList());
     }
+
+    @Test
+    public void aDescriptorLackingARequiredFieldIsRefusedAndTheListingStillWorks() {
+        catalog.engineAdded(1, "database", new NoopEngine());
+        add(1, descriptor("h2-database", "database", "1.0.0"));
+        catalog.engineAdded(2, "cache", new NoopEngine());
+        add(2, descriptor("no-type", "cache", "1.0.0").replace("\"serviceType\": \"cache\", ", ""));
+        add(3, descriptor("no-version", "queue", "1.0.0").replace("\"version\": \"1.0.0\",", ""));
+        add(4, descriptor("no-name", "mail", "1.0.0").replace("\"name\": \"no-name\", ", ""));
+        assertEquals(State.REFUSED, entry(2).state());
+        assertTrue(entry(2).reason(), entry(2).reason().contains("serviceType is required"));
+        assertTrue(entry(3).reason(), entry(3).reason().contains("version is required"));
+        assertTrue(entry(4).reason(), entry(4).reason().contains("name is required"));
+        assertEquals("bundle4 (bundle 4)", entry(4).label());
+        assertEquals("the listing sorts by type, a missing one first", List.of(2L, 1L, 4L, 3L),
+                catalog.entries().stream().map(SdpEntry::bundleId).toList());
+        assertTrue(catalog.engineFor("database", "1.0.0").isPresent());
+
+        catalog.bundleRemoved(2);
+        catalog.bundleRemoved(3);
+        catalog.bundleRemoved(4);
+        assertEquals(List.of(1L), catalog.entries().stream().map(SdpEntry::bundleId).toList());
+        assertEquals(State.AVAILABLE, entry(1).state());
+    }
 }

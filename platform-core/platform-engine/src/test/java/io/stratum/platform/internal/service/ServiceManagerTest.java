@@ -8,6 +8,7 @@ import io.stratum.platform.internal.runtime.NativeProcessRuntimes;
 import io.stratum.platform.internal.sdp.Catalog;
 import io.stratum.platform.internal.sdp.DescriptorReader;
 import io.stratum.platform.internal.sdp.SdpEntry;
+import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.TestStores;
 import io.stratum.sme.api.ConnectionInfo;
@@ -21,9 +22,16 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -94,6 +102,32 @@ public class ServiceManagerTest {
 
     private final Engine engine = new Engine();
 
+    /** An engine whose health check hangs until released, and ignores interruption (like a stuck socket read). */
+    private static final class Hanging extends Engine {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger entered = new AtomicInteger();
+
+        @Override
+        public ServiceHealth health(ServiceContext s) {
+            entered.incrementAndGet();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return ServiceHealth.healthy("released");
+        }
+    }
+
+    private final Hanging hanging = new Hanging();
+
     @Before
     public void setUp() {
         store = TestStores.open(tmp.getRoot().toPath());
@@ -112,9 +146,21 @@ public class ServiceManagerTest {
 
     @After
     public void tearDown() {
+        hanging.release.countDown();
         services.deactivate();
         runtimes.deactivate();
         store.close();
+    }
+
+    private static ByteArrayInputStream descriptor(String name, String type) {
+        return new ByteArrayInputStream(("{\"name\": \"" + name + "\", \"serviceType\": \"" + type + "\","
+                + " \"version\": \"1.0.0\", \"virtualization\": [\"native-process\"],"
+                + " \"plans\": [{\"name\": \"small\"}]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long engineCallThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("stratum-engine-call")).count();
     }
 
     private SdpEntry sdp() {
@@ -156,7 +202,7 @@ public class ServiceManagerTest {
             provision(Duration.ofMillis(300));
             fail();
         } catch (SmeException e) {
-            assertEquals("engine test-sdp 1.0.0 did not finish provision of 'svc' within 0 s", e.getMessage());
+            assertEquals("engine test-sdp 1.0.0 did not finish provision of 'svc' within 300 ms", e.getMessage());
         }
         assertTrue("the caller did not wait for the engine",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5000);
@@ -182,5 +228,92 @@ public class ServiceManagerTest {
         } catch (io.stratum.platform.internal.orchestration.Failures.TransientException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("install its SDP"));
         }
+    }
+
+    @Test
+    public void anEngineWhoseHealthCheckHangsHoldsABoundedNumberOfThreadsAndAnswersComeBackInTime()
+            throws Exception {
+        services.deactivate();
+        services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(100),
+                Duration.ZERO, 4, 8));
+        catalog.engineAdded(2, "stuck", hanging);
+        catalog.bundleAdded(2, "stuck.bundle", "sdp.json", descriptor("stuck-sdp", "stuck"));
+        String id = TestStores.insertService(store, "frozen");
+        store.transact(c -> Sql.update(c, "UPDATE services SET service_type = 'stuck', sdp_name = 'stuck-sdp' "
+                + "WHERE id = ?", id));
+        ServiceRecord frozen = services.repository().byId(id).orElseThrow();
+
+        ExecutorService callers = Executors.newFixedThreadPool(100);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ServiceHealth>> answers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                answers.add(callers.submit(() -> {
+                    go.await();
+                    return services.health(frozen);
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            List<String> messages = new ArrayList<>();
+            for (Future<ServiceHealth> answer : answers) {
+                ServiceHealth h = answer.get(10, TimeUnit.SECONDS);
+                assertEquals(h.message(), HealthState.UNKNOWN, h.state());
+                messages.add(h.message());
+            }
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue("100 answers within the health-check bound, took " + tookMs + " ms", tookMs < 3000);
+            assertEquals("only as many calls as the engine's pool has threads reached it", 4, hanging.entered.get());
+            assertTrue("threads: " + engineCallThreads(), engineCallThreads() <= 4);
+            assertEquals(messages.toString(), 4, messages.stream()
+                    .filter(m -> m.equals("health check timed out after 500 ms (engine stuck-sdp 1.0.0 (bundle 2))"))
+                    .count());
+            assertTrue(messages.toString(), messages.stream().filter(m -> !m.startsWith("health check timed out"))
+                    .allMatch(m -> m.startsWith("engine stuck-sdp 1.0.0 (bundle 2) is busy: ")
+                            && m.contains("Try again later")));
+
+            assertEquals("another engine's calls are not held up", "test://svc",
+                    services.connectionInfo(service).orElseThrow().url());
+            assertTrue("still busy while its calls hang",
+                    services.health(frozen).message().contains("is busy: 4 call(s) in progress"));
+
+            hanging.release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            ServiceHealth after = services.health(frozen);
+            while (after.state() != HealthState.HEALTHY && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                after = services.health(frozen);
+            }
+            assertEquals("once its calls end, the engine is called again", "released", after.message());
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aBadSettingIsRefusedTheOneInEffectKeptAndTheComponentKeepsWorking() throws Exception {
+        services.deactivate();
+        services = new ServiceManager(store, catalog, runtimes, Map.of("healthCheckTimeoutSeconds", "abc",
+                "engineCallThreads", "0", "drainSeconds", "7", "provisionTimeoutSeconds", 99999999999L));
+        assertEquals("the default, as nothing valid was set yet", Duration.ofSeconds(5),
+                services.settings().healthCheck());
+        assertEquals(ServiceManager.Settings.DEFAULT_CALL_THREADS, services.settings().callThreads());
+        assertEquals(Duration.ofSeconds(300), services.settings().provision());
+        assertEquals("a valid value beside bad ones is taken", Duration.ofSeconds(7), services.settings().drain());
+
+        services.modified(Map.of("healthCheckTimeoutSeconds", "2", "engineCallThreads", " 3 "));
+        assertEquals(Duration.ofSeconds(2), services.settings().healthCheck());
+        assertEquals(3, services.settings().callThreads());
+        services.modified(Map.of("healthCheckTimeoutSeconds", "-1", "engineCallThreads", "three",
+                "engineCallQueue", List.of(1)));
+        assertEquals("kept", Duration.ofSeconds(2), services.settings().healthCheck());
+        assertEquals("kept", 3, services.settings().callThreads());
+        assertEquals("kept", ServiceManager.Settings.DEFAULT_CALL_QUEUE, services.settings().callQueue());
+        assertEquals("an absent key takes its default", Duration.ofSeconds(2), services.settings().drain());
+
+        provision(Duration.ofSeconds(5));
+        assertEquals("the component still works", "secret",
+                services.repository().property(service.id(), "password").orElseThrow());
     }
 }

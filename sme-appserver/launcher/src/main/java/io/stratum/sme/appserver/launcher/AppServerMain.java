@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
@@ -19,7 +20,9 @@ import org.apache.tomcat.util.scan.StandardJarScanFilter;
  * {@value #INSTANCE_HEADER} header naming the instance, so clients and tests can tell instances apart behind a
  * load balancer. SIGTERM stops Tomcat gracefully (requests in flight finish).
  * <p>
- * Arguments: {@code --port N --war FILE --base DIR [--context /path] [--instance NAME]}.
+ * Arguments: {@code --port N --war FILE --base DIR [--context /path] [--instance NAME]}. The context path is
+ * {@code /} or a path such as {@code /notes}: between single slashes only letters, digits and {@code - . _ ~}, no
+ * {@code .} or {@code ..} segment, at most 100 characters; anything else is refused (exit status 1).
  */
 public final class AppServerMain {
 
@@ -38,7 +41,13 @@ public final class AppServerMain {
         int port = Integer.parseInt(require(options, "port"));
         Path war = Path.of(require(options, "war")).toAbsolutePath();
         Path base = Path.of(require(options, "base")).toAbsolutePath();
-        String contextPath = options.getOrDefault("context", "/");
+        String contextPath;
+        try {
+            contextPath = contextPath(options.getOrDefault("context", "/"));
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
         String instance = options.getOrDefault("instance", "i1");
         if (!Files.isRegularFile(war)) {
             fail("the application " + war + " does not exist");
@@ -53,7 +62,7 @@ public final class AppServerMain {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         tomcat.getHost().getPipeline().addValve(new InstanceHeader(instance));
-        Context context = tomcat.addWebapp("/".equals(contextPath) ? "" : contextPath, war.toString());
+        Context context = tomcat.addWebapp(contextPath, war.toString());
         // applications declare what they need in web.xml: skip scanning their libraries (much faster start)
         StandardJarScanFilter filter = new StandardJarScanFilter();
         filter.setDefaultTldScan(false);
@@ -74,8 +83,28 @@ public final class AppServerMain {
                     + "); see the messages above");
         }
         System.out.println("stratum: instance " + instance + " serves " + war.getFileName() + " at http://127.0.0.1:"
-                + port + contextPath);
+                + port + contextPath + "/");
         tomcat.getServer().await();
+    }
+
+    private static final Pattern CONTEXT_PATH = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+/?");
+
+    /**
+     * @param value the {@code --context} argument
+     * @return the context path Tomcat is given: {@code ""} for the root, else the path without a trailing slash
+     * @throws IllegalArgumentException if it is not a plain path (see the class comment)
+     */
+    static String contextPath(String value) {
+        boolean ok = value.length() <= 100 && CONTEXT_PATH.matcher(value).matches();
+        for (String segment : value.split("/")) {
+            ok &= !segment.equals(".") && !segment.equals("..");
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("--context '" + value.replaceAll("\\p{Cntrl}", "?") + "' is not "
+                    + "allowed: it must be / or a path such as /notes (letters, digits and - . _ ~ between single "
+                    + "slashes, no '.' or '..' segment, at most 100 characters)");
+        }
+        return value.equals("/") ? "" : value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
     private static Map<String, String> parse(String[] args) {

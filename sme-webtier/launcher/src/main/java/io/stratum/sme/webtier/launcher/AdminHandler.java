@@ -10,7 +10,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin port (127.0.0.1 only): {@code GET /health}, {@code GET /metrics} (properties text: per route requests,
- * errors, latency; per backend health, requests, in flight), {@code POST /reload} (read the routes file now).
+ * errors, latency; per backend health, requests, in flight; {@code refused.<route>} with the reason for each route
+ * of the file left out), {@code POST /reload} (read the routes file now).
  */
 final class AdminHandler extends Handler.Abstract {
 
@@ -45,6 +46,8 @@ final class AdminHandler extends Handler.Abstract {
         Route def = router.defaultRoute();
         out.append("routes=").append(router.routes().size()).append('\n');
         out.append("default=").append(def == null ? "" : def.name).append('\n');
+        router.refused().forEach((name, why) -> out.append("refused.").append(name).append('=')
+                .append(why.replace('\n', ' ')).append('\n'));
         for (Route r : router.routes()) {
             String p = "route." + r.name + ".";
             long healthy = r.backends.stream().filter(Backend::isHealthy).count();

@@ -3,16 +3,19 @@ package io.stratum.sme.webtier.launcher;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,7 +27,9 @@ import java.util.TreeSet;
  * route.notes.healthPath = /health
  * </pre>
  * A request goes to the route of its Host header, else to the default route. Reloading keeps the counters of
- * routes that stay, and the health and counters of backends that stay.
+ * routes that stay, and the health and counters of backends that stay. A route whose health path is not a plain
+ * path ({@link UrlPaths}) or whose backend is not an {@code http://host:port} URL is refused: it is left out, with
+ * the reason logged and in {@link #refused()}; the other routes are served.
  */
 final class Router {
 
@@ -32,6 +37,7 @@ final class Router {
     private volatile Map<String, Route> byName = Map.of();
     private volatile Map<String, Route> byHost = Map.of();
     private volatile Route defaultRoute;
+    private volatile Map<String, String> refused = Map.of();
     private volatile long loadedModified = -1;
 
     Router(Path file) {
@@ -60,6 +66,11 @@ final class Router {
 
     Route defaultRoute() {
         return defaultRoute;
+    }
+
+    /** @return routes of the file left out, by name (sorted), with the reason */
+    Map<String, String> refused() {
+        return refused;
     }
 
     /** Reloads if the file changed since it was last read. */
@@ -91,9 +102,22 @@ final class Router {
                 routeNames.add(key.substring(6, key.lastIndexOf('.')));
             }
         }
+        Map<String, String> left = new TreeMap<>();
         for (String name : routeNames) {
+            String healthPath = p.getProperty("route." + name + ".healthPath", "/").strip();
+            if (!UrlPaths.valid(healthPath)) {
+                left.put(name, "healthPath '" + printable(healthPath) + "' is not " + UrlPaths.RULE);
+                continue;
+            }
+            List<String> urls = split(p.getProperty("route." + name + ".backends", ""));
+            String badUrl = urls.stream().filter(u -> !backendUrl(u)).findFirst().orElse(null);
+            if (badUrl != null) {
+                left.put(name, "backend '" + printable(badUrl.replaceFirst("//[^/@]*@", "//***@"))
+                        + "' is not an http://host:port URL (no user, path or query)");
+                continue;
+            }
             List<Backend> backends = new ArrayList<>();
-            for (String url : split(p.getProperty("route." + name + ".backends", ""))) {
+            for (String url : urls) {
                 Backend kept = old.containsKey(name) ? old.get(name).backends.stream()
                         .filter(b -> b.uri.toString().equals(url)).findFirst().orElse(null) : null;
                 backends.add(kept != null ? kept : new Backend(URI.create(url)));
@@ -101,7 +125,7 @@ final class Router {
             List<String> routeHosts = split(p.getProperty("route." + name + ".hosts", name + ".localhost")).stream()
                     .map(h -> h.toLowerCase(Locale.ROOT)).toList();
             Route before = old.get(name);
-            Route route = new Route(name, routeHosts, backends, p.getProperty("route." + name + ".healthPath", "/"),
+            Route route = new Route(name, routeHosts, backends, healthPath,
                     before != null ? before.stats : new RouteStats());
             names.put(name, route);
             routeHosts.forEach(h -> hosts.put(h, route));
@@ -111,7 +135,31 @@ final class Router {
         byHost = hosts;
         defaultRoute = names.get(defaultName);
         loadedModified = modified;
+        if (!left.equals(refused)) {
+            left.forEach((name, why) -> System.out.println(java.time.Instant.now() + " stratum-webtier: route "
+                    + name + " refused: " + why));
+        }
+        refused = Collections.unmodifiableMap(left);
         return names.size();
+    }
+
+    /** @return whether a backend URL is {@code http://host:port} (optionally with a trailing slash) */
+    static boolean backendUrl(String url) {
+        try {
+            URI u = new URI(url);
+            return "http".equals(u.getScheme()) && u.getHost() != null && u.getPort() > 0 && u.getRawUserInfo() == null
+                    && (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+                    && u.getRawQuery() == null && u.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** @return the value with control characters shown as '?', shortened, for a log line */
+    private static String printable(String value) {
+        String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
+        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private static List<String> split(String value) {

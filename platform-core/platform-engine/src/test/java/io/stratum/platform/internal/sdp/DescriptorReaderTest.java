@@ -1,0 +1,75 @@
+package io.stratum.platform.internal.sdp;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stratum.platform.internal.store.Json;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.Test;
+
+/** Every required field of a descriptor is checked, and a missing one is named in the reason. */
+public class DescriptorReaderTest {
+
+    private final DescriptorReader reader = DescriptorReader.nativeOnly();
+
+    private static ObjectNode valid() throws Exception {
+        return (ObjectNode) Json.MAPPER.readTree(CatalogTest.descriptor("h2-database", "database", "1.0.0")
+                .replace("}}}", "}}, \"requires\": [{\"serviceType\": \"identity\", \"optional\": false}]}"));
+    }
+
+    private DescriptorReader.Result read(ObjectNode json) throws Exception {
+        return reader.read(new ByteArrayInputStream(Json.MAPPER.writeValueAsString(json)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private List<String> problemsWith(Consumer<ObjectNode> change) throws Exception {
+        ObjectNode json = valid();
+        change.accept(json);
+        return read(json).problems();
+    }
+
+    @Test
+    public void theValidDescriptorHasNoProblems() throws Exception {
+        assertEquals(List.of(), read(valid()).problems());
+    }
+
+    @Test
+    public void eachMissingRequiredFieldIsNamed() throws Exception {
+        for (String field : List.of("name", "serviceType", "version", "virtualization", "plans")) {
+            List<String> problems = problemsWith(json -> json.remove(field));
+            assertEquals(field + ": " + problems, 1, problems.size());
+            assertTrue(field + ": " + problems, problems.get(0).startsWith(field + " is required"));
+            List<String> blank = problemsWith(json -> {
+                if (json.get(field).isArray()) {
+                    json.putArray(field);
+                } else {
+                    json.put(field, " ");
+                }
+            });
+            assertTrue(field + " blank: " + blank, blank.size() == 1 && blank.get(0).startsWith(field + " is required"));
+        }
+    }
+
+    @Test
+    public void aPlanWithoutANameAndARequirementWithoutATypeAreNamed() throws Exception {
+        List<String> problems = problemsWith(json -> ((ObjectNode) json.withArray("plans").get(0)).remove("name"));
+        assertEquals(List.of("plans: name is required in each plan"), problems.stream()
+                .filter(p -> p.startsWith("plans")).toList());
+        problems = problemsWith(json -> ((ObjectNode) json.withArray("requires").get(0)).remove("serviceType"));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0), problems.get(0).startsWith("requires: serviceType is required"));
+    }
+
+    @Test
+    public void everyProblemIsReportedAtOnce() throws Exception {
+        List<String> problems = reader.read(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)))
+                .problems();
+        for (String field : List.of("name", "serviceType", "version", "virtualization", "plans")) {
+            assertTrue(field + ": " + problems, problems.stream().anyMatch(p -> p.startsWith(field + " is required")));
+        }
+    }
+}
