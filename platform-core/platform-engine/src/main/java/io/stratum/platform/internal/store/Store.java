@@ -2,7 +2,9 @@ package io.stratum.platform.internal.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import io.stratum.platform.internal.util.ConfigReader;
 import java.nio.file.Path;
+import java.util.Map;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,14 +62,22 @@ public final class Store implements AutoCloseable {
     /**
      * Opens the store for the platform running in OSGi.
      *
-     * @param config the store's configuration
+     * @param properties the store's configuration (see {@link Config}); a bad {@code maxConnections} is refused
+     *     with a warning and the default used, so a typo cannot take the platform down
      * @param context the engine bundle's context, for {@code karaf.data}
      */
     @Activate
-    public Store(Config config, BundleContext context) {
-        this(resolveHome(config.home(), context.getProperty("stratum.home"), context.getProperty("karaf.data")),
-                config.maxConnections(), config.keyFile() == null || config.keyFile().isBlank()
-                        ? null : Path.of(config.keyFile()));
+    public Store(Map<String, Object> properties, BundleContext context) {
+        this(resolveHome(text(properties, "home"), context.getProperty("stratum.home"),
+                context.getProperty("karaf.data")),
+                new ConfigReader("io.stratum.store", properties, LOG).intValue("maxConnections", 16, 16, 1, 1000),
+                text(properties, "keyFile").isBlank() ? null : Path.of(text(properties, "keyFile")));
+    }
+
+    /** A text setting; what is not a text (none here can be) is read as its string form. */
+    private static String text(Map<String, Object> properties, String key) {
+        Object value = properties == null ? null : properties.get(key);
+        return value == null ? "" : value.toString().strip();
     }
 
     /**

@@ -22,6 +22,17 @@ public class StoreTest {
     }
 
     @Test
+    public void aBadConnectionLimitInTheSettingsIsRefusedAndTheStoreStillOpens() throws Exception {
+        org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class},
+                        (proxy, method, args) -> null);
+        try (Store store = new Store(java.util.Map.of("home", tmp.getRoot().toString(), "maxConnections", "lots"),
+                context)) {
+            assertEquals(Optional.of(1), store.query(c -> Sql.one(c, "SELECT 1", rs -> rs.getInt(1))));
+        }
+    }
+
+    @Test
     public void migratesOnceAndKeepsDataAcrossReopen() throws Exception {
         try (Store store = new Store(tmp.getRoot().toPath(), 4)) {
             store.transact(c -> Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES ('a1', 'acme', 1)"));
