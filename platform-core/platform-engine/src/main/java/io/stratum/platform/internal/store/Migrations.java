@@ -32,7 +32,8 @@ final class Migrations {
             new Migration(1, "accounts, services, jobs, runtimes", "V1__initial.sql"),
             new Migration(2, "provider associations, environments, external services",
                     "V2__providers_and_environments.sql"),
-            new Migration(3, "associations reserved when a create is submitted", "V3__reserved_associations.sql"));
+            new Migration(3, "associations reserved when a create is submitted", "V3__reserved_associations.sql"),
+            new Migration(4, "service homes: directories and process uids", "V4__runtime_isolation.sql"));
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
