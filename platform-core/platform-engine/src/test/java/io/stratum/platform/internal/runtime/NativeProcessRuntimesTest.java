@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Before;
@@ -241,8 +242,9 @@ public class NativeProcessRuntimesTest {
                 dir.toString(), dir.resolve("w.log").toString()));
         Process p = marked(runtimeId);
         RuntimePlatform runtimes = platform().forService(serviceId);
+        await("adoption (after activation, on the monitor's thread)", () -> runtimes.status("w")
+                .map(s -> s.state() == RuntimeState.RUNNING).orElse(false));
         RuntimeInfo r = runtimes.status("w").orElseThrow();
-        assertEquals(RuntimeState.RUNNING, r.state());
         assertEquals(p.pid(), r.pid());
         Thread.sleep(300);
         assertEquals("adopted, not launched a second time", 1,
@@ -427,18 +429,22 @@ public class NativeProcessRuntimesTest {
         NativeProcessRuntimes platform = new NativeProcessRuntimes(store,
                 RuntimeSettings.of(20, 3_600_000, true).withLogs(max, 2), null, null);
         platforms.add(platform);
-        // about 9 MB in lines of 90 bytes, written by a process that outlives any rotation
+        // three bursts of 2.7 MB in lines of 90 bytes; after each of the first two, the writer waits until its log
+        // (its standard output) was truncated, so it goes on writing to a log rotated under it
+        String burst = "i=0; while [ $i -lt 30000 ]; do echo \"line $i of a runtime that has a lot to say, more than "
+                + "its log may hold ....\"; i=$((i+1)); done; ";
+        String rotated = "while [ $(stat -L -c %s /proc/$$/fd/1) -gt 1000000 ]; do sleep 0.02; done; ";
         RuntimeInfo r = platform.forService(serviceId).launch(RuntimeSpec.builder("chatty")
-                .command("/bin/sh", "-c", "i=0; while [ $i -lt 100000 ]; do echo \"line $i of a runtime that has a "
-                        + "lot to say, more than its log may hold ........\"; i=$((i+1)); done; echo FINISHED; "
-                        + "exec sleep 300")
+                .command("/bin/sh", "-c", burst + rotated + burst + rotated + burst + "echo FINISHED; exec sleep 300")
                 .build());
         Path log = r.logFile();
         Path first = log.resolveSibling(log.getFileName() + ".1");
         Path second = log.resolveSibling(log.getFileName() + ".2");
         Path third = log.resolveSibling(log.getFileName() + ".3");
-        await("the writer to finish", () -> read(log).contains("FINISHED") || read(first).contains("FINISHED")
-                || read(second).contains("FINISHED"));
+        // (the log's first line, written by the platform, quotes the command; the writer's own is FINISHED alone)
+        Pattern finished = Pattern.compile("(?m)^FINISHED$");
+        await("the writer to finish", () -> finished.matcher(read(log)).find()
+                || finished.matcher(read(first)).find() || finished.matcher(read(second)).find());
         await("the log to be back under its limit", () -> size(log) <= max);
         assertTrue("rotated copies are kept", Files.exists(first) && Files.exists(second));
         assertFalse("no more than logKeep copies", Files.exists(third));

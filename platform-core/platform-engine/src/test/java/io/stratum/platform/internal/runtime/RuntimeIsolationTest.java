@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.TestStores;
 import io.stratum.sme.api.runtime.RuntimeInfo;
@@ -19,6 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,6 +250,48 @@ public class RuntimeIsolationTest {
     }
 
     @Test
+    public void aJavaServerRunsIsolatedOnWhatThePlatformPreparedAndAnswersItsProtocol() throws Exception {
+        assumePrivileged();
+        NativeProcessRuntimes platform = isolated();
+        String serviceId = TestStores.insertService(store, "orders");
+        platform.prepare(serviceId);
+        Path data = platform.dataDirectory(serviceId);
+        // what the database engine does in the platform's JVM (as root): install the server's jar, create the data
+        Path lib = Files.createDirectories(data.resolve("lib"));
+        Files.copy(Path.of(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                lib.resolve("h2.jar"));
+        try (Connection c = DriverManager.getConnection("jdbc:h2:" + data.resolve("db").resolve("db"), "admin",
+                "secret"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))");
+            s.execute("INSERT INTO notes VALUES (1, 'written by the platform')");
+        }
+        RuntimeInfo r = platform.forService(serviceId).launch(RuntimeSpec.builder("h2")
+                .command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                        "-cp", lib.resolve("h2.jar").toString(), "org.h2.tools.Server", "-tcp", "-tcpPort",
+                        "${port.jdbc}", "-baseDir", data.resolve("db").toString())
+                .port("jdbc").build());
+        int uid = processUid(r.pid());
+        uids.add(uid);
+        assertTrue("a service's uid: " + uid, uid >= uidStart);
+        String url = "jdbc:h2:tcp://127.0.0.1:" + r.port("jdbc") + "/db";
+        await("the server to answer JDBC (log: " + r.logFile() + ")", () -> {
+            try (Connection c = DriverManager.getConnection(url, "admin", "secret")) {
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        try (Connection c = DriverManager.getConnection(url, "admin", "secret"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO notes VALUES (2, 'written by the service')");
+            ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM notes");
+            assertTrue(rs.next());
+            assertEquals(2, rs.getInt(1));
+        }
+        assertOwnerAndMode(uid, "0600", data.resolve("db").resolve("db.mv.db"));
+        assertOwnerAndMode(uid, "0600", lib.resolve("h2.jar"));
+    }
+
+    @Test
     public void processesAServiceLeftBehindAreStoppedWithItsLastRuntime() throws Exception {
         assumePrivileged();
         NativeProcessRuntimes platform = isolated();
@@ -261,6 +309,27 @@ public class RuntimeIsolationTest {
 
         runtimes.stop("w", Duration.ofSeconds(10));
         await("nothing of the service to run", () -> ProcessTable.ownedBy(uid).isEmpty());
+    }
+
+    @Test
+    public void theSweepStopsProcessesLeftUnderTheUidOfADeletedService() throws Exception {
+        assumePrivileged();
+        RuntimeSettings s = settings(Isolation.Mode.AUTO, root, null);
+        NativeProcessRuntimes platform = platform(new RuntimeSettings(50, 100, true, s.portFirst(), s.portLast(),
+                s.isolation(), s.isolationUidStart(), s.serviceRoot(), s.fallbackBase(), s.controlPlane(),
+                s.logMaxBytes(), s.logKeep(), null));
+        String serviceId = TestStores.insertService(store, "gone");
+        platform.prepare(serviceId);
+        int uid = ServiceFiles.owner(platform.dataDirectory(serviceId));
+        uids.add(uid);
+        assertTrue(uid >= uidStart);
+        // a process under the service's uid that no runtime knows of (no marker either)
+        Process leftover = new ProcessBuilder(Isolation.setpriv().orElseThrow().toString(), "--reuid=" + uid,
+                "--regid=" + uid, "--clear-groups", "sleep", "300").start();
+        Thread.sleep(300);
+        assertTrue("the service exists: its process is left alone", leftover.isAlive());
+        store.transact(c -> Sql.update(c, "DELETE FROM services WHERE id = ?", serviceId));
+        assertTrue("stopped by the sweep", leftover.waitFor(20, TimeUnit.SECONDS));
     }
 
     @Test
