@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Keeps a runtime's log from growing without bound while the process that writes it keeps running (and may
@@ -55,7 +56,7 @@ final class LogRotation {
                 LinkOption.NOFOLLOW_LINKS)) {
             if (keep > 0) {
                 Files.deleteIfExists(tmp);
-                try (FileChannel out = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(ServiceFiles.OWNER_ONLY_FILE))) {
                     long copied = 0;
                     for (int round = 0; round < 10; round++) {
