@@ -16,7 +16,7 @@ import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
 import io.stratum.sme.support.EngineSupport;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -343,17 +343,18 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                 + " (log: " + r.logFile() + ")", last);
     }
 
-    /** Copies the embedded H2 jar next to the service's data, so the service does not depend on this bundle. */
+    /**
+     * Copies the embedded H2 jar next to the service's data, so the service does not depend on this bundle; a jar
+     * there whose content differs (an updated SDP) is replaced.
+     */
     private static Path installJar(ServiceContext service) throws SmeException {
         Path jar = service.dataDirectory().resolve("lib").resolve("h2-" + org.h2.engine.Constants.VERSION + ".jar");
-        if (Files.exists(jar)) {
-            return jar;
+        URL resource = H2DatabaseEngine.class.getResource(JAR_RESOURCE);
+        if (resource == null) {
+            throw new SmeException("the SDP bundle is broken: " + JAR_RESOURCE + " is missing");
         }
-        try (InputStream in = H2DatabaseEngine.class.getResourceAsStream(JAR_RESOURCE)) {
-            if (in == null) {
-                throw new SmeException("the SDP bundle is broken: " + JAR_RESOURCE + " is missing");
-            }
-            EngineSupport.copyAtomically(in, jar);
+        try {
+            EngineSupport.installIfChanged(resource, jar);
             return jar;
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot install the H2 server jar at " + jar + ": " + e.getMessage(), e);

@@ -4,7 +4,7 @@
  * {@link io.stratum.sme.api}; the Stratum feature installs this bundle beside it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.stratum.sme.support;
 
 import org.osgi.annotation.bundle.Export;

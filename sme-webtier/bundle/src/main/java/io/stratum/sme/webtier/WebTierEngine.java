@@ -16,10 +16,11 @@ import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
 import io.stratum.sme.support.EngineSupport;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -29,7 +30,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -392,15 +392,15 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         return p;
     }
 
-    /** Writes the routes atomically (the proxy never reads half a file). */
+    /**
+     * Writes the routes atomically (the proxy never reads half a file), as a file of the data directory's owner
+     * (the proxy's own user when runtimes are isolated, so it can read the routes it is told to reload).
+     */
     private static void writeRoutes(Path file, Properties routes) throws SmeException {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "routes", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                routes.store(w, "Routes of this web tier, written by Stratum");
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StringWriter w = new StringWriter();
+            routes.store(w, "Routes of this web tier, written by Stratum");
+            EngineSupport.copyAtomically(new ByteArrayInputStream(w.toString().getBytes(StandardCharsets.UTF_8)), file);
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot write the routes " + file + ": " + e.getMessage(), e);
         }

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Picks free TCP ports on 127.0.0.1 for runtimes from a range of its own. The range should lie outside the
  * operating system's ephemeral range (Linux: {@code /proc/sys/net/ipv4/ip_local_port_range}, usually 32768-60999):
- * a runtime keeps its ports for life, and a port the OS also hands out to outgoing connections could be taken
- * while the runtime is stopped.
+ * a runtime keeps its ports while they stay free, and a port the OS also hands out to outgoing connections could be
+ * taken while the runtime is stopped (it then gets a new one when it is launched again).
  */
 final class PortAllocator {
 
@@ -52,6 +52,24 @@ final class PortAllocator {
         }
         throw new IOException("no free TCP port left in " + first + "-" + last + " on 127.0.0.1 (" + reserved.size()
                 + " held by runtimes); widen portRangeStart/portRangeEnd in io.stratum.runtime");
+    }
+
+    /**
+     * Tells whether a port a stopped runtime holds is still free for it: nothing listens on it or holds it bound.
+     * Unlike {@link #allocate}, a port that only has connections of the runtime's last process in TIME_WAIT counts
+     * as free (servers bind with SO_REUSEADDR, as this check does).
+     *
+     * @param port a port
+     * @return whether it can be bound on 127.0.0.1 now
+     */
+    static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(LOOPBACK, port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean bindable(int port) {

@@ -107,6 +107,45 @@ public final class ProcessTable {
         return out;
     }
 
+    /**
+     * Finds live processes that run under a user id: its real, effective, saved or file-system uid (from
+     * {@code /proc/PID/status}, which every user may read).
+     *
+     * @param uid a user id
+     * @return their pids (empty where there is no {@code /proc})
+     */
+    public static List<Long> ownedBy(int uid) {
+        List<Long> out = new ArrayList<>();
+        if (!canReadEnvironments()) {
+            return out;
+        }
+        String id = Integer.toString(uid);
+        try (Stream<Path> entries = Files.list(PROC)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit) && uids(p.resolve("status")).contains(id)) {
+                    out.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list processes in /proc: {}", e.toString());
+        }
+        return out;
+    }
+
+    private static List<String> uids(Path status) {
+        try {
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) {
+                    return List.of(line.substring(4).strip().split("\\s+"));
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // gone meanwhile
+        }
+        return List.of();
+    }
+
     private static Map<String, String> environment(Path environ) {
         Map<String, String> env = new HashMap<>();
         byte[] bytes;

@@ -252,7 +252,7 @@ public final class ServiceManager {
      * @return the directory of everything the platform keeps for the service
      */
     public Path serviceDirectory(String serviceId) {
-        return store.home().resolve("services").resolve(serviceId);
+        return runtimes.serviceDirectory(serviceId);
     }
 
     /**
@@ -287,7 +287,7 @@ public final class ServiceManager {
     public ServiceContext context(ServiceRecord service, SdpEntry sdp) {
         SdpDescriptor descriptor = sdp.descriptor();
         Plan plan = descriptor.plan(service.plan()).orElseGet(() -> new Plan(service.plan(), "", Map.of()));
-        Path data = serviceDirectory(service.id()).resolve("data");
+        Path data = runtimes.dataDirectory(service.id());
         return new Context(service, descriptor, plan, data, runtimes.forService(service.id()));
     }
 
@@ -331,7 +331,7 @@ public final class ServiceManager {
             EngineCall<T> call) throws SmeException, InterruptedException {
         ServiceContext context = context(service, sdp);
         try {
-            Files.createDirectories(context.dataDirectory());
+            runtimes.prepare(service.id()); // owned by the service's own user when runtimes are isolated
         } catch (IOException e) {
             throw new SmeException("cannot create the data directory " + context.dataDirectory() + ": " + e.getMessage(), e);
         }

@@ -34,7 +34,8 @@ final class Migrations {
                     "V2__providers_and_environments.sql"),
             new Migration(3, "associations reserved when a create is submitted", "V3__reserved_associations.sql"),
             new Migration(4, "users, memberships, quotas, account history, job requesters",
-                    "V4__users_quotas_history.sql"));
+                    "V4__users_quotas_history.sql"),
+            new Migration(5, "service homes: directories and process uids", "V5__runtime_isolation.sql"));
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

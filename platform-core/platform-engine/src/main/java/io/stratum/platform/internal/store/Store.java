@@ -3,7 +3,9 @@ package io.stratum.platform.internal.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import io.stratum.platform.internal.util.ConfigReader;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -103,7 +105,8 @@ public final class Store implements AutoCloseable {
     public Store(Path home, int maxConnections, Path keyFile) {
         this.home = home.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.home.resolve("store"));
+            // owner-only: the store holds every service's credentials (and no service's user may read it)
+            ownerOnly(this.home.resolve("store"));
         } catch (IOException e) {
             throw new StoreException("cannot create the store directory " + this.home.resolve("store")
                     + ": " + e.getMessage() + " (check permissions and free disk space)", e);
@@ -118,7 +121,8 @@ public final class Store implements AutoCloseable {
         try {
             int version = new Migrations(Migrations.ALL).migrate(this);
             Path key = keyFile != null ? keyFile.toAbsolutePath().normalize() : defaultKeyFile(this.home);
-            this.secrets = SecretColumns.open(this, key);
+            this.secrets = SecretColumns.open(this, key); // may rewrite the store's file, so its modes come after
+            ownerOnlyFiles(this.home.resolve("store"));
             LOG.info("Store ready at {} (schema version {}; secrets key {})", this.home.resolve("store"), version, key);
         } catch (RuntimeException e) {
             pool.dispose();
@@ -146,6 +150,24 @@ public final class Store implements AutoCloseable {
         });
         pool.dispose();
         pool = newPool();
+    }
+
+    private static void ownerOnly(Path dir) throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** The database's files, created by H2 with the process's umask, are made readable by their owner only. */
+    private static void ownerOnlyFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot make the store's files in {} owner-only: {}", dir, e.toString());
+        }
     }
 
     private static Path resolveHome(String configured, String property, String karafData) {

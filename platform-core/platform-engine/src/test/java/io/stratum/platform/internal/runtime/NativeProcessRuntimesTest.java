@@ -14,14 +14,24 @@ import io.stratum.sme.api.runtime.RuntimeSpec.RestartPolicy;
 import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
 import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Before;
@@ -232,8 +242,9 @@ public class NativeProcessRuntimesTest {
                 dir.toString(), dir.resolve("w.log").toString()));
         Process p = marked(runtimeId);
         RuntimePlatform runtimes = platform().forService(serviceId);
+        await("adoption (after activation, on the monitor's thread)", () -> runtimes.status("w")
+                .map(s -> s.state() == RuntimeState.RUNNING).orElse(false));
         RuntimeInfo r = runtimes.status("w").orElseThrow();
-        assertEquals(RuntimeState.RUNNING, r.state());
         assertEquals(p.pid(), r.pid());
         Thread.sleep(300);
         assertEquals("adopted, not launched a second time", 1,
@@ -291,6 +302,166 @@ public class NativeProcessRuntimesTest {
         pb.environment().put(ProcessTable.HOME, store.home().toString());
         pb.environment().put(ProcessTable.RUNTIME_ID, runtimeId);
         return pb.start();
+    }
+
+    // ---------------------------------------------------------------- ports taken while stopped
+
+    @Test
+    public void aPortTakenWhileTheRuntimeWasStoppedIsReplacedOnTheNextLaunch() throws Exception {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeSpec spec = listener("web", "hello from the runtime");
+        RuntimeInfo first = runtimes.launch(spec);
+        int port = first.port("http");
+        await("the runtime to listen on " + port, () -> greeting(port).equals("hello from the runtime"));
+        runtimes.stop("web", Duration.ofSeconds(10));
+        assertEquals("stopped, yet its port is kept for it", port, runtimes.status("web").orElseThrow().port("http"));
+
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            RuntimeInfo second = runtimes.launch(spec);
+            int moved = second.port("http");
+            assertNotEquals("a port another process took is not the runtime's any more", port, moved);
+            assertEquals("the new port is recorded", moved, runtimes.status("web").orElseThrow().port("http"));
+            assertTrue(second.message(), second.message().contains("taken by another process"));
+            await("the runtime to listen on its new port " + moved,
+                    () -> greeting(moved).equals("hello from the runtime"));
+            assertTrue(read(second.logFile()), read(second.logFile()).contains("listening on " + moved));
+        }
+    }
+
+    @Test
+    public void aFreePortIsKeptAcrossStopAndStart() throws Exception {
+        RuntimePlatform runtimes = platform().forService(serviceId);
+        RuntimeSpec spec = listener("web", "hi");
+        RuntimeInfo first = runtimes.launch(spec);
+        await("the runtime to listen", () -> greeting(first.port("http")).equals("hi"));
+        greeting(first.port("http")); // connections closed by the server leave TIME_WAIT behind on its port
+        runtimes.stop("web", Duration.ofSeconds(10));
+        RuntimeInfo second = runtimes.launch(spec);
+        assertEquals(first.ports(), second.ports());
+        await("the runtime to listen again", () -> greeting(second.port("http")).equals("hi"));
+    }
+
+    private static RuntimeSpec listener(String name, String greeting) throws Exception {
+        String classes = Path.of(PortListener.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        return RuntimeSpec.builder(name)
+                .command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+                        "-XX:TieredStopAtLevel=1", "-cp", classes, PortListener.class.getName(), "${port.http}",
+                        greeting)
+                .port("http")
+                .build();
+    }
+
+    private static String greeting(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            s.setSoTimeout(2000);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    // ---------------------------------------------------------------- reattachment off the activation thread
+
+    @Test
+    public void activationLeavesReattachmentToLaterAndALaunchWaitsForIt() throws Exception {
+        // the platform crashed between writing the row and recording the pid; its process runs on
+        String runtimeId = UUID.randomUUID().toString();
+        Path dir = tmp.newFolder("w").toPath();
+        store.transact(c -> Sql.update(c, "INSERT INTO runtimes(id, service_id, name, state, desired, spec, ports, "
+                + "work_dir, log_file, restarts, restart_times, message, created_at, updated_at) VALUES (?, ?, 'w', "
+                + "'STARTING', 'RUNNING', ?, '{}', ?, ?, 0, '[]', '', 0, 0)", runtimeId, serviceId,
+                "{\"name\":\"w\",\"command\":[\"sleep\",\"300\"],\"environment\":{},\"ports\":[],\"maxRestarts\":5,"
+                        + "\"restartWindowMs\":60000,\"restartBackoffMs\":1000}",
+                dir.toString(), dir.resolve("w.log").toString()));
+        Process adoptable = marked(runtimeId);
+        List<Runnable> startup = new CopyOnWriteArrayList<>();
+        NativeProcessRuntimes platform = new NativeProcessRuntimes(store, RuntimeSettings.of(50, 3_600_000, true),
+                null, startup::add);
+        platforms.add(platform);
+        assertEquals("activation returned without reattaching (the work is handed to the startup executor)", 1,
+                startup.size());
+
+        FutureTask<RuntimeInfo> launch = new FutureTask<>(() -> platform.forService(serviceId)
+                .launch(sleeper("w", RestartPolicy.DEFAULT)));
+        Thread launcher = new Thread(launch, "test-launcher");
+        launcher.start();
+        await("the launch to wait for reattachment", () -> launcher.getState() == Thread.State.WAITING);
+        assertEquals("nothing was started while reattachment is pending", Set.of(adoptable.pid()),
+                ProcessTable.launchedBy(store.home().toString()).keySet());
+
+        startup.get(0).run();
+        RuntimeInfo r = launch.get(20, TimeUnit.SECONDS);
+        assertEquals("the launch found the adopted process", adoptable.pid(), r.pid());
+        assertEquals("one process for the runtime, not two", Set.of(adoptable.pid()),
+                ProcessTable.launchedBy(store.home().toString()).keySet());
+    }
+
+    // ---------------------------------------------------------------- files and logs
+
+    @Test
+    public void filesAreOwnerOnly() throws Exception {
+        NativeProcessRuntimes platform = platform();
+        platform.prepare(serviceId);
+        RuntimeInfo r = platform.forService(serviceId).launch(RuntimeSpec.builder("w")
+                .command("/bin/sh", "-c", "echo made > made.txt; exec sleep 300").build());
+        await("the runtime's file", () -> read(r.workingDirectory().resolve("made.txt")).equals("made\n"));
+        assertEquals("0700", ServiceFiles.octal(ServiceFiles.mode(platform.serviceDirectory(serviceId))));
+        assertEquals("0700", ServiceFiles.octal(ServiceFiles.mode(platform.dataDirectory(serviceId))));
+        assertEquals("0700", ServiceFiles.octal(ServiceFiles.mode(r.workingDirectory())));
+        assertEquals("0700", ServiceFiles.octal(ServiceFiles.mode(r.logFile().getParent())));
+        assertEquals("0600", ServiceFiles.octal(ServiceFiles.mode(r.logFile())));
+        assertEquals("what the runtime creates is its own (umask 077)", "0600",
+                ServiceFiles.octal(ServiceFiles.mode(r.workingDirectory().resolve("made.txt"))));
+        assertEquals("0700", ServiceFiles.octal(ServiceFiles.mode(store.home().resolve("store"))));
+        try (var files = Files.list(store.home().resolve("store"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                assertEquals(f.toString(), "0600", ServiceFiles.octal(ServiceFiles.mode(f)));
+            }
+        }
+    }
+
+    @Test
+    public void aLogIsRotatedWhileItsProcessKeepsWritingToIt() throws Exception {
+        long max = 64 * 1024;
+        NativeProcessRuntimes platform = new NativeProcessRuntimes(store,
+                RuntimeSettings.of(20, 3_600_000, true).withLogs(max, 2), null, null);
+        platforms.add(platform);
+        // three bursts of 2.7 MB in lines of 90 bytes; after each of the first two, the writer waits until its log
+        // (its standard output) was truncated, so it goes on writing to a log rotated under it
+        String burst = "i=0; while [ $i -lt 30000 ]; do echo \"line $i of a runtime that has a lot to say, more than "
+                + "its log may hold ....\"; i=$((i+1)); done; ";
+        String rotated = "while [ $(stat -L -c %s /proc/$$/fd/1) -gt 1000000 ]; do sleep 0.02; done; ";
+        RuntimeInfo r = platform.forService(serviceId).launch(RuntimeSpec.builder("chatty")
+                .command("/bin/sh", "-c", burst + rotated + burst + rotated + burst + "echo FINISHED; exec sleep 300")
+                .build());
+        Path log = r.logFile();
+        Path first = log.resolveSibling(log.getFileName() + ".1");
+        Path second = log.resolveSibling(log.getFileName() + ".2");
+        Path third = log.resolveSibling(log.getFileName() + ".3");
+        // (the log's first line, written by the platform, quotes the command; the writer's own is FINISHED alone)
+        Pattern finished = Pattern.compile("(?m)^FINISHED$");
+        await("the writer to finish", () -> finished.matcher(read(log)).find()
+                || finished.matcher(read(first)).find() || finished.matcher(read(second)).find());
+        await("the log to be back under its limit", () -> size(log) <= max);
+        assertTrue("rotated copies are kept", Files.exists(first) && Files.exists(second));
+        assertFalse("no more than logKeep copies", Files.exists(third));
+        for (Path p : List.of(log, first, second)) {
+            String text = read(p);
+            assertFalse(p + " has a hole: the writer does not append (O_APPEND)", text.indexOf('\0') >= 0);
+            assertEquals(p + " is owner-only", "0600", ServiceFiles.octal(ServiceFiles.mode(p)));
+        }
+        assertTrue("the process lives on", alive(r.pid()));
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static String read(Path p) {

@@ -49,23 +49,23 @@ public class RuntimeConfigTest {
     public void badValuesAreRefusedTheValuesInEffectKeptAndRuntimesStillLaunch() throws Exception {
         runtimes = new NativeProcessRuntimes(store, Map.of("monitorIntervalMs", "0", "orphanSweepSeconds", "abc",
                 "portRangeStart", "abc", "portRangeEnd", "29000", "newSession", "maybe"));
-        NativeProcessRuntimes.Settings s = runtimes.settings();
+        RuntimeSettings s = runtimes.settings();
         assertEquals("the defaults, as nothing valid was set yet", 1000, s.monitorIntervalMs());
-        assertEquals(60, s.orphanSweepSeconds());
-        assertEquals(NativeProcessRuntimes.DEFAULT_PORT_FIRST, s.portRangeStart());
-        assertEquals("a valid value beside bad ones is taken", 29000, s.portRangeEnd());
+        assertEquals(60_000, s.orphanSweepMs());
+        assertEquals(NativeProcessRuntimes.DEFAULT_PORT_FIRST, s.portFirst());
+        assertEquals("a valid value beside bad ones is taken", 29000, s.portLast());
         assertTrue(s.newSession());
 
         runtimes.modified(Map.of("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "21099"));
         assertEquals(200, runtimes.settings().monitorIntervalMs());
-        assertEquals(21000, runtimes.settings().portRangeStart());
+        assertEquals(21000, runtimes.settings().portFirst());
         runtimes.modified(Map.of("monitorIntervalMs", "-5", "portRangeStart", "21500", "portRangeEnd", "21400"));
         s = runtimes.settings();
         assertEquals("out of range: kept", 200, s.monitorIntervalMs());
-        assertEquals("start above end: the range in effect is kept", 21000, s.portRangeStart());
-        assertEquals(21099, s.portRangeEnd());
+        assertEquals("start above end: the range in effect is kept", 21000, s.portFirst());
+        assertEquals(21099, s.portLast());
         runtimes.modified(Map.of("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "70000"));
-        assertEquals("above 65535: kept", 21099, runtimes.settings().portRangeEnd());
+        assertEquals("above 65535: kept", 21099, runtimes.settings().portLast());
 
         String serviceId = TestStores.insertService(store, "svc");
         RuntimeInfo r = runtimes.forService(serviceId).launch(RuntimeSpec.builder("web")
