@@ -85,6 +85,9 @@ public abstract class StratumTestSupport {
                     Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/io.stratum.sdp.cfg", "engineGraceSeconds", "3"),
+            // services' files beside the test's distribution (not /var/lib/stratum), so that nothing outlives the build
+            editConfigurationFilePut("etc/io.stratum.runtime.cfg", "serviceRoot",
+                    new File("target/exam/services-" + System.nanoTime()).getAbsolutePath()),
             systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
             systemProperty("stratum.h2.jar").value(System.getProperty("stratum.h2.jar")),
             systemProperty(SPARE_PORT).value(Integer.toString(FreePorts.next())),

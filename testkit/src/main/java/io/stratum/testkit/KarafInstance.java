@@ -64,6 +64,11 @@ public final class KarafInstance implements AutoCloseable {
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort",
                 Integer.toString(FreePorts.next()));
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(FreePorts.next()));
+        Path runtimeCfg = home.resolve("etc/io.stratum.runtime.cfg");
+        if (Files.exists(runtimeCfg)) {
+            // services' files inside the copy (not /var/lib/stratum), so that deleting the copy removes them
+            set(runtimeCfg, "serviceRoot", home.resolve("services").toString());
+        }
         return new KarafInstance(home, ssh);
     }
 
