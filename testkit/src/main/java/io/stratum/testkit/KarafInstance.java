@@ -208,6 +208,11 @@ public final class KarafInstance implements AutoCloseable {
         try {
             return ANSI.matcher(s.executeRemoteCommand(command)).replaceAll("");
         } catch (RemoteException e) {
+            if (String.valueOf(e.getMessage()).startsWith("No exit status returned")) {
+                // the server closed the channel before the command ended (its shell was still starting or
+                // stopping): a dropped connection, not an answer
+                throw new IOException("the SSH channel closed under '" + command + "': " + e.getMessage(), e);
+            }
             throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
         } catch (IllegalStateException e) {
             // sshd refuses a channel on a session the server is closing: a dropped connection like any other

@@ -5,17 +5,7 @@ import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -95,7 +85,7 @@ public class ServiceRegisterCommand extends StratumCommand {
             return password;
         }
         if (passwordFile != null) {
-            return readPasswordFile();
+            return new String(PasswordInput.fromFile(session, "--password-file", passwordFile, out));
         }
         if (user == null) {
             return null; // no user, no credentials (e.g. a service reached by URL alone)
@@ -118,46 +108,5 @@ public class ServiceRegisterCommand extends StratumCommand {
     private static PlatformException noPassword(String why) {
         return new PlatformException(Reason.INVALID, "no password for --user: " + why + "; give --password-file "
                 + "FILE (its first line), or run the command in an interactive console to be asked for it");
-    }
-
-    private String readPasswordFile() {
-        Path file = Path.of(passwordFile);
-        if (!file.isAbsolute() && session != null && session.currentDir() != null) {
-            file = session.currentDir().resolve(file);
-        }
-        try {
-            if (!Files.exists(file)) {
-                throw new NoSuchFileException(file.toString());
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new PlatformException(Reason.INVALID, "--password-file " + file + " is not a file");
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || lines.get(0).isEmpty()) {
-                throw new PlatformException(Reason.INVALID, "--password-file " + file + " is empty: its first line "
-                        + "must be the password");
-            }
-            warnIfOthersMayRead(file);
-            return lines.get(0);
-        } catch (NoSuchFileException e) {
-            throw new PlatformException(Reason.INVALID, "--password-file " + file + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new PlatformException(Reason.INVALID, "--password-file " + file + " cannot be read: permission denied");
-        } catch (IOException e) {
-            throw new PlatformException(Reason.INVALID, "--password-file " + file + " cannot be read: " + e.getMessage(),
-                    new UncheckedIOException(e));
-        }
-    }
-
-    private void warnIfOthersMayRead(Path file) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            return;
-        }
-        Set<PosixFilePermission> perms = view.readAttributes().permissions();
-        if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-            out.println("Note: " + file + " may be read by other users; make it yours only (chmod 600)");
-        }
     }
 }

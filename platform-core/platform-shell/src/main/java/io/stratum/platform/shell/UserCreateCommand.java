@@ -47,7 +47,7 @@ public class UserCreateCommand extends StratumCommand {
     @Override
     protected Object run() throws Exception {
         AccountRole accountRole = account == null ? null : UserGrantSupport.role(role);
-        char[] password = PasswordInput.read(session, passwordFile, generate, "Password for " + name);
+        char[] password = PasswordInput.read(session, passwordFile, generate, "Password for " + name, out);
         String shown = generate ? new String(password) : null;
         UserDTO user = platform.createUser(name, password, platformAdmin);
         out.println("User '" + user.name() + "' created" + (user.platformAdmin() ? " (platform admin)." : "."));

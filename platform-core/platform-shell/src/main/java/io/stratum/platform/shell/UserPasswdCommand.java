@@ -32,7 +32,7 @@ public class UserPasswdCommand extends StratumCommand {
     @Override
     protected Object run() throws Exception {
         String who = user != null ? user : platform.whoAmI().name();
-        char[] password = PasswordInput.read(session, passwordFile, generate, "New password for " + who);
+        char[] password = PasswordInput.read(session, passwordFile, generate, "New password for " + who, out);
         String shown = generate ? new String(password) : null;
         platform.setPassword(who, password);
         out.println("Password of '" + who + "' changed.");
