@@ -65,7 +65,8 @@ final class Stratum {
      * @return the fields service-info printed
      */
     static Map<String, String> createAndDescribe(KarafInstance k, String type, String name) throws IOException {
-        String out = k.exec("stratum:service-create " + type + " " + name + " --wait ; stratum:service-info " + name);
+        String out = k.exec("stratum:service-create " + type + " " + name + " --wait ; stratum:service-info " + name
+                + " --credentials");
         if (!out.contains("SUCCEEDED")) {
             throw new IllegalStateException(out);
         }
