@@ -19,29 +19,11 @@ import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.QuotaDTO;
-import io.stratum.platform.internal.account.AccessControl;
-import io.stratum.platform.internal.account.AccountHistory;
-import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.account.Passwords;
 import io.stratum.platform.internal.account.UserDirectory;
-import io.stratum.platform.internal.orchestration.OrchestrationEngine;
-import io.stratum.platform.internal.orchestration.PlanFactory;
-import io.stratum.platform.internal.runtime.NativeProcessRuntimes;
-import io.stratum.platform.internal.sdp.Catalog;
-import io.stratum.platform.internal.sdp.DescriptorReader;
 import io.stratum.platform.internal.store.Sql;
-import io.stratum.platform.internal.store.Store;
-import io.stratum.platform.internal.store.TestStores;
-import io.stratum.sme.api.ConnectionInfo;
-import io.stratum.sme.api.ServiceContext;
-import io.stratum.sme.api.ServiceHealth;
-import io.stratum.sme.api.ServiceManagementEngine;
-import io.stratum.sme.api.TaskMonitor;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,73 +35,22 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The facade's scoping through the real store and orchestration engine: who may see and change what, quotas,
- * the audit trail of jobs and the account history. The engine is a test double that answers with a password, so
- * masking can be checked.
+ * The facade's scoping through the real store and orchestration engine ({@link PlatformFixture}): who may see and
+ * change what, quotas, the audit trail of jobs and the account history.
  */
 public class AccessScopingTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private Store store;
-    private NativeProcessRuntimes runtimes;
-    private ServiceManager services;
-    private OrchestrationEngine engine;
+    private PlatformFixture fixture;
     private PlatformAccessImpl access;
-    private UserDirectory users;
     private PlatformService admin;
-
-    /** Lifecycle that only succeeds; connection info with a password. */
-    private static final class Engine implements ServiceManagementEngine {
-        @Override
-        public void provision(ServiceContext service, TaskMonitor monitor) {
-        }
-
-        @Override
-        public void start(ServiceContext service, TaskMonitor monitor) {
-        }
-
-        @Override
-        public void stop(ServiceContext service, TaskMonitor monitor) {
-        }
-
-        @Override
-        public void unprovision(ServiceContext service, TaskMonitor monitor) {
-        }
-
-        @Override
-        public ServiceHealth health(ServiceContext service) {
-            return ServiceHealth.healthy("fine");
-        }
-
-        @Override
-        public ConnectionInfo connectionInfo(ServiceContext service) {
-            return new ConnectionInfo("fake://" + service.name(), "app", "s3cret-of-" + service.name(), Map.of());
-        }
-    }
 
     @Before
     public void setUp() throws Exception {
-        store = TestStores.open(tmp.getRoot().toPath());
-        runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
-        Catalog catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(), e -> { });
-        catalog.engineAdded(1, "database", new Engine());
-        catalog.bundleAdded(1, "db.bundle", "sdp.json", new ByteArrayInputStream(("{\"name\": \"db-sdp\", "
-                + "\"serviceType\": \"database\", \"version\": \"1.0.0\", \"virtualization\": [\"native-process\"], "
-                + "\"plans\": [{\"name\": \"small\", \"settings\": {\"heapMb\": \"64\"}}], "
-                + "\"configSchema\": {\"heapMb\": {\"type\": \"integer\", \"defaultValue\": \"64\", \"userSettable\": false}}, "
-                + "\"provides\": [\"database\"]}").getBytes(StandardCharsets.UTF_8)));
-        services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ZERO));
-        engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
-        engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
-        engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
-        AccountManager accounts = new AccountManager(store);
-        users = new UserDirectory(store, new Passwords(1000));
-        access = new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts),
-                users, new AccountHistory(store));
+        fixture = new PlatformFixture(tmp.getRoot().toPath());
+        access = fixture.access;
         admin = access.as(Caller.user(UserDirectory.INITIAL_ADMIN, Caller.VIA_SHELL));
         admin.createAccount("acme");
         admin.createAccount("other");
@@ -130,10 +61,7 @@ public class AccessScopingTest {
 
     @After
     public void tearDown() {
-        engine.deactivate();
-        services.deactivate();
-        runtimes.deactivate();
-        store.close();
+        fixture.close();
     }
 
     private void user(String name, String account, AccountRole role) {
@@ -165,7 +93,7 @@ public class AccessScopingTest {
     }
 
     private long services() {
-        return store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services", rs -> rs.getLong(1)).orElseThrow());
+        return fixture.store.query(c -> Sql.one(c, "SELECT COUNT(*) FROM services", rs -> rs.getLong(1)).orElseThrow());
     }
 
     @Test
@@ -238,7 +166,7 @@ public class AccessScopingTest {
         refused(Reason.FORBIDDEN, "other's password", () -> alice.setPassword("bob", "a-long-password".toCharArray()));
         assertEquals(1, services());
         assertEquals("RUNNING", bob.getService("acme", "db1").state().name());
-        assertEquals(1, bob.listSdps(false).size());
+        assertEquals("viewers see the catalog (database and appserver)", 2, bob.listSdps(false).size());
     }
 
     @Test
@@ -314,9 +242,9 @@ public class AccessScopingTest {
 
     @Test
     public void theFirstAdminsPasswordIsGeneratedIntoAnOwnerOnlyFileUntilChanged() throws Exception {
-        String password = Files.readString(users.initialPasswordFile()).strip();
+        String password = Files.readString(fixture.users.initialPasswordFile()).strip();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                users.initialPasswordFile())));
+                fixture.users.initialPasswordFile())));
         assertEquals(24, password.length());
         assertTrue(access.authenticate("admin", password.toCharArray()).orElseThrow().platformAdmin());
         assertTrue(access.authenticate("admin", "wrong-password".toCharArray()).isEmpty());
@@ -325,13 +253,13 @@ public class AccessScopingTest {
                 .memberships().get("acme"));
         refused(Reason.INVALID, "too short", () -> admin.setPassword("admin", "short".toCharArray()));
         admin.setPassword("admin", "a-new-long-password".toCharArray());
-        assertFalse(Files.exists(users.initialPasswordFile()));
+        assertFalse(Files.exists(fixture.users.initialPasswordFile()));
         assertTrue(access.authenticate("admin", password.toCharArray()).isEmpty());
         assertTrue(access.authenticate("admin", "a-new-long-password".toCharArray()).isPresent());
         // a restart does not create another admin or file
-        new UserDirectory(store, new Passwords(1000));
-        assertFalse(Files.exists(users.initialPasswordFile()));
-        assertNull(store.query(c -> Sql.one(c, "SELECT password_hash FROM users WHERE password_hash LIKE '%a-new%'",
+        new UserDirectory(fixture.store, new Passwords(1000));
+        assertFalse(Files.exists(fixture.users.initialPasswordFile()));
+        assertNull(fixture.store.query(c -> Sql.one(c, "SELECT password_hash FROM users WHERE password_hash LIKE '%a-new%'",
                 rs -> rs.getString(1))).orElse(null));
     }
 }

@@ -72,6 +72,10 @@ final class PlatformFixture implements AutoCloseable {
     final Catalog catalog;
     final ServiceManager services;
     final OrchestrationEngine engine;
+    final UserDirectory users;
+    /** The way in, for facades of any caller (the first admin is {@code admin}). */
+    final PlatformAccessImpl access;
+    /** The facade, as a platform component acting on its own. */
     final PlatformService platform;
     final ServiceLifecycle lifecycle;
 
@@ -90,9 +94,10 @@ final class PlatformFixture implements AutoCloseable {
         engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
         AccountManager accounts = new AccountManager(store);
         bindFactories(engine);
-        UserDirectory users = new UserDirectory(store, new Passwords(1000));
-        platform = new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts), users,
-                new AccountHistory(store)).as(Caller.system("test"));
+        users = new UserDirectory(store, new Passwords(1000));
+        access = new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts), users,
+                new AccountHistory(store));
+        platform = access.as(Caller.system("test"));
         lifecycle = new ServiceLifecycle(services, engine);
     }
 
@@ -108,9 +113,13 @@ final class PlatformFixture implements AutoCloseable {
                 PlanFactory.COMPOSITE, "true"));
     }
 
+    /** A descriptor whose one plan gives each instance 64 MiB of heap (what quotas count). */
     private static ByteArrayInputStream descriptor(String type, String requires) {
         return new ByteArrayInputStream(("{\"name\": \"" + type + "-sdp\", \"serviceType\": \"" + type + "\", "
-                + "\"version\": \"1.0.0\", \"virtualization\": [\"native-process\"], \"plans\": [{\"name\": \"small\"}],"
+                + "\"version\": \"1.0.0\", \"virtualization\": [\"native-process\"], "
+                + "\"plans\": [{\"name\": \"small\", \"settings\": {\"heapMb\": \"64\"}}], "
+                + "\"configSchema\": {\"heapMb\": {\"type\": \"integer\", \"defaultValue\": \"64\", "
+                + "\"userSettable\": false}}, "
                 + " \"requires\": " + requires + ", \"provides\": [\"" + type + "\"]}").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -183,7 +192,7 @@ final class PlatformFixture implements AutoCloseable {
 
         @Override
         public ConnectionInfo connectionInfo(ServiceContext service) {
-            return new ConnectionInfo("fake://" + service.name(), null, null, null);
+            return new ConnectionInfo("fake://" + service.name(), "app", "s3cret-of-" + service.name(), Map.of());
         }
     }
 
