@@ -81,6 +81,11 @@ import org.slf4j.LoggerFactory;
  * password held only in the server's memory (one on the command line would be readable by every local user),
  * and its management database is unreachable anyway since its name is not {@value H2Database#NAME}. The
  * platform stops the server with a signal, never over TCP.
+ * <p>
+ * One thing H2 2.5 lets any local client do, logged in or not: a connection with {@code ;OPEN_NEW=TRUE} makes
+ * the server forget the database it holds open, after which it refuses every connection ("Database may be
+ * already in use") until the process restarts. {@link #health} reports that state, and {@link #start} (or a
+ * repeated {@link #provision}) restarts such a server.
  *
  * <h2>Services created by an older version</h2>
  * Before the tenant login existed, {@link #connectionInfo} handed out the administrator login. The first
@@ -218,7 +223,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 return ServiceHealth.of(HealthState.UNHEALTHY, "the H2 server on 127.0.0.1:" + r.port(PORT) + " no "
                         + "longer opens its database (H2 lost track of it after a client asked to open it a second "
-                        + "time, with OPEN_NEW); restart the service");
+                        + "time, with OPEN_NEW); stop and start the service");
             }
             boolean young = r.startedAt() != null && r.startedAt().isAfter(Instant.now().minusSeconds(15));
             return ServiceHealth.of(young ? HealthState.STARTING : HealthState.UNHEALTHY,
@@ -557,7 +562,10 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         }
     }
 
-    /** Launches the server (if it is not running) and waits until it answers JDBC. */
+    /**
+     * Launches the server (if it is not running) and waits until it answers JDBC; a running server that no longer
+     * opens its database is restarted once.
+     */
     private void launchAndWait(ServiceContext service, TaskMonitor monitor, int fromPercent) throws SmeException {
         adminPassword(service);
         Path jar = installJar(service);
@@ -581,6 +589,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         }
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         SQLException last = null;
+        boolean relaunched = false;
         long pause = 50;
         while (System.nanoTime() < deadline) {
             if (monitor.isCancelled()) {
@@ -593,6 +602,20 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                 return;
             } catch (SQLException e) {
                 last = redacted(e, secrets(service));
+                if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && !relaunched) {
+                    // H2 lost track of the database it holds open (a client asked for OPEN_NEW): only a new
+                    // process opens it again
+                    LOG.warn("Database '{}': the H2 server no longer opens its database; restarting it", service.name());
+                    monitor.progress(fromPercent + 5, "the H2 server no longer opens its database: restarting it");
+                    service.runtimes().stop(RUNTIME, STOP_TIMEOUT);
+                    relaunched = true;
+                    try {
+                        r = service.runtimes().launch(spec);
+                    } catch (RuntimeLaunchException launch) {
+                        throw SmeException.transientFailure(launch.getMessage(), launch);
+                    }
+                    continue;
+                }
             }
             Optional<RuntimeInfo> now = service.runtimes().status(RUNTIME);
             if (now.isPresent() && now.get().state() == RuntimeState.FAILED) {

@@ -57,6 +57,8 @@ public class TenantConfinementTest {
     private static FakeService service;
     private static ConnectionInfo tenant;
     private static Binding dependant;
+    /** Another dependant, whose data the first must not read. */
+    private static Binding shop;
     /** A file outside the database that no login may read. */
     private static Path probe;
     /** A folder where an escape would write. */
@@ -73,6 +75,17 @@ public class TenantConfinementTest {
         tenant = db.engine.connectionInfo(service);
         dependant = db.engine.associate(service,
                 new Dependant("0b8c2f4e-1111-2222-3333-444455556666", "notes", "appserver", Map.of()), db.monitor);
+        shop = db.engine.associate(service,
+                new Dependant("9a7b6c5d-1111-2222-3333-444455556666", "shop", "appserver", Map.of()), db.monitor);
+        try (Connection c = tenant(""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE SECRETS(V VARCHAR(100) PRIMARY KEY)");
+            s.execute("INSERT INTO SECRETS VALUES ('" + SECRET + "')");
+        }
+        try (Connection c = DriverManager.getConnection(shop.credentials().get("url"), shop.credentials().get("user"),
+                shop.credentials().get("password")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ORDERS(V VARCHAR(100) PRIMARY KEY)");
+            s.execute("INSERT INTO ORDERS VALUES ('" + SECRET + "')");
+        }
         probe = Files.writeString(Files.createDirectories(root.resolve("outside")).resolve("probe.txt"), SECRET);
         out = Files.createDirectories(root.resolve("out"));
         store = root.resolve("platform").resolve("stratum");
@@ -184,6 +197,53 @@ public class TenantConfinementTest {
             assertEquals("1", scalar(c, "SELECT COUNT(*) FROM T_DEP"));
         }
         nothingWasWritten();
+    }
+
+    @Test
+    public void aDependantReadsNoOtherSchemaThroughViewsSynonymsOrConstraints() throws Exception {
+        String orders = "\"" + shop.credentials().get("schema") + "\".ORDERS";
+        List<String> leaks = new ArrayList<>();
+        try (Connection c = dependant(""); Statement s = c.createStatement()) {
+            for (String table : List.of("PUBLIC.SECRETS", orders)) {
+                String n = table.startsWith("PUBLIC") ? "T" : "S";
+                // each way to make an object of its own that reads the table, then the read through it
+                String[][] paths = {
+                    {"SELECT * FROM " + table, null},
+                    {"CREATE VIEW V" + n + " AS SELECT * FROM " + table, "SELECT * FROM V" + n},
+                    {"CREATE FORCE VIEW F" + n + " AS SELECT * FROM " + table, "SELECT * FROM F" + n},
+                    {"CREATE MATERIALIZED VIEW M" + n + " AS SELECT * FROM " + table, "SELECT * FROM M" + n},
+                    {"CREATE SYNONYM Y" + n + " FOR " + table, "SELECT * FROM Y" + n},
+                    {"CREATE TABLE C" + n + " AS SELECT * FROM " + table, "SELECT * FROM C" + n},
+                    {"CREATE TABLE D" + n + "(V VARCHAR(100) DEFAULT (SELECT MAX(V) FROM " + table + "))",
+                        "INSERT INTO D" + n + " DEFAULT VALUES"},
+                    {"CREATE TABLE K" + n + "(V VARCHAR(100) REFERENCES " + table + "(V))",
+                        "INSERT INTO K" + n + " VALUES ('" + SECRET + "')"},
+                    {"CREATE INDEX I" + n + " ON " + table + "(V)", null},
+                    {"DELETE FROM " + table, null},
+                    {"DROP TABLE " + table, null},
+                };
+                for (String[] path : paths) {
+                    String read = path[1] == null ? path[0] : path[1];
+                    try {
+                        if (path[1] != null) {
+                            s.execute(path[0]);
+                        }
+                    } catch (SQLException refused) {
+                        continue; // the object cannot even be made
+                    }
+                    try {
+                        s.execute(read);
+                        leaks.add(read);
+                    } catch (SQLException refused) {
+                        // not enough rights on the table behind it
+                    }
+                }
+            }
+        }
+        assertEquals("reads of another schema that got through", List.of(), leaks);
+        try (Connection c = tenant("")) {
+            assertEquals(SECRET, scalar(c, "SELECT V FROM SECRETS"));
+        }
     }
 
     @Test
