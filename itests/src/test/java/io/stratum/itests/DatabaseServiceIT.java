@@ -262,7 +262,7 @@ public class DatabaseServiceIT extends StratumTestSupport {
         assertTrue(info, info.contains("Password:") && info.contains("HEALTHY"));
         String url = line(info, "URL:");
         String password = line(info, "Password:");
-        try (Connection c = jdbc(url, "admin", password); Statement s = c.createStatement()) {
+        try (Connection c = jdbc(url, line(info, "User:"), password); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t(x INT)");
         }
 
