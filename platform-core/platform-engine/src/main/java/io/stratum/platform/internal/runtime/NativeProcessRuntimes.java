@@ -229,14 +229,22 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     }
 
     /**
-     * A platform configured as in OSGi, without a framework (for tests of the configuration).
+     * A platform configured as in OSGi, without a framework (for tests of the configuration); isolation is off unless
+     * the properties set it, so that such tests leave nothing in /var/lib/stratum.
      *
      * @param store the store
      * @param properties the configuration ({@link Config}), each value checked
      */
     NativeProcessRuntimes(Store store, Map<String, Object> properties) {
-        this(store, settings(properties, null, RuntimeSettings.of(RuntimeSettings.DEFAULTS.monitorIntervalMs(),
-                RuntimeSettings.DEFAULTS.orphanSweepMs(), true)), null, null);
+        this(store, settings(withIsolationOff(properties), null, RuntimeSettings.of(
+                RuntimeSettings.DEFAULTS.monitorIntervalMs(), RuntimeSettings.DEFAULTS.orphanSweepMs(), true)), null,
+                null);
+    }
+
+    private static Map<String, Object> withIsolationOff(Map<String, Object> properties) {
+        Map<String, Object> out = new java.util.HashMap<>(properties);
+        out.putIfAbsent("isolation", "off");
+        return out;
     }
 
     /**

@@ -56,15 +56,15 @@ public class RuntimeConfigTest {
         assertEquals("a valid value beside bad ones is taken", 29000, s.portLast());
         assertTrue(s.newSession());
 
-        runtimes.modified(Map.of("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "21099"));
+        runtimes.modified(isolationOff("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "21099"));
         assertEquals(200, runtimes.settings().monitorIntervalMs());
         assertEquals(21000, runtimes.settings().portFirst());
-        runtimes.modified(Map.of("monitorIntervalMs", "-5", "portRangeStart", "21500", "portRangeEnd", "21400"));
+        runtimes.modified(isolationOff("monitorIntervalMs", "-5", "portRangeStart", "21500", "portRangeEnd", "21400"));
         s = runtimes.settings();
         assertEquals("out of range: kept", 200, s.monitorIntervalMs());
         assertEquals("start above end: the range in effect is kept", 21000, s.portFirst());
         assertEquals(21099, s.portLast());
-        runtimes.modified(Map.of("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "70000"));
+        runtimes.modified(isolationOff("monitorIntervalMs", "200", "portRangeStart", "21000", "portRangeEnd", "70000"));
         assertEquals("above 65535: kept", 21099, runtimes.settings().portLast());
 
         String serviceId = TestStores.insertService(store, "svc");
@@ -74,5 +74,15 @@ public class RuntimeConfigTest {
         assertTrue("with a port from the range in effect: " + r.port("http"),
                 r.port("http") >= 21000 && r.port("http") <= 21099);
         runtimes.forService(serviceId).remove("web", Duration.ofSeconds(10));
+    }
+
+    /** @return the properties with isolation off, so that the test leaves nothing in /var/lib/stratum */
+    private static Map<String, Object> isolationOff(Object... keysAndValues) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        out.put("isolation", "off");
+        return out;
     }
 }
