@@ -4,6 +4,7 @@ import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 public class EnvCreateCommand extends StratumCommand {
 
     @Argument(index = 0, name = "file", required = true, description = "The environment's description (JSON or "
-            + "YAML) on the Stratum host; ${envDir} in it stands for the file's directory")
+            + "YAML): a file on the Stratum host (platform admins, or the distribution's examples/), or - to read it "
+            + "from standard input; ${envDir} in it stands for the file's directory")
     @Completion(FileCompleter.class)
     String file;
 
@@ -36,10 +38,34 @@ public class EnvCreateCommand extends StratumCommand {
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
+    /** The largest description read from standard input. */
+    static final int MAX_DOCUMENT = 1024 * 1024;
+
+    /** The session's input, for {@code -}. */
+    InputStream in = System.in;
+
     @Override
     protected Object run() throws Exception {
+        if ("-".equals(file)) {
+            byte[] read = in.readNBytes(MAX_DOCUMENT + 1);
+            if (read.length > MAX_DOCUMENT) {
+                throw new PlatformException(Reason.INVALID, "the environment description on standard input is larger "
+                        + "than " + MAX_DOCUMENT / 1024 + " KiB");
+            }
+            submitted(platform.createEnvironment(new EnvironmentRequest(account, new String(read,
+                    StandardCharsets.UTF_8), null)), wait, "create the environment read from standard input");
+            return null;
+        }
         Path path = Path.of(file).toAbsolutePath().normalize();
         String base = System.getProperty("karaf.base");
+        Path examples = base == null ? null : Path.of(base, "examples");
+        boolean shipped = examples != null && (path.startsWith(examples)
+                || Path.of(base).resolve(file).normalize().startsWith(examples));
+        if (!shipped) {
+            requireHostFileAccess(file, "send the description on standard input instead, e.g. "
+                    + "ssh -p 8101 you@host 'stratum:env-create -' < env.yaml (the distribution's examples/ may be "
+                    + "named by anyone)");
+        }
         if (!Files.exists(path) && !Path.of(file).isAbsolute() && base != null) {
             path = Path.of(base).resolve(file).normalize(); // e.g. examples/notes-env.yaml of the distribution
         }

@@ -85,6 +85,7 @@ public class ServiceRegisterCommand extends StratumCommand {
             return password;
         }
         if (passwordFile != null) {
+            requireHostFileAccess("--password-file", "leave it out to be asked for the password");
             return new String(PasswordInput.fromFile(session, "--password-file", passwordFile, out));
         }
         if (user == null) {

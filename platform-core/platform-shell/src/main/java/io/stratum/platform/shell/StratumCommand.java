@@ -127,6 +127,21 @@ public abstract class StratumCommand implements Action {
     }
 
     /**
+     * Files on the Stratum host are read by the platform's own user, so only platform admins (and the local console)
+     * may name them; everyone else sends what a file would hold through the session.
+     *
+     * @param what what would be read, e.g. "--password-file"
+     * @param instead what to do instead, for the message
+     * @throws PlatformException FORBIDDEN for other callers
+     */
+    protected void requireHostFileAccess(String what, String instead) {
+        if (!platform.whoAmI().platformAdmin()) {
+            throw new PlatformException(PlatformException.Reason.FORBIDDEN, "reading files on the Stratum host ("
+                    + what + ") is for platform admins: Stratum would read them as its own user; " + instead);
+        }
+    }
+
+    /**
      * @return the command's result (usually {@code null}: output is printed)
      * @throws Exception on failure; its message is shown to the user
      */

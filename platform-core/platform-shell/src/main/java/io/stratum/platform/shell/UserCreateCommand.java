@@ -47,6 +47,9 @@ public class UserCreateCommand extends StratumCommand {
     @Override
     protected Object run() throws Exception {
         AccountRole accountRole = account == null ? null : UserGrantSupport.role(role);
+        if (passwordFile != null) {
+            requireHostFileAccess("--password-file", "leave it out to be asked for the password, or use --generate");
+        }
         char[] password = PasswordInput.read(session, passwordFile, generate, "Password for " + name, out);
         String shown = generate ? new String(password) : null;
         UserDTO user = platform.createUser(name, password, platformAdmin);

@@ -32,6 +32,9 @@ public class UserPasswdCommand extends StratumCommand {
     @Override
     protected Object run() throws Exception {
         String who = user != null ? user : platform.whoAmI().name();
+        if (passwordFile != null) {
+            requireHostFileAccess("--password-file", "leave it out to be asked for the password, or use --generate");
+        }
         char[] password = PasswordInput.read(session, passwordFile, generate, "New password for " + who, out);
         String shown = generate ? new String(password) : null;
         platform.setPassword(who, password);

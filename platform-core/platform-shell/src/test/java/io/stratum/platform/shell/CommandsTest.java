@@ -45,6 +45,8 @@ public class CommandsTest {
                             JobDTO last = job(end, end == JobState.SUCCEEDED ? 100 : 40, "provision");
                             onChange.accept(last);
                             return last;
+                        case "whoAmI":
+                            return new io.stratum.platform.api.UserDTO("admin", true, Map.of(), Instant.now());
                         case "createService":
                         case "deleteService":
                         case "getJob":
@@ -137,7 +139,7 @@ public class CommandsTest {
                 + "file");
         c.file = System.getProperty("java.io.tmpdir");
         expectError(c, "(it is a directory)");
-        assertTrue("nothing was submitted", calls.isEmpty());
+        assertTrue("nothing was submitted", calls.stream().noneMatch(call -> call[0].equals("createEnvironment")));
     }
 
     private static void expectError(StratumCommand c, String message) {

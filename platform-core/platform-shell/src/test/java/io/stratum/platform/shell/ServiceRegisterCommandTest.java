@@ -46,11 +46,16 @@ public class ServiceRegisterCommandTest {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     /** What the console answers at the prompt; an exception is thrown as the console would. */
     private Object answer = "typed-secret";
+    /** Whether the caller administers the platform (only they may name files on the host). */
+    private boolean platformAdmin = true;
 
     private ServiceRegisterCommand command(String... trailing) {
         ServiceRegisterCommand c = new ServiceRegisterCommand();
         c.platform = (PlatformService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {PlatformService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("whoAmI")) {
+                        return new io.stratum.platform.api.UserDTO("someone", platformAdmin, Map.of(), Instant.now());
+                    }
                     if (!method.getName().equals("registerExternalService")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -188,5 +193,21 @@ public class ServiceRegisterCommandTest {
         } catch (Exception e) {
             throw new AssertionError("unexpected " + e, e);
         }
+    }
+
+    @Test
+    public void onlyPlatformAdminsMayNameAPasswordFileOnTheHost() throws Exception {
+        platformAdmin = false;
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("key", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, "first line of someone else's file");
+            command("--url", "jdbc:x://h:1/d", "--user", "app", "--password-file", file.toString()).execute();
+            org.junit.Assert.fail("a tenant could read a host file through --password-file");
+        } catch (io.stratum.platform.api.PlatformException e) {
+            org.junit.Assert.assertEquals(io.stratum.platform.api.PlatformException.Reason.FORBIDDEN, e.reason());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        org.junit.Assert.assertTrue("nothing registered", registered.isEmpty());
     }
 }

@@ -500,7 +500,22 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             return Optional.of("the application '" + source + "' (configuration 'war') is not a file on the "
                     + "Stratum host, or cannot be read");
         }
+        // the WAR is copied (by the platform's user) to where the service's own user reads it: only a web
+        // application may go, never some other file of the host
+        if (!isWebApplication(path)) {
+            return Optional.of("the application '" + source + "' (configuration 'war') is not a web application "
+                    + "archive: a WAR is a ZIP file with a WEB-INF/ folder");
+        }
         return Optional.empty();
+    }
+
+    /** @return whether the file is a ZIP archive that holds a {@code WEB-INF/} entry */
+    static boolean isWebApplication(Path path) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(path.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Path warPath(String source) {

@@ -116,6 +116,24 @@ public class AppServerEngineTest {
     }
 
     @Test
+    public void aFileThatIsNotAWebApplicationIsRefusedAndNothingIsCopied() throws Exception {
+        java.nio.file.Path secret = tmp.newFile("secrets.key").toPath();
+        java.nio.file.Files.writeString(secret, "the platform's key");
+        java.nio.file.Path data = tmp.newFolder("thief").toPath();
+        FakeService thief = new FakeService("t", "thief", data, Map.of("war", secret.toString()), runtimes);
+        assertEquals(List.of("the application '" + secret + "' (configuration 'war') is not a web application "
+                + "archive: a WAR is a ZIP file with a WEB-INF/ folder"), engine.check("thief", thief.configuration()));
+        try {
+            engine.provision(thief, MONITOR);
+            fail();
+        } catch (SmeException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is not a web application archive"));
+        }
+        assertFalse("the file was not copied to where the service's user could read it",
+                java.nio.file.Files.exists(data.resolve("app.war")));
+    }
+
+    @Test
     public void aMissingWarIsAClearError() throws Exception {
         FakeService broken = new FakeService("x", "broken", tmp.newFolder("broken").toPath(),
                 Map.of("war", "/no/such/app.war"), runtimes);

@@ -7,9 +7,11 @@ import io.stratum.platform.api.UserDTO;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
@@ -96,10 +99,17 @@ public final class UserDirectory {
     private static void writeOwnerOnly(Path file, String content) {
         try {
             Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            // created owner-only and written through the one descriptor: no window, no link followed
+            try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                channel.write(ByteBuffer.wrap((content + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("cannot write " + file + ": it appeared meanwhile", e);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot write " + file + " readable by its owner only: the file system "
+                    + "has no POSIX permissions; put Stratum's home (stratum.home) on one that has", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the initial admin password to " + file + ": "
                     + e.getMessage(), e);

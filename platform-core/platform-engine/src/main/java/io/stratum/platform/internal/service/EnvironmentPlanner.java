@@ -60,8 +60,11 @@ public final class EnvironmentPlanner {
                     + e.getLocation().getLineNr() + " of the environment description (known fields: "
                     + e.getKnownPropertyIds() + ")");
         } catch (JsonProcessingException e) {
-            throw new PlatformException(Reason.INVALID, "the environment description is not valid JSON or YAML: "
-                    + e.getOriginalMessage() + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+            // the parser's own message may quote the document, which need not be the caller's to read: only where
+            throw new PlatformException(Reason.INVALID, "the environment description is not valid JSON or YAML "
+                    + "describing an environment" + (e.getLocation() == null ? "" : " (at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")")
+                    + "; see examples/notes-env.yaml");
         }
         if (spec == null) {
             throw new PlatformException(Reason.INVALID, "the environment description is empty");

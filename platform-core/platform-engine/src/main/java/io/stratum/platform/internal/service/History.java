@@ -5,13 +5,9 @@ import io.stratum.platform.internal.account.AccountHistory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The fields of services and environments as the account history records them (secrets masked). */
 final class History {
-
-    /** Configuration keys whose values are secrets: recorded masked. */
-    static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|private.?key).*");
 
     private History() {
     }
@@ -37,7 +33,11 @@ final class History {
         return f;
     }
 
+    /** @return the value as the history and listings may show it: secrets masked, passwords in URLs blanked */
     static String mask(String key, String value) {
-        return value != null && SECRET.matcher(key).matches() ? AccountHistory.MASK : value;
+        if (value == null) {
+            return null;
+        }
+        return Redaction.looksSecret(key) ? AccountHistory.MASK : Redaction.url(value);
     }
 }

@@ -232,7 +232,8 @@ final class PlatformServiceImpl implements PlatformService {
             return all;
         }
         return all.stream().filter(u -> u.name().equals(caller.user()) || u.memberships().keySet().stream()
-                .anyMatch(acc -> a.role(acc).filter(r -> r == AccountRole.ADMIN).isPresent())).toList();
+                .anyMatch(acc -> a.role(acc).filter(r -> r == AccountRole.ADMIN).isPresent()))
+                .map(u -> visible(a, u)).toList();
     }
 
     @Override
@@ -303,8 +304,15 @@ final class PlatformServiceImpl implements PlatformService {
                 throw new PlatformException(Reason.NOT_FOUND, "'" + user + "' is not a member of account '"
                         + acc.name() + "'");
             }
-            return users.find(c, user).orElseThrow();
+            return visible(a, users.find(c, user).orElseThrow());
         }));
+    }
+
+    /** @return the user with only the memberships of accounts the caller can see */
+    private static UserDTO visible(Access a, UserDTO u) {
+        Map<String, AccountRole> seen = new TreeMap<>(u.memberships());
+        seen.keySet().removeIf(acc -> !a.canSee(acc));
+        return new UserDTO(u.name(), u.platformAdmin(), seen, u.createdAt());
     }
 
     // ------------------------------------------------------------------ services
@@ -362,8 +370,8 @@ final class PlatformServiceImpl implements PlatformService {
         ServiceHealth health = services.health(s);
         ConnectionInfo connection = services.connectionInfo(s).orElse(null);
         if (connection != null && !credentials) {
-            connection = new ConnectionInfo(connection.url(), connection.user(),
-                    connection.password() == null ? null : MASK, connection.properties());
+            connection = new ConnectionInfo(Redaction.url(connection.url()), connection.user(),
+                    connection.password() == null ? null : MASK, redacted(connection.properties()));
         }
         return toDto(s, health, connection);
     }
@@ -745,9 +753,11 @@ final class PlatformServiceImpl implements PlatformService {
 
     /** The configuration of an external service holds its credentials: not shown in lists. */
     private static Map<String, String> redacted(Map<String, String> config) {
-        Map<String, String> out = new TreeMap<>(config);
-        out.computeIfPresent("password", (k, v) -> "********");
-        out.computeIfPresent("url", (k, v) -> ExternalServices.shown(v));
+        if (config == null) {
+            return null;
+        }
+        Map<String, String> out = new TreeMap<>();
+        config.forEach((k, v) -> out.put(k, History.mask(k, v)));
         return out;
     }
 

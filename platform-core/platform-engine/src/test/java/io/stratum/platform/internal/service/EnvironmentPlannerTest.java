@@ -166,4 +166,16 @@ public class EnvironmentPlannerTest {
             }
         }
     }
+
+    @Test
+    public void aDocumentThatIsNotADescriptionIsNeverQuotedBack() {
+        // e.g. a secret file named as the description: its content must not come back in the error
+        try {
+            EnvironmentPlanner.parse("s3cretKeyMaterial", null);
+            fail();
+        } catch (PlatformException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("not valid JSON or YAML"));
+            assertTrue(e.getMessage(), !e.getMessage().contains("s3cretKeyMaterial"));
+        }
+    }
 }
