@@ -128,13 +128,16 @@ public final class UserDirectory {
         Optional<String> hash = store.query(c -> Sql.one(c, "SELECT password_hash FROM users WHERE name = ?",
                 rs -> rs.getString(1), name));
         if (hash.isEmpty()) {
-            passwords.matches(password, DUMMY_HASH); // same cost for unknown users: no user enumeration by timing
+            passwords.matches(password, DummyHash.VALUE); // same cost for unknown users: no enumeration by timing
             return Optional.empty();
         }
         return passwords.matches(password, hash.get()) ? find(name) : Optional.empty();
     }
 
-    private static final String DUMMY_HASH = new Passwords().hash("not-a-password-of-anyone".toCharArray());
+    /** A hash to spend the time of a check on when the user does not exist; made at the first such login. */
+    private static final class DummyHash {
+        static final String VALUE = new Passwords().hash("not-a-password-of-anyone".toCharArray());
+    }
 
     /**
      * @param name a user name
