@@ -237,6 +237,16 @@ public class TenantIsolationIT extends StratumTestSupport {
         }
         assertFalse("nothing was planted into deploy/", Files.exists(deployed));
 
+        // SSH logins (tenants' too) cannot forward ports to what listens on this host's 127.0.0.1
+        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(getClass())
+                .getBundleContext();
+        org.osgi.framework.ServiceReference<?> ssh = context.getServiceReference("org.apache.sshd.server.SshServer");
+        assertTrue("Karaf's SSH server is registered", ssh != null);
+        Object server = context.getService(ssh);
+        Object filter = server.getClass().getMethod("getForwardingFilter").invoke(server);
+        assertEquals("org.apache.sshd.server.forward.RejectAllForwardingFilter", filter.getClass().getName());
+        context.ungetService(ssh);
+
         // and the database's process itself is not the platform's user (where the platform may change uids)
         String uid = uidOf(Path.of("/proc", Long.toString(red.runtimes().get(0).pid()), "status"));
         if (!"0".equals(uidOf(Path.of("/proc/self/status")))) {
