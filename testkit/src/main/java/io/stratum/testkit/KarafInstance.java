@@ -1,5 +1,6 @@
 package io.stratum.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.rmi.RemoteException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
 /**
@@ -29,6 +32,8 @@ import org.apache.sshd.client.session.ClientSession;
  */
 public final class KarafInstance implements AutoCloseable {
 
+    private static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*m");
 
     private final Path home;
@@ -205,15 +210,27 @@ public final class KarafInstance implements AutoCloseable {
 
     private String execOnce(String command) throws IOException {
         ClientSession s = session();
-        try {
-            return ANSI.matcher(s.executeRemoteCommand(command)).replaceAll("");
-        } catch (RemoteException e) {
-            if (String.valueOf(e.getMessage()).startsWith("No exit status returned")) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ClientChannel channel = s.createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            // bounded: Karaf ends an SSH session after each command, and a channel asked for on a session the server
+            // is closing may never be answered (sshd's own executeRemoteCommand then waits for ever)
+            channel.open().verify(CHANNEL_OPEN_TIMEOUT);
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), COMMAND_TIMEOUT);
+            Integer status = channel.getExitStatus();
+            if (status == null) {
                 // the server closed the channel before the command ended (its shell was still starting or
                 // stopping): a dropped connection, not an answer
-                throw new IOException("the SSH channel closed under '" + command + "': " + e.getMessage(), e);
+                throw new IOException("the SSH channel closed under '" + command + "' without an exit status");
             }
-            throw new CommandFailed(command, ANSI.matcher(String.valueOf(e.getMessage())).replaceAll(""));
+            String printed = ANSI.matcher(out.toString(StandardCharsets.UTF_8)).replaceAll("");
+            if (status != 0) {
+                String error = ANSI.matcher(err.toString(StandardCharsets.UTF_8)).replaceAll("");
+                throw new CommandFailed(command, error.isBlank() ? printed : error);
+            }
+            return printed;
         } catch (IllegalStateException e) {
             // sshd refuses a channel on a session the server is closing: a dropped connection like any other
             throw new IOException("the SSH session closed under '" + command + "': " + e.getMessage(), e);
