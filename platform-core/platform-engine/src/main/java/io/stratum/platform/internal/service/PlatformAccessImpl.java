@@ -4,17 +4,24 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.api.UserEvents;
 import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.sdp.SdpCatalog;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
 /**
  * The platform's way in: authenticates users and hands out the facade of one caller ({@link PlatformServiceImpl}),
@@ -32,6 +39,10 @@ public final class PlatformAccessImpl implements PlatformAccess {
     final AccessControl accessControl;
     final UserDirectory users;
     final AccountHistory history;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
 
     /**
      * @param accounts accounts
@@ -61,6 +72,21 @@ public final class PlatformAccessImpl implements PlatformAccess {
     @Override
     public PlatformService as(Caller caller) {
         return new PlatformServiceImpl(this, Objects.requireNonNull(caller, "caller"));
+    }
+
+    /**
+     * Tells the interfaces that keep sessions that a user's access changed (see {@link UserEvents}); they end the
+     * user's sessions. Synchronous, so the sessions are gone when the change is acknowledged.
+     *
+     * @param user the user
+     * @param change {@link UserEvents#DELETED} or {@link UserEvents#PASSWORD}
+     */
+    void userChanged(String user, String change) {
+        EventAdmin target = eventAdmin;
+        if (target != null) {
+            target.sendEvent(new Event(UserEvents.TOPIC_CHANGED, Map.of(UserEvents.USER, user, UserEvents.CHANGE,
+                    change)));
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.stratum.platform.api.AccountVersionDTO;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.api.UserEvents;
 import io.stratum.platform.internal.account.Access;
 import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountHistory;
@@ -80,8 +81,10 @@ final class PlatformServiceImpl implements PlatformService {
     private final AccessControl accessControl;
     private final UserDirectory users;
     private final AccountHistory history;
+    private final PlatformAccessImpl parts;
 
     PlatformServiceImpl(PlatformAccessImpl parts, Caller caller) {
+        this.parts = parts;
         this.caller = caller;
         this.accounts = parts.accounts;
         this.catalog = parts.catalog;
@@ -254,6 +257,9 @@ final class PlatformServiceImpl implements PlatformService {
             UserDirectory.wipe(password);
         }
         LOG.info("Password of user '{}' changed by {}", user, caller);
+        if (!user.equals(caller.user())) {
+            parts.userChanged(user, UserEvents.PASSWORD); // one's own session goes on
+        }
     }
 
     @Override
@@ -277,6 +283,7 @@ final class PlatformServiceImpl implements PlatformService {
             return null;
         });
         LOG.info("User '{}' deleted by {}", user, caller);
+        parts.userChanged(user, UserEvents.DELETED);
     }
 
     @Override
