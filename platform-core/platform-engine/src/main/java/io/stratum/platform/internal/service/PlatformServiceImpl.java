@@ -648,16 +648,20 @@ final class PlatformServiceImpl implements PlatformService {
     public List<JobDTO> listJobs(JobQuery query) {
         Access a = access();
         int limit = query.limit() <= 0 ? 50 : query.limit();
-        List<String> accountIds = new ArrayList<>();
-        if (query.account() != null) {
-            accountIds.add(readable(query.account()).id());
-        } else if (!a.isPlatformAdmin()) {
-            for (String name : a.memberships().keySet()) {
-                accountIds.add(readable(name).id());
+        // the accounts whose jobs the caller sees, resolved once with the access already in hand (null: all)
+        List<String> accountIds = guard(() -> services.store().query(c -> {
+            List<String> ids = new ArrayList<>();
+            if (query.account() != null) {
+                ids.add(a.readable(c, query.account()).id());
+            } else if (!a.isPlatformAdmin()) {
+                for (String name : a.memberships().keySet()) {
+                    ids.add(a.readable(c, name).id());
+                }
+            } else {
+                ids.add(null);
             }
-        } else {
-            accountIds.add(null); // all
-        }
+            return ids;
+        }));
         return guard(() -> accountIds.stream()
                 .flatMap(id -> engine.jobs().list(id, query.target(), query.activeOnly(), limit).stream())
                 .sorted(Comparator.comparingLong(JobRecord::id).reversed())
