@@ -64,14 +64,6 @@ public final class AccountManager {
     }
 
     /**
-     * @param name a new account's name
-     * @return the account
-     */
-    public AccountDTO create(String name) {
-        return store.inTransaction(c -> create(c, name));
-    }
-
-    /**
      * @param c the transaction
      * @param name a new account's name
      * @return the account
