@@ -106,7 +106,11 @@ public final class KarafInstance implements AutoCloseable {
         if (!Files.exists(file)) {
             throw new IOException("Stratum has not written its initial admin password yet (" + file + ")");
         }
-        return Files.readString(file).strip();
+        String generated = Files.readString(file).strip();
+        if (generated.isEmpty()) {
+            throw new IOException("Stratum's initial admin password file is empty (" + file + ")");
+        }
+        return generated;
     }
 
     /**

@@ -8,11 +8,13 @@ import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -97,16 +99,20 @@ public final class UserDirectory {
     }
 
     private static void writeOwnerOnly(Path file, String content) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(partial);
             // created owner-only and written through the one descriptor: no window, no link followed
-            try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+            try (var channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 channel.write(ByteBuffer.wrap((content + "\n").getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
             }
+            // renamed into place: a reader (the launcher, a test) never sees the file empty or half written
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("cannot write " + file + ": it appeared meanwhile", e);
+            throw new IllegalStateException("cannot write " + partial + ": it appeared meanwhile", e);
         } catch (UnsupportedOperationException e) {
             throw new IllegalStateException("cannot write " + file + " readable by its owner only: the file system "
                     + "has no POSIX permissions; put Stratum's home (stratum.home) on one that has", e);
