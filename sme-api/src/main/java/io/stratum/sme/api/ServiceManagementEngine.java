@@ -38,6 +38,15 @@ public interface ServiceManagementEngine {
     String SERVICE_TYPE = "stratum.service.type";
 
     /**
+     * Service property the platform sets on each capability it registers for an engine (a {@link BackupEngine}, a
+     * {@link MetricsEngine}, ...): the version of the SDP whose engine it is.
+     */
+    String SDP_VERSION = "stratum.sdp.version";
+
+    /** Service property the platform sets on each capability it registers for an engine: the SDP's name. */
+    String SDP_NAME = "stratum.sdp.name";
+
+    /**
      * Creates the service: its data, its credentials and its runtimes, and starts it. When this returns
      * the service's runtimes are launched; the platform then waits for {@link #health} to report
      * {@link HealthState#HEALTHY}.

@@ -69,7 +69,7 @@ public final class FakeService implements ServiceContext, ServiceProperties {
     @Override
     public SdpDescriptor descriptor() {
         return new SdpDescriptor("test", "test", "1.0.0", "", "", List.of("native-process"), null, "small",
-                List.of(plan()), Map.of(), null, null);
+                List.of(plan()), Map.of(), null, null, null);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param configSchema configuration keys users and plans may set, with their types and bounds
  * @param requires the provider types a service of this type needs
  * @param provides the provider types a service of this type can act as, for others
+ * @param backup how its services take part in staged backups (lock order); {@link BackupSpec#NONE} when absent
  */
 public record SdpDescriptor(
         String name,
@@ -34,7 +35,8 @@ public record SdpDescriptor(
         List<Plan> plans,
         Map<String, ConfigProperty> configSchema,
         List<ProviderRequirement> requires,
-        List<String> provides) {
+        List<String> provides,
+        BackupSpec backup) {
 
     /**
      * Manifest header of an SDP bundle: the path of its descriptor inside the bundle, e.g.
@@ -50,6 +52,7 @@ public record SdpDescriptor(
         configSchema = configSchema == null ? Map.of() : Map.copyOf(configSchema);
         requires = requires == null ? List.of() : List.copyOf(requires);
         provides = provides == null ? List.of() : List.copyOf(provides);
+        backup = backup == null ? BackupSpec.NONE : backup;
     }
 
     /**

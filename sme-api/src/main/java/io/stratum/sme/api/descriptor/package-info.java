@@ -11,12 +11,15 @@
  *   "defaultPlan": "small",
  *   "plans": [ {"name": "small", "description": "64 MB heap", "settings": {"heapMb": "64"}} ],
  *   "configSchema": { "heapMb": {"type": "integer", "minimum": 32, "maximum": 4096, "defaultValue": "64"} },
- *   "requires": [], "provides": ["database"]
+ *   "requires": [], "provides": ["database"],
+ *   "backup": {"lockBefore": []}
  * }
  * }</pre>
+ * <p>
+ * Version 2.0 adds {@link io.stratum.sme.api.descriptor.BackupSpec} to the descriptor record.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.stratum.sme.api.descriptor;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,7 +22,7 @@ public class ConfigValuesTest {
             Map.of("heap", new ConfigProperty(ConfigType.INTEGER, "", "32", 16L, 1024L, null, false),
                     "mode", new ConfigProperty(ConfigType.STRING, "", "A", null, null, List.of("A", "B"), null),
                     "ssl", new ConfigProperty(ConfigType.BOOLEAN, "", null, null, null, null, null)),
-            null, null);
+            null, null, null);
 
     @Test
     public void checksTypesAndBounds() {

@@ -26,7 +26,7 @@ public class EnvironmentPlannerTest {
 
     private static SdpDescriptor type(String type, List<ProviderRequirement> requires) {
         return new SdpDescriptor(type + "-sdp", type, "1.0.0", "", "", List.of("native-process"), null, "small",
-                List.of(new Plan("small", "", Map.of())), Map.of(), requires, List.of(type));
+                List.of(new Plan("small", "", Map.of())), Map.of(), requires, List.of(type), null);
     }
 
     private static final Map<String, SdpDescriptor> TYPES = Map.of(
