@@ -2,8 +2,10 @@ package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.spi.Resource;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One row of the {@code jobs} table: everything needed to resume a job after a crash.
@@ -34,6 +36,7 @@ import java.util.Map;
  *     the platform kept it
  * @param requestedVia the interface the request came through, or empty
  * @param cause what else started it (an alert, a schedule, the environment job it belongs to), or empty
+ * @param locks every resource it holds the lock of (its service and environment included)
  */
 public record JobRecord(
         long id,
@@ -60,12 +63,14 @@ public record JobRecord(
         Instant finishedAt,
         String requestedBy,
         String requestedVia,
-        String cause) {
+        String cause,
+        Set<Resource> locks) {
 
     /** Copies. */
     public JobRecord {
         params = Map.copyOf(params);
         context = Map.copyOf(context);
+        locks = Set.copyOf(locks);
     }
 
     /**
@@ -78,6 +83,19 @@ public record JobRecord(
         Caller caller = requestedBy.startsWith("system:") ? Caller.system(requestedBy.substring(7))
                 : Caller.user(requestedBy, requestedVia == null || requestedVia.isEmpty() ? "?" : requestedVia);
         return cause == null || cause.isEmpty() ? caller : caller.because(cause);
+    }
+
+    /**
+     * @param endState its final state
+     * @param endProgress its final progress
+     * @param endMessage its final message
+     * @param endError its final error
+     * @return this job as it is about to end
+     */
+    public JobRecord ending(JobState endState, int endProgress, String endMessage, String endError) {
+        return new JobRecord(id, kind, accountId, accountName, target, serviceId, environmentId, endState, phase, task,
+                taskIndex, endProgress, attempts, endMessage, endError, params, context, cancelRequested, createdAt,
+                startedAt, updatedAt, finishedAt, requestedBy, requestedVia, cause, locks);
     }
 
     /** Marks the error of a job whose rollback did not undo everything. */

@@ -2,6 +2,7 @@ package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.spi.Resource;
 import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
@@ -12,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 /** SQL for {@code jobs} and {@code job_steps}. */
@@ -75,15 +79,33 @@ public final class JobRepository {
     }
 
     long insert(Connection c, String kind, String accountId, String target, String serviceId, String environmentId,
-            Map<String, String> params, Caller requester) throws SQLException {
+            Map<String, String> params, Caller requester, Set<Resource> locks) throws SQLException {
         long now = System.currentTimeMillis();
         return Sql.insertReturningId(c, "INSERT INTO jobs(kind, account_id, target, service_id, environment_id, state, "
                 + "phase, task, task_index, progress, attempts, message, error, params, context, cancel_requested, "
-                + "created_at, updated_at, requested_by, requested_via, cause) "
-                + "VALUES (?, ?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?, ?, ?, ?)",
+                + "created_at, updated_at, requested_by, requested_via, cause, locks) "
+                + "VALUES (?, ?, ?, ?, ?, ?, '', '', 0, 0, 0, 'queued', '', ?, '{}', FALSE, ?, ?, ?, ?, ?, ?)",
                 kind, accountId, target, serviceId, environmentId, JobState.QUEUED, Json.write(params), now, now,
                 requester == null ? "" : requester.user(), requester == null ? "" : requester.via(),
-                requester == null ? "" : cut(requester.cause()));
+                requester == null ? "" : cut(requester.cause()), writeLocks(locks));
+    }
+
+    /** @return the locks as {@code TYPE:id} lines, in lock order */
+    static String writeLocks(Set<Resource> locks) {
+        return new TreeSet<>(locks).stream().map(r -> r.type() + ":" + r.id()).collect(Collectors.joining("\n"));
+    }
+
+    static Set<Resource> readLocks(String text) {
+        Set<Resource> locks = new TreeSet<>();
+        if (text != null) {
+            for (String line : text.split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    locks.add(new Resource(Resource.Type.valueOf(line.substring(0, colon)), line.substring(colon + 1)));
+                }
+            }
+        }
+        return locks;
     }
 
     /**
@@ -239,14 +261,29 @@ public final class JobRepository {
      * @throws SQLException on a store error
      */
     static void releaseLocks(Connection c, JobRecord ended) throws SQLException {
+        Set<Resource> held = new TreeSet<>(ended.locks());
         if (ended.serviceId() != null) {
-            Sql.update(c, "UPDATE services SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
-                    ended.serviceId(), ended.id());
+            held.add(Resource.service(ended.serviceId()));
         }
         if (ended.environmentId() != null) {
-            Sql.update(c, "UPDATE environments SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
-                    ended.environmentId(), ended.id());
+            held.add(Resource.environment(ended.environmentId()));
         }
+        for (Resource r : held) {
+            Sql.update(c, "UPDATE " + table(r.type()) + " SET active_job_id = NULL WHERE id = ? AND active_job_id = ?",
+                    r.id(), ended.id());
+        }
+    }
+
+    /**
+     * @param type a kind of resource
+     * @return the table whose rows' {@code active_job_id} hold its locks
+     */
+    static String table(Resource.Type type) {
+        return switch (type) {
+            case SERVICE -> "services";
+            case ENVIRONMENT -> "environments";
+            case ACCOUNT -> "accounts";
+        };
     }
 
     /**
@@ -304,7 +341,7 @@ public final class JobRepository {
                 Json.readStringMap(rs.getString("context")), rs.getBoolean("cancel_requested"),
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "updated_at"),
                 Sql.instant(rs, "finished_at"), rs.getString("requested_by"), rs.getString("requested_via"),
-                rs.getString("cause"));
+                rs.getString("cause"), readLocks(rs.getString("locks")));
     }
 
     private static JobStep mapStep(ResultSet rs) throws SQLException {

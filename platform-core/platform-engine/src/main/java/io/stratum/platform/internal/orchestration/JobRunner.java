@@ -110,7 +110,7 @@ final class JobRunner implements Runnable, JobContext {
             cancelled |= job.cancelRequested();
             context = new HashMap<>(job.context());
             try {
-                plan = factory.plan(job);
+                plan = engine.withContributions(job, factory.plan(job));
             } catch (RuntimeException e) {
                 if (storeFailure(e)) {
                     throw e; // the plan could not be read: run again later, do not fail the job for it
@@ -490,6 +490,15 @@ final class JobRunner implements Runnable, JobContext {
         String notes = notes();
         String endMessage = state == JobState.SUCCEEDED && !notes.isEmpty() ? message + "; " + notes : message;
         String endError = state != JobState.SUCCEEDED && !notes.isEmpty() ? error + "; " + notes : error;
+        if (plan != null) {
+            JobRecord ending = jobs.find(id).orElse(job);
+            JobRecord view = ending.ending(state, finalProgress, endMessage, endError);
+            try {
+                plan.beforeEnd().run(view);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot end job " + id + " yet: " + Failures.message(e), e);
+            }
+        }
         durably(() -> engine.store().transact(c -> {
             jobs.finish(c, id, state, finalProgress, endMessage, endError);
             JobRecord ended = jobs.find(c, id).orElseThrow();

@@ -2,9 +2,14 @@ package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.PlatformEvents;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.spi.JobPlan;
+import io.stratum.platform.spi.JobPlanner;
+import io.stratum.platform.spi.Resource;
+import io.stratum.platform.spi.StepContributor;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.util.ConfigReader;
 import io.stratum.platform.internal.util.DaemonThreads;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,7 +120,7 @@ public final class OrchestrationEngine {
     static final int MAX_UNEXPECTED_FAILURES = 5;
 
     /** Topic prefix of job events; the job's state follows. */
-    public static final String TOPIC_PREFIX = "io/stratum/job/";
+    public static final String TOPIC_PREFIX = PlatformEvents.JOB_TOPIC_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(OrchestrationEngine.class);
 
@@ -129,6 +135,10 @@ public final class OrchestrationEngine {
     private volatile Duration retryInitial;
     private volatile Duration retryMax;
     private final Map<String, PlanFactory> factories = new ConcurrentHashMap<>();
+    /** The factories made for planners of other bundles. Guarded by {@link #factories}' monitor. */
+    private final Map<JobPlanner, PlanFactory> planners = new HashMap<>();
+    /** Step contributors by name. */
+    private final Map<String, Contribution> contributors = new ConcurrentHashMap<>();
     /** Jobs scheduled or running in this process. */
     private final Map<Long, JobRunner> active = new ConcurrentHashMap<>();
     /** Jobs whose kind has no factory yet. Guarded by {@link #factories}' monitor (see {@link #schedule}). */
@@ -221,27 +231,18 @@ public final class OrchestrationEngine {
     }
 
     /**
-     * Registers a plan factory.
+     * Registers a plan factory of the engine's own.
      *
      * @param factory the factory
-     * @param properties its service properties, with {@value PlanFactory#KIND}
+     * @param properties its service properties, with {@value PlanFactory#KIND} (one kind or several)
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindFactory(PlanFactory factory, Map<String, Object> properties) {
-        String kind = String.valueOf(properties.get(PlanFactory.KIND));
-        if (Boolean.parseBoolean(String.valueOf(properties.get(PlanFactory.COMPOSITE)))) {
-            compositeKinds.add(kind);
+        boolean composite = Boolean.parseBoolean(String.valueOf(properties.get(PlanFactory.COMPOSITE)));
+        for (String kind : kinds(properties)) {
+            addFactory(kind, factory, composite);
         }
-        List<Long> ready = new ArrayList<>();
-        synchronized (factories) {
-            factories.put(kind, factory);
-            for (Long id : waitingForFactory) {
-                jobs.find(id).filter(j -> j.kind().equals(kind)).ifPresent(j -> ready.add(id));
-            }
-            waitingForFactory.removeAll(ready);
-        }
-        ready.forEach(id -> schedule(id, kind));
     }
 
     /**
@@ -249,7 +250,159 @@ public final class OrchestrationEngine {
      * @param properties its service properties
      */
     public void unbindFactory(PlanFactory factory, Map<String, Object> properties) {
-        factories.remove(String.valueOf(properties.get(PlanFactory.KIND)), factory);
+        for (String kind : kinds(properties)) {
+            factories.remove(kind, factory);
+        }
+    }
+
+    /**
+     * Registers a planner of another bundle (the job SPI).
+     *
+     * @param planner the planner
+     * @param properties its service properties, with {@value JobPlanner#KINDS} (one kind or several)
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindPlanner(JobPlanner planner, Map<String, Object> properties) {
+        boolean composite = Boolean.parseBoolean(String.valueOf(properties.get(JobPlanner.COMPOSITE)));
+        PlanFactory factory = SpiAdapters.factory(planner);
+        synchronized (factories) {
+            planners.put(planner, factory);
+        }
+        for (String kind : kinds(properties)) {
+            addFactory(kind, factory, composite);
+        }
+    }
+
+    /**
+     * @param planner a planner going away (its waiting and future jobs wait for it to return)
+     * @param properties its service properties
+     */
+    public void unbindPlanner(JobPlanner planner, Map<String, Object> properties) {
+        PlanFactory factory;
+        synchronized (factories) {
+            factory = planners.remove(planner);
+        }
+        if (factory != null) {
+            for (String kind : kinds(properties)) {
+                factories.remove(kind, factory);
+            }
+        }
+    }
+
+    /**
+     * Registers a contributor of steps to other plans (the job SPI).
+     *
+     * @param contributor the contributor
+     * @param properties its service properties, with {@value StepContributor#NAME} and {@value JobPlanner#KINDS}
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindContributor(StepContributor contributor, Map<String, Object> properties) {
+        Object name = properties.get(StepContributor.NAME);
+        if (name == null) {
+            LOG.warn("A step contributor without the property {} is ignored: {}", StepContributor.NAME, contributor);
+            return;
+        }
+        contributors.put(String.valueOf(name), new Contribution(contributor, Set.copyOf(kinds(properties))));
+        rescheduleWaiting();
+    }
+
+    /**
+     * @param contributor a contributor going away
+     * @param properties its service properties
+     */
+    public void unbindContributor(StepContributor contributor, Map<String, Object> properties) {
+        Object name = properties.get(StepContributor.NAME);
+        if (name != null) {
+            contributors.computeIfPresent(String.valueOf(name), (n, c) -> c.contributor() == contributor ? null : c);
+        }
+    }
+
+    /** A step contributor and the job kinds it adds to. */
+    private record Contribution(StepContributor contributor, Set<String> kinds) {
+    }
+
+    private static List<String> kinds(Map<String, Object> properties) {
+        Object value = properties.get(PlanFactory.KIND);
+        if (value instanceof String[] many) {
+            return List.of(many);
+        }
+        if (value instanceof java.util.Collection<?> many) {
+            return many.stream().map(String::valueOf).toList();
+        }
+        return value == null ? List.of() : List.of(String.valueOf(value));
+    }
+
+    private void addFactory(String kind, PlanFactory factory, boolean composite) {
+        if (composite) {
+            compositeKinds.add(kind);
+        }
+        synchronized (factories) {
+            factories.put(kind, factory);
+        }
+        rescheduleWaiting();
+    }
+
+    /** Schedules the waiting jobs whose planner and contributions are all there now. */
+    private void rescheduleWaiting() {
+        List<JobRecord> ready = new ArrayList<>();
+        synchronized (factories) {
+            for (Long id : waitingForFactory) {
+                jobs.find(id).filter(j -> factories.containsKey(j.kind()) && missingContributions(j).isEmpty())
+                        .ifPresent(ready::add);
+            }
+            ready.forEach(j -> waitingForFactory.remove(j.id()));
+        }
+        ready.forEach(j -> schedule(j.id(), j.kind()));
+    }
+
+    /** @return the contributions a job needs that are not registered */
+    private List<String> missingContributions(JobRecord job) {
+        String required = job.params().get(StepContributor.REQUIRED);
+        if (required == null || required.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(required.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .filter(n -> !contributors.containsKey(n)).toList();
+    }
+
+    /**
+     * Adds the steps of the contributions a job needs to its plan, each after the phase its contributor names (at
+     * the end if the plan has no such phase).
+     *
+     * @param job the job
+     * @param plan its plan as its factory made it
+     * @return the plan with the contributed steps
+     */
+    Plan withContributions(JobRecord job, Plan plan) {
+        String required = job.params().get(StepContributor.REQUIRED);
+        if (required == null || required.isBlank()) {
+            return plan;
+        }
+        Plan result = plan;
+        for (String name : required.split(",")) {
+            Contribution c = contributors.get(name.strip());
+            if (c == null) {
+                throw new IllegalStateException("the contribution '" + name.strip() + "' this job needs is not "
+                        + "installed");
+            }
+            if (!c.kinds().isEmpty() && !c.kinds().contains(job.kind())) {
+                throw new IllegalStateException("the contribution '" + name.strip() + "' does not add to "
+                        + job.kind() + " jobs");
+            }
+            List<Plan.Step> steps = result.steps();
+            int after = steps.size() - 1;
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                if (steps.get(i).phase().equals(c.contributor().after())) {
+                    after = i;
+                    break;
+                }
+            }
+            List<JobPlan.Step> added = c.contributor().contribute(SpiAdapters.info(job));
+            result = result.inserting(after, SpiAdapters.steps(added));
+        }
+        return result;
     }
 
     /** Stops the workers; running jobs stay recorded as they are and resume on the next activation. */
@@ -282,9 +435,15 @@ public final class OrchestrationEngine {
      * @param prepare work done in the submitting transaction before the job is recorded (checks, inserts);
      *     throwing aborts the submission; may be {@code null}
      * @param requester who asked for it, recorded in the job's audit trail; may be {@code null} (not recorded)
+     * @param locks further resources it locks (besides its service and environment)
      */
     public record Submission(String kind, String accountId, String target, String serviceId, String environmentId,
-            Map<String, String> params, Prepare prepare, Caller requester) {
+            Map<String, String> params, Prepare prepare, Caller requester, Set<Resource> locks) {
+
+        /** Copies. */
+        public Submission {
+            locks = Set.copyOf(locks);
+        }
 
         /**
          * A submission whose requester is set with {@link #by}.
@@ -299,7 +458,7 @@ public final class OrchestrationEngine {
          */
         public Submission(String kind, String accountId, String target, String serviceId, String environmentId,
                 Map<String, String> params, Prepare prepare) {
-            this(kind, accountId, target, serviceId, environmentId, params, prepare, null);
+            this(kind, accountId, target, serviceId, environmentId, params, prepare, null, Set.of());
         }
 
         /**
@@ -307,7 +466,29 @@ public final class OrchestrationEngine {
          * @return this submission, recorded as asked for by {@code caller}
          */
         public Submission by(Caller caller) {
-            return new Submission(kind, accountId, target, serviceId, environmentId, params, prepare, caller);
+            return new Submission(kind, accountId, target, serviceId, environmentId, params, prepare, caller, locks);
+        }
+
+        /**
+         * @param resources further resources the job locks
+         * @return this submission, locking them too
+         */
+        public Submission locking(Set<Resource> resources) {
+            Set<Resource> all = new TreeSet<>(locks);
+            all.addAll(resources);
+            return new Submission(kind, accountId, target, serviceId, environmentId, params, prepare, requester, all);
+        }
+
+        /** @return everything the job locks, in lock order */
+        Set<Resource> allLocks() {
+            Set<Resource> all = new TreeSet<>(locks);
+            if (serviceId != null) {
+                all.add(Resource.service(serviceId));
+            }
+            if (environmentId != null) {
+                all.add(Resource.environment(environmentId));
+            }
+            return all;
         }
 
         /**
@@ -355,13 +536,11 @@ public final class OrchestrationEngine {
             if (s.prepare() != null) {
                 params.putAll(s.prepare().apply(c));
             }
+            Set<Resource> locks = s.allLocks();
             long jobId = jobs.insert(c, s.kind(), s.accountId(), s.target(), s.serviceId(), s.environmentId(), params,
-                    s.requester());
-            if (s.serviceId() != null) {
-                lock(c, "services", s.serviceId(), s, jobId);
-            }
-            if (s.environmentId() != null) {
-                lock(c, "environments", s.environmentId(), s, jobId);
+                    s.requester(), locks);
+            for (Resource r : locks) { // in one order for every job, so that two submissions never wait for each other
+                lock(c, r, s, jobId);
             }
             return jobId;
         });
@@ -379,19 +558,46 @@ public final class OrchestrationEngine {
             return;
         }
         Map<String, Object> p = new HashMap<>();
-        p.put("job.id", job.id());
-        p.put("job.kind", job.kind());
-        p.put("job.target", job.target());
-        p.put("job.state", job.state().name());
-        p.put("job.progress", job.progress());
-        p.put("job.error", job.error());
-        p.put("account", job.accountName() == null ? "" : job.accountName());
-        p.put("service.id", job.serviceId() == null ? "" : job.serviceId());
-        Event event = new Event(TOPIC_PREFIX + job.state().name(), p);
+        p.put(PlatformEvents.JOB_ID, job.id());
+        p.put(PlatformEvents.JOB_KIND, job.kind());
+        p.put(PlatformEvents.JOB_TARGET, job.target());
+        p.put(PlatformEvents.JOB_STATE, job.state().name());
+        p.put(PlatformEvents.JOB_PROGRESS, job.progress());
+        p.put(PlatformEvents.JOB_ERROR, job.error());
+        p.put(PlatformEvents.ACCOUNT, job.accountName() == null ? "" : job.accountName());
+        p.put(PlatformEvents.SERVICE_ID, job.serviceId() == null ? "" : job.serviceId());
+        post(target, new Event(TOPIC_PREFIX + job.state().name(), p));
+        if (job.state().isDone() && job.serviceId() != null) {
+            publishService(target, job);
+        }
+    }
+
+    /** Posts the state a job's service ended in (DELETED once it is gone). */
+    private void publishService(EventAdmin target, JobRecord job) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(PlatformEvents.SERVICE_ID, job.serviceId());
+        p.put(PlatformEvents.SERVICE_NAME, job.target());
+        p.put(PlatformEvents.ACCOUNT, job.accountName() == null ? "" : job.accountName());
+        String state;
+        try {
+            Optional<String[]> row = store.query(c -> Sql.one(c, "SELECT state, service_type FROM services WHERE id = ?",
+                    rs -> new String[] {rs.getString("state"), rs.getString("service_type")}, job.serviceId()));
+            state = row.map(r -> r[0]).orElse("DELETED");
+            p.put(PlatformEvents.SERVICE_TYPE, row.map(r -> r[1]).orElse(""));
+        } catch (RuntimeException e) {
+            LOG.warn("No event for the state of service {} ({}); its record is in the store", job.target(),
+                    e.getMessage());
+            return;
+        }
+        p.put(PlatformEvents.SERVICE_STATE, state);
+        post(target, new Event(PlatformEvents.SERVICE_TOPIC_PREFIX + state, p));
+    }
+
+    private void post(EventAdmin target, Event event) {
         try {
             events.execute(() -> target.postEvent(event));
         } catch (RejectedExecutionException stopping) {
-            // the engine is stopping; the job's state is in the store
+            // the engine is stopping; the state is in the store
         }
     }
 
@@ -400,23 +606,40 @@ public final class OrchestrationEngine {
         this.eventAdmin = events;
     }
 
-    /** Takes the lock of a service or environment row for the job, or says which job holds it. */
-    private void lock(Connection c, String table, String id, Submission s, long jobId) throws SQLException {
+    /** Takes the lock of a service, environment or account row for the job, or says which job holds it. */
+    private void lock(Connection c, Resource r, Submission s, long jobId) throws SQLException {
+        String table = JobRepository.table(r.type());
         int locked = Sql.update(c, "UPDATE " + table + " SET active_job_id = ? WHERE id = ? AND active_job_id IS NULL",
-                jobId, id);
+                jobId, r.id());
         if (locked == 1) {
             return;
         }
         Optional<Long> holder = Sql.one(c, "SELECT active_job_id FROM " + table + " WHERE id = ?",
-                rs -> rs.getLong("active_job_id"), id);
+                rs -> rs.getLong("active_job_id"), r.id());
+        String what = lockedName(c, r, s);
         if (holder.isEmpty()) {
-            throw new PlatformException(Reason.NOT_FOUND, "'" + s.target() + "' no longer exists");
+            throw new PlatformException(Reason.NOT_FOUND, what + " no longer exists");
         }
         String busy = jobs.find(c, holder.get())
                 .map(j -> "job " + j.id() + " (" + j.kind() + ", " + j.state() + ", " + j.progress() + "%)")
                 .orElse("job " + holder.get());
-        throw new PlatformException(Reason.CONCURRENCY, "'" + s.target() + "' is busy with " + busy
+        throw new PlatformException(Reason.CONCURRENCY, what + " is busy with " + busy
                 + "; wait for it (stratum:job-wait " + holder.get() + ") and try again");
+    }
+
+    /** @return how users know a locked resource: the job's target, or the resource's name */
+    private static String lockedName(Connection c, Resource r, Submission s) throws SQLException {
+        if (r.type() == Resource.Type.SERVICE && r.id().equals(s.serviceId())
+                || r.type() == Resource.Type.ENVIRONMENT && r.id().equals(s.environmentId())) {
+            return "'" + s.target() + "'";
+        }
+        String noun = switch (r.type()) {
+            case SERVICE -> "service";
+            case ENVIRONMENT -> "environment";
+            case ACCOUNT -> "account";
+        };
+        return noun + " '" + Sql.one(c, "SELECT name FROM " + JobRepository.table(r.type()) + " WHERE id = ?",
+                rs -> rs.getString("name"), r.id()).orElse(r.id()) + "'";
     }
 
     /**
@@ -468,6 +691,13 @@ public final class OrchestrationEngine {
             if (factory == null) {
                 waitingForFactory.add(id);
                 LOG.info("Job {} waits for a plan factory of kind '{}'", id, kind);
+                return;
+            }
+            List<String> missing = jobs.find(id).map(this::missingContributions).orElse(List.of());
+            if (!missing.isEmpty()) {
+                waitingForFactory.add(id);
+                LOG.info("Job {} ({}) waits for the contributions {}: the bundles that add them are not there", id,
+                        kind, missing);
                 return;
             }
         }

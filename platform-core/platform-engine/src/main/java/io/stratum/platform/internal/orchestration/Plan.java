@@ -23,6 +23,16 @@ public final class Plan {
         void onEnd(Connection c, JobRecord job) throws SQLException;
     }
 
+    /** Called before the transaction that records the end of a job (see {@link Builder#beforeEnd}). */
+    @FunctionalInterface
+    public interface EndHook {
+        /**
+         * @param job the job as it is about to end: its final state, message and error
+         * @throws Exception if it cannot do its work now (the end is then tried again after a pause)
+         */
+        void run(JobRecord job) throws Exception;
+    }
+
     /**
      * A task with its phase.
      *
@@ -34,10 +44,23 @@ public final class Plan {
 
     private final List<Step> steps;
     private final Completion completion;
+    private final EndHook beforeEnd;
 
-    private Plan(List<Step> steps, Completion completion) {
+    private Plan(List<Step> steps, Completion completion, EndHook beforeEnd) {
         this.steps = List.copyOf(steps);
         this.completion = completion;
+        this.beforeEnd = beforeEnd;
+    }
+
+    /**
+     * @param after the index of the step after which the new steps go ({@code -1}: first)
+     * @param added the steps to add
+     * @return this plan with {@code added} inserted
+     */
+    Plan inserting(int after, List<Step> added) {
+        List<Step> all = new ArrayList<>(steps);
+        all.addAll(after + 1, added);
+        return new Plan(all, completion, beforeEnd);
     }
 
     /** @return a builder */
@@ -54,10 +77,15 @@ public final class Plan {
         return completion;
     }
 
+    EndHook beforeEnd() {
+        return beforeEnd;
+    }
+
     /** Builds a {@link Plan}. */
     public static final class Builder {
         private final List<Step> steps = new ArrayList<>();
         private Completion completion = (c, job) -> { };
+        private EndHook beforeEnd = job -> { };
 
         /**
          * @param name the phase's name
@@ -80,12 +108,21 @@ public final class Plan {
             return this;
         }
 
+        /**
+         * @param hook what to do once the job has ended, before its end is recorded: at least once, so idempotent
+         * @return this builder
+         */
+        public Builder beforeEnd(EndHook hook) {
+            this.beforeEnd = hook;
+            return this;
+        }
+
         /** @return the plan */
         public Plan build() {
             if (steps.isEmpty()) {
                 throw new IllegalStateException("a plan needs at least one task");
             }
-            return new Plan(steps, completion);
+            return new Plan(steps, completion, beforeEnd);
         }
     }
 }

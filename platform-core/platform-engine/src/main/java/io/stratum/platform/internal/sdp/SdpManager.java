@@ -78,6 +78,7 @@ public final class SdpManager implements SdpCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(SdpManager.class);
 
     private final BundleContext context;
+    private final Capabilities capabilities;
     private final Catalog catalog;
     private final BundleTracker<Long> tracker;
     private final ScheduledExecutorService checker;
@@ -103,6 +104,7 @@ public final class SdpManager implements SdpCatalog {
     @Activate
     public SdpManager(BundleContext context, Map<String, Object> properties) {
         this.context = context;
+        this.capabilities = new Capabilities(context);
         this.grace = grace(properties, Duration.ofSeconds(DEFAULT_ENGINE_GRACE_SECONDS));
         this.catalog = new Catalog(DescriptorReader.nativeOnly(), grace, Clock.systemUTC(), this::changed);
         this.tracker = new BundleTracker<>(context, Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING
@@ -180,6 +182,7 @@ public final class SdpManager implements SdpCatalog {
             Thread.currentThread().interrupt();
         }
         tracker.close();
+        capabilities.close();
     }
 
     /**
@@ -200,6 +203,7 @@ public final class SdpManager implements SdpCatalog {
      */
     void unbindEngine(ServiceManagementEngine engine, Map<String, Object> properties) {
         catalog.engineRemoved(((Number) properties.get(Constants.SERVICE_BUNDLEID)).longValue(), engine);
+        capabilities.reconcile(catalog.entries());
     }
 
     @Override
@@ -230,6 +234,7 @@ public final class SdpManager implements SdpCatalog {
 
     private void changed(SdpEntry e) {
         log(e);
+        capabilities.reconcile(catalog.entries());
         post(e.state().name(), e);
     }
 
@@ -290,6 +295,7 @@ public final class SdpManager implements SdpCatalog {
                 active.remove(id);
                 leave(bundle);
             }
+            capabilities.reconcile(catalog.entries());
         }
     }
 

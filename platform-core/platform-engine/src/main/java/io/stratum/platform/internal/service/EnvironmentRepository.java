@@ -71,7 +71,7 @@ public final class EnvironmentRepository {
             UnaryOperator<Map<String, String>> f) {
         return new EnvironmentSpec(spec.name(), spec.account(), spec.services().stream()
                 .map(m -> new EnvironmentSpec.Member(m.name(), m.type(), m.plan(), m.version(), f.apply(m.config()),
-                        m.providers())).toList(), spec.levels());
+                        m.providers(), m.params())).toList(), spec.levels());
     }
 
     private EnvironmentRecord map(ResultSet rs) throws SQLException {

@@ -78,7 +78,7 @@ final class EnvironmentTasks {
             EnvironmentSpec.Member m = env.spec().member(name);
             ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
             JobRecord created = lifecycle.submit(account, checked, lifecycle.resolveProviders(account, m.providers()),
-                    env.id(), member(job, env));
+                    env.id(), member(job, env), m.params());
             job.put("create." + name, Long.toString(created.id()));
             jobs.put(name, created.id());
         }

@@ -27,7 +27,7 @@ import org.osgi.service.event.EventAdmin;
  * The platform's way in: authenticates users and hands out the facade of one caller ({@link PlatformServiceImpl}),
  * built over the parts every facade shares.
  */
-@Component(service = PlatformAccess.class)
+@Component(service = {PlatformAccess.class, PlatformAccessImpl.class})
 public final class PlatformAccessImpl implements PlatformAccess {
 
     final AccountManager accounts;

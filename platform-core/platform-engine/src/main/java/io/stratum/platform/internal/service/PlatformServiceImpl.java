@@ -330,12 +330,23 @@ final class PlatformServiceImpl implements PlatformService {
         if (request.createProviders()) {
             return createWithProviders(request);
         }
+        return toDto(submitCreate(request, Map.of()), false);
+    }
+
+    /**
+     * Submits the creation of one service (not of its missing providers), with further job parameters.
+     *
+     * @param request what to create
+     * @param params further parameters of the create job, for step contributors
+     * @return the create job
+     */
+    JobRecord submitCreate(CreateServiceRequest request, Map<String, String> params) {
         ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
                 request.sdpVersion(), request.configuration());
         AccountDTO account = writable(request.account(), "create services");
         return guard(() -> {
             Map<String, ServiceRecord> providers = lifecycle.resolveProviders(account, request.providers());
-            return toDto(lifecycle.submit(account, checked, providers, null, caller), false);
+            return lifecycle.submit(account, checked, providers, null, caller, params);
         });
     }
 
@@ -491,7 +502,28 @@ final class PlatformServiceImpl implements PlatformService {
         return createEnvironment(request.account() != null ? request.account() : spec.account(), spec);
     }
 
+    /**
+     * Submits the creation of an environment whose members' create jobs get further parameters.
+     *
+     * @param request the environment
+     * @param memberParams member name to further parameters of its create job
+     * @return the environment's create job
+     */
+    JobRecord submitEnvironment(EnvironmentRequest request, Map<String, Map<String, String>> memberParams) {
+        EnvironmentSpec parsed = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
+        for (String member : memberParams.keySet()) {
+            parsed.member(member); // names a member, or fails
+        }
+        EnvironmentSpec spec = new EnvironmentSpec(parsed.name(), parsed.account(), parsed.services().stream()
+                .map(m -> m.withParams(memberParams.getOrDefault(m.name(), Map.of()))).toList(), parsed.levels());
+        return submitEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+    }
+
     private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
+        return toDto(submitEnvironment(accountName, parsed), false);
+    }
+
+    private JobRecord submitEnvironment(String accountName, EnvironmentSpec parsed) {
         AccountDTO account = writable(accountName, "create environments");
         EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
                 m -> lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config()),
@@ -513,7 +545,7 @@ final class PlatformServiceImpl implements PlatformService {
         int services1 = newServices;
         int instances1 = newInstances;
         long memory1 = newMemory;
-        return guard(() -> toDto(engine.submit(new Submission(JobKinds.ENV_CREATE, account.id(), spec.name(), null, id,
+        return guard(() -> engine.submit(new Submission(JobKinds.ENV_CREATE, account.id(), spec.name(), null, id,
                 Map.of(JobKinds.PARAM_ENVIRONMENT, id), c -> {
                     if (environments.byName(c, account.id(), spec.name()).isPresent()) {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "an environment named '" + spec.name()
@@ -527,7 +559,7 @@ final class PlatformServiceImpl implements PlatformService {
                                     spec.services().stream().map(EnvironmentSpec.Member::name).sorted().toList())),
                                     false));
                     return Map.of();
-                }).by(caller)), false));
+                }).by(caller)));
     }
 
     @Override

@@ -176,6 +176,23 @@ public final class ServiceLifecycle {
      */
     public JobRecord submit(AccountDTO account, Checked service, Map<String, ServiceRecord> providers,
             String environmentId, Caller caller) {
+        return submit(account, service, providers, environmentId, caller, Map.of());
+    }
+
+    /**
+     * Submits the creation of a service, with further job parameters for step contributors (see
+     * {@link io.stratum.platform.spi.StepContributor}).
+     *
+     * @param account its account
+     * @param service the checked request
+     * @param providers provider type to the provider it uses
+     * @param environmentId its environment, or {@code null}
+     * @param caller who asks
+     * @param params further parameters of the create job; they cannot replace the job's own
+     * @return the create job
+     */
+    public JobRecord submit(AccountDTO account, Checked service, Map<String, ServiceRecord> providers,
+            String environmentId, Caller caller, Map<String, String> params) {
         Map<String, ProviderRef> refs = new TreeMap<>();
         providers.forEach((type, record) -> refs.put(type, providerRef(record)));
         checkProviders(service, refs);
@@ -183,8 +200,9 @@ public final class ServiceLifecycle {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().id(), (a, b) -> a, TreeMap::new));
         String serviceId = UUID.randomUUID().toString();
         SdpDescriptor d = service.descriptor();
-        return engine.submit(new Submission(JobKinds.CREATE, account.id(), service.name(), serviceId,
-                Map.of(JobKinds.PARAM_PROVIDERS, Json.write(providerIds)), c -> {
+        Map<String, String> jobParams = new TreeMap<>(params);
+        jobParams.put(JobKinds.PARAM_PROVIDERS, Json.write(providerIds));
+        return engine.submit(new Submission(JobKinds.CREATE, account.id(), service.name(), serviceId, jobParams, c -> {
                     if (services.repository().byName(c, account.id(), service.name()).isPresent()) {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + service.name()
                                 + "' already exists in account '" + account.name() + "'");
@@ -204,6 +222,8 @@ public final class ServiceLifecycle {
                     services.repository().insert(c, new ServiceRecord(serviceId, account.id(), account.name(),
                             service.name(), d.serviceType(), d.name(), d.version(), service.plan().name(),
                             service.config(), ServiceState.PROVISIONING, "", 0, now, now, environmentId, false));
+                    // the descriptor of the version it is created with, for its engine calls ever after
+                    services.repository().setDescriptor(c, serviceId, d);
                     for (Map.Entry<String, ServiceRecord> p : providers.entrySet()) {
                         AssociationRepository.reserve(c, serviceId, p.getKey(), p.getValue().id());
                     }

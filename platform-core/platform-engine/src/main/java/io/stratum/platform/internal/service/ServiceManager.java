@@ -285,7 +285,8 @@ public final class ServiceManager {
      * @return the context
      */
     public ServiceContext context(ServiceRecord service, SdpEntry sdp) {
-        SdpDescriptor descriptor = sdp.descriptor();
+        // the version it was created with, as ServiceContext promises; the engine called may be a compatible one
+        SdpDescriptor descriptor = repository.descriptor(service.id()).orElse(sdp.descriptor());
         Plan plan = descriptor.plan(service.plan()).orElseGet(() -> new Plan(service.plan(), "", Map.of()));
         Path data = runtimes.dataDirectory(service.id());
         return new Context(service, descriptor, plan, data, runtimes.forService(service.id()));

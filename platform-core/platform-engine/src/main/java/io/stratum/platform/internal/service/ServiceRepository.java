@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,9 @@ public final class ServiceRepository {
 
     private final Store store;
     private final SecretBox secrets;
+
+    /** Descriptors of services: they never change, so they are read once. */
+    private final Map<String, SdpDescriptor> descriptors = new ConcurrentHashMap<>();
 
     /**
      * @param store the store
@@ -88,6 +93,36 @@ public final class ServiceRepository {
     void setConfig(Connection c, String id, Map<String, String> config) throws SQLException {
         Sql.update(c, "UPDATE services SET config = ?, updated_at = ? WHERE id = ?",
                 Json.write(secrets.sealValues(config)), Instant.now(), id);
+    }
+
+    /**
+     * Records the descriptor of the SDP version a service is created with.
+     *
+     * @param c the creating transaction
+     * @param id the service's id
+     * @param descriptor the descriptor
+     * @throws SQLException on a store error
+     */
+    void setDescriptor(Connection c, String id, SdpDescriptor descriptor) throws SQLException {
+        Sql.update(c, "UPDATE services SET descriptor = ? WHERE id = ?", Json.write(descriptor), id);
+        descriptors.remove(id);
+    }
+
+    /**
+     * @param id a service's id
+     * @return the descriptor of the SDP version it was created with, if recorded (services created before the
+     *     platform kept it have none: theirs is the catalog's descriptor of that version)
+     */
+    Optional<SdpDescriptor> descriptor(String id) {
+        SdpDescriptor known = descriptors.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<SdpDescriptor> stored = store.query(c -> Sql.one(c, "SELECT COALESCE(descriptor, '') AS d FROM "
+                + "services WHERE id = ?", rs -> rs.getString("d"), id)).filter(text -> !text.isEmpty())
+                .map(text -> Json.read(text, SdpDescriptor.class));
+        stored.ifPresent(d -> descriptors.put(id, d));
+        return stored;
     }
 
     static boolean lockUnlessDeleting(Connection c, String id) throws SQLException {

@@ -6,6 +6,7 @@ import io.stratum.platform.internal.util.ConfigReader;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -119,7 +120,7 @@ public final class Store implements AutoCloseable {
         this.maxConnections = Math.max(2, maxConnections);
         this.pool = newPool();
         try {
-            int version = new Migrations(Migrations.ALL).migrate(this);
+            int version = new Migrations(Migrations.PLATFORM, Migrations.ALL).migrate(this);
             Path key = keyFile != null ? keyFile.toAbsolutePath().normalize() : defaultKeyFile(this.home);
             this.secrets = SecretColumns.open(this, key); // may rewrite the store's file, so its modes come after
             ownerOnlyFiles(this.home.resolve("store"));
@@ -259,6 +260,20 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * Brings a part of the schema to its newest version (see {@link io.stratum.platform.spi.store.DataStore#migrate}).
+     *
+     * @param owner the part's owner
+     * @param migrations all its migrations
+     * @return its version now
+     */
+    public synchronized int migrate(String owner, List<io.stratum.platform.spi.store.Migration> migrations) {
+        if (owner.equals(Migrations.PLATFORM)) {
+            throw new IllegalArgumentException("'platform' is the engine's own part of the schema");
+        }
+        return new Migrations(owner, migrations).migrate(this);
     }
 
     /** Closes all connections. */

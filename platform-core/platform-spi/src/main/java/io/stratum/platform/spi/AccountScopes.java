@@ -1,0 +1,51 @@
+package io.stratum.platform.spi;
+
+import io.stratum.platform.api.Caller;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Scopes a caller to an account: the one place that decides, for the facade and for every core bundle, who may see
+ * or change what (registered by the platform).
+ */
+@ProviderType
+public interface AccountScopes {
+
+    /** What a caller needs to do. */
+    enum Need {
+        /** See (any role of the account). */
+        READ,
+        /** Change its services (member or admin of the account). */
+        WRITE,
+        /** Change the account itself (admin of the account). */
+        ADMIN,
+        /** What only platform admins do. */
+        PLATFORM
+    }
+
+    /**
+     * An account, as the caller may use it.
+     *
+     * @param id its id
+     * @param name its name
+     */
+    record Scope(String id, String name) {
+    }
+
+    /**
+     * @param caller who asks
+     * @param account an account's name ({@code null}: the default account)
+     * @param need what the caller wants to do
+     * @param what a few words for the error (e.g. "back up services")
+     * @return the account
+     * @throws io.stratum.platform.api.PlatformException NOT_FOUND if the caller may not see it (the same message as
+     *     for an account that does not exist), FORBIDDEN if the caller sees it but may not do that
+     */
+    Scope resolve(Caller caller, String account, Need need, String what);
+
+    /**
+     * @param caller who asks
+     * @return the accounts the caller may see
+     */
+    List<Scope> visible(Caller caller);
+}

@@ -1,0 +1,44 @@
+package io.stratum.platform.spi.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The platform's store (registered by the platform). Nothing is acknowledged before it is durable. */
+@ProviderType
+public interface DataStore {
+
+    /** Work in one transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        /**
+         * @param c the transaction's connection (do not commit, roll back or close it)
+         * @return a result
+         * @throws SQLException on a store error (the transaction is rolled back)
+         */
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs work in one transaction, committed when it returns, rolled back when it throws.
+     *
+     * @param work the work
+     * @param <T> its result's type
+     * @return its result
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE if the store cannot be reached or written;
+     *     what {@code work} throws otherwise (an {@link SQLException} wrapped)
+     */
+    <T> T inTransaction(Work<T> work);
+
+    /**
+     * Brings a bundle's part of the schema to its newest version: applies, in order, the migrations newer than the
+     * version recorded for {@code owner}. Call it when the bundle's component activates, before it uses its tables;
+     * calling it again is harmless.
+     *
+     * @param owner the bundle's part, e.g. {@code backup}; {@code platform} is the engine's own
+     * @param migrations all its migrations, versions 1..n
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE if a migration fails (with its version and why)
+     */
+    void migrate(String owner, List<Migration> migrations);
+}
