@@ -2,7 +2,8 @@
  * The Stratum platform's facade, version 2.0: {@link io.stratum.platform.api.PlatformAccess} (authentication, and
  * the facade of one {@link io.stratum.platform.api.Caller}), {@link io.stratum.platform.api.PlatformService} and
  * the immutable DTOs it returns. 2.0: every call knows its caller; users, roles, quotas and account history. 2.1:
- * {@link io.stratum.platform.api.PlatformEvents}.
+ * {@link io.stratum.platform.api.PlatformEvents}, {@link io.stratum.platform.api.BackupService} and
+ * {@link io.stratum.platform.api.CloneService} (served by the backup and clone bundles), {@link io.stratum.platform.api.JobPlanDTO}.
  * Every user interface (Karaf shell, REST, Open Service Broker, web console) goes through it; it hands every lifecycle action to the orchestration engine as an asynchronous job.
  */
 @Export

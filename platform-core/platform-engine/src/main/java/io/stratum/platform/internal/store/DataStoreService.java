@@ -4,6 +4,7 @@ import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.spi.store.DataStore;
 import io.stratum.platform.spi.store.Migration;
+import java.nio.file.Path;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,6 +22,11 @@ public final class DataStoreService implements DataStore {
     @Activate
     public DataStoreService(@Reference Store store) {
         this.store = store;
+    }
+
+    @Override
+    public Path home() {
+        return store.home();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.stratum.platform.spi.store;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,6 +9,12 @@ import org.osgi.annotation.versioning.ProviderType;
 /** The platform's store (registered by the platform). Nothing is acknowledged before it is durable. */
 @ProviderType
 public interface DataStore {
+
+    /**
+     * @return the directory of Stratum's state (the store, service data); a core bundle keeps its own files in a
+     *     directory of its own under it (e.g. {@code backups/}), readable by the platform's user only
+     */
+    Path home();
 
     /** Work in one transaction. */
     @FunctionalInterface
