@@ -1,0 +1,364 @@
+package io.stratum.platform.backup.internal.repo;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BackupWriter} of a {@link LocalRepository}.
+ *
+ * <p>Garbage-collection safety: before this writer relies on a chunk (writes it, or finds it present and reuses it)
+ * it appends the chunk's name to its pending marker, {@code pending/<id>}. The collector reads the markers after it
+ * has moved its candidate chunks aside and puts back any a marker names; so a chunk this writer found present was
+ * either seen in the marker (and kept) or was already moved aside when this writer looked (and was written anew).
+ */
+final class LocalWriter implements BackupWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalWriter.class);
+
+    private enum State { OPEN, COMMITTING, COMMITTED, ABORTED }
+
+    private final LocalRepository repo;
+    private final String id;
+    private final Path marker;
+    private final FileChannel markerChannel;
+    private final Set<String> referenced = ConcurrentHashMap.newKeySet();
+    private final LongAdder logicalBytes = new LongAdder();
+    private final LongAdder newChunks = new LongAdder();
+    private final LongAdder newStoredBytes = new LongAdder();
+    private final LongAdder reusedChunks = new LongAdder();
+    private final InFlight inFlight = new InFlight();
+
+    private final Object lock = new Object();
+    private State state = State.OPEN;
+    private final Set<String> names = new LinkedHashSet<>();
+    private final List<ChunkingOutputStream> open = new ArrayList<>();
+    private final Map<String, Map<String, Artifact>> artifacts = new TreeMap<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
+
+    LocalWriter(LocalRepository repo, String id, Path marker, FileChannel markerChannel) {
+        this.repo = repo;
+        this.id = id;
+        this.marker = marker;
+        this.markerChannel = markerChannel;
+    }
+
+    @Override
+    public String backupId() {
+        return id;
+    }
+
+    LocalRepository repository() {
+        return repo;
+    }
+
+    Path marker() {
+        return marker;
+    }
+
+    @Override
+    public OutputStream artifact(String member, String name) throws IOException {
+        return openArtifact(member, name);
+    }
+
+    private ChunkingOutputStream openArtifact(String member, String name) throws IOException {
+        Names.checkName("member", member);
+        Names.checkName("artifact", name);
+        synchronized (lock) {
+            ensureOpen();
+            if (!names.add(member + '\n' + name)) {
+                throw new IOException("artifact '" + name + "' of member '" + member + "' is already in backup '" + id + "'");
+            }
+            ChunkingOutputStream s = new ChunkingOutputStream(this, member, name);
+            open.add(s);
+            return s;
+        }
+    }
+
+    @Override
+    public void addFile(String member, String name, Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ChunkingOutputStream out = openArtifact(member, name);
+            try {
+                out.transferFrom(in);
+            } catch (IOException | RuntimeException e) {
+                out.discard(new IOException("cannot back up " + file + " as artifact '" + name + "' of member '"
+                        + member + "': " + e.getMessage(), e));
+                out.close(); // throws the reason
+            }
+            out.close();
+        }
+    }
+
+    @Override
+    public long importChunk(String sha256, StoredChunkSource source) throws IOException {
+        Names.checkSha256(sha256);
+        synchronized (lock) {
+            ensureOpen();
+        }
+        if (!reference(sha256) || repo.hasChunk(sha256)) {
+            reusedChunks.increment();
+            return 0;
+        }
+        byte[] stored = source.read(sha256);
+        repo.writeStoredChunk(sha256, stored);
+        newChunks.increment();
+        newStoredBytes.add(stored.length);
+        return stored.length;
+    }
+
+    /** Hands a chunk to the repository's workers; blocks while the repository has its limit of chunks in flight. */
+    CompletableFuture<ChunkRef> submitChunk(byte[] data) throws IOException {
+        CompletableFuture<ChunkRef> f = new CompletableFuture<>();
+        inFlight.increment();
+        try {
+            repo.submitChunkTask(() -> {
+                try {
+                    f.complete(storeChunk(data));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                } finally {
+                    inFlight.decrement();
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            inFlight.decrement();
+            throw e;
+        }
+        return f;
+    }
+
+    /** Stores one chunk unless the repository holds it already. Runs on a worker thread. */
+    private ChunkRef storeChunk(byte[] data) throws IOException {
+        String sha = ChunkCodec.sha256(data);
+        if (reference(sha) && !repo.hasChunk(sha)) {
+            byte[] stored = repo.codec().compress(data);
+            repo.writeChunkFile(sha, stored);
+            newChunks.increment();
+            newStoredBytes.add(stored.length);
+        } else {
+            reusedChunks.increment();
+        }
+        logicalBytes.add(data.length);
+        return new ChunkRef(sha, data.length);
+    }
+
+    /**
+     * Records that this writer relies on a chunk, in memory and (the first time) in the pending marker, before the
+     * caller looks whether the repository holds it.
+     *
+     * @return whether this is the first time this writer handles the chunk
+     */
+    private boolean reference(String sha) throws IOException {
+        if (!referenced.add(sha)) {
+            return false;
+        }
+        ByteBuffer line = ByteBuffer.wrap((sha + '\n').getBytes(StandardCharsets.US_ASCII));
+        try {
+            synchronized (markerChannel) {
+                while (line.hasRemaining()) {
+                    markerChannel.write(line);
+                }
+            }
+        } catch (IOException e) {
+            referenced.remove(sha);
+            throw new IOException("cannot record chunk " + sha + " in the pending marker " + marker + " of backup '" + id
+                    + "'" + (markerChannel.isOpen() ? ": " + e.getMessage() : " (the backup was aborted)"), e);
+        }
+        return true;
+    }
+
+    void artifactDone(ChunkingOutputStream s, Artifact a) {
+        synchronized (lock) {
+            open.remove(s);
+            if (state == State.OPEN || state == State.COMMITTING) {
+                artifacts.computeIfAbsent(s.member(), k -> new TreeMap<>()).put(a.name(), a);
+            }
+        }
+    }
+
+    void artifactFailed(ChunkingOutputStream s, Throwable cause) {
+        synchronized (lock) {
+            open.remove(s);
+            failures.put("artifact '" + s.name() + "' of member '" + s.member() + "'", String.valueOf(cause.getMessage()));
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (state != State.OPEN) {
+            throw new IOException("the writer of backup '" + id + "' is " + switch (state) {
+                case COMMITTING -> "committing";
+                case COMMITTED -> "committed";
+                default -> "closed (aborted)";
+            } + "; begin a new backup to add artifacts");
+        }
+    }
+
+    @Override
+    public Manifest commit(Map<String, String> properties, Map<String, Map<String, String>> memberProperties)
+            throws IOException {
+        Map<String, Map<String, Artifact>> done;
+        synchronized (lock) {
+            startCommit();
+            done = new TreeMap<>(artifacts);
+        }
+        try {
+            Map<String, Map<String, String>> memberProps = memberProperties == null ? Map.of() : memberProperties;
+            TreeMap<String, Member> members = new TreeMap<>();
+            for (String key : memberProps.keySet()) {
+                Names.checkName("member", key);
+                members.put(key, null);
+            }
+            for (String key : done.keySet()) {
+                members.put(key, null);
+            }
+            members.replaceAll((key, ignored) -> new Member(key, memberProps.get(key),
+                    new ArrayList<>(done.getOrDefault(key, Map.of()).values())));
+            Manifest m = new Manifest(Manifest.FORMAT, id, Instant.now(), properties,
+                    new ArrayList<>(members.values()));
+            return finishCommit(m);
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                state = State.OPEN;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Manifest commitCopy(Manifest copy) throws IOException {
+        if (!copy.id().equals(id)) {
+            throw new IOException("cannot commit a copy of backup '" + copy.id() + "' as backup '" + id + "'");
+        }
+        synchronized (lock) {
+            startCommit();
+        }
+        try {
+            return finishCommit(copy);
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                state = State.OPEN;
+            }
+            throw e;
+        }
+    }
+
+    private void startCommit() throws IOException {
+        ensureOpen();
+        if (!open.isEmpty()) {
+            List<String> names = open.stream().map(s -> "'" + s.member() + "/" + s.name() + "'").toList();
+            throw new IOException("backup '" + id + "' cannot be committed while artifacts " + names
+                    + " are still open; close them first");
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("backup '" + id + "' cannot be committed: " + failures.entrySet().iterator().next()
+                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "")
+                    + " failed; close (abort) this writer and back up again");
+        }
+        state = State.COMMITTING;
+    }
+
+    private Manifest finishCommit(Manifest m) throws IOException {
+        repo.commitManifest(m, this);
+        synchronized (lock) {
+            state = State.COMMITTED;
+        }
+        closeMarker();
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.warn("Backup '{}' is committed but its pending marker {} could not be removed ({}); garbage collection"
+                    + " removes it", id, marker, e.toString());
+        }
+        repo.writerClosed(this);
+        return m;
+    }
+
+    @Override
+    public WriteStats stats() {
+        return new WriteStats(logicalBytes.sum(), newChunks.sum(), newStoredBytes.sum(), reusedChunks.sum());
+    }
+
+    /** Aborts an uncommitted backup: discards open streams, waits for chunks in flight, removes the marker. */
+    @Override
+    public void close() throws IOException {
+        List<ChunkingOutputStream> streams;
+        synchronized (lock) {
+            if (state == State.COMMITTED || state == State.ABORTED) {
+                return;
+            }
+            if (state == State.COMMITTING) {
+                throw new IOException("backup '" + id + "' is being committed by another thread; it cannot be aborted now");
+            }
+            state = State.ABORTED;
+            streams = List.copyOf(open);
+        }
+        IOException aborted = new IOException("backup '" + id + "' was aborted; its artifacts cannot be written");
+        streams.forEach(s -> s.discard(aborted));
+        inFlight.awaitNone();
+        closeMarker();
+        Files.deleteIfExists(marker);
+        repo.writerClosed(this);
+    }
+
+    private void closeMarker() {
+        synchronized (markerChannel) {
+            try {
+                markerChannel.close();
+            } catch (IOException e) {
+                LOG.debug("Closing pending marker {}: {}", marker, e.toString());
+            }
+        }
+    }
+
+    /** Counts this writer's chunks in flight, so that an abort can wait until none is left. */
+    private static final class InFlight {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        void increment() {
+            count.incrementAndGet();
+        }
+
+        void decrement() {
+            if (count.decrementAndGet() == 0) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized void awaitNone() throws java.io.InterruptedIOException {
+            while (count.get() > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while aborting a backup");
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "writer of backup '" + id + "' in " + repo;
+    }
+}

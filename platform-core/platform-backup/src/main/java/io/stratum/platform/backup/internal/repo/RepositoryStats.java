@@ -1,0 +1,14 @@
+package io.stratum.platform.backup.internal.repo;
+
+/**
+ * Sizes of a whole repository, as {@link BackupRepository#stats()} found them.
+ *
+ * @param chunks       chunk files stored
+ * @param storedBytes  their size on disk (compressed)
+ * @param logicalBytes the sum of {@link Manifest#logicalBytes()} over all complete backups: what restoring all of
+ *                     them would write; {@code logicalBytes / storedBytes} is the saving of deduplication and
+ *                     compression together
+ * @param backups      complete backups
+ */
+public record RepositoryStats(long chunks, long storedBytes, long logicalBytes, int backups) {
+}
