@@ -2,6 +2,7 @@ package io.stratum.platform.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A backup: the state of one service, an environment or an account at one point in time, in the backup repository.
@@ -37,8 +38,17 @@ public record BackupDTO(String id, String account, String scope, String source, 
      * @param artifacts how many artifacts
      * @param bytes their size
      * @param lockedMillis how long the service stayed locked
+     * @param configuration its configuration when it was backed up
+     * @param providers provider type to the name of the service that provided it
      */
     public record MemberDTO(String serviceId, String name, String serviceType, String sdpVersion, String plan,
-            int artifacts, long bytes, long lockedMillis) {
+            int artifacts, long bytes, long lockedMillis, Map<String, String> configuration,
+            Map<String, String> providers) {
+
+        /** Copies. */
+        public MemberDTO {
+            configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
+            providers = providers == null ? Map.of() : Map.copyOf(providers);
+        }
     }
 }

@@ -12,6 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface BackupService {
 
+    /** The parameter of a backup job that holds the id of the backup it takes (known from its submission). */
+    String JOB_PARAM_BACKUP = "backup";
+
     /** Scopes of a backup. */
     String SERVICE = "service";
     /** Scopes of a backup. */

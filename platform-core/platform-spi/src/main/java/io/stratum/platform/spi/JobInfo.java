@@ -23,6 +23,9 @@ public interface JobInfo {
     /** @return the name of that account, if any */
     Optional<String> accountName();
 
+    /** @return the service it works on (a service's own job, e.g. its create), if any */
+    Optional<String> serviceId();
+
     /** @return what it works on, for users */
     String target();
 

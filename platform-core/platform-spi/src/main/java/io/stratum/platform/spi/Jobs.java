@@ -1,5 +1,6 @@
 package io.stratum.platform.spi;
 
+import io.stratum.platform.api.JobPlanDTO;
 import java.time.Duration;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -20,6 +21,16 @@ public interface Jobs {
      *     NOT_FOUND if a resource to lock is gone, UNAVAILABLE if the platform is stopping
      */
     JobInfo submit(JobRequest request);
+
+    /**
+     * Plans a job without submitting it (a dry run): nothing is recorded, locked or changed.
+     *
+     * @param request what would be submitted
+     * @return its phases and tasks, and what it would lock
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE if no planner (or contribution) of its kind is
+     *     installed, INVALID if it cannot be planned
+     */
+    JobPlanDTO preview(JobRequest request);
 
     /**
      * @param id a job's id

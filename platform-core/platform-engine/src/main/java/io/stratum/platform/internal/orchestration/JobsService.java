@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.orchestration;
 
+import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.spi.JobInfo;
 import io.stratum.platform.spi.JobRequest;
 import io.stratum.platform.spi.Jobs;
@@ -27,6 +28,13 @@ public final class JobsService implements Jobs {
     public JobInfo submit(JobRequest request) {
         return SpiAdapters.info(engine.submit(new OrchestrationEngine.Submission(request.kind(), request.accountId(),
                 request.target(), null, null, request.params(), null).by(request.requester()).locking(request.locks())));
+    }
+
+    @Override
+    public JobPlanDTO preview(JobRequest request) {
+        return engine.preview(new OrchestrationEngine.Submission(request.kind(), request.accountId(),
+                request.target(), null, null, request.params(), null).by(request.requester())
+                .locking(request.locks()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.orchestration;
 
 import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformEvents;
 import io.stratum.platform.api.PlatformException.Reason;
@@ -16,6 +17,7 @@ import io.stratum.platform.internal.util.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -549,6 +551,64 @@ public final class OrchestrationEngine {
         publish(job);
         schedule(id, s.kind());
         return job;
+    }
+
+    /**
+     * Plans a submission without recording it (a dry run): its checks and {@code prepare} work do not run, so a job
+     * whose plan needs what {@code prepare} records cannot be previewed this way.
+     *
+     * @param s what would be submitted
+     * @return its phases and tasks, and the names of what it would lock
+     * @throws PlatformException UNAVAILABLE if no planner or contribution it needs is installed, INVALID if it cannot
+     *     be planned
+     */
+    public JobPlanDTO preview(Submission s) {
+        PlanFactory factory = factories.get(s.kind());
+        if (factory == null) {
+            throw new PlatformException(Reason.UNAVAILABLE, "nothing installed plans '" + s.kind() + "' jobs");
+        }
+        Instant now = Instant.now();
+        Caller by = s.requester() == null ? Caller.system("preview") : s.requester();
+        String accountName = s.accountId() == null ? null : store.query(c -> Sql.one(c,
+                "SELECT name FROM accounts WHERE id = ?", rs -> rs.getString("name"), s.accountId())).orElse(null);
+        JobRecord job = new JobRecord(0, s.kind(), s.accountId(), accountName, s.target(), s.serviceId(),
+                s.environmentId(), JobState.QUEUED, "", "", 0, 0, 0, "preview", "", s.params(), Map.of(), false, now,
+                null, now, null, by.user(), by.via(), by.cause(), s.allLocks());
+        List<String> missing = missingContributions(job);
+        if (!missing.isEmpty()) {
+            throw new PlatformException(Reason.UNAVAILABLE, "the bundles that add " + missing + " to '" + s.kind()
+                    + "' jobs are not installed");
+        }
+        Plan plan;
+        try {
+            plan = withContributions(job, factory.plan(job));
+        } catch (RuntimeException e) {
+            throw new PlatformException(Reason.INVALID, "cannot plan '" + s.kind() + "': " + Failures.message(e), e);
+        }
+        List<JobPlanDTO.PhaseDTO> phases = new ArrayList<>();
+        String phase = null;
+        List<String> tasks = new ArrayList<>();
+        for (Plan.Step step : plan.steps()) {
+            if (!step.phase().equals(phase)) {
+                if (phase != null) {
+                    phases.add(new JobPlanDTO.PhaseDTO(phase, tasks));
+                }
+                phase = step.phase();
+                tasks = new ArrayList<>();
+            }
+            tasks.add(step.task().name());
+        }
+        phases.add(new JobPlanDTO.PhaseDTO(phase, tasks));
+        List<String> touches = store.query(c -> {
+            List<String> names = new ArrayList<>();
+            for (Resource r : s.allLocks()) {
+                String noun = r.type().name().toLowerCase(java.util.Locale.ROOT);
+                names.add(noun + " " + Sql.one(c, "SELECT name FROM " + JobRepository.table(r.type()) + " WHERE id = ?",
+                        rs -> rs.getString("name"), r.id()).orElse(r.id()));
+            }
+            return names;
+        });
+        return new JobPlanDTO(s.kind(), s.target(), phases, touches, List.of());
     }
 
     /** Posts the job's current state to EventAdmin, if there is one. */

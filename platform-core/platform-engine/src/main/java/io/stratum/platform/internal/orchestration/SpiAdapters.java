@@ -130,6 +130,11 @@ final class SpiAdapters {
         }
 
         @Override
+        public Optional<String> serviceId() {
+            return Optional.ofNullable(r.serviceId());
+        }
+
+        @Override
         public String target() {
             return r.target();
         }
