@@ -56,7 +56,8 @@ public interface Services {
      * (quota, name and provider checks included), with further job parameters for step contributors.
      *
      * @param caller who asks (checked: a member or admin of the account)
-     * @param request what to create; its {@code sdpVersion} must be installed exactly when given
+     * @param request what to create; its {@code sdpVersion} must be installed exactly when given; its configuration
+     *     may be another service's effective one (keys the plan sets are left to the plan)
      * @param params further parameters of the create job (e.g. {@value StepContributor#REQUIRED})
      * @return the create job
      */
@@ -67,7 +68,7 @@ public interface Services {
      * does, with further parameters for the create job of each member.
      *
      * @param caller who asks (checked)
-     * @param request the environment
+     * @param request the environment (members' configurations as for {@link #create})
      * @param memberParams member name to further parameters of its create job
      * @return the environment's create job
      */

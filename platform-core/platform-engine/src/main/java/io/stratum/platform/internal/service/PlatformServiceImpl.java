@@ -515,8 +515,32 @@ final class PlatformServiceImpl implements PlatformService {
             parsed.member(member); // names a member, or fails
         }
         EnvironmentSpec spec = new EnvironmentSpec(parsed.name(), parsed.account(), parsed.services().stream()
-                .map(m -> m.withParams(memberParams.getOrDefault(m.name(), Map.of()))).toList(), parsed.levels());
+                .map(m -> new EnvironmentSpec.Member(m.name(), m.type(), m.plan(), m.version(),
+                        userPart(m.type(), m.version(), m.config()), m.providers(),
+                        memberParams.getOrDefault(m.name(), Map.of()))).toList(), parsed.levels());
         return submitEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+    }
+
+    /**
+     * @param type a service type
+     * @param version an SDP version, or {@code null} for the newest
+     * @param config a configuration, maybe another service's effective one
+     * @return the keys of it that users set (the plan and the defaults set the others again)
+     */
+    Map<String, String> userPart(String type, String version, Map<String, String> config) {
+        Optional<SdpEntry> sdp = type == null ? Optional.empty() : version == null ? services.catalog().newest(type)
+                : services.catalog().exact(type, version);
+        if (sdp.isEmpty()) {
+            return config; // the create's own checks say what is missing
+        }
+        Map<String, String> user = new TreeMap<>();
+        config.forEach((k, v) -> {
+            var p = sdp.get().descriptor().configSchema().get(k);
+            if (p == null || p.userSettable()) {
+                user.put(k, v);
+            }
+        });
+        return user;
     }
 
     private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
