@@ -90,10 +90,14 @@ public abstract class StratumCommand implements Action {
                 List<String> copy = values == null ? new ArrayList<>() : new ArrayList<>(values);
                 copy.add(value);
                 field.set(this, copy);
-            } else if (field.getType() == int.class) {
-                field.set(this, Integer.parseInt(value));
-            } else if (field.getType() == long.class) {
-                field.set(this, Long.parseLong(value));
+            } else if (field.getType() == int.class || field.getType() == long.class) {
+                try {
+                    field.set(this, field.getType() == int.class ? (Object) Integer.parseInt(value)
+                            : (Object) Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("option " + name + " takes a whole number, not '" + value
+                            + "'");
+                }
             } else {
                 field.set(this, value);
             }
