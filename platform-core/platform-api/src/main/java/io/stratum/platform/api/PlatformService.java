@@ -252,6 +252,17 @@ public interface PlatformService {
     JobDTO deleteEnvironment(String account, String name, boolean force);
 
     /**
+     * Runs a call of this facade that submits a job as a dry run: its checks run (rights, names, quotas, a busy
+     * service), its job is planned, and nothing is recorded or changed. E.g.
+     * {@code preview(p -> p.deleteService("default", "db", false))}.
+     *
+     * @param call a call of this facade that submits one job
+     * @return what the job would do
+     * @throws PlatformException what the call's checks throw
+     */
+    JobPlanDTO preview(java.util.function.Function<PlatformService, JobDTO> call);
+
+    /**
      * @param query which jobs
      * @return matching jobs, newest first
      */

@@ -44,6 +44,10 @@ public class EnvCreateCommand extends StratumCommand {
     /** The session's input, for {@code -}. */
     InputStream in = System.in;
 
+    @Option(name = "--dry-run", description = "Show what the job would do (its phases, tasks and what it locks), "
+            + "checking everything, and change nothing")
+    boolean dryRun;
+
     @Override
     protected Object run() throws Exception {
         if ("-".equals(file)) {
@@ -52,8 +56,9 @@ public class EnvCreateCommand extends StratumCommand {
                 throw new PlatformException(Reason.INVALID, "the environment description on standard input is larger "
                         + "than " + MAX_DOCUMENT / 1024 + " KiB");
             }
-            submitted(platform.createEnvironment(new EnvironmentRequest(account, new String(read,
-                    StandardCharsets.UTF_8), null)), wait, "create the environment read from standard input");
+            EnvironmentRequest request = new EnvironmentRequest(account, new String(read, StandardCharsets.UTF_8), null);
+            submitted(p -> p.createEnvironment(request), dryRun, wait, "create the environment read from standard "
+                    + "input");
             return null;
         }
         Path path = Path.of(file).toAbsolutePath().normalize();
@@ -81,8 +86,8 @@ public class EnvCreateCommand extends StratumCommand {
         } catch (IOException e) {
             throw new PlatformException(Reason.INVALID, "cannot read " + path + ": " + e);
         }
-        submitted(platform.createEnvironment(new EnvironmentRequest(account, document, path.getParent().toString())),
-                wait, "create the environment of " + path.getFileName());
+        EnvironmentRequest request = new EnvironmentRequest(account, document, path.getParent().toString());
+        submitted(p -> p.createEnvironment(request), dryRun, wait, "create the environment of " + path.getFileName());
         return null;
     }
 }

@@ -31,9 +31,13 @@ public class EnvDeleteCommand extends StratumCommand {
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
+    @Option(name = "--dry-run", description = "Show what the job would do (its phases, tasks and what it locks), "
+            + "checking everything, and change nothing")
+    boolean dryRun;
+
     @Override
     protected Object run() throws Exception {
-        submitted(platform.deleteEnvironment(account, name, force), wait, "delete environment '" + name + "'");
+        submitted(p -> p.deleteEnvironment(account, name, force), dryRun, wait, "delete environment '" + name + "'");
         return null;
     }
 }

@@ -56,13 +56,17 @@ public class ServiceCreateCommand extends StratumCommand {
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
+    @Option(name = "--dry-run", description = "Show what the job would do (its phases, tasks and what it locks), "
+            + "checking everything, and change nothing")
+    boolean dryRun;
+
     @Override
     protected Object run() throws Exception {
-        JobDTO job = platform.createService(new CreateServiceRequest(account, type, name, plan, version,
-                parseConfig(config), parsePairs("--provider", providers), createProviders));
-        submitted(job, wait, createProviders ? "create " + type + " '" + name + "' with its providers"
-                : "create " + type + " '" + name + "'");
-        if (wait) {
+        CreateServiceRequest request = new CreateServiceRequest(account, type, name, plan, version,
+                parseConfig(config), parsePairs("--provider", providers), createProviders);
+        submitted(p -> p.createService(request), dryRun, wait, createProviders ? "create " + type + " '" + name
+                + "' with its providers" : "create " + type + " '" + name + "'");
+        if (wait && !dryRun) {
             out.println("Service '" + name + "' is running. Connection details: stratum:service-info " + name
                     + (account == null ? "" : " --account " + account));
         }

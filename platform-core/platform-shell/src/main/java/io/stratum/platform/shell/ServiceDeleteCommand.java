@@ -1,6 +1,7 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.PlatformService;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -16,8 +17,8 @@ public class ServiceDeleteCommand extends ServiceJobCommand {
     boolean force;
 
     @Override
-    protected JobDTO submit() {
-        return platform.deleteService(account, name, force);
+    protected JobDTO submit(PlatformService p) {
+        return p.deleteService(account, name, force);
     }
 
     @Override

@@ -30,9 +30,13 @@ public class ServiceScaleCommand extends StratumCommand {
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
+    @Option(name = "--dry-run", description = "Show what the job would do (its phases, tasks and what it locks), "
+            + "checking everything, and change nothing")
+    boolean dryRun;
+
     @Override
     protected Object run() throws Exception {
-        submitted(platform.scaleService(account, name, instances), wait,
+        submitted(p -> p.scaleService(account, name, instances), dryRun, wait,
                 "scale '" + name + "' to " + instances + " instance(s)");
         return null;
     }

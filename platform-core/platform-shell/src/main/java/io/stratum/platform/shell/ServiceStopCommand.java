@@ -1,6 +1,7 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.PlatformService;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -10,8 +11,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public class ServiceStopCommand extends ServiceJobCommand {
 
     @Override
-    protected JobDTO submit() {
-        return platform.stopService(account, name);
+    protected JobDTO submit(PlatformService p) {
+        return p.stopService(account, name);
     }
 
     @Override

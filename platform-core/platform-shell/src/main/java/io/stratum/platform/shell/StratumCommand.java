@@ -157,6 +157,24 @@ public abstract class StratumCommand implements Action {
      * @param job the submitted job
      * @param wait whether to wait for its end
      * @param what what the job does, for the first line (e.g. "creating database 'db1'")
+     * @return the job's last snapshot, or {@code null} for a dry run
+     * @throws Exception if the job failed (so scripts see a failure)
+     */
+    protected JobDTO submitted(java.util.function.Function<PlatformService, JobDTO> call, boolean dryRun,
+            boolean wait, String what) throws Exception {
+        if (dryRun) {
+            Format.plan(out, platform.preview(call));
+            return null;
+        }
+        return submitted(call.apply(platform), wait, what);
+    }
+
+    /**
+     * Shows a submitted job; with {@code wait}, follows it to its end.
+     *
+     * @param job the job
+     * @param wait whether to wait
+     * @param what what it does, for users
      * @return the job's last snapshot
      * @throws Exception if the job failed (so scripts see a failure)
      */

@@ -378,8 +378,8 @@ public class BackupCloneCommandsTest {
     @Test
     public void backupInfoShowsTheBackupAndATableOfItsMembers() throws Exception {
         answers.put("getBackup", a -> backup(List.of(
-                new BackupDTO.MemberDTO("s1", "notes-db", "database", "2.0.1", "small", 2, 10_485_760, 38),
-                new BackupDTO.MemberDTO("s2", "notes-app", "appserver", "1.4.0", "medium", 3, 2_621_440, 12))));
+                new BackupDTO.MemberDTO("s1", "notes-db", "database", "2.0.1", "small", 2, 10_485_760, 38, Map.of(), Map.of()),
+                new BackupDTO.MemberDTO("s2", "notes-app", "appserver", "1.4.0", "medium", 3, 2_621_440, 12, Map.of(), Map.of()))));
         BackupInfoCommand c = wire(new BackupInfoCommand());
         c.id = "b-20240301-0200-7f3a";
         c.execute();
@@ -399,7 +399,7 @@ public class BackupCloneCommandsTest {
     @Test
     public void backupDeletePrintsWhatWasDeleted() throws Exception {
         answers.put("deleteBackup", a -> backup(List.of(
-                new BackupDTO.MemberDTO("s1", "notes-db", "database", "2.0.1", "small", 2, 10_485_760, 38))));
+                new BackupDTO.MemberDTO("s1", "notes-db", "database", "2.0.1", "small", 2, 10_485_760, 38, Map.of(), Map.of()))));
         BackupDeleteCommand c = wire(new BackupDeleteCommand());
         c.id = "b-20240301-0200-7f3a";
         c.execute();

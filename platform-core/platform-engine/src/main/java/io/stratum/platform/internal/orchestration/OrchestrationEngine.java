@@ -530,6 +530,9 @@ public final class OrchestrationEngine {
      *     throws
      */
     public JobRecord submit(Submission s) {
+        if (PREVIEWING.get() != null) {
+            throw new Previewed(preview(s));
+        }
         if (stopping) {
             throw new PlatformException(Reason.UNAVAILABLE, "the platform is stopping; try again when it is back");
         }
@@ -553,26 +556,79 @@ public final class OrchestrationEngine {
         return job;
     }
 
+    /** Set while a facade call runs as a dry run (see {@link #previewOf}). */
+    private static final ThreadLocal<Boolean> PREVIEWING = new ThreadLocal<>();
+
+    /** Carries the plan of a dry run out of the call that would have submitted it. */
+    private static final class Previewed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient JobPlanDTO plan;
+
+        Previewed(JobPlanDTO plan) {
+            super(null, null, false, false);
+            this.plan = plan;
+        }
+    }
+
     /**
-     * Plans a submission without recording it (a dry run): its checks and {@code prepare} work do not run, so a job
-     * whose plan needs what {@code prepare} records cannot be previewed this way.
+     * Runs a call that submits one job as a dry run: its checks and its submission's {@code prepare} work run in a
+     * transaction that is rolled back, the job is planned and not recorded, and nothing changes.
+     *
+     * @param call a facade call that submits one job
+     * @return what the job would do
+     * @throws PlatformException what the call's checks throw (a busy service, a quota, a bad name)
+     */
+    public JobPlanDTO previewOf(Runnable call) {
+        PREVIEWING.set(Boolean.TRUE);
+        try {
+            call.run();
+            throw new PlatformException(Reason.INVALID, "that call submits no job, so it has nothing to preview");
+        } catch (Previewed p) {
+            return p.plan;
+        } finally {
+            PREVIEWING.remove();
+        }
+    }
+
+    /**
+     * Plans a submission without recording it (a dry run): its {@code prepare} work and its locks are taken in a
+     * transaction that is rolled back, so their checks apply and nothing changes.
      *
      * @param s what would be submitted
      * @return its phases and tasks, and the names of what it would lock
      * @throws PlatformException UNAVAILABLE if no planner or contribution it needs is installed, INVALID if it cannot
-     *     be planned
+     *     be planned; what {@code prepare} and the locks throw
      */
     public JobPlanDTO preview(Submission s) {
         PlanFactory factory = factories.get(s.kind());
         if (factory == null) {
             throw new PlatformException(Reason.UNAVAILABLE, "nothing installed plans '" + s.kind() + "' jobs");
         }
+        try {
+            store.inTransaction(c -> {
+                Map<String, String> params = new HashMap<>(s.params());
+                if (s.prepare() != null) {
+                    params.putAll(s.prepare().apply(c));
+                }
+                for (Resource r : s.allLocks()) {
+                    lock(c, r, s, -1);
+                }
+                throw new Previewed(plan(c, s, params, factory));
+            });
+        } catch (Previewed p) {
+            return p.plan;
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private JobPlanDTO plan(Connection c, Submission s, Map<String, String> params, PlanFactory factory)
+            throws SQLException {
         Instant now = Instant.now();
         Caller by = s.requester() == null ? Caller.system("preview") : s.requester();
-        String accountName = s.accountId() == null ? null : store.query(c -> Sql.one(c,
-                "SELECT name FROM accounts WHERE id = ?", rs -> rs.getString("name"), s.accountId())).orElse(null);
+        String accountName = s.accountId() == null ? null : Sql.one(c, "SELECT name FROM accounts WHERE id = ?",
+                rs -> rs.getString("name"), s.accountId()).orElse(null);
         JobRecord job = new JobRecord(0, s.kind(), s.accountId(), accountName, s.target(), s.serviceId(),
-                s.environmentId(), JobState.QUEUED, "", "", 0, 0, 0, "preview", "", s.params(), Map.of(), false, now,
+                s.environmentId(), JobState.QUEUED, "", "", 0, 0, 0, "preview", "", params, Map.of(), false, now,
                 null, now, null, by.user(), by.via(), by.cause(), s.allLocks());
         List<String> missing = missingContributions(job);
         if (!missing.isEmpty()) {
@@ -599,15 +655,13 @@ public final class OrchestrationEngine {
             tasks.add(step.task().name());
         }
         phases.add(new JobPlanDTO.PhaseDTO(phase, tasks));
-        List<String> touches = store.query(c -> {
-            List<String> names = new ArrayList<>();
-            for (Resource r : s.allLocks()) {
-                String noun = r.type().name().toLowerCase(java.util.Locale.ROOT);
-                names.add(noun + " " + Sql.one(c, "SELECT name FROM " + JobRepository.table(r.type()) + " WHERE id = ?",
-                        rs -> rs.getString("name"), r.id()).orElse(r.id()));
-            }
-            return names;
-        });
+        List<String> touches = new ArrayList<>();
+        for (Resource r : s.allLocks()) {
+            String noun = r.type().name().toLowerCase(java.util.Locale.ROOT);
+            // the row may be the one this submission's prepare inserted: read it in the same transaction
+            touches.add(noun + " " + Sql.one(c, "SELECT name FROM " + JobRepository.table(r.type()) + " WHERE id = ?",
+                    rs -> rs.getString("name"), r.id()).orElse(s.target()));
+        }
         return new JobPlanDTO(s.kind(), s.target(), phases, touches, List.of());
     }
 

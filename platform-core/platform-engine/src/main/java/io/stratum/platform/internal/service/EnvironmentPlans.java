@@ -7,6 +7,7 @@ import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.orchestration.Plan;
 import io.stratum.platform.internal.orchestration.PlanFactory;
 import io.stratum.platform.internal.orchestration.Task;
+import io.stratum.platform.internal.store.Json;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -15,6 +16,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /** The plans of environment jobs (composite: they submit service jobs and wait for them). */
 public final class EnvironmentPlans {
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<List<String>>> LEVELS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
     private EnvironmentPlans() {
     }
@@ -45,13 +49,20 @@ public final class EnvironmentPlans {
 
         @Override
         public Plan plan(JobRecord job) {
-            Optional<EnvironmentRecord> env = environments.byId(job.environmentId());
-            if (env.isEmpty() && job.state() != JobState.ROLLING_BACK) {
-                throw new IllegalStateException("environment '" + job.target() + "' no longer exists");
+            List<List<String>> levels;
+            String fixed = job.params().get(JobKinds.PARAM_LEVELS);
+            if (fixed != null && (job.state() != JobState.ROLLING_BACK
+                    || environments.byId(job.environmentId()).isPresent())) {
+                levels = Json.read(fixed, LEVELS);
+            } else { // submitted before jobs carried their levels, or rolled back up to forgetting the environment
+                Optional<EnvironmentRecord> env = environments.byId(job.environmentId());
+                if (env.isEmpty() && job.state() != JobState.ROLLING_BACK) {
+                    throw new IllegalStateException("environment '" + job.target() + "' no longer exists");
+                }
+                levels = env.map(e -> e.spec().levels()).orElse(List.of());
             }
             Plan.Builder plan = Plan.builder().phase("prepare",
                     Task.of("reserve-name", j -> { }).compensatedBy(tasks::forget));
-            List<List<String>> levels = env.map(e -> e.spec().levels()).orElse(List.of());
             for (int i = 0; i < levels.size(); i++) {
                 List<String> level = levels.get(i);
                 plan.phase("level-" + (i + 1), Task.of("create", j -> tasks.createLevel(j, level))

@@ -30,6 +30,11 @@ public final class JobKinds {
     public static final String PARAM_PREVIOUS_INSTANCES = "previousInstances";
     /** Job parameter: the wanted number of instances (scale). */
     public static final String PARAM_INSTANCES = "instances";
+    /**
+     * Job parameter: the environment's members in dependency order, as a JSON list of lists of names (environment
+     * create; fixed at submission, so its plan depends on its parameters only).
+     */
+    public static final String PARAM_LEVELS = "levels";
     /** Job parameter: the environment a job works on (environment jobs). */
     public static final String PARAM_ENVIRONMENT = "environment";
 

@@ -11,12 +11,14 @@ import io.stratum.platform.internal.account.Access;
 import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.UserDirectory;
+import io.stratum.platform.internal.store.Json;
 import java.util.Comparator;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
@@ -570,7 +572,7 @@ final class PlatformServiceImpl implements PlatformService {
         int instances1 = newInstances;
         long memory1 = newMemory;
         return guard(() -> engine.submit(new Submission(JobKinds.ENV_CREATE, account.id(), spec.name(), null, id,
-                Map.of(JobKinds.PARAM_ENVIRONMENT, id), c -> {
+                Map.of(JobKinds.PARAM_ENVIRONMENT, id, JobKinds.PARAM_LEVELS, Json.write(spec.levels())), c -> {
                     if (environments.byName(c, account.id(), spec.name()).isPresent()) {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "an environment named '" + spec.name()
                                 + "' already exists in account '" + account.name() + "'");
@@ -699,6 +701,11 @@ final class PlatformServiceImpl implements PlatformService {
     }
 
     // ------------------------------------------------------------------ jobs
+
+    @Override
+    public JobPlanDTO preview(java.util.function.Function<PlatformService, JobDTO> call) {
+        return engine.previewOf(() -> call.apply(this));
+    }
 
     @Override
     public List<JobDTO> listJobs(JobQuery query) {

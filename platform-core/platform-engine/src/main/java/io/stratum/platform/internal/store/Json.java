@@ -55,6 +55,21 @@ public final class Json {
     }
 
     /**
+     * @param <T> the type read
+     * @param json a JSON document written by {@link #write}
+     * @param type its type, for generic types
+     * @return the value
+     * @throws IllegalStateException if it is not such a document
+     */
+    public static <T> T read(String json, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read " + type.getType() + " from stored JSON", e);
+        }
+    }
+
+    /**
      * @param json a JSON object of strings, or {@code null}/empty
      * @return the map (mutable)
      */
