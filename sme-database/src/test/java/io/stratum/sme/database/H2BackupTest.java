@@ -15,6 +15,7 @@ import io.stratum.sme.api.SmeException;
 import io.stratum.testkit.sme.DirectoryArtifacts;
 import io.stratum.testkit.sme.FakeService;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -139,6 +140,77 @@ public class H2BackupTest {
         }
         restore(orders, artifacts);
         assertEquals("the copy holds exactly what was committed when the lock was taken", range(1, 50), ids(orders));
+    }
+
+    @Test
+    public void aLockWaitsForAStatementThatWasAlreadyRunning() throws Exception {
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try (Connection c = db.tenant(orders); Connection admin = db.admin(orders)) {
+            Future<Long> slow = runner.submit(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT SUM(A.X * B.X) FROM SYSTEM_RANGE(1, 2000) A, SYSTEM_RANGE(1, 2000) B")
+                            .close();
+                }
+                return System.nanoTime();
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Integer.parseInt(scalar(admin, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS "
+                    + "WHERE EXECUTING_STATEMENT LIKE 'SELECT SUM%'")) == 0) {
+                assertTrue("the statement runs", System.nanoTime() < deadline);
+                Thread.sleep(10);
+            }
+            long locked;
+            try {
+                engine.lock(orders, db.monitor);
+                locked = System.nanoTime();
+                assertTrue("the statement ended before the lock was taken", slow.isDone());
+            } finally {
+                engine.unlock(orders, db.monitor);
+            }
+            assertTrue(slow.get() <= locked);
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    /** What keeps a platform that dies from leaving a database locked: H2 ends the exclusive mode of a lost session. */
+    @Test
+    public void aLockHeldByAProcessThatDiesIsReleased() throws Exception {
+        Path jar;
+        try (var jars = Files.list(orders.dataDirectory().resolve("lib"))) {
+            jar = jars.filter(p -> p.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        Process locker = new ProcessBuilder(io.stratum.sme.support.EngineSupport.javaExecutable(), "-cp", jar.toString(),
+                "org.h2.tools.Shell", "-url", db.serverUrl(orders), "-user", H2DatabaseEngine.ADMIN, "-password",
+                orders.get(H2DatabaseEngine.PROP_ADMIN_PASSWORD).orElseThrow())
+                .redirectErrorStream(true).redirectOutput(tmp.newFile("locker.log")).start();
+        try {
+            locker.getOutputStream().write("SET EXCLUSIVE 1;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            locker.getOutputStream().flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try (Connection c = db.tenant(orders)) {
+                    assertTrue("the other process locks the database", System.nanoTime() < deadline);
+                    Thread.sleep(20);
+                } catch (SQLException locked) {
+                    assertEquals(ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE, locked.getErrorCode());
+                    break;
+                }
+            }
+        } finally {
+            locker.destroyForcibly().waitFor();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                insert(orders, 1, 1);
+                break;
+            } catch (SQLException stillLocked) {
+                assertTrue("unlocked once the process died", System.nanoTime() < deadline);
+                Thread.sleep(20);
+            }
+        }
+        assertEquals(range(1, 1), ids(orders));
     }
 
     @Test
