@@ -60,8 +60,12 @@ final class DependantLogins {
     static void record(ServiceContext provider, Login login) {
         String key = BINDING + login.serviceId() + ".";
         provider.properties().put(key + "principal", login.principal());
-        provider.properties().put(key + "name", login.name());
-        provider.properties().put(key + "type", login.type());
+        if (login.name() != null) {
+            provider.properties().put(key + "name", login.name());
+        }
+        if (login.type() != null) {
+            provider.properties().put(key + "type", login.type());
+        }
     }
 
     /** Forgets what {@link #record} kept. */
