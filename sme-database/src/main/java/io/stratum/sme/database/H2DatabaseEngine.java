@@ -845,10 +845,10 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                     disable(s, other);
                 }
             }
-            lockDown(s);
         }
         try (Connection asAdmin = H2Database.connect(c.getMetaData().getURL(), ADMIN, adminPassword(service),
                 H2Database.ADMIN_TIMEOUT); Statement s = asAdmin.createStatement()) {
+            lockDown(s); // also takes the one-time login's right, so it runs as the service's administrator
             s.execute("DROP USER " + quoted(oneTime));
             s.execute("SHUTDOWN");
         }
