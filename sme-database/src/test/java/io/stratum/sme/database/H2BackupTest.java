@@ -180,22 +180,24 @@ public class H2BackupTest {
         try (var jars = Files.list(orders.dataDirectory().resolve("lib"))) {
             jar = jars.filter(p -> p.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
         }
+        Path log = tmp.newFile("locker.log").toPath();
         Process locker = new ProcessBuilder(io.stratum.sme.support.EngineSupport.javaExecutable(), "-cp", jar.toString(),
                 "org.h2.tools.Shell", "-url", db.serverUrl(orders), "-user", H2DatabaseEngine.ADMIN, "-password",
                 orders.get(H2DatabaseEngine.PROP_ADMIN_PASSWORD).orElseThrow())
-                .redirectErrorStream(true).redirectOutput(tmp.newFile("locker.log")).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             locker.getOutputStream().write("SET EXCLUSIVE 1;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             locker.getOutputStream().flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try (Connection c = db.tenant(orders)) {
-                    assertTrue("the other process locks the database", System.nanoTime() < deadline);
-                    Thread.sleep(20);
-                } catch (SQLException locked) {
-                    assertEquals(ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE, locked.getErrorCode());
-                    break;
-                }
+            while (!Files.readString(log).contains("Update count")) { // the shell's answer: the mode is set
+                assertTrue("the other process locks the database: " + Files.readString(log),
+                        locker.isAlive() && System.nanoTime() < deadline);
+                Thread.sleep(20);
+            }
+            try (Connection c = db.tenant(orders)) {
+                fail("the database is locked by the other process");
+            } catch (SQLException locked) {
+                assertEquals(ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE, locked.getErrorCode());
             }
         } finally {
             locker.destroyForcibly().waitFor();
