@@ -24,6 +24,8 @@ final class DatabaseTestSupport {
 
     final H2DatabaseEngine engine = new H2DatabaseEngine();
     final LocalRuntimes runtimes;
+    private final Path root;
+    private final List<LocalRuntimes> others = new CopyOnWriteArrayList<>();
     final List<String> progress = new CopyOnWriteArrayList<>();
     final TaskMonitor monitor = new TaskMonitor() {
         @Override
@@ -38,6 +40,7 @@ final class DatabaseTestSupport {
     };
 
     DatabaseTestSupport(Path root) {
+        this.root = root;
         runtimes = new LocalRuntimes(root.resolve("runtimes"));
     }
 
@@ -46,15 +49,33 @@ final class DatabaseTestSupport {
         return new FakeService(id, name, data, Map.of("heapMb", "64", "cacheSizeMb", "8", "mode", mode), runtimes);
     }
 
+    /**
+     * @return another service of type database, with runtimes of its own (the platform scopes runtimes by service),
+     *     served by the same engine
+     */
+    FakeService another(String id, String name) {
+        LocalRuntimes own = new LocalRuntimes(root.resolve("runtimes-" + id));
+        others.add(own);
+        return new FakeService(id, name, root.resolve("data-" + id), Map.of("heapMb", "64", "cacheSizeMb", "8",
+                "mode", "REGULAR"), own);
+    }
+
     /** Kills every server process the test started. */
     void close() {
         runtimes.killAll();
+        others.forEach(LocalRuntimes::killAll);
     }
 
     /** @return a connection as the tenant gets it: the URL, user and password of the engine's connection info */
     Connection tenant(ServiceContext service) throws Exception {
         ConnectionInfo info = engine.connectionInfo(service);
         return DriverManager.getConnection(info.url(), info.user(), info.password());
+    }
+
+    /** @return a connection as a dependant gets it: the URL, user and password of its binding */
+    static Connection bound(io.stratum.sme.api.Binding binding) throws SQLException {
+        return DriverManager.getConnection(binding.credentials().get("url"), binding.credentials().get("user"),
+                binding.credentials().get("password"));
     }
 
     /** @return a connection with the platform's internal administrator login (what no tenant gets) */
@@ -69,7 +90,7 @@ final class DatabaseTestSupport {
     }
 
     int port(ServiceContext service) {
-        return runtimes.status(H2DatabaseEngine.RUNTIME).orElseThrow().port(H2DatabaseEngine.PORT);
+        return service.runtimes().status(H2DatabaseEngine.RUNTIME).orElseThrow().port(H2DatabaseEngine.PORT);
     }
 
     long pid() {

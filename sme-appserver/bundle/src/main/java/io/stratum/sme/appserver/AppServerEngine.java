@@ -1,5 +1,6 @@
 package io.stratum.sme.appserver;
 
+import io.stratum.sme.api.BackupEngine;
 import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
@@ -18,14 +19,19 @@ import io.stratum.sme.api.runtime.RuntimeState;
 import io.stratum.sme.support.EngineSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,16 +64,40 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The WAR and the runtime's jars are copied into the service's data directory at provisioning, so a service
  * neither depends on the original file nor on this bundle staying installed.
+ *
+ * <h2>Backup and restore</h2>
+ * A service's state, beyond what its configuration says, is the application it serves (its copy of the WAR, which may
+ * differ from the file the configuration names, since that file may have changed or gone since) and the number of
+ * instances it runs (changed by scaling). Its contextPath and healthPath are configuration, which the platform
+ * keeps; a clone is created with the source's. So:
+ * <ul>
+ * <li>{@link #lock} and {@link #unlock} change nothing: the deployed application and the instance count only change
+ * through this engine's calls, which the platform does not make while it backs the service up, and requests keep
+ * being served (writes to a locked database wait there).</li>
+ * <li>{@link #backup} writes the deployed application ({@value #ARTIFACT_APPLICATION}) and the settings the service
+ * runs with ({@value #ARTIFACT_SETTINGS}: {@code instances}, and for the record {@code contextPath} and
+ * {@code healthPath}).</li>
+ * <li>{@link #restore} checks that the backup's application is a web application, stops the instances, puts it in
+ * place of the service's, forgets what the instances had unpacked, and starts the instances again (as many as the
+ * service runs now, with its own bindings: a clone's instances reach the clone's database). It does not change the
+ * instance count: the platform records it, checks it against the account's quota and tells the web tier, so it
+ * scales the service to the backup's count (the {@code instances} it recorded, also in {@value #ARTIFACT_SETTINGS})
+ * when that differs.</li>
+ * </ul>
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
 public final class AppServerEngine implements ServiceManagementEngine, ScalableEngine, DependantEngine,
-        ConfigurationChecker {
+        ConfigurationChecker, BackupEngine {
 
     static final String PORT = "http";
     /** Service property: the number of instances the service is meant to run. */
     static final String PROP_INSTANCES = "instances";
     /** Service property: instances that leave at the next retire (comma-separated runtime names). */
     static final String PROP_LEAVING = "leaving";
+    /** Backup artifact: the deployed application. */
+    static final String ARTIFACT_APPLICATION = "app.war";
+    /** Backup artifact: the settings the service ran with (properties). */
+    static final String ARTIFACT_SETTINGS = "settings.properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(AppServerEngine.class);
     private static final String MAIN = "io.stratum.sme.appserver.launcher.AppServerMain";
@@ -248,6 +279,116 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             service.runtimes().remove(name, STOP_TIMEOUT);
         }
         service.properties().remove(PROP_LEAVING);
+    }
+
+    // ------------------------------------------------------------------ backup and restore
+
+    /** Checks that the service has an application to back up or restore into; see the class comment. */
+    @Override
+    public void lock(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        if (!Files.exists(war(service))) {
+            throw new SmeException("'" + service.name() + "' has no deployed application at " + war(service)
+                    + "; it was never provisioned or its files were deleted");
+        }
+        monitor.progress(100, "nothing to pause: the application only changes through the platform");
+    }
+
+    @Override
+    public void backup(ServiceContext service, ArtifactSink sink, TaskMonitor monitor) throws SmeException {
+        monitor.progress(10, "copying the deployed application");
+        Properties settings = new Properties();
+        settings.setProperty("instances", Integer.toString(target(service)));
+        settings.setProperty("contextPath", contextPath(service));
+        settings.setProperty("healthPath", healthPath(service));
+        try {
+            sink.add(ARTIFACT_APPLICATION, war(service));
+            try (OutputStream out = sink.create(ARTIFACT_SETTINGS)) {
+                settings.store(new OutputStreamWriter(out, StandardCharsets.UTF_8), "Settings of app server '"
+                        + service.name() + "' when it was backed up");
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot back up the application of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        }
+        monitor.progress(100, "backed up the application and " + target(service) + " instance(s)");
+    }
+
+    @Override
+    public void unlock(ServiceContext service, TaskMonitor monitor) {
+        monitor.progress(100, "nothing to resume");
+    }
+
+    @Override
+    public void restore(ServiceContext service, ArtifactSource source, TaskMonitor monitor) throws SmeException {
+        Origin origin = source.origin();
+        String of = "the backup of '" + origin.name() + "' (" + origin.account() + ", taken " + origin.takenAt() + ")";
+        if (!source.names().contains(ARTIFACT_APPLICATION)) {
+            throw new SmeException(of + " holds no application (" + ARTIFACT_APPLICATION + "): it was not written by "
+                    + "this app server engine");
+        }
+        requireValidPaths(service);
+        Path staged = service.dataDirectory().resolve(ARTIFACT_APPLICATION + ".restoring");
+        try {
+            monitor.progress(5, "copying the backup's application");
+            try (InputStream in = source.open(ARTIFACT_APPLICATION)) {
+                EngineSupport.copyAtomically(in, staged);
+            }
+            if (!isWebApplication(staged)) {
+                throw new SmeException("the application in " + of + " is not a web application archive (a ZIP file "
+                        + "with a WEB-INF/ folder)");
+            }
+            if (source.names().contains(ARTIFACT_SETTINGS)) {
+                reportSettings(service, of, source, monitor);
+            }
+            List<RuntimeInfo> all = service.runtimes().list();
+            for (int i = 0; i < all.size(); i++) {
+                monitor.progress(20 + 20 * i / Math.max(1, all.size()), "stopping instance " + all.get(i).name());
+                service.runtimes().stop(all.get(i).name(), STOP_TIMEOUT);
+            }
+            Files.move(staged, war(service), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (RuntimeInfo r : all) {
+                // Tomcat unpacked the old application into the instance's base; it must unpack the restored one
+                EngineSupport.deleteRecursively(r.workingDirectory().resolve("webapps"));
+                EngineSupport.deleteRecursively(r.workingDirectory().resolve("work"));
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot put the application of " + of + " in place of that of '"
+                    + service.name() + "': " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete {}: {}", staged, e.getMessage());
+            }
+        }
+        installRuntime(service);
+        ensureInstances(service, target(service), monitor);
+        LOG.info("App server '{}' restored from {}: {} instance(s) serve its application", service.name(), of,
+                target(service));
+    }
+
+    /** Says where the backup's settings differ from what the service runs with (the service keeps its own). */
+    private static void reportSettings(ServiceContext service, String of, ArtifactSource source, TaskMonitor monitor)
+            throws IOException, SmeException {
+        Properties backup = new Properties();
+        try (InputStream in = source.open(ARTIFACT_SETTINGS)) {
+            backup.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        List<String> differences = new ArrayList<>();
+        Map<String, String> now = Map.of("instances", Integer.toString(target(service)), "contextPath",
+                contextPath(service), "healthPath", healthPath(service));
+        now.forEach((key, value) -> {
+            String then = backup.getProperty(key);
+            if (then != null && !then.equals(value)) {
+                differences.add(key + " " + then + " in the backup, " + value + " here");
+            }
+        });
+        if (!differences.isEmpty()) {
+            String text = "'" + service.name() + "' keeps its own settings, which differ from " + of + ": "
+                    + String.join(", ", differences);
+            LOG.info("App server {}", text);
+            monitor.progress(15, text);
+        }
     }
 
     // ------------------------------------------------------------------ providers

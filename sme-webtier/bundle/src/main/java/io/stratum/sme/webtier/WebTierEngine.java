@@ -1,5 +1,6 @@
 package io.stratum.sme.webtier;
 
+import io.stratum.sme.api.BackupEngine;
 import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
@@ -18,6 +19,8 @@ import io.stratum.sme.api.runtime.RuntimeState;
 import io.stratum.sme.support.EngineSupport;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -54,13 +57,34 @@ import org.osgi.service.component.annotations.Component;
  * virtual host {@code <name>.localhost} (or its {@code host}), backends and health path as the dependant tells
  * ({@code backends}, {@code healthPath}), each checked before the route is written. The first route is also the default for other hosts. Routes live in a
  * properties file in the service's data directory, which the proxy reloads when told (and when it changes).
+ *
+ * <h2>Backup and restore</h2>
+ * A web tier's routes are derived from its associations: each one is written when the platform associates a
+ * dependant (and again when the dependant's instances change), and removed when it dissociates it. Its settings are
+ * configuration, which the platform keeps. The one thing of its own is which route is the default (the first
+ * associated, until it goes). So:
+ * <ul>
+ * <li>{@link #lock} and {@link #unlock} change nothing: the routes only change through the platform's associations,
+ * which it does not make while it backs the service up; requests keep being forwarded.</li>
+ * <li>{@link #backup} writes the routes file ({@value #ARTIFACT_ROUTES}), the record of what it routed where.</li>
+ * <li>{@link #restore} keeps the service's own routes, those of its own associations, and never takes a route from
+ * the backup: the backup's routes lead to the backends of the services the source was associated with, and a clone
+ * must reach the clone's app servers, never the source's. The clone's routes come from the platform associating the
+ * clone's dependants with it (before or after the restore: both work). From the backup it takes the default route:
+ * if the service has a route of that name, it becomes the default; if not yet, the name is kept
+ * ({@value #PROP_RESTORED_DEFAULT}) and a dependant of that name associated later becomes the default.</li>
+ * </ul>
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=webtier")
-public final class WebTierEngine implements ServiceManagementEngine, ProviderEngine, MetricsEngine {
+public final class WebTierEngine implements ServiceManagementEngine, ProviderEngine, MetricsEngine, BackupEngine {
 
     static final String RUNTIME = "proxy";
     static final String PORT = "http";
     static final String ADMIN = "admin";
+    /** Backup artifact: the routes file. */
+    static final String ARTIFACT_ROUTES = "routes.properties";
+    /** Service property: the default route of a restored backup, for a dependant of that name yet to come. */
+    static final String PROP_RESTORED_DEFAULT = "restored.default";
     private static final String MAIN = "io.stratum.sme.webtier.launcher.WebTierMain";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -204,6 +228,10 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
             if (routes.getProperty("default", "").isEmpty()) {
                 routes.setProperty("default", dependant.name());
             }
+            if (provider.properties().get(PROP_RESTORED_DEFAULT).filter(dependant.name()::equals).isPresent()) {
+                routes.setProperty("default", dependant.name());
+                provider.properties().remove(PROP_RESTORED_DEFAULT);
+            }
             writeRoutes(file, routes);
         }
         monitor.progress(60, "reloading the routes");
@@ -235,6 +263,81 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         if (r.isPresent() && r.get().state() == RuntimeState.RUNNING) {
             reload(provider);
         }
+    }
+
+    // ------------------------------------------------------------------ backup and restore
+
+    /** Checks that the service has routes to back up or restore into; see the class comment. */
+    @Override
+    public void lock(ServiceContext service, TaskMonitor monitor) throws SmeException {
+        if (!Files.exists(routesFile(service))) {
+            throw new SmeException("'" + service.name() + "' has no routes file at " + routesFile(service)
+                    + "; it was never provisioned or its files were deleted");
+        }
+        monitor.progress(100, "nothing to pause: its routes only change through the platform");
+    }
+
+    @Override
+    public void backup(ServiceContext service, ArtifactSink sink, TaskMonitor monitor) throws SmeException {
+        try {
+            synchronized (this) {
+                sink.add(ARTIFACT_ROUTES, routesFile(service));
+            }
+        } catch (IOException e) {
+            throw SmeException.transientFailure("cannot back up the routes of '" + service.name() + "': "
+                    + e.getMessage(), e);
+        }
+        monitor.progress(100, "backed up " + routeNames(readRoutes(routesFile(service))).size() + " route(s)");
+    }
+
+    @Override
+    public void unlock(ServiceContext service, TaskMonitor monitor) {
+        monitor.progress(100, "nothing to resume");
+    }
+
+    @Override
+    public void restore(ServiceContext service, ArtifactSource source, TaskMonitor monitor) throws SmeException {
+        Origin origin = source.origin();
+        String of = "the backup of '" + origin.name() + "' (" + origin.account() + ", taken " + origin.takenAt() + ")";
+        if (!source.names().contains(ARTIFACT_ROUTES)) {
+            throw new SmeException(of + " holds no routes (" + ARTIFACT_ROUTES + "): it was not written by this web "
+                    + "tier engine");
+        }
+        Properties backup = new Properties();
+        try (InputStream in = source.open(ARTIFACT_ROUTES)) {
+            backup.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SmeException("cannot read the routes of " + of + ": " + e.getMessage());
+        }
+        String wanted = backup.getProperty("default", "");
+        String outcome;
+        synchronized (this) {
+            Path file = routesFile(service);
+            Properties routes = readRoutes(file);
+            if (wanted.isEmpty()) {
+                service.properties().remove(PROP_RESTORED_DEFAULT);
+                outcome = "the backup had no default route";
+            } else if (routeNames(routes).contains(wanted)) {
+                service.properties().remove(PROP_RESTORED_DEFAULT);
+                if (!wanted.equals(routes.getProperty("default"))) {
+                    routes.setProperty("default", wanted);
+                    writeRoutes(file, routes);
+                }
+                outcome = "the default route is '" + wanted + "' again";
+            } else {
+                service.properties().put(PROP_RESTORED_DEFAULT, wanted);
+                outcome = "'" + wanted + "' becomes the default route if a service of that name is associated";
+            }
+        }
+        monitor.progress(50, "kept the routes of its own associations; " + outcome);
+        Optional<RuntimeInfo> r = service.runtimes().status(RUNTIME);
+        if (r.isPresent() && r.get().state() == RuntimeState.RUNNING) {
+            reload(service);
+        } else {
+            installRuntime(service);
+            launchAndWait(service, monitor);
+        }
+        monitor.progress(100, "restored from " + of);
     }
 
     // ------------------------------------------------------------------ metrics
