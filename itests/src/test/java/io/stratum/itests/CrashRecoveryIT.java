@@ -84,6 +84,105 @@ public class CrashRecoveryIT {
         }
     }
 
+    @Test
+    public void aCrashDuringABackupOrARestoreEndsItLeavesNothingLockedAndNoHalfBackup() throws Exception {
+        try (KarafInstance stratum = KarafInstance.copyOf(Path.of(System.getProperty("stratum.assembly")),
+                Path.of("target", "instances"), "crash-backup")) {
+            start(stratum);
+            Map<String, String> db = createAndDescribe(stratum, "big");
+            try (Connection c = jdbc(db); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE notes(id INT PRIMARY KEY, data VARBINARY(1000))");
+                s.execute("INSERT INTO notes SELECT X, SECURE_RAND(1000) FROM SYSTEM_RANGE(1, 150000)");
+            }
+            Path repository = stratum.home().resolve("data/stratum/backups");
+
+            // 1. killed while the backup stores its chunks: it rolls back, or it had finished
+            long job = -1;
+            for (int attempt = 1; attempt <= 5 && job < 0; attempt++) {
+                long id = submitted(stratum.exec("stratum:backup-create big"));
+                if (awaitTask(stratum, id, "store")) {
+                    stratum.kill9();
+                    job = id;
+                } else {
+                    System.out.println("backup job " + id + " passed 'store' before it could be caught; again");
+                }
+            }
+            assertTrue("caught a backup in its store task", job > 0);
+            start(stratum);
+            String state = awaitEnd(stratum, job);
+            System.out.println("backup job " + job + " after the restart: " + state);
+            String backups = stratum.exec("stratum:backup-list");
+            Set<String> manifests = names(repository.resolve("manifests"));
+            if (state.equals("FAILED")) {
+                assertEquals("no manifest of the rolled-back backup: " + backups, countBackups(backups),
+                        manifests.size());
+                assertTrue("its pending marker is gone", names(repository.resolve("pending")).isEmpty());
+            }
+            // nothing stays locked: the database takes writes, and the service takes another job at once
+            try (Connection c = jdbc(db); Statement s = c.createStatement()) {
+                s.setQueryTimeout(10);
+                s.execute("INSERT INTO notes VALUES (200001, X'01')");
+            }
+            String again = stratum.exec("stratum:backup-create big --wait");
+            assertTrue(again, again.contains("SUCCEEDED"));
+            String id = again.replaceAll("(?s).*backup (\\S+) \\(.*", "$1");
+
+            // 2. killed while the restore runs: it resumes and ends; the database holds the backup's rows
+            try (Connection c = jdbc(db); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO notes VALUES (300000, X'02')");
+            }
+            long restore = -1;
+            for (int attempt = 1; attempt <= 5 && restore < 0; attempt++) {
+                long r = submitted(stratum.exec("stratum:restore " + id));
+                if (awaitTask(stratum, r, "restore")) {
+                    stratum.kill9();
+                    restore = r;
+                } else {
+                    System.out.println("restore job " + r + " passed 'restore' before it could be caught; again");
+                }
+            }
+            assertTrue("caught a restore in its restore task", restore > 0);
+            start(stratum);
+            String restored = awaitEnd(stratum, restore);
+            System.out.println("restore job " + restore + " after the restart: " + restored);
+            if (restored.equals("FAILED")) { // then a second restore must still work
+                String r = stratum.exec("stratum:restore " + id + " --wait");
+                assertTrue(r, r.contains("SUCCEEDED"));
+            }
+            Map<String, String> after = describe(stratum, "big");
+            try (Connection c = jdbc(after); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(id) FROM notes")) {
+                assertTrue(rs.next());
+                assertEquals("the rows of the backup point", 150001, rs.getLong(1));
+                assertEquals(200001, rs.getLong(2));
+                s.setQueryTimeout(10);
+                s.execute("INSERT INTO notes VALUES (400000, X'03')");
+            }
+            assertTrue(stratum.exec("stratum:service-delete big --wait").contains("SUCCEEDED"));
+            assertEquals("no runtime process is left", Map.of(), stratum.runtimeProcesses());
+        }
+    }
+
+    private static long submitted(String out) {
+        Matcher m = SUBMITTED.matcher(out);
+        assertTrue(out, m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    private static Set<String> names(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    private static long countBackups(String list) {
+        return list.lines().filter(l -> l.matches("\\s*\\d{8}-\\d{6}-.*")).count();
+    }
+
     /** Restarts after a crash; the job must end, and runtime processes must match the services exactly. */
     private static void start(KarafInstance stratum) throws Exception {
         stratum.start("stratum:sdp-list", "AVAILABLE", Duration.ofSeconds(120));

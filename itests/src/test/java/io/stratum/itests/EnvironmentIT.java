@@ -12,11 +12,8 @@ import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +65,7 @@ public class EnvironmentIT extends StratumTestSupport {
         for (int i = 1; i <= 5; i++) {
             assertEquals(201, post(lb + "api/notes", "note " + i));
         }
-        String listed = get(lb + "api/notes").body;
+        String listed = get(lb + "api/notes").body();
         for (int i = 1; i <= 5; i++) {
             assertTrue(listed, listed.contains("\"text\":\"note " + i + "\""));
         }
@@ -109,7 +106,7 @@ public class EnvironmentIT extends StratumTestSupport {
             // requests with a body too: the proxy cannot resend those, so only the health check keeps them safe
             assertEquals("POST " + i + " after the health-check interval", 201, post(lb + "api/notes", "after " + i));
             Response r = get(lb + "health");
-            assertEquals("GET " + i + " after the health-check interval", 200, r.status);
+            assertEquals("GET " + i + " after the health-check interval", 200, r.status());
         }
         await("the killed instance to be restarted and routed to again", Duration.ofSeconds(60),
                 () -> instancesServingQuietly(lb, 9).contains("i2"));
@@ -228,8 +225,8 @@ public class EnvironmentIT extends StratumTestSupport {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
             Response r = get(lb + "health");
-            assertEquals(200, r.status);
-            seen.add(r.instance);
+            assertEquals(200, r.status());
+            seen.add(r.instance());
         }
         return seen;
     }
@@ -240,29 +237,6 @@ public class EnvironmentIT extends StratumTestSupport {
         } catch (IOException | AssertionError e) {
             return Set.of();
         }
-    }
-
-    /** A response: status, the instance that served it, body. */
-    private record Response(int status, String instance, String body) {
-    }
-
-    private static Response get(String url) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setConnectTimeout(2000);
-        c.setReadTimeout(5000);
-        int status = c.getResponseCode();
-        byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
-        return new Response(status, c.getHeaderField("X-Stratum-Instance"), new String(body, StandardCharsets.UTF_8));
-    }
-
-    private static int post(String url, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        return c.getResponseCode();
     }
 
     private static boolean accepts(int port) {

@@ -19,7 +19,10 @@ import io.stratum.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,5 +234,30 @@ public abstract class StratumTestSupport {
         }
         out.flush();
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A response: status, the instance that served it, body. */
+    protected record Response(int status, String instance, String body) {
+    }
+
+    /** A plain HTTP GET, as any client would make. */
+    protected static Response get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(5000);
+        int status = c.getResponseCode();
+        byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
+        return new Response(status, c.getHeaderField("X-Stratum-Instance"), new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A plain HTTP POST of text; returns the status. */
+    protected static int post(String url, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        return c.getResponseCode();
     }
 }

@@ -4,6 +4,7 @@ import io.stratum.platform.spi.ManagedService;
 import io.stratum.sme.api.BackupEngine;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,9 @@ public final class BackupEngines {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindEngine(BackupEngine engine, Map<String, Object> properties) {
         engines.put(key(properties), engine);
+        synchronized (engines) {
+            engines.notifyAll();
+        }
     }
 
     /**
@@ -64,8 +68,40 @@ public final class BackupEngines {
      * @throws SmeException (transient: the SDP may come back) if there is none
      */
     BackupEngine get(ManagedService service) throws SmeException {
-        return find(service).orElseThrow(() -> new SmeException("no backup engine for '" + service.name() + "': "
-                + "its SDP (" + service.serviceType() + " " + service.sdpVersion() + ") is not installed or cannot "
-                + "back up; install it (see stratum:sdp-list --all)", null, true));
+        return get(service, WAIT);
+    }
+
+    /** How long a job waits for the engine of a service's SDP (after a restart, SDPs come back one by one). */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    /**
+     * @param service a service
+     * @param wait how long to wait for its engine
+     * @return its backup engine, once registered
+     * @throws SmeException (transient) if none came in time, or the thread was interrupted
+     */
+    BackupEngine get(ManagedService service, Duration wait) throws SmeException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (engines) {
+            while (true) {
+                Optional<BackupEngine> found = find(service);
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    engines.wait(Math.min(left, 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new SmeException("no backup engine for '" + service.name() + "': its SDP (" + service.serviceType()
+                + " " + service.sdpVersion() + ") is not installed or cannot back up; install it (see "
+                + "stratum:sdp-list --all)", null, true);
     }
 }

@@ -113,8 +113,13 @@ public final class BackupPlanner implements JobPlanner {
                         props.put(Backups.SCHEDULE, schedule);
                     }
                     var m = backups.store(j, backupId, members, props);
+                    List<String> windows = new ArrayList<>();
+                    for (String id : members) {
+                        windows.add(names.getOrDefault(id, id) + " " + j.get("locked." + id).orElse("?") + " ms");
+                    }
                     j.note("backup", "backup " + backupId + " (" + Backups.mb(m.logicalBytes()) + " MB, "
-                            + Backups.mb(Long.parseLong(m.properties().get(Backups.NEW_BYTES))) + " MB new)");
+                            + Backups.mb(Long.parseLong(m.properties().get(Backups.NEW_BYTES))) + " MB new; locked: "
+                            + String.join(", ", windows) + ")");
                 }).notIdempotent().attempts(1).weight(6).compensatedBy(j -> {
                     backups.repository().abandon(backupId);
                     backups.repository().delete(backupId);

@@ -190,14 +190,16 @@ public final class Backups {
         if (s.isEmpty()) {
             return;
         }
-        Optional<BackupEngine> engine = engines.find(s.get());
-        if (engine.isEmpty()) {
+        BackupEngine engine;
+        try {
+            engine = engines.get(s.get());
+        } catch (SmeException e) {
             job.note("unlock." + serviceId, "'" + s.get().name() + "' could not be unlocked: its SDP is not "
                     + "installed; its runtime unlocks when it restarts");
             return;
         }
         job.message("unlocking '" + s.get().name() + "'");
-        engine.get().unlock(context(s.get()), job.monitor());
+        engine.unlock(context(s.get()), job.monitor());
         Optional<String> since = job.get("lockedAt." + serviceId);
         if (since.isPresent() && job.get("locked." + serviceId).isEmpty()) {
             long ms = System.currentTimeMillis() - Long.parseLong(since.get());

@@ -1,0 +1,212 @@
+package io.stratum.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.stratum.platform.api.BackupAccess;
+import io.stratum.platform.api.BackupDTO;
+import io.stratum.platform.api.BackupService;
+import io.stratum.platform.api.Caller;
+import io.stratum.platform.api.CloneAccess;
+import io.stratum.platform.api.CloneService;
+import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobPlanDTO;
+import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.ServiceDTO;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * Backups, restores and clones on the real distribution, real H2 servers and real HTTP: the rows of a backup point
+ * come back exactly; a damaged chunk is reported and refused before anything is touched; a service clone and an
+ * environment clone are independent copies, the environment's wired to its own database.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class BackupCloneIT extends StratumTestSupport {
+
+    @Inject
+    protected BackupAccess backupAccess;
+
+    @Inject
+    protected CloneAccess cloneAccess;
+
+    private BackupService backups() {
+        return backupAccess.as(Caller.system("itest"));
+    }
+
+    private CloneService clones() {
+        return cloneAccess.as(Caller.system("itest"));
+    }
+
+    private void sdps() throws InterruptedException {
+        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
+                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
+    }
+
+    private Connection connect(String service) throws Exception {
+        ServiceDTO db = platform.getService(null, service, true);
+        return jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+    }
+
+    private List<String> rows(String service) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(service); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT text FROM notes ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private void sql(String service, String... statements) throws Exception {
+        try (Connection c = connect(service); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private String backupId(JobDTO job) {
+        JobDTO done = platform.getJob(job.id());
+        String id = done.message().replaceAll("(?s).*backup (\\S+) \\(.*", "$1");
+        assertTrue(done.message(), backups().listBackups(null).stream().anyMatch(b -> b.id().equals(id)));
+        return id;
+    }
+
+    private JobDTO ended(JobDTO job) throws InterruptedException {
+        return platform.awaitJob(job.id(), Duration.ofMinutes(2), null);
+    }
+
+    @Test
+    public void aRestoreBringsBackExactlyTheRowsOfTheBackupAndADamagedChunkIsRefusedBeforeAnythingIsTouched()
+            throws Exception {
+        sdps();
+        succeeded(platform.createService(new CreateServiceRequest(null, "database", "orders", null, null, Map.of())));
+        sql("orders", "CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))",
+                "INSERT INTO notes SELECT X, 'row ' || X FROM SYSTEM_RANGE(1, 500)");
+
+        JobPlanDTO preview = backups().previewBackup(null, BackupService.SERVICE, "orders");
+        assertEquals(List.of("prepare", "lock", "backup", "unlock", "store", "cleanup"),
+                preview.phases().stream().map(JobPlanDTO.PhaseDTO::name).toList());
+        assertTrue("a dry run takes no backup", backups().listBackups(null).isEmpty());
+
+        String id = backupId(succeeded(backups().backup(null, BackupService.SERVICE, "orders")));
+        BackupDTO backup = backups().getBackup(id);
+        assertEquals("orders", backup.source());
+        assertEquals(1, backup.members().size());
+        assertEquals("database", backup.members().get(0).serviceType());
+        assertTrue(backup.logicalBytes() > 0);
+
+        // more writes after the backup point, then the restore
+        sql("orders", "INSERT INTO notes VALUES (501, 'after the backup')", "DELETE FROM notes WHERE id <= 10",
+                "UPDATE notes SET text = 'changed' WHERE id = 100");
+        succeeded(backups().restore(id, null, null));
+        List<String> restored = rows("orders");
+        assertEquals(500, restored.size());
+        assertEquals("row 1", restored.get(0));
+        assertEquals("row 100", restored.get(99));
+        assertFalse(restored.contains("after the backup"));
+        // the service is not left locked: it takes writes and other jobs
+        sql("orders", "INSERT INTO notes VALUES (600, 'after the restore')");
+        succeeded(platform.stopService(null, "orders"));
+        succeeded(platform.startService(null, "orders"));
+        assertEquals(501, rows("orders").size());
+
+        JobDTO verified = succeeded(backups().verifyBackup(id));
+        assertTrue(verified.message(), verified.message().contains("verified"));
+
+        // flip one byte of one chunk
+        Path chunk;
+        try (Stream<Path> files = Files.walk(stratumHome().resolve("backups").resolve("chunks"))) {
+            chunk = files.filter(Files::isRegularFile).filter(f -> f.toFile().length() > 100).findFirst()
+                    .orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(chunk.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 0xFF);
+        }
+        JobDTO badVerify = ended(backups().verifyBackup(id));
+        assertEquals(JobState.FAILED, badVerify.state());
+        assertTrue(badVerify.error(), badVerify.error().contains(chunk.getFileName().toString().substring(0, 12)));
+        JobDTO badRestore = ended(backups().restore(id, null, null));
+        assertEquals(JobState.FAILED, badRestore.state());
+        assertTrue(badRestore.error(), badRestore.error().contains(id));
+        assertEquals("the target is untouched", 501, rows("orders").size());
+        assertTrue(rows("orders").contains("after the restore"));
+        backups().deleteBackup(id);
+        assertTrue(backups().listBackups(null).isEmpty());
+    }
+
+    @Test
+    public void aServiceCloneIsAnIndependentCopyWithItsOwnLogin() throws Exception {
+        sdps();
+        succeeded(platform.createService(new CreateServiceRequest(null, "database", "src", null, null, Map.of())));
+        sql("src", "CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))",
+                "INSERT INTO notes VALUES (1, 'before the clone')");
+        JobPlanDTO preview = clones().previewCloneService(null, "src", "copy", null);
+        assertEquals(List.of("backup", "create"), preview.phases().stream().map(JobPlanDTO.PhaseDTO::name).toList());
+        assertTrue(platform.listServices(null).stream().noneMatch(s -> s.name().equals("copy")));
+
+        succeeded(clones().cloneService(null, "src", "copy", null));
+        assertEquals(List.of("before the clone"), rows("copy"));
+        ServiceDTO src = platform.getService(null, "src", true);
+        ServiceDTO copy = platform.getService(null, "copy", true);
+        assertNotEquals(src.connection().url(), copy.connection().url());
+        assertNotEquals(src.connection().password(), copy.connection().password());
+        assertEquals(src.sdpVersion(), copy.sdpVersion());
+
+        sql("copy", "INSERT INTO notes VALUES (2, 'only in the copy')");
+        sql("src", "INSERT INTO notes VALUES (3, 'only in the source')");
+        assertEquals(List.of("before the clone", "only in the copy"), rows("copy"));
+        assertEquals(List.of("before the clone", "only in the source"), rows("src"));
+    }
+
+    @Test
+    public void anEnvironmentCloneServesTheSourcesDataThroughItsOwnLoadBalancerAndDatabase() throws Exception {
+        sdps();
+        Path examples = Path.of(System.getProperty("karaf.base"), "examples");
+        succeeded(platform.createEnvironment(new EnvironmentRequest(null,
+                Files.readString(examples.resolve("notes-env.yaml")), examples.toString())));
+        String lb = platform.getService(null, "notes-lb").connection().url();
+        assertEquals(201, post(lb + "api/notes", "written before the clone"));
+
+        succeeded(clones().cloneEnvironment(null, "notes", "copy", null));
+        assertEquals("READY", platform.getEnvironment(null, "copy").state());
+        ServiceDTO app = platform.getService(null, "copy-app");
+        assertEquals("the copy's app uses the copy's database", "copy-db", app.providers().get("database"));
+        assertEquals("copy-lb", app.providers().get("webtier"));
+        String copyLb = platform.getService(null, "copy-lb").connection().url();
+        assertNotEquals(lb, copyLb);
+        assertTrue(get(copyLb + "api/notes").body().contains("written before the clone"));
+
+        assertEquals(201, post(copyLb + "api/notes", "written to the copy"));
+        assertTrue(get(copyLb + "api/notes").body().contains("written to the copy"));
+        assertFalse("the copy's writes do not reach the source", get(lb + "api/notes").body().contains("written to the copy"));
+        assertEquals(201, post(lb + "api/notes", "written to the source"));
+        assertFalse(get(copyLb + "api/notes").body().contains("written to the source"));
+    }
+
+}
