@@ -68,12 +68,12 @@ final class MaskedValues {
      * @param recorded the recorded values by key
      * @param sources where to look for a masked value, in order of preference (by key; any may be empty)
      * @return the values with each masked one taken from the first source whose value for the same key fits, and the
-     *     keys no source had a fitting value for
+     *     keys no source had a fitting value for (sorted)
      */
     static Recovered recover(Map<String, String> recorded, List<Map<String, String>> sources) {
         Map<String, String> out = new TreeMap<>();
         List<String> missing = new ArrayList<>();
-        recorded.forEach((key, value) -> {
+        new TreeMap<>(recorded).forEach((key, value) -> {
             if (!isMasked(value)) {
                 out.put(key, value);
                 return;
