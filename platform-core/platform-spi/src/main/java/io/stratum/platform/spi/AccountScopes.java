@@ -48,4 +48,18 @@ public interface AccountScopes {
      * @return the accounts the caller may see
      */
     List<Scope> visible(Caller caller);
+
+    /**
+     * Records where an account came from as a new version of its administrative state, with the one change
+     * {@code account <name> origin} (from none to {@code origin}), made by {@code caller}. The caller is not checked:
+     * check it first.
+     *
+     * @param accountId the account's id
+     * @param caller who made the account
+     * @param origin what it came from, for users (e.g. {@code clone of account 'shop' at version 12 (job 40)}); no
+     *     secrets
+     * @return the new version
+     * @throws io.stratum.platform.api.PlatformException NOT_FOUND if there is no such account
+     */
+    long recordOrigin(String accountId, Caller caller, String origin);
 }

@@ -8,6 +8,7 @@ import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.spi.AccountScopes.Need;
 import io.stratum.platform.spi.AccountScopes.Scope;
 import io.stratum.platform.spi.EnvironmentInfo;
@@ -124,17 +125,59 @@ final class CloneServiceImpl implements CloneService {
 
     @Override
     public JobDTO cloneAccount(String source, String target, long version, boolean withData) {
-        throw notYet();
+        AccountClones.Prepared p = prepareAccount(source, target, version, withData);
+        return parts.platform.as(caller).getJob(parts.jobs.submit(AccountClones.request(caller, p)).id());
     }
 
     @Override
     public JobPlanDTO previewCloneAccount(String source, String target, long version, boolean withData) {
-        throw notYet();
+        AccountClones.Prepared p = prepareAccount(source, target, version, withData);
+        JobPlanDTO plan = parts.jobs.preview(AccountClones.request(caller, p));
+        AccountSnapshot snap = p.snapshot();
+        List<String> touches = new ArrayList<>();
+        touches.add("account " + p.source().name() + " (read, as of version " + snap.version() + ")");
+        touches.add("account " + target + " (new)");
+        for (AccountSnapshot.External e : snap.externals().values()) {
+            if (AccountClones.externalBinding(e, parts.services, p.source().id()).unrecoverable().isEmpty()) {
+                touches.add("external service " + e.name() + " (new)");
+            }
+        }
+        for (List<CreationOrder.Unit> level : p.levels()) {
+            for (CreationOrder.Unit u : level) {
+                if (u.environment() != null) {
+                    touches.add("environment " + u.environment() + " (new)");
+                }
+                u.services().forEach(s -> touches.add("service " + s + " (new)"));
+            }
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        notes.add("services are created level by level (" + p.levels().size() + " levels): each environment by one "
+                + "environment job, each other service by its own create job; a level starts when the one before has "
+                + "succeeded");
+        if (withData) {
+            p.backups().forEach((name, c) -> notes.add("'" + name + "' would be restored from backup " + c.backupId()
+                    + " before it starts"));
+        }
+        notes.add("the quota would be " + quota(snap.quota()));
+        if (!snap.members().isEmpty()) {
+            notes.add("roles would be granted last: " + snap.members());
+        }
+        notes.addAll(p.notes());
+        return new JobPlanDTO(plan.kind(), plan.target(), plan.phases(), touches, notes);
     }
 
-    private static PlatformException notYet() {
-        return new PlatformException(Reason.UNAVAILABLE, "account clones are not available in this version of "
-                + "Stratum; clone its environments (stratum:env-clone) or services (stratum:service-clone)");
+    private AccountClones.Prepared prepareAccount(String source, String target, long version, boolean withData) {
+        return AccountClones.prepare(caller, parts.scopes, parts.platform.as(caller), parts.backups.as(caller),
+                parts.services, source, target, version, withData);
+    }
+
+    private static String quota(QuotaDTO q) {
+        return "services " + limit(q.maxServices()) + ", instances " + limit(q.maxInstances()) + ", memory "
+                + (q.maxMemoryMb() < 0 ? "unlimited" : q.maxMemoryMb() + " MiB");
+    }
+
+    private static String limit(long n) {
+        return n < 0 ? "unlimited" : Long.toString(n);
     }
 
     private BackupDTO backupOf(Scope a, String id) {

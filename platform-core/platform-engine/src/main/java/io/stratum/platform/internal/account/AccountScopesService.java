@@ -1,9 +1,11 @@
 package io.stratum.platform.internal.account;
 
 import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.StoreException;
 import io.stratum.platform.spi.AccountScopes;
@@ -57,5 +59,21 @@ public final class AccountScopesService implements AccountScopes {
         Access access = control.resolve(caller);
         return accounts.list().stream().filter(a -> access.canSee(a.name())).map(a -> new Scope(a.id(), a.name()))
                 .toList();
+    }
+
+    @Override
+    public long recordOrigin(String accountId, Caller caller, String origin) {
+        try {
+            return store.inTransaction(c -> {
+                String name = Sql.one(c, "SELECT name FROM accounts WHERE id = ?", rs -> rs.getString("name"),
+                        accountId).orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "no account with id "
+                                + accountId));
+                return AccountHistory.record(c, accountId, caller, "account '" + name + "' is a " + origin,
+                        List.of(new ChangeDTO("account", name, "origin", null, origin)));
+            });
+        } catch (StoreException e) {
+            throw new PlatformException(Reason.INTERNAL, "the platform's store failed: " + e.getMessage()
+                    + " (see the Karaf log)", e);
+        }
     }
 }
