@@ -95,6 +95,13 @@ public final class AccountHistory {
                         changes(rs.getString("changes"))), accountId, from, to));
         for (AccountVersionDTO v : versions) {
             for (ChangeDTO ch : v.changes()) {
+                if (ch.field().equals("*") && ch.after() == null) {
+                    // removed: every field it had ends, also those its removal did not list
+                    String prefix = ch.entity() + "\0" + ch.name() + "\0";
+                    folded.replaceAll((k, earlier) -> k.startsWith(prefix) && earlier.after() != null
+                            ? new ChangeDTO(earlier.entity(), earlier.name(), earlier.field(), earlier.before(), null)
+                            : earlier);
+                }
                 String key = ch.entity() + "\0" + ch.name() + "\0" + ch.field();
                 ChangeDTO earlier = folded.get(key);
                 folded.put(key, earlier == null ? ch

@@ -17,9 +17,20 @@ final class History {
         return AccountHistory.whole("service", name, fields(type, sdpVersion, plan, config, providers), false);
     }
 
-    static List<ChangeDTO> removed(ServiceRecord s) {
+    /**
+     * @param s a service being removed
+     * @param providers the providers it used, by provider type
+     * @return its removal: every field it had, as recorded when it was created (an external service's binding)
+     */
+    static List<ChangeDTO> removed(ServiceRecord s, Map<String, ServiceRecord> providers) {
+        if (s.external()) {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("type", s.serviceType());
+            new java.util.TreeMap<>(s.config()).forEach((k, v) -> f.put("binding." + k, mask(k, v)));
+            return AccountHistory.whole("service", s.name(), f, true);
+        }
         return AccountHistory.whole("service", s.name(), fields(s.serviceType(), s.sdpVersion(), s.plan(), s.config(),
-                Map.of()), true);
+                providers), true);
     }
 
     private static Map<String, String> fields(String type, String sdpVersion, String plan, Map<String, String> config,

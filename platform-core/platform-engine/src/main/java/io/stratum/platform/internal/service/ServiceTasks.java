@@ -372,9 +372,16 @@ final class ServiceTasks {
     void forget(Connection c, JobRecord j, String how) throws SQLException {
         Optional<ServiceRecord> s = j.serviceId() == null ? Optional.empty()
                 : services.repository().byId(c, j.serviceId());
-        if (s.isPresent() && ServiceRepository.delete(c, j.serviceId())) {
+        if (s.isEmpty()) {
+            return;
+        }
+        Map<String, ServiceRecord> providers = new java.util.TreeMap<>();
+        for (Association a : services.associations().providersOf(s.get().id())) {
+            services.repository().byId(c, a.providerId()).ifPresent(p -> providers.put(a.providerType(), p));
+        }
+        if (ServiceRepository.delete(c, j.serviceId())) {
             AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' " + how
-                    + " (job " + j.id() + ")", History.removed(s.get()));
+                    + " (job " + j.id() + ")", History.removed(s.get(), providers));
         }
     }
 

@@ -241,6 +241,21 @@ public class AccessScopingTest {
     }
 
     @Test
+    public void aRemovalEndsEveryFieldSoANewServiceOfTheSameNameInheritsNone() throws Exception {
+        PlatformService alice = as("alice");
+        alice.registerExternalService(new ExternalServiceRequest("acme", "database", "thing",
+                "jdbc:h2:tcp://127.0.0.1:1/x", "u", "secret", Map.of()));
+        done(alice, alice.deleteService("acme", "thing"));
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "thing", null, null, Map.of())));
+        long latest = alice.accountHistory("acme", 1).get(0).version();
+        List<ChangeDTO> state = alice.diffAccount("acme", 0, latest).stream()
+                .filter(c -> c.name().equals("thing")).toList();
+        assertTrue(state.toString(), state.contains(new ChangeDTO("service", "thing", "plan", null, "small")));
+        assertTrue("the external service's binding ended with it: " + state,
+                state.stream().noneMatch(c -> c.field().startsWith("binding.")));
+    }
+
+    @Test
     public void theFirstAdminsPasswordIsGeneratedIntoAnOwnerOnlyFileUntilChanged() throws Exception {
         String password = Files.readString(fixture.users.initialPasswordFile()).strip();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
