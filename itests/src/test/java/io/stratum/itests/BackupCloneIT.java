@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.AccountVersionDTO;
 import io.stratum.platform.api.BackupAccess;
 import io.stratum.platform.api.BackupDTO;
 import io.stratum.platform.api.BackupService;
@@ -16,6 +18,7 @@ import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.ServiceDTO;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -209,4 +212,71 @@ public class BackupCloneIT extends StratumTestSupport {
         assertFalse(get(copyLb + "api/notes").body().contains("written to the source"));
     }
 
+
+    @Test
+    public void anAccountCloneAtAnOlderVersionEqualsThatVersionFieldByFieldWithTheDataOfItsBackup() throws Exception {
+        sdps();
+        platform.createAccount("src");
+        platform.createUser("carol", "a-long-enough-password-1".toCharArray(), false);
+        platform.grant("src", "carol", AccountRole.MEMBER);
+        platform.setQuota("src", new QuotaDTO(10, 20, 8192));
+        succeeded(platform.createEnvironment(new EnvironmentRequest("src", "{\"name\": \"shop\", \"services\": ["
+                + "{\"name\": \"shop-db\", \"type\": \"database\"}]}", null)));
+        succeeded(platform.createService(new CreateServiceRequest("src", "database", "report", null, null, Map.of())));
+        ServiceDTO db = platform.getService("src", "shop-db", true);
+        try (Connection c = jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))");
+            s.execute("INSERT INTO notes VALUES (1, 'at version V')");
+        }
+        succeeded(backups().backup("src", BackupService.ACCOUNT, null));
+        long v = platform.getAccount("src").version();
+
+        // the source moves on
+        try (Connection c = jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO notes VALUES (2, 'after version V')");
+        }
+        succeeded(platform.deleteService("src", "report"));
+        succeeded(platform.createService(new CreateServiceRequest("src", "database", "temp", null, null, Map.of())));
+        platform.setQuota("src", new QuotaDTO(5, 5, 1024));
+        assertTrue(platform.getAccount("src").version() > v);
+
+        JobPlanDTO preview = clones().previewCloneAccount("src", "copy", v, true);
+        assertTrue(preview.touches().toString(), preview.touches().contains("service report (new)"));
+        assertTrue(platform.listAccounts().stream().noneMatch(a -> a.name().equals("copy")));
+
+        succeeded(clones().cloneAccount("src", "copy", v, true));
+        long latest = platform.getAccount("copy").version();
+        assertEquals("the copy's state is the source's at version " + v, state(platform.diffAccount("src", 0, v)),
+                state(platform.diffAccount("copy", 0, latest)));
+        assertTrue(platform.diffAccount("copy", 0, latest).stream().anyMatch(c -> c.entity().equals("account")
+                && c.field().equals("origin") && c.after().contains("'src' at version " + v)));
+        assertEquals(List.of("at version V"), rowsIn("copy", "shop-db"));
+        assertEquals(List.of("at version V", "after version V"), rowsIn("src", "shop-db"));
+        assertEquals("shop", platform.getEnvironment("copy", "shop").name());
+    }
+
+    /** @return the state a diff from version 0 describes, without the account's own entry (name, origin) */
+    private static java.util.Set<String> state(List<AccountVersionDTO.ChangeDTO> diff) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (AccountVersionDTO.ChangeDTO c : diff) {
+            if (!c.entity().equals("account")) {
+                out.add(c.entity() + " " + c.name() + " " + c.field() + " = " + c.after());
+            }
+        }
+        return out;
+    }
+
+    private List<String> rowsIn(String account, String service) throws Exception {
+        ServiceDTO db = platform.getService(account, service, true);
+        List<String> out = new ArrayList<>();
+        try (Connection c = jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT text FROM notes ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
 }
