@@ -14,7 +14,6 @@ import io.stratum.platform.spi.store.DataStore;
 import io.stratum.sme.api.BackupEngine;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.SmeException;
-import io.stratum.sme.api.TaskMonitor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -452,16 +451,4 @@ public final class Backups {
             throw first;
         }
     }
-
-    /** A monitor that drops progress (for calls outside jobs). */
-    static final TaskMonitor QUIET = new TaskMonitor() {
-        @Override
-        public void progress(int percent, String message) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-    };
 }
