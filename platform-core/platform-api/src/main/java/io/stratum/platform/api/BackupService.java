@@ -62,6 +62,15 @@ public interface BackupService {
     JobDTO verifyBackup(String id);
 
     /**
+     * Copies a backup to the second repository the platform is configured with ({@code copyRepository} in
+     * {@code etc/io.stratum.backup.cfg}), sending only the chunks it lacks, and checks the copy.
+     *
+     * @param id a backup's id
+     * @return the copy job; its message says how many chunks were sent and how many were there already
+     */
+    JobDTO copyBackup(String id);
+
+    /**
      * Deletes a backup; chunks no other backup uses are freed.
      *
      * @param id a backup's id

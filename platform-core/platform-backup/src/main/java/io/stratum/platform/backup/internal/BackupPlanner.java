@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 @Component(service = JobPlanner.class, property = {JobPlanner.KINDS + "=" + BackupPlanner.CREATE,
-    JobPlanner.KINDS + "=" + BackupPlanner.RESTORE, JobPlanner.KINDS + "=" + BackupPlanner.VERIFY})
+    JobPlanner.KINDS + "=" + BackupPlanner.RESTORE, JobPlanner.KINDS + "=" + BackupPlanner.VERIFY,
+    JobPlanner.KINDS + "=" + BackupPlanner.COPY})
 public final class BackupPlanner implements JobPlanner {
 
     /** Job kind: take a backup. */
@@ -39,6 +40,8 @@ public final class BackupPlanner implements JobPlanner {
     public static final String RESTORE = "backup.restore";
     /** Job kind: verify a backup. */
     public static final String VERIFY = "backup.verify";
+    /** Job kind: copy a backup to the second repository. */
+    public static final String COPY = "backup.copy";
 
     /** Job parameter: the backup's id. */
     static final String PARAM_BACKUP = io.stratum.platform.api.BackupService.JOB_PARAM_BACKUP;
@@ -75,6 +78,7 @@ public final class BackupPlanner implements JobPlanner {
             case CREATE -> create(job);
             case RESTORE -> restore(job);
             case VERIFY -> verify(job);
+            case COPY -> copy(job);
             default -> throw new IllegalArgumentException("not a backup job: " + job.kind());
         };
     }
@@ -172,6 +176,33 @@ public final class BackupPlanner implements JobPlanner {
                     }
                     j.note("verified", "backup " + backupId + " verified: " + report.chunksChecked() + " chunks, "
                             + Backups.mb(report.bytesChecked()) + " MB, all checksums right");
+                }).attempts(1))
+                .build();
+    }
+
+    private JobPlan copy(JobInfo job) {
+        String backupId = job.param(PARAM_BACKUP);
+        return JobPlan.builder()
+                .phase("copy", JobTask.of("copy", j -> {
+                    var target = backups.copies().orElseThrow(() -> new IllegalStateException("no copy repository is "
+                            + "configured: set copyRepository in etc/" + Backups.PID + ".cfg"));
+                    j.message("copying backup " + backupId + " to " + target.root());
+                    var report = backups.repository().copyTo(backupId, target, (bytes, of) -> j.monitor().progress(
+                            of == 0 ? 100 : (int) (bytes * 100 / of), "copied " + Backups.mb(bytes) + " of "
+                                    + Backups.mb(of) + " MB"));
+                    j.note("copied", "backup " + backupId + " copied to " + target.root() + ": " + report.chunksSent()
+                            + " chunks sent (" + Backups.mb(report.bytesSent()) + " MB), " + report.chunksAlreadyThere()
+                            + " already there");
+                }))
+                .phase("verify", JobTask.of("verify the copy", j -> {
+                    var target = backups.copies().orElseThrow();
+                    VerifyReport report = target.verify(backupId, (bytes, of) -> j.monitor().progress(
+                            of == 0 ? 100 : (int) (bytes * 100 / of), "checked " + Backups.mb(bytes) + " of "
+                                    + Backups.mb(of) + " MB of the copy"));
+                    if (!report.ok()) {
+                        throw new IllegalStateException("the copy of backup " + backupId + " is damaged: "
+                                + String.join("; ", report.problems()));
+                    }
                 }).attempts(1))
                 .build();
     }

@@ -187,6 +187,17 @@ final class BackupServiceImpl implements BackupService {
     }
 
     @Override
+    public JobDTO copyBackup(String id) {
+        Manifest m = writable(id, "copy backups");
+        if (parts.backups.copies().isEmpty()) {
+            throw new PlatformException(Reason.UNAVAILABLE, "no copy repository is configured: a platform admin sets "
+                    + "copyRepository in etc/" + Backups.PID + ".cfg");
+        }
+        return job(parts.jobs.submit(JobRequest.of(BackupPlanner.COPY, "backup " + id, caller)
+                .account(m.properties().get(Backups.ACCOUNT_ID)).param(BackupPlanner.PARAM_BACKUP, id)).id());
+    }
+
+    @Override
     public BackupDTO deleteBackup(String id) {
         Manifest m = writable(id, "delete backups");
         try {

@@ -62,6 +62,10 @@ public final class Backups {
         @AttributeDefinition(description = "Directory where backups and restores stage artifacts; empty: "
                 + "<stratum home>/backup-staging. Needs room for the largest backup")
         String staging() default "";
+
+        @AttributeDefinition(description = "Directory of a second repository that stratum:backup-copy copies backups "
+                + "to (e.g. on another disk); empty: none")
+        String copyRepository() default "";
     }
 
     /** Manifest property: the account's id. */
@@ -88,6 +92,8 @@ public final class Backups {
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
 
     private final BackupRepository repository;
+    /** The second repository backups are copied to, if one is configured. */
+    private volatile BackupRepository copies;
     private final Path staging;
     private final Services services;
     private final BackupEngines engines;
@@ -109,6 +115,17 @@ public final class Backups {
         this(Path.of(config.repository().isBlank() ? store.home().resolve("backups").toString() : config.repository()),
                 Path.of(config.staging().isBlank() ? store.home().resolve("backup-staging").toString()
                         : config.staging()), services, engines);
+        if (!config.copyRepository().isBlank()) {
+            Path copyRoot = Path.of(config.copyRepository());
+            try {
+                ownerOnly(copyRoot);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the copy repository " + copyRoot + ": " + e.getMessage()
+                        + " (check copyRepository in etc/" + PID + ".cfg)", e);
+            }
+            this.copies = new LocalRepository("copy", copyRoot);
+            LOG.info("Backups: copies go to {}", copyRoot);
+        }
     }
 
     Backups(Path repositoryRoot, Path staging, Services services, BackupEngines engines) {
@@ -143,6 +160,20 @@ public final class Backups {
 
     BackupRepository repository() {
         return repository;
+    }
+
+    /** @return the second repository, if one is configured */
+    Optional<BackupRepository> copies() {
+        return Optional.ofNullable(copies);
+    }
+
+    /**
+     * For tests: sets the second repository.
+     *
+     * @param repository the repository backups are copied to
+     */
+    void copies(BackupRepository repository) {
+        this.copies = repository;
     }
 
     BackupEngines engines() {

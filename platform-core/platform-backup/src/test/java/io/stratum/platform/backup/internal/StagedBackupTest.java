@@ -106,7 +106,7 @@ public class StagedBackupTest {
         backups = new Backups(tmp.newFolder("repo").toPath(), tmp.newFolder("staging").toPath(), new FakeServices(),
                 engines);
         engine.bindPlanner(new BackupPlanner(backups), Map.of(JobPlanner.KINDS, new String[] {BackupPlanner.CREATE,
-            BackupPlanner.RESTORE, BackupPlanner.VERIFY}));
+            BackupPlanner.RESTORE, BackupPlanner.VERIFY, BackupPlanner.COPY}));
     }
 
     @After
@@ -149,6 +149,25 @@ public class StagedBackupTest {
         assertEquals(List.of("unlock db", "unlock app", "unlock lb"), calls.subList(6, 9));
         assertTrue(job.message(), job.message().contains("backup b1"));
         assertEquals(List.of("b1"), backups.repository().list().stream().map(m -> m.id()).toList());
+    }
+
+    @Test
+    public void aCopyToTheSecondRepositorySendsOnlyWhatItLacksAndIsVerified() throws Exception {
+        assertEquals(JobState.SUCCEEDED, backup().state());
+        backups.copies(new io.stratum.platform.backup.internal.repo.LocalRepository("copy",
+                tmp.newFolder("copies").toPath()));
+        JobInfo first = copy("b1");
+        assertEquals(first.error(), JobState.SUCCEEDED, first.state());
+        assertTrue(first.message(), first.message().matches("(?s).*: [1-9]\\d* chunks sent .*, 0 already there.*"));
+        assertEquals(List.of("b1"), backups.copies().orElseThrow().list().stream().map(m -> m.id()).toList());
+        JobInfo again = copy("b1");
+        assertTrue(again.message(), again.message().contains(": 0 chunks sent (0.0 MB)"));
+    }
+
+    private JobInfo copy(String id) throws Exception {
+        JobInfo job = jobs.submit(JobRequest.of(BackupPlanner.COPY, "backup " + id, Caller.system("test"))
+                .param(BackupPlanner.PARAM_BACKUP, id));
+        return jobs.await(job.id(), Duration.ofSeconds(20));
     }
 
     @Test
