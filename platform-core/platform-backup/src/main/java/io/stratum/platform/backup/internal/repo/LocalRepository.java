@@ -77,7 +77,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     /** A temporary file older than this is a leftover of a crash (writing one chunk or manifest takes milliseconds). */
     private static final Duration TEMP_GRACE = Duration.ofHours(1);
     /** I/O threads: chunk writes wait mostly on fsync, and a disk completes parallel fsyncs together. */
-    private static final int IO_THREADS = 16;
+    private static final int IO_THREADS = 32;
     private static final int IO_BATCH = 64;
     private static final String TMP = ".tmp-";
     private static final String TRASH = ".gc-";
