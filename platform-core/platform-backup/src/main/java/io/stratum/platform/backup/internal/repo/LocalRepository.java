@@ -1111,12 +1111,9 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     @Override
     public boolean hasChunk(String sha256) throws IOException {
         Names.checkSha256(sha256);
-        try {
-            // an empty file is what a power loss can leave of a chunk written but never synced: rewrite it
-            return Files.size(chunkPath(sha256)) > 0;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        // java.io.File: one stat, no exception for the usual answer "absent" (asked once per new chunk)
+        // an empty file cannot be a chunk (a zstd frame has a header): it is rewritten
+        return chunkPath(sha256).toFile().length() > 0;
     }
 
     @Override
