@@ -77,9 +77,10 @@ public interface BackupRepository {
 
     /**
      * Restores one artifact to a file. The artifact is written to a temporary file next to {@code target} while
-     * every chunk and then the whole artifact are checked; only when all checks pass is the temporary file moved
-     * onto {@code target} atomically (replacing a file there). Missing parent directories are created (0700) and
-     * removed again when the extraction fails.
+     * every chunk and then the whole artifact are checked; only when all checks pass is the temporary file fsynced
+     * and moved onto {@code target} atomically (replacing a file there, so the disk needs room for both for a
+     * moment). The file is created 0600. Missing parent directories are created (0700) and removed again when the
+     * extraction fails.
      *
      * @throws CorruptBackupException if a chunk is missing or damaged or the artifact's size or SHA-256 do not match;
      *                                {@code target} is then exactly as it was

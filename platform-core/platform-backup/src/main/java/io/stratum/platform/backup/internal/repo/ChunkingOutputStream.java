@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * One artifact being written: bytes are gathered in a buffer of four maximum chunks, hashed whole as they come, cut
- * by {@link FastCdc}, and each chunk is handed to the repository's workers to be hashed, compressed and stored
- * ({@link LocalWriter#storeChunk}). The caller's thread blocks while the repository has its limit of chunks in
+ * by {@link FastCdc}, and each chunk is handed to the repository's threads to be hashed, compressed and stored
+ * ({@link LocalWriter#submitChunk}). The caller's thread blocks while the repository has its limit of chunks in
  * flight, so memory stays bounded however fast the caller writes. Used by one thread.
  */
 final class ChunkingOutputStream extends OutputStream {

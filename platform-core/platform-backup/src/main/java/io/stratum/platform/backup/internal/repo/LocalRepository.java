@@ -76,8 +76,9 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRepository.class);
     /** A temporary file older than this is a leftover of a crash (writing one chunk or manifest takes milliseconds). */
     private static final Duration TEMP_GRACE = Duration.ofHours(1);
-    private static final int SYNC_THREADS = 16;
-    private static final int SYNC_BATCH = 64;
+    /** I/O threads: chunk writes wait mostly on fsync, and a disk completes parallel fsyncs together. */
+    private static final int IO_THREADS = 32;
+    private static final int IO_BATCH = 64;
     private static final String TMP = ".tmp-";
     private static final String TRASH = ".gc-";
 
@@ -91,7 +92,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     private final boolean posix;
     private final ChunkCodec codec = new ChunkCodec();
     private final ThreadPoolExecutor workers;
-    private final ThreadPoolExecutor syncers;
+    private final ThreadPoolExecutor io;
     private final Semaphore chunkPermits;
     private final Map<String, LocalWriter> openWriters = new ConcurrentHashMap<>();
     private final Set<String> chunkDirsMade = ConcurrentHashMap.newKeySet();
@@ -123,8 +124,8 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         this.threads = Math.max(1, threads);
         this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
         this.workers = pool(this.threads, "stratum-backup-" + name + "-worker");
-        this.syncers = pool(SYNC_THREADS, "stratum-backup-" + name + "-sync");
-        this.chunkPermits = new Semaphore(4 * this.threads);
+        this.io = pool(IO_THREADS, "stratum-backup-" + name + "-io");
+        this.chunkPermits = new Semaphore(4 * this.threads + IO_THREADS);
     }
 
     private static ThreadPoolExecutor pool(int size, String prefix) {
@@ -211,24 +212,34 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         return codec;
     }
 
-    /** Runs a writer's chunk task on a worker; blocks while the repository has its limit of chunks in flight. */
-    void submitChunkTask(Runnable task) throws IOException {
+    /** Takes one of the permits that bound the writers' chunks in flight; blocks while none is free. */
+    void acquireChunkPermit() throws IOException {
         try {
             chunkPermits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing a backup to " + this);
         }
+    }
+
+    void releaseChunkPermit() {
+        chunkPermits.release();
+    }
+
+    /** Runs CPU work (hashing, compression) on a worker thread. */
+    void runOnWorker(Runnable task) throws IOException {
         try {
-            workers.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    chunkPermits.release();
-                }
-            });
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
-            chunkPermits.release();
+            throw new IOException(this + " is closed", e);
+        }
+    }
+
+    /** Runs file work (writes and fsyncs) on an I/O thread. */
+    void runOnIo(Runnable task) throws IOException {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException e) {
             throw new IOException(this + " is closed", e);
         }
     }
@@ -241,7 +252,11 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         }
     }
 
-    /** Writes a chunk file (temporary name, then rename) unless one is there. Not durable until a commit syncs it. */
+    /**
+     * Writes a chunk file: under a temporary name, fsynced, then renamed. So a chunk file that has its name is whole
+     * and durable (only the rename itself waits for the directory fsync of a commit), and a writer that finds it
+     * may rely on it.
+     */
     void writeChunkFile(String sha256, byte[] stored) throws IOException {
         Path target = chunkPath(sha256);
         Path dir = target.getParent();
@@ -252,7 +267,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         }
         Path tmp = dir.resolve(sha256 + TMP + token());
         try {
-            writeFile(tmp, stored, false);
+            writeFile(tmp, stored, true);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
@@ -261,8 +276,9 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     }
 
     /**
-     * Makes a backup durable and visible: fsyncs every chunk it names and their directories (in parallel), then writes
-     * the manifest under a temporary name, fsyncs it, renames it into place and fsyncs the manifest directory.
+     * Makes a backup durable and visible: checks that every chunk it names is there (chunk files are durable once
+     * named), fsyncs their directories (in parallel) so the names are durable too, then writes the manifest under a
+     * temporary name, fsyncs it, renames it into place and fsyncs the manifest directory.
      */
     void commitManifest(Manifest m, LocalWriter writer) throws IOException {
         ensureLayout();
@@ -273,9 +289,16 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
             files.add(p);
             dirs.add(p.getParent());
         }
-        syncAll(files, false, m.id());
+        onIoThreads(files, m.id(), p -> {
+            if (!presentOrAside(p)) {
+                throw new IOException("chunk " + p.getFileName() + " of backup '" + m.id() + "' vanished from " + this
+                        + " before the backup was committed (was the backup idle for longer than the "
+                        + pendingGrace.toHours() + " h grace period while another process collected garbage?); nothing"
+                        + " was committed, back up again");
+            }
+        });
         dirs.add(chunksDir);
-        syncAll(new ArrayList<>(dirs), true, m.id());
+        onIoThreads(new ArrayList<>(dirs), m.id(), LocalRepository::fsyncDirectory);
         Path target = manifestPath(m.id());
         if (Files.exists(target)) {
             throw alreadyExists(m.id());
@@ -290,26 +313,37 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         fsyncDirectory(manifestsDir);
     }
 
-    /** fsyncs files and directories on the sync threads, in batches; fails if one is missing. */
-    private void syncAll(List<Path> paths, boolean directories, String backupId) throws IOException {
+    /**
+     * Whether a chunk file is there, or moved aside by a garbage collection that will put it back (a writer named it
+     * before the collection read the markers) or that was interrupted (the next collection and readers find it).
+     */
+    private static boolean presentOrAside(Path chunk) throws IOException {
+        if (Files.exists(chunk)) {
+            return true;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(chunk.getParent(), chunk.getFileName() + TRASH + "*")) {
+            if (ds.iterator().hasNext()) {
+                return true;
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return Files.exists(chunk); // put back between the two looks
+    }
+
+    private interface PathAction {
+        void run(Path p) throws IOException;
+    }
+
+    /** Runs an action on each path, in batches on the I/O threads; throws the first failure after all are done. */
+    private void onIoThreads(List<Path> paths, String what, PathAction action) throws IOException {
         List<Future<?>> batches = new ArrayList<>();
         try {
-            for (int i = 0; i < paths.size(); i += SYNC_BATCH) {
-                List<Path> batch = paths.subList(i, Math.min(paths.size(), i + SYNC_BATCH));
-                batches.add(syncers.submit(() -> {
+            for (int i = 0; i < paths.size(); i += IO_BATCH) {
+                List<Path> batch = paths.subList(i, Math.min(paths.size(), i + IO_BATCH));
+                batches.add(io.submit(() -> {
                     for (Path p : batch) {
-                        try {
-                            if (directories) {
-                                fsyncDirectory(p);
-                            } else {
-                                fsyncFile(p);
-                            }
-                        } catch (NoSuchFileException e) {
-                            throw new IOException("chunk " + p.getFileName() + " of backup '" + backupId + "' vanished"
-                                    + " from " + this + " before the backup was committed (was the backup idle for"
-                                    + " longer than the " + pendingGrace.toHours() + " h grace period while another"
-                                    + " process collected garbage?); nothing was committed, back up again", e);
-                        }
+                        action.run(p);
                     }
                     return null;
                 }));
@@ -323,22 +357,16 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while committing backup '" + backupId + "'");
+                throw new InterruptedIOException("interrupted while working on " + what + " in " + this);
             } catch (ExecutionException e) {
                 if (first == null) {
-                    first = e.getCause() instanceof IOException io ? io
-                            : new IOException("cannot commit backup '" + backupId + "': " + e.getCause(), e.getCause());
+                    first = e.getCause() instanceof IOException x ? x
+                            : new IOException(what + " in " + this + ": " + e.getCause(), e.getCause());
                 }
             }
         }
         if (first != null) {
             throw first;
-        }
-    }
-
-    private static void fsyncFile(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 
@@ -837,46 +865,48 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
             }
         }
         Set<String> referenced = referencedChunks(null);
-        Map<String, Path> aside = new LinkedHashMap<>();
+        List<Path> candidates = new ArrayList<>();
         for (String sha : chunks.keySet()) {
             if (!referenced.contains(sha)) {
-                Path p = chunkPath(sha);
-                Path moved = p.resolveSibling(sha + TRASH + token());
-                try {
-                    Files.move(p, moved, StandardCopyOption.ATOMIC_MOVE);
-                    aside.put(sha, moved);
-                } catch (NoSuchFileException e) {
-                    // gone meanwhile
-                }
+                candidates.add(chunkPath(sha));
             }
         }
+        Map<Path, Path> aside = new ConcurrentHashMap<>();
+        onIoThreads(candidates, "garbage collection", p -> {
+            Path moved = p.resolveSibling(p.getFileName() + TRASH + token());
+            try {
+                Files.move(p, moved, StandardCopyOption.ATOMIC_MOVE);
+                aside.put(p, moved);
+            } catch (NoSuchFileException e) {
+                // gone meanwhile
+            }
+        });
         Set<String> again;
         List<String> staleMarkers = new ArrayList<>();
         try {
             again = referencedChunks(staleMarkers);
         } catch (IOException | RuntimeException e) {
-            for (Map.Entry<String, Path> en : aside.entrySet()) {
-                putBack(en.getValue(), chunkPath(en.getKey()));
-            }
+            onIoThreads(new ArrayList<>(aside.keySet()), "garbage collection", p -> putBack(aside.get(p), p));
             throw e;
         }
-        long deleted = 0;
-        long freed = 0;
-        for (Map.Entry<String, Path> en : aside.entrySet()) {
-            if (again.contains(en.getKey())) {
-                putBack(en.getValue(), chunkPath(en.getKey()));
+        java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong freed = new java.util.concurrent.atomic.AtomicLong();
+        onIoThreads(new ArrayList<>(aside.keySet()), "garbage collection", p -> {
+            String sha = p.getFileName().toString();
+            if (again.contains(sha)) {
+                putBack(aside.get(p), p);
             } else {
                 try {
-                    Files.delete(en.getValue());
-                    deleted++;
-                    freed += chunks.get(en.getKey());
+                    Files.delete(aside.get(p));
+                    deleted.incrementAndGet();
+                    freed.addAndGet(chunks.get(sha));
                 } catch (NoSuchFileException e) {
                     // a reader put it back? it is not referenced: next time
                 }
             }
-        }
+        });
         removeLeftoverMarkers(staleMarkers);
-        GcReport report = new GcReport(deleted, freed, chunks.size() - deleted);
+        GcReport report = new GcReport(deleted.get(), freed.get(), chunks.size() - deleted.get());
         LOG.info("Garbage collection of {}: {} chunks ({} bytes) deleted, {} kept, in {} ms", this, deleted, freed,
                 report.chunksKept(), (System.nanoTime() - started) / 1_000_000);
         return report;
@@ -1017,7 +1047,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
             var it = chunks.entrySet().iterator();
             try {
                 while (it.hasNext() || !ahead.isEmpty()) {
-                    while (it.hasNext() && ahead.size() < readWindow()) {
+                    while (it.hasNext() && ahead.size() < 2 * IO_THREADS) {
                         Map.Entry<String, Integer> c = it.next();
                         ahead.add(Map.entry(c.getKey(), submitCopyTask(() -> w.importChunk(c.getKey(), source))));
                     }
@@ -1050,9 +1080,10 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         return new CopyReport(sent, bytesSent, present);
     }
 
+    /** Copy tasks run on the I/O threads: they mostly wait for reads, writes and fsyncs. */
     private Future<Long> submitCopyTask(Callable<Long> task) throws IOException {
         try {
-            return workers.submit(task);
+            return io.submit(task);
         } catch (RejectedExecutionException e) {
             throw new IOException(this + " is closed", e);
         }
@@ -1080,12 +1111,9 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     @Override
     public boolean hasChunk(String sha256) throws IOException {
         Names.checkSha256(sha256);
-        try {
-            // an empty file is what a power loss can leave of a chunk written but never synced: rewrite it
-            return Files.size(chunkPath(sha256)) > 0;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        // java.io.File: one stat, no exception for the usual answer "absent" (asked once per new chunk)
+        // an empty file cannot be a chunk (a zstd frame has a header): it is rewritten
+        return chunkPath(sha256).toFile().length() > 0;
     }
 
     @Override
@@ -1205,7 +1233,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     @Override
     public void close() {
         workers.shutdown();
-        syncers.shutdown();
+        io.shutdown();
         codec.close();
     }
 }

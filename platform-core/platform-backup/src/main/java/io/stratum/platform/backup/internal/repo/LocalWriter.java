@@ -125,40 +125,53 @@ final class LocalWriter implements BackupWriter {
         return stored.length;
     }
 
-    /** Hands a chunk to the repository's workers; blocks while the repository has its limit of chunks in flight. */
+    /**
+     * Stores a chunk unless the repository holds it already: hashing and compression on a worker thread, then the
+     * durable write on an I/O thread. Blocks while the repository has its limit of chunks in flight.
+     */
     CompletableFuture<ChunkRef> submitChunk(byte[] data) throws IOException {
         CompletableFuture<ChunkRef> f = new CompletableFuture<>();
+        repo.acquireChunkPermit();
         inFlight.increment();
+        Runnable done = () -> {
+            inFlight.decrement();
+            repo.releaseChunkPermit();
+        };
         try {
-            repo.submitChunkTask(() -> {
+            repo.runOnWorker(() -> {
                 try {
-                    f.complete(storeChunk(data));
+                    String sha = ChunkCodec.sha256(data);
+                    ChunkRef ref = new ChunkRef(sha, data.length);
+                    if (reference(sha) && !repo.hasChunk(sha)) {
+                        byte[] stored = repo.codec().compress(data);
+                        repo.runOnIo(() -> {
+                            try {
+                                repo.writeChunkFile(sha, stored);
+                                newChunks.increment();
+                                newStoredBytes.add(stored.length);
+                                logicalBytes.add(data.length);
+                                f.complete(ref);
+                            } catch (Throwable t) {
+                                f.completeExceptionally(t);
+                            } finally {
+                                done.run();
+                            }
+                        });
+                        return; // the I/O task is done with it
+                    }
+                    reusedChunks.increment();
+                    logicalBytes.add(data.length);
+                    f.complete(ref);
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
-                } finally {
-                    inFlight.decrement();
                 }
+                done.run();
             });
         } catch (IOException | RuntimeException e) {
-            inFlight.decrement();
+            done.run();
             throw e;
         }
         return f;
-    }
-
-    /** Stores one chunk unless the repository holds it already. Runs on a worker thread. */
-    private ChunkRef storeChunk(byte[] data) throws IOException {
-        String sha = ChunkCodec.sha256(data);
-        if (reference(sha) && !repo.hasChunk(sha)) {
-            byte[] stored = repo.codec().compress(data);
-            repo.writeChunkFile(sha, stored);
-            newChunks.increment();
-            newStoredBytes.add(stored.length);
-        } else {
-            reusedChunks.increment();
-        }
-        logicalBytes.add(data.length);
-        return new ChunkRef(sha, data.length);
     }
 
     /**

@@ -26,16 +26,18 @@ final class Names {
 
     /**
      * Refuses a member key or artifact name that is not made of {@code A-Z a-z 0-9 . _ - /}, contains {@code ..},
-     * starts or ends with {@code /} or has an empty part ({@code //}).
+     * starts or ends with {@code /}, or has an empty part ({@code //}) or a part {@code .}: such a name, used as a
+     * relative path by a restore, stays inside the directory it is resolved against.
      *
      * @param what "member" or "artifact", for the message
      */
     static String checkName(String what, String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..") || name.startsWith("/")
-                || name.endsWith("/") || name.contains("//")) {
+                || name.endsWith("/") || name.contains("//") || name.equals(".") || name.startsWith("./")
+                || name.endsWith("/.") || name.contains("/./")) {
             throw new IllegalArgumentException(what + " name '" + name + "' is not allowed: use letters, digits, '.',"
-                    + " '_', '-' and '/' between non-empty parts (at most 500 characters), never '..', and no leading"
-                    + " or trailing '/'");
+                    + " '_', '-' and '/' between non-empty parts (at most 500 characters), never '..' nor a part '.',"
+                    + " and no leading or trailing '/'");
         }
         return name;
     }

@@ -613,7 +613,7 @@ public class LocalRepositoryTest {
         }
         try (BackupWriter w = repo.begin("names")) {
             for (String bad : List.of("..", "../etc/passwd", "a/../b", "a/..", "/abs", "a//b", "a/", "", "a\\b", "a b",
-                    "naïve")) {
+                    "naïve", ".", "./a", "a/./b", "a/.")) {
                 IllegalArgumentException e = assertThrows(bad, IllegalArgumentException.class, () -> w.artifact("m", bad));
                 assertTrue(e.getMessage(), e.getMessage().contains("'..'"));
                 assertThrows(bad, IllegalArgumentException.class, () -> w.artifact(bad, "a"));
