@@ -257,6 +257,21 @@ public class BackupCloneIT extends StratumTestSupport {
         assertEquals("shop", platform.getEnvironment("copy", "shop").name());
     }
 
+    @Test
+    public void aScheduleBacksUpOnItsOwnAndSaysSo() throws Exception {
+        sdps();
+        succeeded(platform.createService(new CreateServiceRequest(null, "database", "nightly", null, null, Map.of())));
+        var schedule = backups().schedule(null, BackupService.SERVICE, "nightly", "* * * * *", 3, null);
+        assertTrue(schedule.nextRun().isAfter(java.time.Instant.now().minusSeconds(1)));
+        await("a scheduled backup", Duration.ofSeconds(150), () -> backups().listBackups(null).stream()
+                .anyMatch(b -> b.source().equals("nightly") && b.requestedBy().equals("system:backup-schedule")));
+        var listed = backups().listSchedules(null).get(0);
+        assertTrue(listed.lastResult(), listed.lastResult().matches("job \\d+ submitted"));
+        assertTrue(listed.nextRun().isAfter(schedule.nextRun()));
+        backups().deleteSchedule(null, listed.id());
+        assertTrue(backups().listSchedules(null).isEmpty());
+    }
+
     /** @return the state a diff from version 0 describes, without the account's own entry (name, origin) */
     private static java.util.Set<String> state(List<AccountVersionDTO.ChangeDTO> diff) {
         java.util.Set<String> out = new java.util.TreeSet<>();

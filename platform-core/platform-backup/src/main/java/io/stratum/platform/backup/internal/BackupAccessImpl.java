@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Hands out the backup facade of one caller. */
-@Component(service = {BackupAccess.class, BackupAccessImpl.class})
+@Component(service = BackupAccess.class)
 public final class BackupAccessImpl implements BackupAccess {
 
     final Backups backups;

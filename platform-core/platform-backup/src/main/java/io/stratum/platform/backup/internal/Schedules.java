@@ -9,7 +9,10 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.backup.internal.repo.Manifest;
+import io.stratum.platform.api.PlatformAccess;
+import io.stratum.platform.spi.AccountScopes;
 import io.stratum.platform.spi.AccountScopes.Scope;
+import io.stratum.platform.spi.Jobs;
 import io.stratum.platform.spi.store.DataStore;
 import io.stratum.platform.spi.store.Migration;
 import java.io.IOException;
@@ -36,9 +39,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,17 +80,22 @@ public final class Schedules {
     private final Clock clock;
     private final ScheduledExecutorService ticker;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    /** The parts a backup facade is made of, for the scheduler's own (set when the component activates). */
     private volatile BackupAccessImpl access;
 
     /**
      * @param store the store (the schedules' table is migrated here)
      * @param backups the backups
+     * @param scopes scopes callers
+     * @param jobs the engine
+     * @param platform the platform's facade (for job views)
      */
     @Activate
-    public Schedules(@Reference DataStore store, @Reference Backups backups) {
+    public Schedules(@Reference DataStore store, @Reference Backups backups, @Reference AccountScopes scopes,
+            @Reference Jobs jobs, @Reference PlatformAccess platform) {
         this(store, backups, Clock.systemUTC(), true);
+        // the scheduler's own facade: not the registered one, which needs this component (no reference cycle)
+        this.access = new BackupAccessImpl(backups, scopes, jobs, platform, this);
     }
 
     Schedules(DataStore store, Backups backups, Clock clock, boolean tick) {
@@ -104,7 +109,7 @@ public final class Schedules {
                 t.setDaemon(true);
                 return t;
             });
-            ticker.scheduleWithFixedDelay(this::tickQuietly, 20, 20, TimeUnit.SECONDS);
+            ticker.scheduleWithFixedDelay(this::tickQuietly, 5, 5, TimeUnit.SECONDS);
         } else {
             ticker = null;
         }
