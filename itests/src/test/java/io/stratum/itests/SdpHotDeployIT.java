@@ -107,7 +107,7 @@ public class SdpHotDeployIT extends StratumTestSupport {
         Path duplicate = bundle("test.sdp.duplicate", descriptor("h2-database", "database", "1.0.0"));
         Path noEngine = bundle("test.sdp.noengine", descriptor("blob-store", "blob", "1.0.0"));
         Path unresolvable = bundle("test.sdp.unresolvable", descriptor("mq", "mq", "1.0.0"),
-                "io.stratum.sme.api;version=\"[2.0,3)\"");
+                "io.stratum.sme.api;version=\"[3.0,4)\""); // a major version no platform here exports
         try {
             await("the malformed SDP to be refused", DEPLOY_TIMEOUT, () -> sdpNamed("test.sdp.bad").isPresent());
             SdpDTO refused = sdpNamed("test.sdp.bad").orElseThrow();
@@ -133,7 +133,7 @@ public class SdpHotDeployIT extends StratumTestSupport {
             String why = sdpNamed("test.sdp.unresolvable").orElseThrow().reason();
             assertEquals(SdpDTO.State.REFUSED, sdpNamed("test.sdp.unresolvable").orElseThrow().state());
             assertTrue(why, why.startsWith("the bundle does not resolve: nothing installed provides package")
-                    && why.contains("osgi.wiring.package=io.stratum.sme.api") && why.contains("version>=2.0.0"));
+                    && why.contains("osgi.wiring.package=io.stratum.sme.api") && why.contains("version>=3.0.0"));
 
             String listing = shell("stratum:sdp-list --all");
             assertTrue(listing, listing.contains("REFUSED") && listing.contains("unknown field 'versoin'"));

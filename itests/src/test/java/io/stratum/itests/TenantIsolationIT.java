@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.BackupAccess;
+import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentRequest;
@@ -28,6 +30,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.karaf.shell.api.console.Command;
+import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -50,8 +53,14 @@ public class TenantIsolationIT extends StratumTestSupport {
             + "|only admins of account");
 
     /** Blue's state as its own member sees it: what must not change. */
+    @Inject
+    protected BackupAccess backupAccess;
+
     private String blueState(PlatformService bert) throws Exception {
         StringBuilder out = new StringBuilder();
+        BackupService bertsBackups = backupAccess.as(Caller.user("bert", Caller.VIA_SHELL));
+        bertsBackups.listBackups("blue").forEach(b -> out.append("backup ").append(b.id()).append('\n'));
+        bertsBackups.listSchedules("blue").forEach(b -> out.append("schedule ").append(b.id()).append('\n'));
         for (ServiceDTO s : bert.listServices("blue")) {
             out.append(s.name()).append(' ').append(s.state()).append(' ').append(s.configuration()).append('\n');
         }
@@ -108,6 +117,9 @@ public class TenantIsolationIT extends StratumTestSupport {
         Path envFile = Path.of(System.getProperty("karaf.data"), "intruder-env.yaml");
         Files.writeString(envFile, "name: intruder\naccount: blue\nservices:\n  - name: intruder-db\n"
                 + "    type: database\n");
+        JobDTO backupJob = succeeded(backupAccess.as(Caller.user("bert", Caller.VIA_SHELL)).backup("blue",
+                BackupService.SERVICE, "blue-db"));
+        String backup = platform.getJob(backupJob.id()).message().replaceAll("(?s).*backup (\\S+) \\(.*", "$1");
         String before = blueState(bert);
         long id = blueJob.id();
 
@@ -142,6 +154,21 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("user-delete", "stratum:user-delete bert");
         matrix.put("user-passwd", "stratum:user-passwd bert --generate");
         matrix.put("sdp-list --all", "stratum:sdp-list --all");
+        matrix.put("backup-create", "stratum:backup-create blue-db --account blue");
+        matrix.put("backup-create --whole-account", "stratum:backup-create --whole-account --account blue");
+        matrix.put("backup-list", "stratum:backup-list --account blue");
+        matrix.put("backup-info", "stratum:backup-info " + backup);
+        matrix.put("backup-verify", "stratum:backup-verify " + backup);
+        matrix.put("backup-copy", "stratum:backup-copy " + backup);
+        matrix.put("backup-delete", "stratum:backup-delete " + backup);
+        matrix.put("backup-schedule", "stratum:backup-schedule blue-db --account blue --cron \"0 2 * * *\"");
+        matrix.put("backup-schedule --list", "stratum:backup-schedule --list --account blue");
+        matrix.put("restore", "stratum:restore " + backup);
+        matrix.put("restore --dry-run", "stratum:restore " + backup + " --dry-run");
+        matrix.put("service-clone", "stratum:service-clone blue-db stolen --account blue");
+        matrix.put("service-clone --from-backup", "stratum:service-clone blue-db stolen --from-backup " + backup);
+        matrix.put("env-clone", "stratum:env-clone blue-env stolen --account blue");
+        matrix.put("account-clone", "stratum:account-clone blue stolen --version 1");
         List<String> notRefused = new ArrayList<>();
         for (Map.Entry<String, String> row : matrix.entrySet()) {
             String output = attempt("rosa", row.getValue());
@@ -157,6 +184,7 @@ public class TenantIsolationIT extends StratumTestSupport {
         harmless.put("user-list", "stratum:user-list");
         harmless.put("whoami", "stratum:whoami");
         harmless.put("sdp-list", "stratum:sdp-list");
+        harmless.put("backup-list", "stratum:backup-list");
         for (Map.Entry<String, String> row : harmless.entrySet()) {
             String output = shellAs("rosa", false, row.getValue());
             assertFalse(row.getKey() + " shows blue's things: " + output, output.contains("blue")
