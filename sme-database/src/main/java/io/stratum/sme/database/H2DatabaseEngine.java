@@ -511,10 +511,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
      * A lock this engine holds: the administrator connection whose session put the database in exclusive mode, or
      * none when the server was not running (its file is at rest).
      */
-    private record HeldLock(Connection connection, long since, String user, String password) {
-        HeldLock(Connection connection, long since) {
-            this(connection, since, null, null);
-        }
+    private record HeldLock(Connection connection, long since) {
     }
 
     /** Locks held, by service id; a lock lives from {@link #lock} to {@link #unlock} (or a restore's restart). */
@@ -549,21 +546,11 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             return;
         }
         RuntimeInfo running = running(service);
-        // the backup's one-time login, made before writes pause, on a session of its own that ends at once: a
-        // change made on the locking session does not reliably reach a copy of the open file (H2 2.5; seen right
-        // after bulk inserts), while one committed by a session that has ended does
-        String user = RESTORE_LOGIN_PREFIX + generatePassword().toUpperCase(Locale.ROOT).substring(0, 12);
-        String password = generatePassword();
         Connection c;
         try {
-            try (Connection once = admin(service, running, H2Database.ADMIN_TIMEOUT);
-                    Statement s = once.createStatement()) {
-                dropRestoreLogins(s);
-                s.execute("CREATE USER " + quoted(user) + " PASSWORD " + literal(password) + " ADMIN");
-            }
             c = admin(service, running, H2Database.ADMIN_TIMEOUT);
         } catch (SQLException e) {
-            throw failure(service, "cannot lock '" + service.name() + "'", e, password);
+            throw failure(service, "cannot lock '" + service.name() + "'", e);
         }
         try (Statement s = c.createStatement()) {
             monitor.progress(10, "pausing writes (exclusive mode)");
@@ -576,7 +563,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             throw e instanceof SmeException sme ? sme
                     : failure(service, "cannot lock '" + service.name() + "'", (SQLException) e);
         }
-        locks.put(service.serviceId(), new HeldLock(c, since, user, password));
+        locks.put(service.serviceId(), new HeldLock(c, since));
         long ms = (System.nanoTime() - since) / 1_000_000;
         LOG.info("Database '{}' locked in {} ms: writes wait until it is unlocked", service.name(), ms);
         monitor.progress(100, "writes paused (locked in " + ms + " ms)");
@@ -632,9 +619,8 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         if (held == null) {
             throw new SmeException("'" + service.name() + "' is not locked: a backup runs between lock and unlock");
         }
-        String user = held.user() != null ? held.user()
-                : RESTORE_LOGIN_PREFIX + generatePassword().toUpperCase(Locale.ROOT).substring(0, 12);
-        String password = held.password() != null ? held.password() : generatePassword();
+        String user = RESTORE_LOGIN_PREFIX + generatePassword().toUpperCase(Locale.ROOT).substring(0, 12);
+        String password = generatePassword();
         List<Login> dependants;
         long start = System.nanoTime();
         long bytes;
@@ -642,15 +628,14 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             Path file = service.dataDirectory().resolve("db").resolve(ARTIFACT_DATABASE);
             try (Statement s = held.connection().createStatement()) {
                 dependants = DependantLogins.of(service, s);
-                Path copyDir = service.dataDirectory().resolve(STAGING).resolve("copy");
+                dropRestoreLogins(s);
+                s.execute("CREATE USER " + quoted(user) + " PASSWORD " + literal(password) + " ADMIN");
                 try {
                     s.execute("CHECKPOINT SYNC");
                     monitor.progress(20, "copying the database file");
-                    Path copy = consistentCopy(service, file, copyDir, user, password);
-                    bytes = Files.size(copy);
-                    sink.add(ARTIFACT_DATABASE, copy);
+                    bytes = Files.size(file);
+                    sink.add(ARTIFACT_DATABASE, file);
                 } finally {
-                    deleteQuietly(copyDir);
                     s.execute("DROP USER " + quoted(user));
                 }
             } catch (SQLException e) {
@@ -709,44 +694,6 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
     }
 
     /**
-     * Copies the database file of a locked database and checks that the copy opens at the backup point: the one-time
-     * login, created just before the lock, must open it (a copy that opened at an older version would lack it).
-     *
-     * @return the checked copy, in {@code copyDir}
-     * @throws SmeException (transient) if the copy does not open at the backup point: taken again, it may
-     */
-    static Path consistentCopy(ServiceContext service, Path file, Path copyDir, String user, String password)
-            throws IOException, SmeException {
-        deleteQuietly(copyDir);
-        Files.createDirectories(copyDir);
-        Path copy = copyDir.resolve(ARTIFACT_DATABASE);
-        Files.copy(file, copy);
-        if (!opensAtTheBackupPoint(copy, user, password)) {
-            throw SmeException.transientFailure("the copy of the database file of '" + service.name() + "' does not "
-                    + "open at the backup point (H2 had not made its last change findable in the file); take the "
-                    + "backup again", null);
-        }
-        return copy;
-    }
-
-    /** @return whether a copy of the database file opens (read-only) with the backup's one-time login */
-    static boolean opensAtTheBackupPoint(Path copy, String user, String password) {
-        String base = copy.toString().substring(0, copy.toString().length() - ".mv.db".length());
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        try (Connection c = new org.h2.Driver().connect("jdbc:h2:file:" + base + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r",
-                p)) {
-            return c != null;
-        } catch (SQLException e) {
-            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
-                LOG.warn("A copy of a database file does not open: {}", e.getMessage());
-            }
-            return false;
-        }
-    }
-
-    /**
      * Resumes writes: {@code SET EXCLUSIVE 0} and closes the lock's connection (closing alone would end the exclusive
      * mode too). Harmless when not locked (twice, without a lock, or after a restore restarted the server). Logs and
      * reports how long writes were paused.
@@ -760,9 +707,6 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         }
         if (held.connection() != null) {
             try (Connection c = held.connection(); Statement s = c.createStatement()) {
-                if (held.user() != null) {
-                    s.execute("DROP USER IF EXISTS " + quoted(held.user())); // a lock whose backup did not run
-                }
                 s.execute("SET EXCLUSIVE 0");
             } catch (SQLException e) {
                 // the connection broke (e.g. the server restarted): its session, and the exclusive mode, are gone
