@@ -165,9 +165,7 @@ final class BackupServiceImpl implements BackupService {
     @Override
     public BackupDTO getBackup(String id) {
         Manifest m = readable(id);
-        boolean member = parts.scopes.visible(caller).stream().anyMatch(a -> a.id().equals(
-                m.properties().get(Backups.ACCOUNT_ID))) && canWrite(m);
-        return dto(m, true, member);
+        return dto(m, true, canWrite(m));
     }
 
     private boolean canWrite(Manifest m) {

@@ -527,7 +527,8 @@ final class PlatformServiceImpl implements PlatformService {
      * @param type a service type
      * @param version an SDP version, or {@code null} for the newest
      * @param config a configuration, maybe another service's effective one
-     * @return the keys of it that users set (the plan and the defaults set the others again)
+     * @return the keys of it that users set (the plan and the defaults set the others again); all of it if no SDP
+     *     of that type and version is installed (the create's checks then say what is missing)
      */
     Map<String, String> userPart(String type, String version, Map<String, String> config) {
         Optional<SdpEntry> sdp = type == null ? Optional.empty() : version == null ? services.catalog().newest(type)

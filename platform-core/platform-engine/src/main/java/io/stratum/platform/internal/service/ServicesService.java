@@ -80,31 +80,12 @@ public final class ServicesService implements Services {
         if (request.createProviders()) {
             throw new PlatformException(Reason.INVALID, "name every provider of a service created with job parameters");
         }
-        long id = new PlatformServiceImpl(parts, caller).submitCreate(userPart(request), params).id();
+        PlatformServiceImpl platform = new PlatformServiceImpl(parts, caller);
+        CreateServiceRequest users = new CreateServiceRequest(request.account(), request.serviceType(), request.name(),
+                request.plan(), request.sdpVersion(), platform.userPart(request.serviceType(), request.sdpVersion(),
+                        request.configuration()), request.providers(), false);
+        long id = platform.submitCreate(users, params).id();
         return jobs.find(id).orElseThrow();
-    }
-
-    /**
-     * @param request a request whose configuration may be another service's effective one
-     * @return it with only the keys users set (the plan and the defaults set the others again)
-     */
-    private CreateServiceRequest userPart(CreateServiceRequest request) {
-        Optional<SdpEntry> sdp = request.sdpVersion() == null ? services.catalog().newest(request.serviceType())
-                : services.catalog().exact(request.serviceType(), request.sdpVersion());
-        if (sdp.isEmpty()) {
-            throw new PlatformException(Reason.NOT_FOUND, "no SDP for service type '" + request.serviceType() + "'"
-                    + (request.sdpVersion() == null ? "" : " version " + request.sdpVersion()) + " is installed; "
-                    + "install it (see stratum:sdp-list --all)");
-        }
-        Map<String, String> user = new LinkedHashMap<>();
-        request.configuration().forEach((k, v) -> {
-            var p = sdp.get().descriptor().configSchema().get(k);
-            if (p == null || p.userSettable()) {
-                user.put(k, v);
-            }
-        });
-        return new CreateServiceRequest(request.account(), request.serviceType(), request.name(), request.plan(),
-                request.sdpVersion(), user, request.providers(), request.createProviders());
     }
 
     @Override
