@@ -191,7 +191,7 @@ public final class OrchestrationEngine {
             LOG.info("Resuming {} unfinished job(s): {}", unfinished.size(),
                     unfinished.stream().map(j -> j.id() + " " + j.kind() + " " + j.state()).toList());
         }
-        unfinished.forEach(j -> schedule(j.id(), j.kind()));
+        unfinished.forEach(this::schedule);
     }
 
     /**
@@ -356,7 +356,7 @@ public final class OrchestrationEngine {
             }
             ready.forEach(j -> waitingForFactory.remove(j.id()));
         }
-        ready.forEach(j -> schedule(j.id(), j.kind()));
+        ready.forEach(this::schedule);
     }
 
     /** @return the contributions a job needs that are not registered */
@@ -552,7 +552,7 @@ public final class OrchestrationEngine {
         LOG.info("Job {} submitted: {} {} (by {})", id, s.kind(), s.target(), s.requester() == null ? "?" : s.requester());
         JobRecord job = jobs.find(id).orElseThrow();
         publish(job);
-        schedule(id, s.kind());
+        schedule(job);
         return job;
     }
 
@@ -798,7 +798,16 @@ public final class OrchestrationEngine {
         return jobs;
     }
 
+    private void schedule(JobRecord job) {
+        schedule(job.id(), job.kind(), job);
+    }
+
     private void schedule(long id, String kind) {
+        schedule(id, kind, null);
+    }
+
+    /** @param known the job as recorded, if the caller has it (saves reading it again), else {@code null} */
+    private void schedule(long id, String kind, JobRecord known) {
         PlanFactory factory;
         synchronized (factories) {
             factory = factories.get(kind);
@@ -807,7 +816,8 @@ public final class OrchestrationEngine {
                 LOG.info("Job {} waits for a plan factory of kind '{}'", id, kind);
                 return;
             }
-            List<String> missing = jobs.find(id).map(this::missingContributions).orElse(List.of());
+            List<String> missing = (known != null ? Optional.of(known) : jobs.find(id)).map(this::missingContributions)
+                    .orElse(List.of());
             if (!missing.isEmpty()) {
                 waitingForFactory.add(id);
                 LOG.info("Job {} ({}) waits for the contributions {}: the bundles that add them are not there", id,
