@@ -188,6 +188,16 @@ public class WebTierTest {
         for (int i = 0; i < 5; i++) {
             assertEquals("200", get("/", null)[0]);
         }
+        // a request's latency is recorded when the proxy has finished it, which may be after its client has the
+        // response: wait until all five are counted (total / average = 5) before reading the total
+        await("the five latencies to be recorded", () -> {
+            try {
+                double avg = metric("route.app.latency.avg.ms");
+                return avg > 0 && Math.round(metric("route.app.latency.total.ms") / avg) == 5;
+            } catch (IOException e) {
+                return false;
+            }
+        });
         double total = metric("route.app.latency.total.ms");
         assertTrue("latency is counted: " + total, total > 0);
 
