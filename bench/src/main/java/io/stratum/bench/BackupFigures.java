@@ -52,7 +52,7 @@ final class BackupFigures {
         List<Double> fullMb = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
-            String out = backupWithRetry(stratum);
+            String out = backup(stratum);
             backup.add(mb / seconds(t0));
             String id = id(out);
             String info = stratum.exec("stratum:backup-info " + id);
@@ -60,7 +60,7 @@ final class BackupFigures {
 
             // 1 % of the rows changed, then a second backup: what it adds to the repository
             changeOnePercent(db);
-            String second = id(backupWithRetry(stratum));
+            String second = id(backup(stratum));
             Matcher m = NEW_MB.matcher(stratum.exec("stratum:backup-info " + second));
             if (!m.find()) {
                 throw new IllegalStateException("no sizes in backup-info " + second);
@@ -112,26 +112,8 @@ final class BackupFigures {
                         "the size of the backup", fullMb));
     }
 
-    /** Backups that H2 refused to copy at their point (see H2DatabaseEngine#consistentCopy), over the run. */
-    private static int refusedCopies;
-
-    /**
-     * Takes a backup; one that fails because H2 had not made its last change findable in the file it copies (a known
-     * H2 2.5 behaviour right after bulk writes) is taken again, and counted.
-     */
-    private static String backupWithRetry(KarafInstance stratum) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return check(stratum.exec("stratum:backup-create bench-bk --wait"));
-            } catch (KarafInstance.CommandFailed e) {
-                if (attempt >= 3 || !e.getMessage().contains("does not open at the backup point")) {
-                    throw e;
-                }
-                refusedCopies++;
-                System.out.println("  backup refused: the copy of the database file was not at the backup point; "
-                        + "again (" + refusedCopies + " so far)");
-            }
-        }
+    private static String backup(KarafInstance stratum) throws IOException {
+        return check(stratum.exec("stratum:backup-create bench-bk --wait"));
     }
 
     private static String check(String out) {
@@ -171,12 +153,6 @@ final class BackupFigures {
                 s.execute("INSERT INTO bench SELECT X, SECURE_RAND(500), REPEAT('notes ' || X, 20) FROM SYSTEM_RANGE("
                         + from + ", " + Math.min(rows, from + 49_999) + ")");
             }
-        }
-        // a live database keeps taking small writes after a bulk load; right after one, H2 2.5 may leave the
-        // backup's one-time login out of the copy of its file (see the closing note of issue 8)
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE bench_log(id INT PRIMARY KEY, at TIMESTAMP)");
-            s.execute("INSERT INTO bench_log VALUES (1, CURRENT_TIMESTAMP)");
         }
         return rows;
     }

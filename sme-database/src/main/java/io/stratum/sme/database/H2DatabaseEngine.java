@@ -110,8 +110,10 @@ import org.slf4j.LoggerFactory;
  * server still running with the flags of the older version keeps them until the service is stopped and started.
  *
  * <h2>Durability</h2>
- * With {@code WRITE_DELAY 0} H2 writes each commit to the database file before it acknowledges it, so a commit
- * survives a crash of the server process. It does not {@code fsync} at a commit (only at a clean shutdown, a
+ * With {@code WRITE_DELAY 0} H2 writes each commit to the database file before it acknowledges it. That alone does not
+ * make a commit survive a crash of the server process: H2 2.5 finds the newest state of a file through its header,
+ * which can lag up to about 20 commits behind after H2 wrote into space it reused ({@link StoreHeader}), and a file
+ * reopened after a crash then opens at the state the header leads to. It does not {@code fsync} at a commit (only at a clean shutdown, a
  * compaction or a {@code CHECKPOINT SYNC}), so a crash of the machine itself (power loss, kernel panic) may lose
  * the last commits. H2 does not keep that setting in the file: it takes it from the URL of whoever opens the
  * database, and only an administrator may change it later. So the platform's login asks for it on every
@@ -138,9 +140,11 @@ import org.slf4j.LoggerFactory;
  * copy, far faster than H2's {@code BACKUP TO} or {@code SCRIPT TO}, which read the whole database through H2
  * (measured on a 2-core machine: writes waited about 120 ms in all, lock to unlock, for a 100 MB database). The copy holds exactly what was committed when the
  * lock was taken: the checkpoint wrote it, nothing runs during the copy, transactions still open then are rolled back
- * when the copy is opened, and H2's store never overwrites data that is still in use (it appends and reuses only space
- * that no recent version needs), so even a write of H2's own background thread during the copy leaves a file that
- * opens at that committed state. A stopped database's file is copied aside and prepared there.
+ * when the copy is opened. One more step makes that state findable in the copy: H2 2.5 finds a file's newest state
+ * through its header and the positions it predicted for the chunks that followed, and a chunk written where H2 did
+ * not predict (in freed space it reuses) is found only after a later chunk rewrote the header; a copy taken before
+ * that opens at an older state ({@link StoreHeader#makeFindable}). A stopped database's file is copied aside and
+ * prepared there.
  * <p>
  * The file carries the source's users and their passwords, which a restore into another service must replace, and
  * only an administrator can. So the backup creates a one-time administrator ({@value #RESTORE_LOGIN_PREFIX}...,
@@ -632,6 +636,7 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
                 s.execute("CREATE USER " + quoted(user) + " PASSWORD " + literal(password) + " ADMIN");
                 try {
                     s.execute("CHECKPOINT SYNC");
+                    StoreHeader.makeFindable(file, s, user);
                     monitor.progress(20, "copying the database file");
                     bytes = Files.size(file);
                     sink.add(ARTIFACT_DATABASE, file);
