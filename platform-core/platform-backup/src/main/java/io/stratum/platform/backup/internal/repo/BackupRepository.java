@@ -131,11 +131,11 @@ public interface BackupRepository {
      */
     CopyReport copyTo(String backupId, BackupRepository target, Progress progress) throws IOException;
 
-    /** Whether this repository holds the chunk (a non-empty chunk file of that name). */
+    /** Whether this repository holds the chunk now (durably: only chunks of sealed packs count). */
     boolean hasChunk(String sha256) throws IOException;
 
     /**
-     * The chunk's bytes as stored (a zstd frame), for copying to another repository.
+     * The chunk's bytes as stored (a zstd frame), for copying to another repository. Not checked: the receiver checks.
      *
      * @throws java.nio.file.NoSuchFileException if the chunk is not here
      */

@@ -36,8 +36,9 @@ public final class RepositoryBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         long bytes = (long) mib << 20;
-        System.out.printf("%d processors, %d MiB of incompressible data in %s%n",
-                Runtime.getRuntime().availableProcessors(), mib, dir);
+        System.out.printf("%d processors, load average %.1f, %d MiB of incompressible data in %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), mib, dir);
 
         Path source = dir.resolve("source.bin");
         writeRandom(source, bytes);
@@ -60,6 +61,7 @@ public final class RepositoryBenchmark {
 
         try (LocalRepository repo = new LocalRepository("bench", dir.resolve("repo"))) {
             t = System.nanoTime();
+            long cpu0 = cpu();
             long commitStart;
             WriteStats stats;
             try (BackupWriter w = repo.begin("first")) {
@@ -69,8 +71,9 @@ public final class RepositoryBenchmark {
                 stats = w.stats();
             }
             report("backup (addFile + commit)", bytes, t);
-            System.out.printf("    of which commit (fsync of %d chunks, manifest): %.2f s; %d bytes stored%n",
-                    stats.newChunks(), (System.nanoTime() - commitStart) / 1e9, stats.newStoredBytes());
+            System.out.printf("    of which commit (seal of the last pack, manifest): %.2f s; %d chunks, %d bytes stored;"
+                    + " %.1f s of CPU%n", (System.nanoTime() - commitStart) / 1e9, stats.newChunks(),
+                    stats.newStoredBytes(), (cpu() - cpu0) / 1e9);
 
             t = System.nanoTime();
             try (BackupWriter w = repo.begin("second")) {
@@ -137,6 +140,12 @@ public final class RepositoryBenchmark {
             }
         }
         deleteTree(dir);
+    }
+
+    /** CPU time of this process (user and system), ns. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void writeRandom(Path p, long bytes) throws IOException {
