@@ -779,7 +779,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         long started = System.nanoTime();
         cleanPacks();
         Map<String, Long> sizes = new HashMap<>();
-        Map<String, List<PackStore.Entry>> all = readPacks(sizes);
+        Map<String, List<PackStore.Entry>> all = readPacks(sizes, true);
         Set<String> before = new HashSet<>();
         all.values().forEach(es -> es.forEach(e -> before.add(e.sha256())));
 
@@ -938,15 +938,44 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
                 }
             } else if (n.endsWith(PackStore.PACK)) {
                 String id = n.substring(0, n.length() - PackStore.PACK.length());
-                if (!Files.exists(packs.indexPath(id))) {
-                    deleteIfOlder(f, TEMP_GRACE); // sealed, never indexed: its writer died in between
+                if (!Files.exists(packs.indexPath(id)) && olderThan(f, TEMP_GRACE)) {
+                    // sealed, never indexed (its writer died in between), or its index was lost
+                    reindex(id, "it has no index");
                 }
             }
         }
     }
 
-    /** Every indexed pack that exists, by id (sorted), with its records; fills {@code sizes} with pack sizes. */
-    private Map<String, List<PackStore.Entry>> readPacks(Map<String, Long> sizes) throws IOException {
+    /** Rebuilds a pack's index from its records (a pack with no record left is deleted). */
+    private List<PackStore.Entry> reindex(String id, String why) throws IOException {
+        Path pack = packs.packPath(id);
+        List<PackStore.Entry> entries = PackStore.scan(pack);
+        if (entries.isEmpty()) {
+            Files.deleteIfExists(pack);
+            Files.deleteIfExists(packs.indexPath(id));
+            LOG.warn("Deleted pack {} of {}: {}, and it holds no whole record", id, this, why);
+        } else {
+            packs.writeIndex(id, entries);
+            LOG.warn("Rebuilt the index of pack {} of {} from its {} records: {}", id, this, entries.size(), why);
+        }
+        return entries;
+    }
+
+    private static boolean olderThan(Path p, Duration age) throws IOException {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(age));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every indexed pack that exists, by id (sorted), with its records; fills {@code sizes} with pack sizes.
+     *
+     * @param repair whether to rebuild a damaged index from its pack (garbage collection, under its lock) or to leave
+     *               the pack out
+     */
+    private Map<String, List<PackStore.Entry>> readPacks(Map<String, Long> sizes, boolean repair) throws IOException {
         Map<String, List<PackStore.Entry>> out = new java.util.TreeMap<>();
         if (!Files.isDirectory(packsDir)) {
             return out;
@@ -957,7 +986,22 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
                 String id = n.substring(0, n.length() - PackStore.INDEX.length());
                 try {
                     long size = Files.size(packs.packPath(id));
-                    out.put(id, PackStore.readIndex(idx));
+                    List<PackStore.Entry> entries;
+                    try {
+                        entries = PackStore.readIndex(idx);
+                    } catch (NoSuchFileException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        if (!repair) {
+                            LOG.warn("{}; garbage collection rebuilds it from the pack", e.getMessage());
+                            continue;
+                        }
+                        entries = reindex(id, e.getMessage());
+                        if (entries.isEmpty()) {
+                            continue;
+                        }
+                    }
+                    out.put(id, entries);
                     sizes.put(id, size);
                 } catch (NoSuchFileException e) {
                     // pack or index gone meanwhile
@@ -1201,7 +1245,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     public RepositoryStats stats() throws IOException {
         Map<String, Long> sizes = new HashMap<>();
         Set<String> chunks = new HashSet<>();
-        readPacks(sizes).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
+        readPacks(sizes, false).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
         List<Manifest> all = list();
         return new RepositoryStats(chunks.size(), sizes.values().stream().mapToLong(Long::longValue).sum(),
                 all.stream().mapToLong(Manifest::logicalBytes).sum(), all.size());
@@ -1210,7 +1254,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     /** The chunks present now, read from the pack indexes (for tests). */
     Set<String> storedChunks() throws IOException {
         Set<String> chunks = new HashSet<>();
-        readPacks(new HashMap<>()).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
+        readPacks(new HashMap<>(), false).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
         return chunks;
     }
 

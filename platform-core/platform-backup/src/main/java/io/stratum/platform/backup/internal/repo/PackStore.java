@@ -61,6 +61,10 @@ final class PackStore {
     record Entry(String sha256, long offset, int length, int size) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackStore.class);
+    /** A record claiming a longer frame is not a record (a chunk's frame is a few hundred KiB at most). */
+    private static final int MAX_FRAME = ChunkCodec.MAX_CHUNK_SIZE;
+
     private final LocalRepository repo;
     private final Path dir;
     private final long target;
@@ -217,6 +221,9 @@ final class PackStore {
                     entries = readIndex(indexPath(id));
                 } catch (NoSuchFileException e) {
                     continue;
+                } catch (IOException e) {
+                    LOG.warn("{}; its chunks are not found until garbage collection rebuilds it from the pack", e.getMessage());
+                    continue;
                 }
                 for (Entry e : entries) {
                     Location l = new Location(id, e.offset(), e.length(), e.size());
@@ -262,6 +269,50 @@ final class PackStore {
             }
         }
         return out;
+    }
+
+    /**
+     * Reads a pack's records, to rebuild a lost or damaged index: every whole record up to the end of the pack or
+     * the first one that is not a record (a torn write). The records are not checked beyond their lengths: readers
+     * check every chunk against its name.
+     */
+    static List<Entry> scan(Path pack) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer h = ByteBuffer.allocate(RECORD_HEADER);
+            for (long pos = 0; pos + RECORD_HEADER <= size; ) {
+                h.clear();
+                while (h.hasRemaining()) {
+                    if (ch.read(h, pos + h.position()) < 0) {
+                        return out;
+                    }
+                }
+                byte[] sha = new byte[32];
+                h.flip();
+                h.get(sha);
+                int length = h.getInt();
+                int chunkSize = h.getInt();
+                if (length <= 0 || length > MAX_FRAME || chunkSize <= 0 || pos + RECORD_HEADER + length > size) {
+                    break;
+                }
+                out.add(new Entry(Names.hex(sha), pos + RECORD_HEADER, length, chunkSize));
+                pos += RECORD_HEADER + length;
+            }
+        }
+        return out;
+    }
+
+    /** Writes a pack's index: temporary name, fsync, rename, directory fsync. */
+    void writeIndex(String id, List<Entry> entries) throws IOException {
+        Path tmp = dir.resolve(id + INDEX + LocalRepository.TMP + newId());
+        try {
+            repo.writeFile(tmp, indexBytes(entries), true);
+            Files.move(tmp, indexPath(id), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        LocalRepository.fsyncDirectory(dir);
     }
 
     static byte[] indexBytes(List<Entry> entries) {
@@ -373,14 +424,7 @@ final class PackStore {
                 discard();
                 throw new IOException("cannot store pack " + id + " in " + store.repo + ": " + e, e);
             }
-            Path idxTmp = store.dir.resolve(id + INDEX + LocalRepository.TMP + newId());
-            try {
-                store.repo.writeFile(idxTmp, indexBytes(done), true);
-                Files.move(idxTmp, store.indexPath(id), StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(idxTmp);
-            }
-            LocalRepository.fsyncDirectory(store.dir);
+            store.writeIndex(id, done);
             store.publish(id, done);
             return done;
         }

@@ -624,6 +624,30 @@ public class LocalRepositoryTest {
         assertFalse(Files.exists(aside));
     }
 
+    @Test
+    public void gcRebuildsALostOrDamagedPackIndexFromThePack() throws IOException {
+        byte[] data = random(111, 2 << 20);
+        Manifest m = backupFile(repo, "b", "svc", "a", data);
+        String pack = location(m.distinctChunks().keySet().iterator().next()).pack();
+        Path idx = repo.packs().indexPath(pack);
+
+        Files.writeString(idx, "not an index\n");
+        VerifyReport damaged = sameDirectoryElsewhere().verify("b", Progress.NONE);
+        assertEquals("every chunk of the pack is missing, and verify says so", m.distinctChunks().size(),
+                damaged.problems().size());
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertTrue(sameDirectoryElsewhere().verify("b", Progress.NONE).ok());
+
+        Files.delete(idx); // lost; or its writer died between sealing the pack and indexing it
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertFalse("a pack sealed a moment ago may be indexed by its writer any time", Files.exists(idx));
+        Files.setLastModifiedTime(repo.packs().packPath(pack), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertTrue(Files.exists(idx));
+        assertTrue(sameDirectoryElsewhere().verify("b", Progress.NONE).ok());
+        assertArrayEquals(data, extract(sameDirectoryElsewhere(), "b", "svc", "a"));
+    }
+
     // ------------------------------------------------------------------ writers
 
     @Test
