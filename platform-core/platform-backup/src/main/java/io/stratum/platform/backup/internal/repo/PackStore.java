@@ -72,6 +72,8 @@ final class PackStore {
     private final Set<String> loaded = ConcurrentHashMap.newKeySet();
     private FileTime seen;
     private long seenAt;
+    private FileTime rebuiltSeen;
+    private long rebuiltAt;
 
     PackStore(LocalRepository repo, Path dir, long target) {
         this.repo = repo;
@@ -176,21 +178,22 @@ final class PackStore {
     }
 
     /**
-     * Reloads the in-memory index: with {@code force}, rebuilds it from all index files; otherwise only if the pack
-     * directory may have changed since the last look (new index files are added; if one went, the index is rebuilt).
-     * A directory's modification time has the granularity of the kernel's clock tick, so a look within a second of
-     * the last change does not count as having seen it ("racily clean", as git calls it).
+     * Reloads the in-memory index if the pack directory may have changed since the last look: new index files are
+     * added; if one went, or with {@code force} (a located pack was missing), the index is rebuilt from all index
+     * files. A directory's modification time has the granularity of the kernel's clock tick, so a look within a second
+     * of the last change does not count as having seen it ("racily clean", as git calls it).
      */
     synchronized void refresh(boolean force) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
         FileTime mtime = Files.getLastModifiedTime(dir);
-        if (!force && mtime.equals(seen) && seenAt - mtime.toMillis() > 1000) {
-            return;
+        if (mtime.equals(force ? rebuiltSeen : seen) && (force ? rebuiltAt : seenAt) - mtime.toMillis() > 1000) {
+            return; // nothing changed since a look taken well after the last change
         }
+        long now = System.currentTimeMillis();
         seen = mtime;
-        seenAt = System.currentTimeMillis();
+        seenAt = now;
         Set<String> ids = new HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + INDEX)) {
             for (Path p : ds) {
@@ -236,6 +239,8 @@ final class PackStore {
         if (rebuild) {
             index = target;
             loaded.clear();
+            rebuiltSeen = mtime;
+            rebuiltAt = now;
         }
         loaded.addAll(nowLoaded);
     }
