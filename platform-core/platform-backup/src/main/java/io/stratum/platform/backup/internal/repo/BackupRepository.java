@@ -131,7 +131,11 @@ public interface BackupRepository {
      */
     CopyReport copyTo(String backupId, BackupRepository target, Progress progress) throws IOException;
 
-    /** Whether this repository holds the chunk now (durably: only chunks of sealed packs count). */
+    /**
+     * Whether this repository holds the chunk now (durably: only chunks of sealed packs count). A chunk another
+     * process stored within the last second may be reported missing; it is then sent or stored again, which costs
+     * room until garbage collection and nothing else.
+     */
     boolean hasChunk(String sha256) throws IOException;
 
     /**

@@ -179,19 +179,23 @@ final class PackStore {
 
     /**
      * Reloads the in-memory index if the pack directory may have changed since the last look: new index files are
-     * added; if one went, or with {@code force} (a located pack was missing), the index is rebuilt from all index
-     * files. A directory's modification time has the granularity of the kernel's clock tick, so a look within a second
-     * of the last change does not count as having seen it ("racily clean", as git calls it).
+     * added; if one went, or with {@code force} (a chunk or its pack was not found), the index is rebuilt from all
+     * index files. Without {@code force}, looks at most once a second. A directory's modification time has the
+     * granularity of the kernel's clock tick, so a look within a second of the last change does not count as having
+     * seen it ("racily clean", as git calls it).
      */
     synchronized void refresh(boolean force) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        long now = System.currentTimeMillis();
+        if (!force && now - seenAt < 1000) {
+            return; // writers ask for every new chunk: look at most once a second (a chunk missed is stored twice)
+        }
         FileTime mtime = Files.getLastModifiedTime(dir);
         if (mtime.equals(force ? rebuiltSeen : seen) && (force ? rebuiltAt : seenAt) - mtime.toMillis() > 1000) {
             return; // nothing changed since a look taken well after the last change
         }
-        long now = System.currentTimeMillis();
         seen = mtime;
         seenAt = now;
         Set<String> ids = new HashSet<>();
