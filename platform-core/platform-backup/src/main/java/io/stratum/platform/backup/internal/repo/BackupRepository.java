@@ -110,8 +110,10 @@ public interface BackupRepository {
     /**
      * Deletes every chunk that no complete backup references and no live pending backup has used. A pending backup
      * is live while its writer is open in this object or it added a chunk within the grace period (24 h by default),
-     * so a backup being written by another process on the same storage is safe too. Also removes leftovers of
-     * crashes: temporary files, markers of committed backups and markers older than the grace period.
+     * so a backup being written by another process on the same storage is safe too. Storage that holds chunks in
+     * groups (packs) may keep some unreferenced chunks until enough of their group is unreferenced. Also cleans up
+     * after crashes: removes temporary files, markers of committed backups and markers older than the grace period,
+     * and rebuilds lost indexes.
      *
      * @throws IOException if a manifest cannot be read (nothing is deleted then, since its chunks are unknown), or
      *                     another garbage collection is running on the same repository
