@@ -44,16 +44,32 @@ final class ChunkCodec implements AutoCloseable {
         return Names.hex(md.digest(data));
     }
 
-    /** One zstd frame holding {@code data}. */
-    byte[] compress(byte[] data) {
+    /**
+     * A pack record for {@code data}: one zstd frame, written after {@code headerRoom} bytes left free for the
+     * record's header (so the record is written from one array, without copying the frame).
+     */
+    Compressed compress(byte[] data, int headerRoom) {
+        byte[] out = new byte[headerRoom + (int) Zstd.compressBound(data.length)];
         ZstdCompressCtx ctx = compressors.pollFirst();
         if (ctx == null) {
             ctx = new ZstdCompressCtx().setLevel(LEVEL).setChecksum(false).setContentSize(true);
         }
         try {
-            return ctx.compress(data);
+            int n = ctx.compressByteArray(out, headerRoom, out.length - headerRoom, data, 0, data.length);
+            return new Compressed(out, n);
         } finally {
             release(compressors, ctx);
+        }
+    }
+
+    /** A compressed chunk: its frame is {@code bytes[RECORD_HEADER .. RECORD_HEADER + frameLength)}. */
+    record Compressed(byte[] bytes, int frameLength) {
+
+        /** A record around a frame received whole (a copy). */
+        static Compressed of(byte[] frame, int headerRoom) {
+            byte[] out = new byte[headerRoom + frame.length];
+            System.arraycopy(frame, 0, out, headerRoom, frame.length);
+            return new Compressed(out, frame.length);
         }
     }
 

@@ -879,7 +879,8 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
                         if (out == null) {
                             out = packs.newPack(null);
                         }
-                        out.write(out.reserve(e.length()), e.sha256(), frame.array(), e.size());
+                        out.write(out.reserve(e.length()), e.sha256(),
+                                ChunkCodec.Compressed.of(frame.array(), PackStore.RECORD_HEADER), e.size());
                         if (out.size() >= packs.target()) {
                             written.put(out.id(), out.seal());
                             out = null;
@@ -1218,7 +1219,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         ensureLayout();
         PackStore.PackWriter pack = packs.newPack(null);
         try {
-            pack.write(pack.reserve(stored.length), sha256, stored, size);
+            pack.write(pack.reserve(stored.length), sha256, ChunkCodec.Compressed.of(stored, PackStore.RECORD_HEADER), size);
         } catch (IOException | RuntimeException e) {
             pack.discard();
             throw e;

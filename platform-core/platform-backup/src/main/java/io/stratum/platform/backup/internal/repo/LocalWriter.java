@@ -129,7 +129,7 @@ final class LocalWriter implements BackupWriter {
         }
         byte[] stored = source.read(sha256);
         int size = repo.checkStored(sha256, stored);
-        appendChunk(sha256, stored, size);
+        appendChunk(sha256, ChunkCodec.Compressed.of(stored, PackStore.RECORD_HEADER), size);
         newChunks.increment();
         newStoredBytes.add(stored.length);
         return stored.length;
@@ -153,12 +153,12 @@ final class LocalWriter implements BackupWriter {
                     String sha = ChunkCodec.sha256(data);
                     ChunkRef ref = new ChunkRef(sha, data.length);
                     if (reference(sha) && !repo.hasChunk(sha)) {
-                        byte[] stored = repo.codec().compress(data);
+                        ChunkCodec.Compressed stored = repo.codec().compress(data, PackStore.RECORD_HEADER);
                         repo.runOnIo(() -> {
                             try {
                                 appendChunk(sha, stored, data.length);
                                 newChunks.increment();
-                                newStoredBytes.add(stored.length);
+                                newStoredBytes.add(stored.frameLength());
                                 logicalBytes.add(data.length);
                                 f.complete(ref);
                             } catch (Throwable t) {
@@ -188,7 +188,7 @@ final class LocalWriter implements BackupWriter {
      * Appends a chunk to this writer's pack; when the pack is full, seals it on an I/O thread and starts another.
      * The chunk is visible to other writers once its pack is sealed (at the latest at commit).
      */
-    private void appendChunk(String sha, byte[] stored, int size) throws IOException {
+    private void appendChunk(String sha, ChunkCodec.Compressed stored, int size) throws IOException {
         PackStore.PackWriter p;
         PackStore.PackWriter full = null;
         CompletableFuture<Void> sealed = null;
@@ -202,7 +202,7 @@ final class LocalWriter implements BackupWriter {
                 pack = repo.packs().newPack(id);
             }
             p = pack;
-            pos = p.reserve(stored.length);
+            pos = p.reserve(stored.frameLength());
             if (p.size() >= repo.packs().target()) {
                 full = p;
                 pack = null;

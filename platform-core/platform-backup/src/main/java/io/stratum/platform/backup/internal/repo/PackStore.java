@@ -380,12 +380,16 @@ final class PackStore {
             return next;
         }
 
-        /** Writes a record where {@link #reserve} said. */
-        void write(long pos, String sha, byte[] frame, int size) throws IOException {
+        /**
+         * Writes a record where {@link #reserve} said: fills in the header (the first {@link #RECORD_HEADER} bytes of
+         * {@code record}) and writes header and frame.
+         */
+        void write(long pos, String sha, ChunkCodec.Compressed record, int size) throws IOException {
             boolean ok = false;
+            int frameLength = record.frameLength();
             try {
-                ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER + frame.length);
-                b.put(hexBytes(sha)).putInt(frame.length).putInt(size).put(frame).flip();
+                ByteBuffer b = ByteBuffer.wrap(record.bytes(), 0, RECORD_HEADER + frameLength);
+                b.put(hexBytes(sha)).putInt(frameLength).putInt(size).position(0);
                 while (b.hasRemaining()) {
                     channel.write(b, pos + b.position());
                 }
@@ -393,7 +397,7 @@ final class PackStore {
             } finally {
                 synchronized (this) {
                     if (ok) {
-                        entries.add(new Entry(sha, pos + RECORD_HEADER, frame.length, size));
+                        entries.add(new Entry(sha, pos + RECORD_HEADER, frameLength, size));
                     }
                     pending--;
                     notifyAll();

@@ -70,7 +70,7 @@ public final class RepositoryBenchmark {
                 w.commit(Map.of(), Map.of());
                 stats = w.stats();
             }
-            report("backup (addFile + commit)", bytes, t);
+            report("backup (addFile + commit), cold JVM", bytes, t);
             System.out.printf("    of which commit (seal of the last pack, manifest): %.2f s; %d chunks, %d bytes stored;"
                     + " %.1f s of CPU%n", (System.nanoTime() - commitStart) / 1e9, stats.newChunks(),
                     stats.newStoredBytes(), (cpu() - cpu0) / 1e9);
@@ -106,6 +106,15 @@ public final class RepositoryBenchmark {
             GcReport gc = repo.collectGarbage();
             System.out.printf("%-48s %8.2f s (%d chunks deleted)%n", "gc of everything", (System.nanoTime() - t) / 1e9,
                     gc.chunksDeleted());
+
+            t = System.nanoTime();
+            long cpu1 = cpu();
+            try (BackupWriter w = repo.begin("again")) {
+                w.addFile("svc", "data", source);
+                w.commit(Map.of(), Map.of());
+            }
+            report("backup again, all chunks new, warm JVM", bytes, t);
+            System.out.printf("    %.1f s of CPU%n", (cpu() - cpu1) / 1e9);
         }
 
         Path modules = Path.of(System.getProperty("java.home"), "lib", "modules");
