@@ -139,21 +139,24 @@ public class BackupCloneIT extends StratumTestSupport {
         JobDTO verified = succeeded(backups().verifyBackup(id));
         assertTrue(verified.message(), verified.message().contains("verified"));
 
-        // flip one byte of one chunk
-        Path chunk;
-        try (Stream<Path> files = Files.walk(stratumHome().resolve("backups").resolve("chunks"))) {
-            chunk = files.filter(Files::isRegularFile).filter(f -> f.toFile().length() > 100).findFirst()
-                    .orElseThrow();
+        // flip one byte of one chunk: the middle byte of the first chunk a pack's index lists
+        Path index;
+        try (Stream<Path> files = Files.list(stratumHome().resolve("backups").resolve("packs"))) {
+            index = files.filter(f -> f.getFileName().toString().endsWith(".idx")).findFirst().orElseThrow();
         }
-        try (RandomAccessFile f = new RandomAccessFile(chunk.toFile(), "rw")) {
-            f.seek(f.length() / 2);
+        String[] first = Files.readAllLines(index).get(1).split(" "); // <sha256> <frame offset> <length> <size>
+        String chunk = first[0];
+        Path pack = index.resolveSibling(index.getFileName().toString().replace(".idx", ".pack"));
+        long middle = Long.parseLong(first[1]) + Long.parseLong(first[2]) / 2;
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            f.seek(middle);
             int b = f.read();
-            f.seek(f.length() / 2);
+            f.seek(middle);
             f.write(b ^ 0xFF);
         }
         JobDTO badVerify = ended(backups().verifyBackup(id));
         assertEquals(JobState.FAILED, badVerify.state());
-        assertTrue(badVerify.error(), badVerify.error().contains(chunk.getFileName().toString().substring(0, 12)));
+        assertTrue(badVerify.error(), badVerify.error().contains(chunk.substring(0, 12)));
         JobDTO badRestore = ended(backups().restore(id, null, null));
         assertEquals(JobState.FAILED, badRestore.state());
         assertTrue(badRestore.error(), badRestore.error().contains(id));

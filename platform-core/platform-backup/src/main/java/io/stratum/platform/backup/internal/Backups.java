@@ -152,10 +152,14 @@ public final class Backups {
         }
     }
 
-    /** Stops the workers. */
+    /** Stops the workers and closes the repositories. */
     @Deactivate
     public void deactivate() {
         workers.shutdownNow();
+        repository.close();
+        if (copies != null) {
+            copies.close();
+        }
     }
 
     BackupRepository repository() {

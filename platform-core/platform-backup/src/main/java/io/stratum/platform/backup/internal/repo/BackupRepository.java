@@ -19,7 +19,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: any method may be called from any thread, also while writers are open.
  */
-public interface BackupRepository {
+public interface BackupRepository extends AutoCloseable {
 
     /** The repository's name, as configured (e.g. {@code local}); used in messages. */
     String name();
@@ -110,8 +110,10 @@ public interface BackupRepository {
     /**
      * Deletes every chunk that no complete backup references and no live pending backup has used. A pending backup
      * is live while its writer is open in this object or it added a chunk within the grace period (24 h by default),
-     * so a backup being written by another process on the same storage is safe too. Also removes leftovers of
-     * crashes: temporary files, markers of committed backups and markers older than the grace period.
+     * so a backup being written by another process on the same storage is safe too. Storage that holds chunks in
+     * groups (packs) may keep some unreferenced chunks until enough of their group is unreferenced. Also cleans up
+     * after crashes: removes temporary files, markers of committed backups and markers older than the grace period,
+     * and rebuilds lost indexes.
      *
      * @throws IOException if a manifest cannot be read (nothing is deleted then, since its chunks are unknown), or
      *                     another garbage collection is running on the same repository
@@ -131,11 +133,15 @@ public interface BackupRepository {
      */
     CopyReport copyTo(String backupId, BackupRepository target, Progress progress) throws IOException;
 
-    /** Whether this repository holds the chunk (a non-empty chunk file of that name). */
+    /**
+     * Whether this repository holds the chunk now (durably: only chunks of sealed packs count). A chunk another
+     * process stored within the last second may be reported missing; it is then sent or stored again, which costs
+     * room until garbage collection and nothing else.
+     */
     boolean hasChunk(String sha256) throws IOException;
 
     /**
-     * The chunk's bytes as stored (a zstd frame), for copying to another repository.
+     * The chunk's bytes as stored (a zstd frame), for copying to another repository. Not checked: the receiver checks.
      *
      * @throws java.nio.file.NoSuchFileException if the chunk is not here
      */
@@ -152,4 +158,8 @@ public interface BackupRepository {
 
     /** Counts chunks and stored bytes, and sums the logical size of all complete backups. Reads every manifest. */
     RepositoryStats stats() throws IOException;
+
+    /** Ends what the repository runs (threads, native contexts). Writers still open fail. Never throws. */
+    @Override
+    void close();
 }

@@ -52,10 +52,9 @@ public interface BackupWriter extends AutoCloseable {
     long importChunk(String sha256, StoredChunkSource source) throws IOException;
 
     /**
-     * Commits the backup: waits for nothing (every artifact is stored when its stream is closed), checks that every
-     * chunk it references is present and durable (chunk files are fsynced before they get their name; commit fsyncs
-     * their directories), writes the manifest atomically (temporary file, fsync, rename, directory fsync), removes the
-     * pending marker.
+     * Commits the backup: makes the chunks this writer stored durable and visible (seals its last pack: fsync,
+     * rename, index, directory fsync), checks that every chunk the backup references is present, writes the manifest
+     * atomically (temporary file, fsync, rename, directory fsync), removes the pending marker.
      * Members are sorted by key, artifacts by name; a member may have properties and no artifacts.
      *
      * @param properties       properties of the whole backup (null: none)

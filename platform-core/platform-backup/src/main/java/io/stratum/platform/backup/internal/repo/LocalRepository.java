@@ -10,7 +10,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,21 +52,23 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link BackupRepository} in a local directory (or any mounted file system with atomic rename):
  * <pre>
- * &lt;root&gt;/chunks/ab/ab12...   one chunk: a zstd frame of its bytes, named by their SHA-256
- * &lt;root&gt;/manifests/&lt;id&gt;.json   one complete backup ({@link ManifestJson})
- * &lt;root&gt;/pending/&lt;id&gt;         one backup being written: a header line, then the chunks its writer relies on
- * &lt;root&gt;/gc.lock              held (fcntl lock) while garbage is collected
+ * &lt;root&gt;/packs/&lt;id&gt;.pack, .idx    chunks (zstd frames named by the SHA-256 of their bytes) and their index ({@link PackStore})
+ * &lt;root&gt;/manifests/&lt;id&gt;.json     one complete backup ({@link ManifestJson})
+ * &lt;root&gt;/pending/&lt;id&gt;           one backup being written: a header line, then the chunks its writer relies on
+ * &lt;root&gt;/gc.lock                held (fcntl lock) while garbage is collected
  * </pre>
- * Directories are created 0700 and files 0600: backups hold tenant data. A chunk file is written under a temporary
- * name and renamed, so it is whole or absent; a chunk already present is never rewritten. Chunk files are made
- * durable (fsync) when a backup that uses them is committed, before its manifest is written.
+ * Directories are created 0700 and files 0600: backups hold tenant data. Each writer appends the chunks the
+ * repository lacks to a pack of its own; a pack is fsynced and named, then indexed, when it reaches 128 MiB and at
+ * commit, so a chunk another writer can find is durable, and a chunk already present is never stored again. A
+ * commit writes the manifest after the packs of all chunks the backup uses are durable.
  *
- * <p>Work is spread over a pool of worker threads (as many as processors): the chunks of artifacts being written are
- * hashed, compressed and stored there, and the chunks of artifacts being read are read, decompressed and checked
- * there a few chunks ahead of the reader. At most four chunks per worker are in flight for writers, which bounds
- * memory to a few MiB whatever the number of writers. Idle threads end after 30 s; {@link #close()} ends them at once.
+ * <p>Work is spread over two pools: worker threads (as many as processors) hash and compress the chunks of artifacts
+ * being written, and read, decompress and check the chunks of artifacts being read a few chunks ahead of the reader;
+ * {@value #IO_THREADS} I/O threads write chunks into packs, seal packs, and do the file work of copies and garbage
+ * collection. Writers have at most {@code 4 * workers + }{@value #IO_THREADS} chunks in flight (a few MiB), whatever
+ * their number. Idle threads end after 30 s; {@link #close()} ends them at once.
  */
-public final class LocalRepository implements BackupRepository, AutoCloseable {
+public final class LocalRepository implements BackupRepository {
 
     /** How long a pending backup stays protected from garbage collection after its writer last added a chunk. */
     public static final Duration DEFAULT_PENDING_GRACE = Duration.ofHours(24);
@@ -76,15 +76,17 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRepository.class);
     /** A temporary file older than this is a leftover of a crash (writing one chunk or manifest takes milliseconds). */
     private static final Duration TEMP_GRACE = Duration.ofHours(1);
-    /** I/O threads: chunk writes wait mostly on fsync, and a disk completes parallel fsyncs together. */
-    private static final int IO_THREADS = 32;
-    private static final int IO_BATCH = 64;
-    private static final String TMP = ".tmp-";
-    private static final String TRASH = ".gc-";
+    /** I/O threads: writes into packs, seals, copies. */
+    private static final int IO_THREADS = 8;
+    /** A pack whose unreferenced records make up this share of it or more is rewritten by garbage collection. */
+    private static final double REPACK_DEAD_SHARE = 0.25;
+    static final String TMP = ".tmp-";
+    static final String TRASH = ".gc-";
 
     private final String name;
     private final Path root;
-    private final Path chunksDir;
+    private final Path packsDir;
+    private final PackStore packs;
     private final Path manifestsDir;
     private final Path pendingDir;
     private final Duration pendingGrace;
@@ -95,7 +97,6 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     private final ThreadPoolExecutor io;
     private final Semaphore chunkPermits;
     private final Map<String, LocalWriter> openWriters = new ConcurrentHashMap<>();
-    private final Set<String> chunkDirsMade = ConcurrentHashMap.newKeySet();
     private final Object gcMonitor = new Object();
     private volatile boolean layoutReady;
 
@@ -115,9 +116,15 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
      * @param threads      worker threads for hashing, compression and reads (at least 1)
      */
     public LocalRepository(String name, Path root, Duration pendingGrace, int threads) {
+        this(name, root, pendingGrace, threads, PackStore.TARGET_SIZE);
+    }
+
+    /** As above, with packs sealed at {@code packTarget} bytes (tests use small packs). */
+    LocalRepository(String name, Path root, Duration pendingGrace, int threads, long packTarget) {
         this.name = java.util.Objects.requireNonNull(name, "name");
         this.root = root.toAbsolutePath().normalize();
-        this.chunksDir = this.root.resolve("chunks");
+        this.packsDir = this.root.resolve("packs");
+        this.packs = new PackStore(this, packsDir, packTarget);
         this.manifestsDir = this.root.resolve("manifests");
         this.pendingDir = this.root.resolve("pending");
         this.pendingGrace = java.util.Objects.requireNonNull(pendingGrace, "pendingGrace");
@@ -252,53 +259,33 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         }
     }
 
-    /**
-     * Writes a chunk file: under a temporary name, fsynced, then renamed. So a chunk file that has its name is whole
-     * and durable (only the rename itself waits for the directory fsync of a commit), and a writer that finds it
-     * may rely on it.
-     */
-    void writeChunkFile(String sha256, byte[] stored) throws IOException {
-        Path target = chunkPath(sha256);
-        Path dir = target.getParent();
-        if (!chunkDirsMade.contains(dir.getFileName().toString())) {
-            ensureLayout();
-            createDirectory(dir);
-            chunkDirsMade.add(dir.getFileName().toString());
-        }
-        Path tmp = dir.resolve(sha256 + TMP + token());
-        try {
-            writeFile(tmp, stored, true);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot store chunk " + sha256 + " in " + this + ": " + e, e);
-        }
+    PackStore packs() {
+        return packs;
     }
 
     /**
-     * Makes a backup durable and visible: checks that every chunk it names is there (chunk files are durable once
-     * named), fsyncs their directories (in parallel) so the names are durable too, then writes the manifest under a
-     * temporary name, fsyncs it, renames it into place and fsyncs the manifest directory.
+     * Makes a backup visible: checks that every chunk it names is present (in a sealed, hence durable, pack), then
+     * writes the manifest under a temporary name, fsyncs it, renames it into place and fsyncs the manifest directory.
      */
-    void commitManifest(Manifest m, LocalWriter writer) throws IOException {
+    void commitManifest(Manifest m) throws IOException {
         ensureLayout();
-        List<Path> files = new ArrayList<>();
-        Set<Path> dirs = new HashSet<>();
+        Map<String, Boolean> packOk = new HashMap<>();
         for (String sha : m.distinctChunks().keySet()) {
-            Path p = chunkPath(sha);
-            files.add(p);
-            dirs.add(p.getParent());
-        }
-        onIoThreads(files, m.id(), p -> {
-            if (!presentOrAside(p)) {
-                throw new IOException("chunk " + p.getFileName() + " of backup '" + m.id() + "' vanished from " + this
+            PackStore.Location l = packs.find(sha);
+            if (l != null && packOk.computeIfAbsent(l.pack(), this::packPresentOrAside)) {
+                continue;
+            }
+            if (packs.isPresent(sha)) {
+                continue;
+            }
+            l = packs.find(sha);
+            if (l == null || !packPresentOrAside(l.pack())) {
+                throw new IOException("chunk " + sha + " of backup '" + m.id() + "' vanished from " + this
                         + " before the backup was committed (was the backup idle for longer than the "
                         + pendingGrace.toHours() + " h grace period while another process collected garbage?); nothing"
                         + " was committed, back up again");
             }
-        });
-        dirs.add(chunksDir);
-        onIoThreads(new ArrayList<>(dirs), m.id(), LocalRepository::fsyncDirectory);
+        }
         Path target = manifestPath(m.id());
         if (Files.exists(target)) {
             throw alreadyExists(m.id());
@@ -314,64 +301,27 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     }
 
     /**
-     * Whether a chunk file is there, or moved aside by a garbage collection that will put it back (a writer named it
-     * before the collection read the markers) or that was interrupted (the next collection and readers find it).
+     * Whether a pack is there, or moved aside by a garbage collection that will put it back (a writer named one of
+     * its chunks before the collection read the markers) or that was interrupted (the next collection puts it back,
+     * readers find it meanwhile).
      */
-    private static boolean presentOrAside(Path chunk) throws IOException {
-        if (Files.exists(chunk)) {
+    private boolean packPresentOrAside(String id) {
+        Path pack = packs.packPath(id);
+        if (pack.toFile().exists()) {
             return true;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(chunk.getParent(), chunk.getFileName() + TRASH + "*")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(packsDir, id + PackStore.PACK + TRASH + "*")) {
             if (ds.iterator().hasNext()) {
                 return true;
             }
-        } catch (NoSuchFileException e) {
+        } catch (IOException e) {
             return false;
         }
-        return Files.exists(chunk); // put back between the two looks
-    }
-
-    private interface PathAction {
-        void run(Path p) throws IOException;
-    }
-
-    /** Runs an action on each path, in batches on the I/O threads; throws the first failure after all are done. */
-    private void onIoThreads(List<Path> paths, String what, PathAction action) throws IOException {
-        List<Future<?>> batches = new ArrayList<>();
-        try {
-            for (int i = 0; i < paths.size(); i += IO_BATCH) {
-                List<Path> batch = paths.subList(i, Math.min(paths.size(), i + IO_BATCH));
-                batches.add(io.submit(() -> {
-                    for (Path p : batch) {
-                        action.run(p);
-                    }
-                    return null;
-                }));
-            }
-        } catch (RejectedExecutionException e) {
-            throw new IOException(this + " is closed", e);
-        }
-        IOException first = null;
-        for (Future<?> f : batches) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while working on " + what + " in " + this);
-            } catch (ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof IOException x ? x
-                            : new IOException(what + " in " + this + ": " + e.getCause(), e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        return pack.toFile().exists(); // put back between the two looks
     }
 
     /** fsyncs a directory, so that names created or renamed in it survive a power loss (not possible on Windows). */
-    private static void fsyncDirectory(Path dir) throws IOException {
+    static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (AccessDeniedException e) {
@@ -490,6 +440,18 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         return files;
     }
 
+    /** Whether backup {@code id} is pending and live (its writer is open here, or its marker is recent). */
+    private boolean markerLive(String id, Instant now) throws IOException {
+        if (openWriters.containsKey(id)) {
+            return true;
+        }
+        try {
+            return isLive(id, Files.getLastModifiedTime(pendingDir.resolve(id)).toInstant(), now);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
     private boolean isLive(String id, Instant lastActive, Instant now) {
         return openWriters.containsKey(id) || lastActive.isAfter(now.minus(pendingGrace));
     }
@@ -507,37 +469,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
 
     /** Reads a chunk and checks it against its reference. Runs on a worker thread. */
     byte[] loadChunk(ChunkRef ref) throws IOException {
-        return codec.decompressVerified(ref.sha256(), readChunkFile(ref.sha256()), ref.size());
-    }
-
-    /**
-     * A chunk file's bytes. If garbage collection has just moved it aside (to put it back a moment later, since a
-     * backup uses it), reads it there.
-     */
-    private byte[] readChunkFile(String sha) throws IOException {
-        Path p = chunkPath(sha);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return Files.readAllBytes(p);
-            } catch (NoSuchFileException e) {
-                // look for it aside
-            }
-            if (Files.isDirectory(p.getParent())) {
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(p.getParent(), sha + TRASH + "*")) {
-                    for (Path aside : ds) {
-                        try {
-                            return Files.readAllBytes(aside);
-                        } catch (NoSuchFileException e) {
-                            // put back or deleted meanwhile: try again
-                        }
-                    }
-                }
-            }
-            if (!Files.exists(p)) {
-                break;
-            }
-        }
-        throw new DamagedChunkException(sha, "is missing (" + p + ")");
+        return codec.decompressVerified(ref.sha256(), packs.read(ref.sha256()), ref.size());
     }
 
     private int readWindow() {
@@ -800,15 +732,21 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     }
 
     /**
-     * Collects garbage in five steps, safe against writers in this and other processes:
+     * Collects garbage, safe against writers in this and other processes:
      * <ol>
-     * <li>put back chunks an interrupted collection left aside, and list all chunks;</li>
-     * <li>read the live pending markers, then the manifests: the referenced chunks (markers first, because a writer
-     *     writes its manifest before it removes its marker);</li>
-     * <li>move every unreferenced chunk aside (rename to {@code <sha>.gc-<token>}): from now on a writer that looks
-     *     for it does not find it and writes it anew;</li>
-     * <li>read markers and manifests again: a writer that relied on a chunk before step 3 has named it by now;</li>
-     * <li>put back the chunks step 4 found referenced, delete the others.</li>
+     * <li>put back packs an interrupted collection left aside; delete leftovers of crashes: temporary packs of writers
+     *     whose pending marker is gone or stale, other temporary files older than an hour, indexes whose pack is gone,
+     *     packs never indexed;</li>
+     * <li>read every pack index; read the live pending markers, then the manifests (markers first, because a writer
+     *     writes its manifest before it removes its marker): the referenced chunks;</li>
+     * <li>plan: a pack none of whose chunks is referenced (or held by an earlier pack as well) goes; a pack whose
+     *     unreferenced records make up a quarter of it or more is rewritten: its referenced chunks are copied into
+     *     new packs, sealed before anything goes;</li>
+     * <li>move the packs that go aside (rename to {@code <id>.pack.gc-<token>}): from now on a writer that looks
+     *     for their chunks does not find them and stores them anew;</li>
+     * <li>read markers and manifests again: a writer that relied on a chunk before step 4 has named it by now;</li>
+     * <li>put back every pack aside that holds a chunk step 5 found referenced and no remaining pack holds; delete the
+     *     others with their indexes.</li>
      * </ol>
      * One collection at a time per repository directory (a file lock; other processes get an error).
      */
@@ -839,93 +777,239 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
 
     private GcReport collect() throws IOException {
         long started = System.nanoTime();
-        Map<String, Long> chunks = new HashMap<>();
-        for (Path p : chunkDirectories()) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-                for (Path f : ds) {
-                    String n = f.getFileName().toString();
-                    if (n.contains(TRASH)) {
-                        putBack(f, p.resolve(n.substring(0, n.indexOf(TRASH))));
-                    } else if (n.contains(TMP)) {
-                        deleteIfOlder(f, TEMP_GRACE);
-                    }
-                }
-            }
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-                for (Path f : ds) {
-                    String n = f.getFileName().toString();
-                    if (n.length() == 64 && !n.contains(".")) {
-                        try {
-                            chunks.put(n, Files.size(f));
-                        } catch (NoSuchFileException e) {
-                            // a concurrent rewrite of an empty chunk: next time
-                        }
-                    }
-                }
-            }
-        }
+        cleanPacks();
+        Map<String, Long> sizes = new HashMap<>();
+        Map<String, List<PackStore.Entry>> all = readPacks(sizes, true);
+        Set<String> before = new HashSet<>();
+        all.values().forEach(es -> es.forEach(e -> before.add(e.sha256())));
+
         Set<String> referenced = referencedChunks(null);
-        List<Path> candidates = new ArrayList<>();
-        for (String sha : chunks.keySet()) {
-            if (!referenced.contains(sha)) {
-                candidates.add(chunkPath(sha));
+        Map<String, String> canonical = new HashMap<>();
+        all.forEach((id, es) -> es.forEach(e -> canonical.putIfAbsent(e.sha256(), id)));
+        List<String> going = new ArrayList<>();
+        Map<String, List<PackStore.Entry>> rewrite = new LinkedHashMap<>();
+        for (Map.Entry<String, List<PackStore.Entry>> pack : all.entrySet()) {
+            String id = pack.getKey();
+            List<PackStore.Entry> live = pack.getValue().stream()
+                    .filter(e -> referenced.contains(e.sha256()) && canonical.get(e.sha256()).equals(id)).toList();
+            long liveBytes = live.stream().mapToLong(e -> PackStore.RECORD_HEADER + (long) e.length()).sum();
+            long size = sizes.get(id);
+            if (live.isEmpty()) {
+                going.add(id);
+            } else if (size - liveBytes >= REPACK_DEAD_SHARE * size) {
+                rewrite.put(id, live);
+                going.add(id);
             }
         }
-        Map<Path, Path> aside = new ConcurrentHashMap<>();
-        onIoThreads(candidates, "garbage collection", p -> {
-            Path moved = p.resolveSibling(p.getFileName() + TRASH + token());
+        Map<String, List<PackStore.Entry>> written = repack(rewrite);
+        long newBytes = 0;
+        for (String id : written.keySet()) {
+            newBytes += Files.size(packs.packPath(id));
+        }
+
+        Map<String, Path> aside = new LinkedHashMap<>();
+        for (String id : going) {
+            Path moved = packsDir.resolve(id + PackStore.PACK + TRASH + token());
             try {
-                Files.move(p, moved, StandardCopyOption.ATOMIC_MOVE);
-                aside.put(p, moved);
+                Files.move(packs.packPath(id), moved, StandardCopyOption.ATOMIC_MOVE);
+                aside.put(id, moved);
             } catch (NoSuchFileException e) {
                 // gone meanwhile
             }
-        });
+        }
         Set<String> again;
         List<String> staleMarkers = new ArrayList<>();
         try {
             again = referencedChunks(staleMarkers);
         } catch (IOException | RuntimeException e) {
-            onIoThreads(new ArrayList<>(aside.keySet()), "garbage collection", p -> putBack(aside.get(p), p));
+            for (Map.Entry<String, Path> en : aside.entrySet()) {
+                putBack(en.getValue(), packs.packPath(en.getKey()));
+            }
             throw e;
         }
-        java.util.concurrent.atomic.AtomicLong deleted = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong freed = new java.util.concurrent.atomic.AtomicLong();
-        onIoThreads(new ArrayList<>(aside.keySet()), "garbage collection", p -> {
-            String sha = p.getFileName().toString();
-            if (again.contains(sha)) {
-                putBack(aside.get(p), p);
-            } else {
-                try {
-                    Files.delete(aside.get(p));
-                    deleted.incrementAndGet();
-                    freed.addAndGet(chunks.get(sha));
-                } catch (NoSuchFileException e) {
-                    // a reader put it back? it is not referenced: next time
-                }
+        Set<String> remaining = new HashSet<>();
+        all.forEach((id, es) -> {
+            if (!aside.containsKey(id)) {
+                es.forEach(e -> remaining.add(e.sha256()));
             }
         });
+        written.values().forEach(es -> es.forEach(e -> remaining.add(e.sha256())));
+        long freed = -newBytes;
+        for (Map.Entry<String, Path> en : aside.entrySet()) {
+            String id = en.getKey();
+            List<PackStore.Entry> entries = all.get(id);
+            if (entries.stream().anyMatch(e -> again.contains(e.sha256()) && !remaining.contains(e.sha256()))) {
+                putBack(en.getValue(), packs.packPath(id));
+                entries.forEach(e -> remaining.add(e.sha256()));
+            } else {
+                freed += sizes.get(id);
+                Files.deleteIfExists(en.getValue());
+                Files.deleteIfExists(packs.indexPath(id));
+            }
+        }
+        if (!aside.isEmpty()) {
+            fsyncDirectory(packsDir);
+        }
+        packs.refresh(true);
         removeLeftoverMarkers(staleMarkers);
-        GcReport report = new GcReport(deleted.get(), freed.get(), chunks.size() - deleted.get());
-        LOG.info("Garbage collection of {}: {} chunks ({} bytes) deleted, {} kept, in {} ms", this, deleted, freed,
-                report.chunksKept(), (System.nanoTime() - started) / 1_000_000);
+        before.removeAll(remaining);
+        GcReport report = new GcReport(before.size(), freed, remaining.size());
+        LOG.info("Garbage collection of {}: {} chunks ({} bytes) deleted, {} packs rewritten, {} chunks kept, in {} ms",
+                this, report.chunksDeleted(), freed, rewrite.size(), report.chunksKept(),
+                (System.nanoTime() - started) / 1_000_000);
         return report;
     }
 
-    private List<Path> chunkDirectories() throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        if (!Files.isDirectory(chunksDir)) {
-            return dirs;
+    /** Copies the given records of packs into new packs; returns the new packs' records. */
+    private Map<String, List<PackStore.Entry>> repack(Map<String, List<PackStore.Entry>> rewrite) throws IOException {
+        Map<String, List<PackStore.Entry>> written = new LinkedHashMap<>();
+        PackStore.PackWriter out = null;
+        try {
+            for (Map.Entry<String, List<PackStore.Entry>> pack : rewrite.entrySet()) {
+                try (FileChannel in = FileChannel.open(packs.packPath(pack.getKey()), StandardOpenOption.READ)) {
+                    for (PackStore.Entry e : pack.getValue()) {
+                        ByteBuffer frame = ByteBuffer.allocate(e.length());
+                        while (frame.hasRemaining()) {
+                            if (in.read(frame, e.offset() + frame.position()) < 0) {
+                                throw new IOException("pack " + pack.getKey() + " of " + this + " ends before chunk "
+                                        + e.sha256() + "; garbage collection stopped without deleting anything; run"
+                                        + " verify on the backups");
+                            }
+                        }
+                        if (out == null) {
+                            out = packs.newPack(null);
+                        }
+                        out.write(out.reserve(e.length()), e.sha256(),
+                                ChunkCodec.Compressed.of(frame.array(), PackStore.RECORD_HEADER), e.size());
+                        if (out.size() >= packs.target()) {
+                            written.put(out.id(), out.seal());
+                            out = null;
+                        }
+                    }
+                }
+            }
+            if (out != null) {
+                written.put(out.id(), out.seal());
+                out = null;
+            }
+        } finally {
+            if (out != null) {
+                out.discard();
+            }
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(chunksDir)) {
-            for (Path p : ds) {
-                if (p.getFileName().toString().length() == 2 && Files.isDirectory(p)) {
-                    dirs.add(p);
+        return written;
+    }
+
+    /** Step 1 of a collection (under the collection lock): puts back packs left aside, deletes leftovers of crashes. */
+    private void cleanPacks() throws IOException {
+        if (!Files.isDirectory(packsDir)) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(packsDir)) {
+            ds.forEach(files::add);
+        }
+        for (Path f : files) {
+            String n = f.getFileName().toString();
+            int at = n.indexOf(PackStore.PACK + TRASH);
+            if (at > 0) {
+                putBack(f, packs.packPath(n.substring(0, at)));
+            }
+        }
+        Instant now = Instant.now();
+        for (Path f : files) {
+            String n = f.getFileName().toString();
+            int tmp = n.indexOf(PackStore.PACK_TMP);
+            if (tmp > 0) {
+                String owner = n.substring(tmp + PackStore.PACK_TMP.length());
+                if (owner.startsWith("w-")) {
+                    String id = owner.substring(2);
+                    if (!markerLive(id, now) && Files.deleteIfExists(f)) {
+                        LOG.info("Deleted the unfinished pack {} of backup '{}', which is no longer being written", n, id);
+                    }
+                } else {
+                    deleteIfOlder(f, TEMP_GRACE);
+                }
+            } else if (n.contains(PackStore.INDEX + TMP)) {
+                deleteIfOlder(f, TEMP_GRACE);
+            } else if (n.endsWith(PackStore.INDEX)) {
+                String id = n.substring(0, n.length() - PackStore.INDEX.length());
+                if (!Files.exists(packs.packPath(id))) {
+                    Files.deleteIfExists(f); // its pack was deleted by a collection that stopped before its index
+                }
+            } else if (n.endsWith(PackStore.PACK)) {
+                String id = n.substring(0, n.length() - PackStore.PACK.length());
+                if (!Files.exists(packs.indexPath(id)) && olderThan(f, TEMP_GRACE)) {
+                    // sealed, never indexed (its writer died in between), or its index was lost
+                    reindex(id, "it has no index");
                 }
             }
         }
-        dirs.sort(null);
-        return dirs;
+    }
+
+    /** Rebuilds a pack's index from its records (a pack with no record left is deleted). */
+    private List<PackStore.Entry> reindex(String id, String why) throws IOException {
+        Path pack = packs.packPath(id);
+        List<PackStore.Entry> entries = PackStore.scan(pack);
+        if (entries.isEmpty()) {
+            Files.deleteIfExists(pack);
+            Files.deleteIfExists(packs.indexPath(id));
+            LOG.warn("Deleted pack {} of {}: {}, and it holds no whole record", id, this, why);
+        } else {
+            packs.writeIndex(id, entries);
+            LOG.warn("Rebuilt the index of pack {} of {} from its {} records: {}", id, this, entries.size(), why);
+        }
+        return entries;
+    }
+
+    private static boolean olderThan(Path p, Duration age) throws IOException {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(age));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every indexed pack that exists, by id (sorted), with its records; fills {@code sizes} with pack sizes.
+     *
+     * @param repair whether to rebuild a damaged index from its pack (garbage collection, under its lock) or to leave
+     *               the pack out
+     */
+    private Map<String, List<PackStore.Entry>> readPacks(Map<String, Long> sizes, boolean repair) throws IOException {
+        Map<String, List<PackStore.Entry>> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(packsDir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(packsDir, "*" + PackStore.INDEX)) {
+            for (Path idx : ds) {
+                String n = idx.getFileName().toString();
+                String id = n.substring(0, n.length() - PackStore.INDEX.length());
+                try {
+                    long size = Files.size(packs.packPath(id));
+                    List<PackStore.Entry> entries;
+                    try {
+                        entries = PackStore.readIndex(idx);
+                    } catch (NoSuchFileException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        if (!repair) {
+                            LOG.warn("{}; garbage collection rebuilds it from the pack", e.getMessage());
+                            continue;
+                        }
+                        entries = reindex(id, e.getMessage());
+                        if (entries.isEmpty()) {
+                            continue;
+                        }
+                    }
+                    out.put(id, entries);
+                    sizes.put(id, size);
+                } catch (NoSuchFileException e) {
+                    // pack or index gone meanwhile
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -976,12 +1060,13 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         return refs;
     }
 
-    private void putBack(Path aside, Path chunk) throws IOException {
+    /** Renames a pack moved aside back (packs are immutable: if one of that name is there, it is the same). */
+    private void putBack(Path aside, Path pack) throws IOException {
         try {
-            if (Files.exists(chunk)) {
-                Files.delete(aside); // written anew meanwhile, same content
+            if (Files.exists(pack)) {
+                Files.delete(aside);
             } else {
-                Files.move(aside, chunk, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(aside, pack, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (NoSuchFileException e) {
             // already put back
@@ -1042,7 +1127,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         long present = 0;
         String consequence = "Nothing was committed to repository '" + target.name() + "'.";
         try (BackupWriter w = target.begin(backupId)) {
-            BackupWriter.StoredChunkSource source = this::readChunkFile;
+            BackupWriter.StoredChunkSource source = packs::read;
             ArrayDeque<Map.Entry<String, Future<Long>>> ahead = new ArrayDeque<>();
             var it = chunks.entrySet().iterator();
             try {
@@ -1111,19 +1196,16 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
     @Override
     public boolean hasChunk(String sha256) throws IOException {
         Names.checkSha256(sha256);
-        // java.io.File: one stat, no exception for the usual answer "absent" (asked once per new chunk)
-        // an empty file cannot be a chunk (a zstd frame has a header): it is rewritten
-        return chunkPath(sha256).toFile().length() > 0;
+        return packs.isPresent(sha256);
     }
 
     @Override
     public byte[] readStoredChunk(String sha256) throws IOException {
         Names.checkSha256(sha256);
-        Path p = chunkPath(sha256);
         try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(p.toString(), null, "chunk " + sha256 + " is not in " + this);
+            return packs.read(sha256);
+        } catch (DamagedChunkException e) {
+            throw new NoSuchFileException(packsDir.toString(), null, "chunk " + sha256 + " " + e.reason());
         }
     }
 
@@ -1133,43 +1215,51 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         if (hasChunk(sha256)) {
             return;
         }
+        int size = checkStored(sha256, stored);
+        ensureLayout();
+        PackStore.PackWriter pack = packs.newPack(null);
         try {
-            codec.decompressVerified(sha256, stored, -1);
+            pack.write(pack.reserve(stored.length), sha256, ChunkCodec.Compressed.of(stored, PackStore.RECORD_HEADER), size);
+        } catch (IOException | RuntimeException e) {
+            pack.discard();
+            throw e;
+        }
+        pack.seal();
+    }
+
+    /**
+     * Checks a chunk received in its stored form.
+     *
+     * @return its uncompressed size
+     * @throws CorruptBackupException unless it decompresses to bytes that hash to {@code sha256}
+     */
+    int checkStored(String sha256, byte[] stored) throws CorruptBackupException {
+        try {
+            return codec.decompressVerified(sha256, stored, -1).length;
         } catch (DamagedChunkException e) {
             throw new CorruptBackupException(null, null, null, sha256, "chunk " + sha256 + " received for " + this + " "
                     + e.reason() + "; it was not stored");
         }
-        writeChunkFile(sha256, stored);
     }
 
     @Override
     public RepositoryStats stats() throws IOException {
-        long count = 0;
-        long stored = 0;
-        for (Path dir : chunkDirectories()) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                for (Path f : ds) {
-                    String n = f.getFileName().toString();
-                    if (n.length() == 64 && !n.contains(".")) {
-                        try {
-                            stored += Files.readAttributes(f, BasicFileAttributes.class).size();
-                            count++;
-                        } catch (NoSuchFileException e) {
-                            // collected meanwhile
-                        }
-                    }
-                }
-            }
-        }
+        Map<String, Long> sizes = new HashMap<>();
+        Set<String> chunks = new HashSet<>();
+        readPacks(sizes, false).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
         List<Manifest> all = list();
-        return new RepositoryStats(count, stored, all.stream().mapToLong(Manifest::logicalBytes).sum(), all.size());
+        return new RepositoryStats(chunks.size(), sizes.values().stream().mapToLong(Long::longValue).sum(),
+                all.stream().mapToLong(Manifest::logicalBytes).sum(), all.size());
+    }
+
+    /** The chunks present now, read from the pack indexes (for tests). */
+    Set<String> storedChunks() throws IOException {
+        Set<String> chunks = new HashSet<>();
+        readPacks(new HashMap<>(), false).values().forEach(es -> es.forEach(e -> chunks.add(e.sha256())));
+        return chunks;
     }
 
     // ---------------------------------------------------------------- files
-
-    Path chunkPath(String sha256) {
-        return chunksDir.resolve(sha256.substring(0, 2)).resolve(sha256);
-    }
 
     private Path manifestPath(String backupId) {
         return manifestsDir.resolve(backupId + ".json");
@@ -1193,8 +1283,14 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         Files.createDirectories(dir, directoryAttributes());
     }
 
+    /** Creates a new file (0600) for writing. */
+    FileChannel createFile(Path p) throws IOException {
+        ensureLayout();
+        return FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttributes());
+    }
+
     /** Writes a new file (0600); with {@code sync}, fsyncs it before closing. */
-    private void writeFile(Path p, byte[] content, boolean sync) throws IOException {
+    void writeFile(Path p, byte[] content, boolean sync) throws IOException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (FileChannel ch = FileChannel.open(p, options, fileAttributes())) {
             ByteBuffer b = ByteBuffer.wrap(content);
@@ -1213,7 +1309,7 @@ public final class LocalRepository implements BackupRepository, AutoCloseable {
         }
         boolean existed = Files.isDirectory(root);
         createDirectory(root);
-        createDirectory(chunksDir);
+        createDirectory(packsDir);
         createDirectory(manifestsDir);
         createDirectory(pendingDir);
         if (existed && posix) {

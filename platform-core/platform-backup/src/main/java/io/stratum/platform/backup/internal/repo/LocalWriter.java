@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link BackupWriter} of a {@link LocalRepository}.
  *
- * <p>Garbage-collection safety: before this writer relies on a chunk (writes it, or finds it present and reuses it)
- * it appends the chunk's name to its pending marker, {@code pending/<id>}. The collector reads the markers after it
- * has moved its candidate chunks aside and puts back any a marker names; so a chunk this writer found present was
- * either seen in the marker (and kept) or was already moved aside when this writer looked (and was written anew).
+ * <p>New chunks go into a pack of this writer's own ({@link PackStore.PackWriter}), sealed when full (on an I/O
+ * thread) and at commit; an abort deletes the unsealed pack.
+ *
+ * <p>Garbage-collection safety: before this writer relies on a chunk (stores it, or finds it present and reuses it)
+ * it appends the chunk's name to its pending marker, {@code pending/<id>}. The collector reads the markers again after
+ * it has moved the packs it means to delete aside, and puts back any pack holding a chunk a marker names; so a chunk
+ * this writer found present was either seen in the marker (and kept) or was already aside when this writer looked
+ * (and was stored anew).
  */
 final class LocalWriter implements BackupWriter {
 
@@ -53,6 +57,11 @@ final class LocalWriter implements BackupWriter {
     private final List<ChunkingOutputStream> open = new ArrayList<>();
     private final Map<String, Map<String, Artifact>> artifacts = new TreeMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
+
+    private final Object packLock = new Object();
+    private PackStore.PackWriter pack;
+    private boolean packsClosed;
+    private final List<CompletableFuture<Void>> seals = new ArrayList<>();
 
     LocalWriter(LocalRepository repo, String id, Path marker, FileChannel markerChannel) {
         this.repo = repo;
@@ -119,7 +128,8 @@ final class LocalWriter implements BackupWriter {
             return 0;
         }
         byte[] stored = source.read(sha256);
-        repo.writeStoredChunk(sha256, stored);
+        int size = repo.checkStored(sha256, stored);
+        appendChunk(sha256, ChunkCodec.Compressed.of(stored, PackStore.RECORD_HEADER), size);
         newChunks.increment();
         newStoredBytes.add(stored.length);
         return stored.length;
@@ -143,12 +153,12 @@ final class LocalWriter implements BackupWriter {
                     String sha = ChunkCodec.sha256(data);
                     ChunkRef ref = new ChunkRef(sha, data.length);
                     if (reference(sha) && !repo.hasChunk(sha)) {
-                        byte[] stored = repo.codec().compress(data);
+                        ChunkCodec.Compressed stored = repo.codec().compress(data, PackStore.RECORD_HEADER);
                         repo.runOnIo(() -> {
                             try {
-                                repo.writeChunkFile(sha, stored);
+                                appendChunk(sha, stored, data.length);
                                 newChunks.increment();
-                                newStoredBytes.add(stored.length);
+                                newStoredBytes.add(stored.frameLength());
                                 logicalBytes.add(data.length);
                                 f.complete(ref);
                             } catch (Throwable t) {
@@ -172,6 +182,83 @@ final class LocalWriter implements BackupWriter {
             throw e;
         }
         return f;
+    }
+
+    /**
+     * Appends a chunk to this writer's pack; when the pack is full, seals it on an I/O thread and starts another.
+     * The chunk is visible to other writers once its pack is sealed (at the latest at commit).
+     */
+    private void appendChunk(String sha, ChunkCodec.Compressed stored, int size) throws IOException {
+        PackStore.PackWriter p;
+        PackStore.PackWriter full = null;
+        CompletableFuture<Void> sealed = null;
+        long pos;
+        synchronized (packLock) {
+            if (packsClosed) {
+                throw new IOException("backup '" + id + "' was " + (state == State.ABORTED ? "aborted" : "committed")
+                        + "; chunk " + sha + " was not stored");
+            }
+            if (pack == null) {
+                pack = repo.packs().newPack(id);
+            }
+            p = pack;
+            pos = p.reserve(stored.frameLength());
+            if (p.size() >= repo.packs().target()) {
+                full = p;
+                pack = null;
+                sealed = new CompletableFuture<>();
+                seals.add(sealed); // a commit waits for it from now on
+            }
+        }
+        p.write(pos, sha, stored, size);
+        if (full != null) {
+            PackStore.PackWriter toSeal = full;
+            CompletableFuture<Void> done = sealed;
+            try {
+                repo.runOnIo(() -> {
+                    try {
+                        toSeal.seal(); // waits for the other writes into it
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                });
+            } catch (IOException e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Seals the current pack and waits for all seals: every chunk this writer stored is then durable and visible. */
+    private void sealPacks() throws IOException {
+        PackStore.PackWriter last;
+        synchronized (packLock) {
+            last = pack;
+            pack = null;
+        }
+        if (last != null) {
+            last.seal();
+        }
+        awaitSealed();
+    }
+
+    /** Waits for the packs this writer has filled so far to be sealed. */
+    void awaitSealed() throws IOException {
+        List<CompletableFuture<Void>> pending;
+        synchronized (packLock) {
+            pending = List.copyOf(seals);
+        }
+        for (CompletableFuture<Void> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while committing backup '" + id + "'");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io
+                        : new IOException("cannot store the chunks of backup '" + id + "': " + e.getCause(), e.getCause());
+            }
+        }
     }
 
     /**
@@ -290,9 +377,13 @@ final class LocalWriter implements BackupWriter {
     }
 
     private Manifest finishCommit(Manifest m) throws IOException {
-        repo.commitManifest(m, this);
+        sealPacks();
+        repo.commitManifest(m);
         synchronized (lock) {
             state = State.COMMITTED;
+        }
+        synchronized (packLock) {
+            packsClosed = true;
         }
         closeMarker();
         try {
@@ -327,6 +418,27 @@ final class LocalWriter implements BackupWriter {
         IOException aborted = new IOException("backup '" + id + "' was aborted; its artifacts cannot be written");
         streams.forEach(s -> s.discard(aborted));
         inFlight.awaitNone();
+        PackStore.PackWriter unfinished;
+        List<CompletableFuture<Void>> pending;
+        synchronized (packLock) {
+            packsClosed = true;
+            unfinished = pack;
+            pack = null;
+            pending = List.copyOf(seals);
+        }
+        if (unfinished != null) {
+            unfinished.discard();
+        }
+        for (CompletableFuture<Void> f : pending) {
+            try {
+                f.get(); // sealed packs stay: their chunks are garbage unless another backup uses them
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.debug("A pack of aborted backup '{}' could not be sealed: {}", id, e.getCause().toString());
+            }
+        }
         closeMarker();
         Files.deleteIfExists(marker);
         repo.writerClosed(this);

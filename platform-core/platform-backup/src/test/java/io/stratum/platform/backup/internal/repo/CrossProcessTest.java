@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
@@ -91,12 +92,12 @@ public class CrossProcessTest {
     }
 
     @Test(timeout = 120_000)
-    public void aBackupKilledHalfWayLeavesNoManifestAndItsChunksWaitForAbandon() throws Exception {
+    public void aBackupKilledHalfWayLeavesNoManifestAndItsDataWaitsForAbandon() throws Exception {
         Process child = start("killed", "endless");
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         await(child, out, "WRITING", "killed");
         Path marker = root.resolve("pending/killed");
-        while (chunkCount() < 50) { // about 3 MiB of chunks stored
+        while (markerLines(marker) < 50) { // about 3 MiB of chunks handled
             Thread.sleep(5);
         }
         child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
@@ -108,37 +109,44 @@ public class CrossProcessTest {
             assertEquals("no manifest, not even a partial one", List.of(), s.toList());
         }
         assertTrue(repo.pending().get(0).live());
-        long chunks = chunkCount();
-        assertTrue(chunks >= 50);
-        assertTrue("the marker names every chunk before it is written", markerLines(marker) >= chunks);
-        assertEquals("a recently active pending backup keeps its chunks", 0, repo.collectGarbage().chunksDeleted());
-        assertEquals(chunks, chunkCount());
+        List<Path> unfinished = packFiles();
+        assertEquals("the child's unfinished pack: " + unfinished, 1, unfinished.size());
+        assertTrue(unfinished.get(0).getFileName().toString().endsWith(".pack.tmp-w-killed"));
+        assertEquals("a recently active pending backup keeps its data", 0, repo.collectGarbage().chunksDeleted());
+        assertEquals(unfinished, packFiles());
 
         assertTrue(repo.abandon("killed"));
-        assertEquals(chunks, repo.collectGarbage().chunksDeleted());
-        assertEquals(0, chunkCount());
+        repo.collectGarbage();
+        assertEquals(List.of(), packFiles());
+        try (BackupWriter again = repo.begin("killed")) {
+            again.commit(Map.of(), Map.of());
+        }
+    }
+
+    private List<Path> packFiles() throws IOException {
+        try (Stream<Path> s = Files.list(root.resolve("packs"))) {
+            return s.sorted().toList();
+        }
     }
 
     @Test(timeout = 120_000)
-    public void gcHereKeepsTheChunksOfABackupBeingWrittenInAnotherProcess() throws Exception {
-        // garbage: a deleted backup
-        try (BackupWriter w = repo.begin("old")) {
-            try (var o = w.artifact("svc", "old")) {
-                o.write(LocalRepositoryTest.random(3, 2 << 20));
-            }
-            w.commit(Map.of(), Map.of());
-        }
-        long garbage = chunkCount();
-        assertTrue(repo.delete("old"));
+    public void gcHereKeepsTheChunksABackupBeingWrittenInAnotherProcessReuses() throws Exception {
+        // a deleted backup whose chunks the child's backup reuses: the prefix of the child's data
+        byte[] childData = LocalRepositoryTest.random(1, WriterProcess.PENDING_BYTES);
+        Set<String> reused = backUpAndDelete("reused", java.util.Arrays.copyOf(childData, 3 << 20));
+        // and plain garbage
+        Set<String> garbage = backUpAndDelete("garbage", LocalRepositoryTest.random(3, 2 << 20));
 
         Process child = start("other", "pending");
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         await(child, out, "WRITTEN", "other");
-        long childChunks = chunkCount() - garbage;
 
         GcReport gc = repo.collectGarbage();
-        assertEquals(garbage, gc.chunksDeleted());
-        assertEquals(childChunks, chunkCount());
+        assertEquals(garbage.size(), gc.chunksDeleted());
+        Set<String> present = repo.storedChunks();
+        assertTrue("the chunks the other process relies on are kept", present.containsAll(reused.stream()
+                .filter(sha -> markerNames(sha)).toList()));
+        assertTrue(reused.stream().filter(this::markerNames).count() >= reused.size() - 1);
 
         try (Writer in = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
             in.write("commit\n");
@@ -149,7 +157,28 @@ public class CrossProcessTest {
         assertTrue(repo.verify("other", Progress.NONE).ok());
         Path target = tmp.getRoot().toPath().resolve("restored");
         repo.extract("other", "svc", "data", target, Progress.NONE);
-        assertArrayEquals(LocalRepositoryTest.random(1, WriterProcess.PENDING_BYTES), Files.readAllBytes(target));
+        assertArrayEquals(childData, Files.readAllBytes(target));
         assertEquals("child", repo.find("other").orElseThrow().properties().get("by"));
+    }
+
+    private Set<String> backUpAndDelete(String id, byte[] data) throws IOException {
+        Manifest m;
+        try (BackupWriter w = repo.begin(id)) {
+            try (var o = w.artifact("svc", "data")) {
+                o.write(data);
+            }
+            m = w.commit(Map.of(), Map.of());
+        }
+        assertTrue(repo.delete(id));
+        return m.distinctChunks().keySet();
+    }
+
+    /** Whether the pending marker of the child's backup names the chunk. */
+    private boolean markerNames(String sha) {
+        try {
+            return Files.readAllLines(root.resolve("pending/other")).contains(sha);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -112,14 +112,35 @@ public class LocalRepositoryTest {
         }
     }
 
+    /** The chunks present in the repository, read from disk. */
     private Set<String> chunkFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(root.resolve("chunks"))) {
-            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        }
+        return repo.storedChunks();
     }
 
-    private Path chunkFile(String sha) {
-        return root.resolve("chunks").resolve(sha.substring(0, 2)).resolve(sha);
+    private PackStore.Location location(String sha) throws IOException {
+        PackStore.Location l = repo.packs().find(sha);
+        assertNotNull("chunk " + sha + " is in a pack", l);
+        return l;
+    }
+
+    private Path packOf(String sha) throws IOException {
+        return repo.packs().packPath(location(sha).pack());
+    }
+
+    /** Flips one bit in the middle of the chunk's stored bytes, in its pack. */
+    private void flipByteOf(String sha) throws IOException {
+        PackStore.Location l = location(sha);
+        Path pack = repo.packs().packPath(l.pack());
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[(int) l.offset() + l.length() / 2] ^= 0x01;
+        Files.write(pack, bytes);
+    }
+
+    /** A repository object with packs of 1 MiB, so that backups of a few MiB span several packs. */
+    private LocalRepository smallPacks(Path at) {
+        LocalRepository r = new LocalRepository("small-packs", at, LocalRepository.DEFAULT_PENDING_GRACE, 2, 1 << 20);
+        others.add(r);
+        return r;
     }
 
     // ------------------------------------------------------------------ round trips
@@ -292,10 +313,7 @@ public class LocalRepositoryTest {
         byte[] data = random(31, 3 << 20);
         Manifest m = backupFile(repo, "b1", "service/orders", "data/db.mv.db", data);
         ChunkRef victim = m.artifact("service/orders", "data/db.mv.db").orElseThrow().chunks().get(5);
-        Path chunk = chunkFile(victim.sha256());
-        byte[] stored = Files.readAllBytes(chunk);
-        stored[stored.length / 2] ^= 0x01;
-        Files.write(chunk, stored);
+        flipByteOf(victim.sha256());
 
         VerifyReport report = repo.verify("b1", Progress.NONE);
         assertFalse(report.ok());
@@ -329,9 +347,15 @@ public class LocalRepositoryTest {
     @Test
     public void aMissingChunkIsNamedByVerifyAndStopsExtractionIntoANewDirectory() throws IOException {
         byte[] data = random(32, 2 << 20);
+        // the first chunk of data, alone in a pack of its own, which b2 then reuses
+        int first = FastCdc.cut(data, 0, data.length);
+        backupFile(repo, "lone", "svc", "first-chunk", java.util.Arrays.copyOf(data, first));
         Manifest m = backupFile(repo, "b2", "svc", "dump.sql", data);
-        ChunkRef victim = m.artifact("svc", "dump.sql").orElseThrow().chunks().get(3);
-        Files.delete(chunkFile(victim.sha256()));
+        ChunkRef victim = m.artifact("svc", "dump.sql").orElseThrow().chunks().get(0);
+        assertEquals(first, victim.size());
+        Path lonePack = packOf(victim.sha256());
+        assertEquals(1, PackStore.readIndex(lonePack.resolveSibling(location(victim.sha256()).pack() + ".idx")).size());
+        Files.delete(lonePack);
 
         VerifyReport report = repo.verify("b2", Progress.NONE);
         assertEquals(1, report.problems().size());
@@ -350,12 +374,16 @@ public class LocalRepositoryTest {
     }
 
     @Test
-    public void aChunkFileReplacedByAnotherValidChunkIsCaught() throws IOException {
+    public void anIndexPointingAtAnotherValidChunkIsCaught() throws IOException {
         Manifest m = backupFile(repo, "b3", "svc", "a", random(33, 1 << 20));
         List<ChunkRef> chunks = m.artifact("svc", "a").orElseThrow().chunks();
-        Files.copy(chunkFile(chunks.get(1).sha256()), chunkFile(chunks.get(0).sha256()),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        VerifyReport report = repo.verify("b3", Progress.NONE);
+        PackStore.Location first = location(chunks.get(0).sha256());
+        PackStore.Location second = location(chunks.get(1).sha256());
+        Path idx = repo.packs().indexPath(first.pack());
+        String text = Files.readString(idx).replace(chunks.get(0).sha256() + " " + first.offset() + " " + first.length(),
+                chunks.get(0).sha256() + " " + second.offset() + " " + second.length());
+        Files.writeString(idx, text);
+        VerifyReport report = sameDirectoryElsewhere().verify("b3", Progress.NONE);
         assertEquals(report.problems().toString(), 1, report.problems().size());
         assertTrue(report.problems().get(0).contains(chunks.get(0).sha256()));
     }
@@ -392,30 +420,65 @@ public class LocalRepositoryTest {
 
     @Test
     public void anUncommittedWritersChunksSurviveGcElsewhereAndGoAfterAbort() throws IOException {
+        LocalRepository small = smallPacks(root);
         byte[] kept = random(41, 1 << 20);
-        backupFile(repo, "kept", "m", "a", kept);
-        Set<String> keptChunks = chunkFiles();
-        BackupWriter w = repo.begin("in-progress");
-        w.addFile("m", "big", file("pending", random(42, 4 << 20)));
+        backupFile(small, "kept", "m", "a", kept);
+        byte[] reused = random(40, 3 << 20);
+        backupFile(small, "deleted", "m", "a", reused); // its chunks: garbage once it is deleted...
+        assertTrue(small.delete("deleted"));
+        Set<String> keptChunks = small.find("kept").orElseThrow().distinctChunks().keySet();
+
+        BackupWriter w = small.begin("in-progress");
+        w.addFile("m", "reused", file("reused", reused)); // ...but this pending backup relies on them
+        w.addFile("m", "big", file("pending", random(42, 4 << 20))); // several packs of its own, sealed as it goes
         Set<String> withPending = chunkFiles();
         assertTrue(withPending.size() > keptChunks.size());
 
-        assertTrue("no manifest for a backup in progress", repo.find("in-progress").isEmpty());
+        assertTrue("no manifest for a backup in progress", small.find("in-progress").isEmpty());
         assertFalse(Files.exists(root.resolve("manifests/in-progress.json")));
         LocalRepository elsewhere = sameDirectoryElsewhere();
         assertTrue(elsewhere.find("in-progress").isEmpty());
         assertTrue(elsewhere.pending().get(0).live());
         GcReport gc = elsewhere.collectGarbage();
         assertEquals(0, gc.chunksDeleted());
-        assertEquals(withPending, chunkFiles());
+        assertTrue(chunkFiles().containsAll(withPending)); // (a pack may have been sealed meanwhile)
 
-        w.close(); // abort
-        assertTrue(repo.pending().isEmpty());
+        w.close(); // abort: waits for packs being sealed
+        assertTrue(small.pending().isEmpty());
+        Set<String> beforeGc = chunkFiles();
         GcReport after = elsewhere.collectGarbage();
-        assertEquals(withPending.size() - keptChunks.size(), after.chunksDeleted());
+        assertEquals(beforeGc.size() - keptChunks.size(), after.chunksDeleted());
         assertEquals(keptChunks, chunkFiles());
-        assertTrue(repo.verify("kept", Progress.NONE).ok());
-        assertTrue(repo.find("in-progress").isEmpty());
+        assertTrue(small.verify("kept", Progress.NONE).ok());
+        Set<String> keptPacks = new HashSet<>();
+        for (String sha : keptChunks) {
+            keptPacks.add(elsewhere.packs().find(sha).pack());
+        }
+        try (Stream<Path> s = Files.list(root.resolve("packs"))) {
+            assertEquals("only the packs of 'kept' and their indexes are left", keptPacks,
+                    s.map(p -> p.getFileName().toString().replaceAll("\\.(pack|idx)$", "")).collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    public void aBackupSpanningSeveralPacksRoundTripsAndVerifies() throws IOException {
+        LocalRepository small = smallPacks(root);
+        byte[] a = random(45, 5 << 20);
+        byte[] b = repetitive(3 << 20);
+        try (BackupWriter w = small.begin("multi")) {
+            w.addFile("m", "a", file("multi-a", a));
+            try (OutputStream out = w.artifact("m", "b")) {
+                out.write(b);
+            }
+            w.commit(Map.of(), Map.of());
+        }
+        try (Stream<Path> s = Files.list(root.resolve("packs"))) {
+            assertTrue(s.filter(p -> p.toString().endsWith(".pack")).count() >= 5);
+        }
+        assertTrue(small.verify("multi", Progress.NONE).ok());
+        assertTrue(sameDirectoryElsewhere().verify("multi", Progress.NONE).ok());
+        assertArrayEquals(a, extract(sameDirectoryElsewhere(), "multi", "m", "a"));
+        assertArrayEquals(b, readAll(small.open("multi", "m", "b")));
     }
 
     @Test
@@ -433,8 +496,9 @@ public class LocalRepositoryTest {
 
     @Test
     public void aPendingMarkerOlderThanTheGracePeriodProtectsNothing() throws IOException {
-        BackupWriter w = repo.begin("died");
-        w.addFile("m", "a", file("died", random(44, 1 << 20)));
+        BackupWriter w = smallPacks(root).begin("died");
+        w.addFile("m", "a", file("died", random(44, 3 << 20))); // sealed packs, and an unfinished one
+        ((LocalWriter) w).awaitSealed();
         // as if its process died two days ago: the marker stays, nobody writes it any more
         Files.setLastModifiedTime(root.resolve("pending/died"), FileTime.from(Instant.now().minus(Duration.ofHours(25))));
         LocalRepository elsewhere = sameDirectoryElsewhere();
@@ -442,9 +506,11 @@ public class LocalRepositoryTest {
         GcReport gc = elsewhere.collectGarbage();
         assertTrue(gc.chunksDeleted() > 0);
         assertEquals(Set.of(), chunkFiles());
+        try (Stream<Path> s = Files.list(root.resolve("packs"))) {
+            assertEquals("its unfinished pack is deleted too", List.of(), s.toList());
+        }
         assertTrue("the stale marker is removed", elsewhere.pending().isEmpty());
-        IOException e = assertThrows(IOException.class, () -> w.commit(Map.of(), Map.of()));
-        assertTrue(e.getMessage(), e.getMessage().contains("vanished"));
+        assertThrows(IOException.class, () -> w.commit(Map.of(), Map.of()));
         assertTrue(repo.find("died").isEmpty());
         w.close();
     }
@@ -471,7 +537,7 @@ public class LocalRepositoryTest {
         onlyAChunks.removeAll(repo.find("b").orElseThrow().distinctChunks().keySet());
         long onlyABytes = 0;
         for (String sha : onlyAChunks) {
-            onlyABytes += Files.size(chunkFile(sha));
+            onlyABytes += PackStore.RECORD_HEADER + location(sha).length();
         }
         assertEquals(0, repo.collectGarbage().chunksDeleted());
         assertTrue(repo.delete("a"));
@@ -504,13 +570,17 @@ public class LocalRepositoryTest {
             return null;
         });
         try {
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 60; i++) {
                 try (BackupWriter w = repo.begin("round-" + i)) {
                     w.addFile("m", "a", f);
                     w.commit(Map.of(), Map.of());
                 }
                 VerifyReport report = repo.verify("round-" + i, Progress.NONE);
                 assertTrue("round " + i + ": " + report.problems(), report.ok());
+                try (LocalRepository reader = new LocalRepository("reader", root)) { // as a process started now
+                    VerifyReport fresh = reader.verify("round-" + i, Progress.NONE);
+                    assertTrue("round " + i + ", fresh reader: " + fresh.problems(), fresh.ok());
+                }
                 assertTrue(repo.delete("round-" + i));
             }
         } finally {
@@ -525,9 +595,8 @@ public class LocalRepositoryTest {
     @Test
     public void gcRefusesToRunWhenAManifestIsUnreadable() throws IOException {
         backupFile(repo, "good", "m", "a", random(71, 1 << 20));
-        try (BackupWriter w = repo.begin("orphans")) {
-            w.addFile("m", "a", file("orphans", random(72, 1 << 20)));
-        } // aborted: its chunks are garbage
+        backupFile(repo, "orphans", "m", "a", random(72, 1 << 20));
+        assertTrue(repo.delete("orphans")); // its chunks are garbage
         Files.writeString(root.resolve("manifests/broken.json"), "{\"format\":1,");
         Set<String> before = chunkFiles();
         IOException e = assertThrows(IOException.class, repo::collectGarbage);
@@ -544,12 +613,39 @@ public class LocalRepositoryTest {
     public void gcPutsBackChunksAnInterruptedCollectionLeftAside() throws IOException {
         Manifest m = backupFile(repo, "b", "m", "a", random(73, 1 << 20));
         String sha = m.distinctChunks().keySet().iterator().next();
-        Files.move(chunkFile(sha), chunkFile(sha).resolveSibling(sha + ".gc-1234"));
+        Path pack = packOf(sha);
+        Path aside = pack.resolveSibling(pack.getFileName() + ".gc-1234");
+        Files.move(pack, aside);
         // a reader finds it aside meanwhile
         assertTrue(repo.verify("b", Progress.NONE).ok());
+        assertTrue(sameDirectoryElsewhere().verify("b", Progress.NONE).ok());
         repo.collectGarbage();
-        assertTrue(Files.exists(chunkFile(sha)));
-        assertFalse(Files.exists(chunkFile(sha).resolveSibling(sha + ".gc-1234")));
+        assertTrue(Files.exists(pack));
+        assertFalse(Files.exists(aside));
+    }
+
+    @Test
+    public void gcRebuildsALostOrDamagedPackIndexFromThePack() throws IOException {
+        byte[] data = random(111, 2 << 20);
+        Manifest m = backupFile(repo, "b", "svc", "a", data);
+        String pack = location(m.distinctChunks().keySet().iterator().next()).pack();
+        Path idx = repo.packs().indexPath(pack);
+
+        Files.writeString(idx, "not an index\n");
+        VerifyReport damaged = sameDirectoryElsewhere().verify("b", Progress.NONE);
+        assertEquals("every chunk of the pack is missing, and verify says so", m.distinctChunks().size(),
+                damaged.problems().size());
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertTrue(sameDirectoryElsewhere().verify("b", Progress.NONE).ok());
+
+        Files.delete(idx); // lost; or its writer died between sealing the pack and indexing it
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertFalse("a pack sealed a moment ago may be indexed by its writer any time", Files.exists(idx));
+        Files.setLastModifiedTime(repo.packs().packPath(pack), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        assertEquals(0, repo.collectGarbage().chunksDeleted());
+        assertTrue(Files.exists(idx));
+        assertTrue(sameDirectoryElsewhere().verify("b", Progress.NONE).ok());
+        assertArrayEquals(data, extract(sameDirectoryElsewhere(), "b", "svc", "a"));
     }
 
     // ------------------------------------------------------------------ writers
@@ -631,7 +727,8 @@ public class LocalRepositoryTest {
     public void artifactsWrittenFromSeveralThreadsAtOnce() throws Exception {
         int n = 6;
         ExecutorService pool = Executors.newFixedThreadPool(n);
-        try (BackupWriter w = repo.begin("parallel")) {
+        LocalRepository small = smallPacks(root); // pack rotation while several streams write
+        try (BackupWriter w = small.begin("parallel")) {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
@@ -656,7 +753,7 @@ public class LocalRepositoryTest {
             byte[] expected = k % 2 == 0 ? random(90 + k, (k + 1) << 20) : repetitive((k + 1) << 20);
             assertArrayEquals("svc-" + k, expected, extract(repo, "parallel", "svc-" + k, "data"));
         }
-        assertTrue(repo.verify("parallel", Progress.NONE).ok());
+        assertTrue(small.verify("parallel", Progress.NONE).ok());
     }
 
     @Test
@@ -666,12 +763,12 @@ public class LocalRepositoryTest {
             assertEquals("rw-------", perms(root.resolve("pending/perm-pending")));
         }
         assertEquals("rwx------", perms(root));
-        assertEquals("rwx------", perms(root.resolve("chunks")));
+        assertEquals("rwx------", perms(root.resolve("packs")));
         assertEquals("rwx------", perms(root.resolve("manifests")));
         assertEquals("rwx------", perms(root.resolve("pending")));
         String sha = m.distinctChunks().keySet().iterator().next();
-        assertEquals("rwx------", perms(chunkFile(sha).getParent()));
-        assertEquals("rw-------", perms(chunkFile(sha)));
+        assertEquals("rw-------", perms(packOf(sha)));
+        assertEquals("rw-------", perms(repo.packs().indexPath(location(sha).pack())));
         assertEquals("rw-------", perms(root.resolve("manifests/perm.json")));
     }
 
@@ -718,9 +815,7 @@ public class LocalRepositoryTest {
     public void aCopyOfADamagedBackupStopsAndCommitsNothing() throws IOException {
         Manifest m = backupFile(repo, "damaged", "svc", "db", random(103, 2 << 20));
         ChunkRef victim = m.artifact("svc", "db").orElseThrow().chunks().get(2);
-        byte[] stored = Files.readAllBytes(chunkFile(victim.sha256()));
-        stored[stored.length - 10] ^= 0x40;
-        Files.write(chunkFile(victim.sha256()), stored);
+        flipByteOf(victim.sha256());
 
         LocalRepository copy = new LocalRepository("copy", tmp.newFolder("copy2").toPath());
         others.add(copy);

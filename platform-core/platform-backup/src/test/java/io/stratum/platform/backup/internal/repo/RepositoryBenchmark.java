@@ -36,8 +36,9 @@ public final class RepositoryBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         long bytes = (long) mib << 20;
-        System.out.printf("%d processors, %d MiB of incompressible data in %s%n",
-                Runtime.getRuntime().availableProcessors(), mib, dir);
+        System.out.printf("%d processors, load average %.1f, %d MiB of incompressible data in %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), mib, dir);
 
         Path source = dir.resolve("source.bin");
         writeRandom(source, bytes);
@@ -60,6 +61,7 @@ public final class RepositoryBenchmark {
 
         try (LocalRepository repo = new LocalRepository("bench", dir.resolve("repo"))) {
             t = System.nanoTime();
+            long cpu0 = cpu();
             long commitStart;
             WriteStats stats;
             try (BackupWriter w = repo.begin("first")) {
@@ -68,9 +70,10 @@ public final class RepositoryBenchmark {
                 w.commit(Map.of(), Map.of());
                 stats = w.stats();
             }
-            report("backup (addFile + commit)", bytes, t);
-            System.out.printf("    of which commit (fsync of %d chunks, manifest): %.2f s; %d bytes stored%n",
-                    stats.newChunks(), (System.nanoTime() - commitStart) / 1e9, stats.newStoredBytes());
+            report("backup (addFile + commit), cold JVM", bytes, t);
+            System.out.printf("    of which commit (seal of the last pack, manifest): %.2f s; %d chunks, %d bytes stored;"
+                    + " %.1f s of CPU%n", (System.nanoTime() - commitStart) / 1e9, stats.newChunks(),
+                    stats.newStoredBytes(), (cpu() - cpu0) / 1e9);
 
             t = System.nanoTime();
             try (BackupWriter w = repo.begin("second")) {
@@ -103,6 +106,15 @@ public final class RepositoryBenchmark {
             GcReport gc = repo.collectGarbage();
             System.out.printf("%-48s %8.2f s (%d chunks deleted)%n", "gc of everything", (System.nanoTime() - t) / 1e9,
                     gc.chunksDeleted());
+
+            t = System.nanoTime();
+            long cpu1 = cpu();
+            try (BackupWriter w = repo.begin("again")) {
+                w.addFile("svc", "data", source);
+                w.commit(Map.of(), Map.of());
+            }
+            report("backup again, all chunks new, warm JVM", bytes, t);
+            System.out.printf("    %.1f s of CPU%n", (cpu() - cpu1) / 1e9);
         }
 
         Path modules = Path.of(System.getProperty("java.home"), "lib", "modules");
@@ -137,6 +149,12 @@ public final class RepositoryBenchmark {
             }
         }
         deleteTree(dir);
+    }
+
+    /** CPU time of this process (user and system), ns. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void writeRandom(Path p, long bytes) throws IOException {
