@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * created just before the copy, was missing from every copy.
  * <p>
  * {@link #makeFindable} makes sure a copy holds everything committed: after the last change that must be in the copy,
- * it commits small changes of its own until H2 has rewritten the header (H2 does so at least every 21 chunks), so the
- * header names a chunk at least as new as that change.
+ * it commits small changes of its own until one of them is written where any reader finds it. That is so when H2
+ * rewrote the header meanwhile (it then names a chunk at least as new as that change; H2 does so at least every 21
+ * chunks written into reused space), or when the change's chunk went to the end of the file (readers look at the
+ * file's last chunk too: that is how a small, growing database is always found).
  */
 final class StoreHeader {
 
@@ -38,25 +40,27 @@ final class StoreHeader {
     }
 
     /**
-     * Commits changes to the comment of {@code user} (a login that exists for the copy only) until H2 has rewritten
-     * the header of {@code file}: from then on a copy of the file opens at a state that holds every change committed
+     * Commits changes to the comment of {@code user} (a login that exists for the copy only) until one of them is
+     * where a reader of {@code file} finds it: H2 rewrote the header, or the change's chunk made the file grow (it is
+     * the file's last chunk). From then on a copy of the file opens at a state that holds every change committed
      * before this call. Runs on the session that holds the database in exclusive mode, so no other session writes.
      *
      * @return how many changes it took
-     * @throws SmeException (transient) when the header did not change within {@value #MAX_CHANGES} changes
+     * @throws SmeException (transient) when that did not happen within {@value #MAX_CHANGES} changes
      */
     static int makeFindable(Path file, Statement session, String user) throws SQLException, IOException, SmeException {
-        byte[] before = read(file);
+        byte[] header = read(file);
         for (int changes = 1; changes <= MAX_CHANGES; changes++) {
+            long size = Files.size(file);
             session.execute("COMMENT ON USER " + DependantLogins.quoted(user) + " IS 'backup point " + changes + "'");
-            if (!Arrays.equals(before, read(file))) {
-                LOG.debug("{}: H2 rewrote its header after {} change(s)", file, changes);
+            if (!Arrays.equals(header, read(file)) || Files.size(file) > size) {
+                LOG.debug("{}: the newest state is findable after {} change(s)", file, changes);
                 return changes;
             }
         }
-        throw SmeException.transientFailure("H2 did not rewrite the header of " + file + " within " + MAX_CHANGES
-                + " changes, so a copy of the file might open at an older state; the backup was not taken. Try again",
-                null);
+        throw SmeException.transientFailure("H2 did not write where a copy of " + file + " finds its newest state "
+                + "within " + MAX_CHANGES + " changes, so a copy might open at an older state; the backup was not "
+                + "taken. Try again", null);
     }
 
     private static byte[] read(Path file) throws IOException {

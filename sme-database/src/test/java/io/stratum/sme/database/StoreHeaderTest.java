@@ -63,6 +63,21 @@ public class StoreHeaderTest {
         }
     }
 
+    @Test
+    public void aSmallGrowingDatabaseIsFoundThroughItsLastChunk() throws Exception {
+        Path dir = tmp.newFolder("small").toPath();
+        try (Connection c = open(dir.resolve("db") + ";WRITE_DELAY=0", "SA", "sa"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE T(ID INT PRIMARY KEY)");
+            s.execute("INSERT INTO T VALUES (1)");
+            s.execute("CREATE USER LAST_CHANGE PASSWORD 'x' ADMIN");
+            s.execute("CHECKPOINT SYNC");
+            int changes = StoreHeader.makeFindable(dir.resolve("db.mv.db"), s, "LAST_CHANGE");
+            Path after = copy(dir, "after");
+            assertTrue("a copy taken after " + changes + " change(s) opens with the last change",
+                    opensAs(after, "LAST_CHANGE", "x"));
+        }
+    }
+
     /** Writes, rewrites and deletes rows with H2 allowed to reuse freed space at once. */
     private static void churn(Statement s) throws SQLException {
         s.execute("SET RETENTION_TIME 0");
