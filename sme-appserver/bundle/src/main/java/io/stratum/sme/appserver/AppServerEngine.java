@@ -80,9 +80,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #restore} checks that the backup's application is a web application, stops the instances, puts it in
  * place of the service's, forgets what the instances had unpacked, and starts the instances again (as many as the
  * service runs now, with its own bindings: a clone's instances reach the clone's database). It does not change the
- * instance count: the platform records it, checks it against the account's quota and tells the web tier, so it
- * scales the service to the backup's count (the {@code instances} it recorded, also in {@value #ARTIFACT_SETTINGS})
- * when that differs.</li>
+ * instance count, which the platform owns (it checks it against the account's quota and tells the web tier): a
+ * clone is created with the backup's count (the {@code instances} of the configuration the backup recorded, also
+ * in {@value #ARTIFACT_SETTINGS}), and a restore in place keeps the count the service runs now.</li>
  * </ul>
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
