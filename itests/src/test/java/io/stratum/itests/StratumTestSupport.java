@@ -55,6 +55,7 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 public abstract class StratumTestSupport {
 
     private static final String SPARE_PORT = "stratum.itest.sparePort";
+    private static final String HTTP_PORT_PROPERTY = "stratum.itest.httpPort";
 
     /** The way into the platform, from the running distribution. */
     @Inject
@@ -70,6 +71,7 @@ public abstract class StratumTestSupport {
     /** @return the Pax Exam configuration of every test class */
     @Configuration
     public Option[] config() {
+        int httpPort = FreePorts.next();
         String distribution = new File(System.getProperty("stratum.distribution")).toURI().toString();
         String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
         return new Option[] {
@@ -86,6 +88,7 @@ public abstract class StratumTestSupport {
                     Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort",
                     Integer.toString(FreePorts.next())),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort)),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
             editConfigurationFilePut("etc/io.stratum.sdp.cfg", "engineGraceSeconds", "3"),
             // services' files beside the test's distribution (not /var/lib/stratum), so that nothing outlives the build
@@ -94,7 +97,13 @@ public abstract class StratumTestSupport {
             systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
             systemProperty("stratum.h2.jar").value(System.getProperty("stratum.h2.jar")),
             systemProperty(SPARE_PORT).value(Integer.toString(FreePorts.next())),
+            systemProperty(HTTP_PORT_PROPERTY).value(Integer.toString(httpPort)),
         };
+    }
+
+    /** @return the port of Karaf's HTTP service in the running container (127.0.0.1) */
+    static int httpPort() {
+        return Integer.getInteger(HTTP_PORT_PROPERTY);
     }
 
     /**

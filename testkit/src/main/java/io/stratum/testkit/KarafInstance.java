@@ -38,6 +38,7 @@ public final class KarafInstance implements AutoCloseable {
 
     private final Path home;
     private final int sshPort;
+    private final int httpPort;
     /** Stratum's first platform admin; its password is generated on the first start (see {@link #password()}). */
     private String user = "admin";
     private String password;
@@ -45,14 +46,15 @@ public final class KarafInstance implements AutoCloseable {
     private SshClient client;
     private ClientSession session;
 
-    private KarafInstance(Path home, int sshPort) {
+    private KarafInstance(Path home, int sshPort, int httpPort) {
         this.home = home;
         this.sshPort = sshPort;
+        this.httpPort = httpPort;
     }
 
     /**
      * Copies a distribution, without the state of an instance that ran in place (its {@code data/}, lock, pid and
-     * instance files), and gives the copy free SSH and RMI ports on 127.0.0.1.
+     * instance files), and gives the copy free SSH, RMI and HTTP ports on 127.0.0.1.
      *
      * @param distribution an unpacked Karaf distribution (e.g. karaf-features/target/assembly)
      * @param parent the directory to make the copy in
@@ -69,12 +71,14 @@ public final class KarafInstance implements AutoCloseable {
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort",
                 Integer.toString(FreePorts.next()));
         set(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(FreePorts.next()));
+        int http = FreePorts.next();
+        set(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", Integer.toString(http));
         Path runtimeCfg = home.resolve("etc/io.stratum.runtime.cfg");
         if (Files.exists(runtimeCfg)) {
             // services' files inside the copy (not /var/lib/stratum), so that deleting the copy removes them
             set(runtimeCfg, "serviceRoot", home.resolve("services").toString());
         }
-        return new KarafInstance(home, ssh);
+        return new KarafInstance(home, ssh, http);
     }
 
     /**
@@ -130,6 +134,11 @@ public final class KarafInstance implements AutoCloseable {
     /** @return the instance's directory (KARAF_HOME) */
     public Path home() {
         return home;
+    }
+
+    /** @return the port of the instance's HTTP service on 127.0.0.1 (REST API, broker, web console) */
+    public int httpPort() {
+        return httpPort;
     }
 
     /**
