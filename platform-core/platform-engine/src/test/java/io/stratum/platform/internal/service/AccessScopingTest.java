@@ -11,6 +11,7 @@ import io.stratum.platform.api.AccountVersionDTO;
 import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobQuery;
@@ -202,6 +203,115 @@ public class AccessScopingTest {
         assertEquals(new QuotaDTO(1, 1, 64), alice.getAccount("acme").usage());
         admin.setQuota("acme", QuotaDTO.UNLIMITED);
         done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db2", null, null, Map.of())));
+    }
+
+    /** What a refused request must leave as it was: rows, usage, jobs (none left running or holding a lock), versions. */
+    private record Footprint(long services, long environments, long runtimes, long jobs, long unfinishedJobs,
+            long lockHolders, QuotaDTO usage, long version, long versions) {
+    }
+
+    private Footprint footprint(String account) {
+        return fixture.store.query(c -> new Footprint(
+                count(c, "SELECT COUNT(*) FROM services"),
+                count(c, "SELECT COUNT(*) FROM environments"),
+                count(c, "SELECT COUNT(*) FROM runtimes"),
+                count(c, "SELECT COUNT(*) FROM jobs"),
+                count(c, "SELECT COUNT(*) FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"),
+                count(c, "SELECT (SELECT COUNT(*) FROM services WHERE active_job_id IS NOT NULL AND active_job_id <> 0)"
+                        + " + (SELECT COUNT(*) FROM accounts WHERE active_job_id IS NOT NULL AND active_job_id <> 0)"),
+                admin.getAccount(account).usage(),
+                admin.getAccount(account).version(),
+                count(c, "SELECT COUNT(*) FROM account_versions")));
+    }
+
+    private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        return Sql.one(c, sql, rs -> rs.getLong(1)).orElseThrow();
+    }
+
+    /** Calls what must be refused for the quota, and returns the refusal's message. */
+    private static String overQuota(String what, Runnable call) {
+        try {
+            call.run();
+            throw new AssertionError(what + " should have been refused for the quota");
+        } catch (PlatformException e) {
+            assertEquals(what + ": " + e.getMessage(), Reason.QUOTA_EXCEEDED, e.reason());
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    public void aScaleOverTheInstanceOrMemoryQuotaIsRefusedBeforeAnythingChangesWithTheNumbers() throws Exception {
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null, Map.of())));
+        done(alice, alice.createService(new CreateServiceRequest("acme", "appserver", "app", null, null, Map.of(),
+                Map.of("database", "db1"), false)));
+        assertEquals(new QuotaDTO(2, 2, 128), alice.getAccount("acme").usage());
+        String app = alice.getService("acme", "app").id();
+
+        admin.setQuota("acme", new QuotaDTO(-1, 3, -1));
+        Footprint before = footprint("acme");
+        String instances = overQuota("scale over the instances", () -> alice.scaleService("acme", "app", 3));
+        assertTrue(instances, instances.startsWith("scaling 'app' to 3 would exceed the quota of account 'acme': "));
+        assertTrue(instances, instances.contains("instances: 2 used + 2 asked = 4 > limit 3"));
+        assertFalse("memory is unlimited: " + instances, instances.contains("memory"));
+        assertEquals("a refused scale leaves no trace", before, footprint("acme"));
+
+        admin.setQuota("acme", new QuotaDTO(-1, -1, 200));
+        before = footprint("acme");
+        String memory = overQuota("scale over the memory", () -> alice.scaleService("acme", "app", 3));
+        assertTrue(memory, memory.contains("memory (MiB): 128 used + 128 asked = 256 > limit 200"));
+        assertFalse("instances are unlimited: " + memory, memory.contains("instances:"));
+        assertEquals("a refused scale leaves no trace", before, footprint("acme"));
+
+        assertEquals("the engine was never asked to scale", List.of(), fixture.calls.stream()
+                .filter(c -> c.startsWith("scale")).toList());
+        assertEquals(1, (int) fixture.instances.get(app));
+        assertEquals("RUNNING", alice.getService("acme", "app").state().name());
+        assertEquals(0, alice.getService("acme", "app").activeJobId());
+
+        // scaling down needs no room; within the quota, scaling up goes ahead
+        admin.setQuota("acme", new QuotaDTO(-1, 3, 192));
+        done(alice, alice.scaleService("acme", "app", 2));
+        assertEquals(2, (int) fixture.instances.get(app));
+        assertEquals(new QuotaDTO(2, 3, 192), alice.getAccount("acme").usage());
+        overQuota("one more", () -> alice.scaleService("acme", "app", 3));
+        admin.setQuota("acme", new QuotaDTO(-1, 1, 64));
+        done(alice, alice.scaleService("acme", "app", 1));
+        assertEquals(1, (int) fixture.instances.get(app));
+    }
+
+    @Test
+    public void anEnvironmentOverTheServicesQuotaIsRefusedBeforeAnythingIsCreatedWithTheNumbers() throws Exception {
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null, Map.of())));
+        done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db2", null, null, Map.of())));
+        admin.setQuota("acme", new QuotaDTO(3, -1, -1));
+        String shop = "{\"name\": \"shop\", \"account\": \"acme\", \"services\": ["
+                + "{\"name\": \"shop-db\", \"type\": \"database\"},"
+                + "{\"name\": \"shop-app\", \"type\": \"appserver\", \"providers\": {\"database\": \"shop-db\"}}]}";
+        Footprint before = footprint("acme");
+        String message = overQuota("env-create over the services", () -> alice.createEnvironment(
+                new EnvironmentRequest("acme", shop, tmp.getRoot().toString())));
+        assertTrue(message, message.startsWith("creating environment 'shop' would exceed the quota of account "
+                + "'acme': "));
+        assertTrue(message, message.contains("services: 2 used + 2 asked = 4 > limit 3"));
+        assertEquals("a refused environment leaves no trace", before, footprint("acme"));
+        assertEquals(List.of(), alice.listEnvironments("acme"));
+        assertEquals(List.of("db1", "db2"), alice.listServices("acme").stream().map(s -> s.name()).toList());
+        refused(Reason.NOT_FOUND, "no environment", () -> alice.getEnvironment("acme", "shop"));
+
+        // the instances and the memory of its members count too
+        admin.setQuota("acme", new QuotaDTO(-1, 3, 200));
+        before = footprint("acme");
+        message = overQuota("env-create over instances and memory", () -> alice.createEnvironment(
+                new EnvironmentRequest("acme", shop, tmp.getRoot().toString())));
+        assertTrue(message, message.contains("instances: 2 used + 2 asked = 4 > limit 3"));
+        assertTrue(message, message.contains("memory (MiB): 128 used + 128 asked = 256 > limit 200"));
+        assertEquals(before, footprint("acme"));
+
+        admin.setQuota("acme", new QuotaDTO(4, 4, 256));
+        done(alice, alice.createEnvironment(new EnvironmentRequest("acme", shop, tmp.getRoot().toString())));
+        assertEquals(new QuotaDTO(4, 4, 256), alice.getAccount("acme").usage());
     }
 
     @Test
