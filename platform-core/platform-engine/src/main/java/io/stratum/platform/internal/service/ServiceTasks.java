@@ -339,25 +339,27 @@ final class ServiceTasks {
 
     /**
      * Makes a scaled service's configured {@code instances} what it now runs, and records the change in its
-     * account's history.
+     * account's history: the configured value before (none, for a service whose configuration did not name its
+     * instances) and after, so that the history replays to the configuration.
      *
      * @param c the transaction
      * @param j the scale job
-     * @param previous the instances before
+     * @param previous the instances the engine ran before
      * @param instances the instances now
      * @throws SQLException on a store error
      */
     void recordInstances(Connection c, JobRecord j, int previous, int instances) throws SQLException {
         Optional<ServiceRecord> s = services.repository().byId(c, j.serviceId());
-        if (s.isEmpty() || previous == instances) {
+        String after = Integer.toString(instances);
+        if (s.isEmpty() || previous == instances || after.equals(s.get().config().get("instances"))) {
             return;
         }
         Map<String, String> config = new java.util.HashMap<>(s.get().config());
-        config.put("instances", Integer.toString(instances));
+        String before = config.put("instances", after);
         services.repository().setConfig(c, s.get().id(), config);
         AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' scaled from "
                 + previous + " to " + instances + " instances (job " + j.id() + ")", List.of(new ChangeDTO("service",
-                        s.get().name(), "config.instances", Integer.toString(previous), Integer.toString(instances))));
+                        s.get().name(), "config.instances", before, after)));
     }
 
     /**
