@@ -6,6 +6,7 @@ import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.orchestration.JobContext;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.sdp.SdpEntry;
+import io.stratum.platform.internal.store.Json;
 import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.DependantEngine;
@@ -196,9 +197,21 @@ final class ServiceTasks {
         }
     }
 
-    /** Revokes every binding the job's service has to its providers. */
+    /**
+     * Job context key: the providers (provider type to service id) a deleted service used, recorded before its
+     * bindings are revoked, so that its removal in the account history ends its {@code provider.*} fields too.
+     */
+    static final String PROVIDERS_USED = "providersUsed";
+
+    /** Revokes every binding the job's service has to its providers, first recording which they were. */
     void dissociateProviders(JobContext job, boolean force) throws Exception {
-        for (Association a : services.associations().providersOf(job.job().serviceId())) {
+        List<Association> providers = services.associations().providersOf(job.job().serviceId());
+        if (job.get(PROVIDERS_USED).isEmpty()) { // a retried task keeps what the first attempt found
+            Map<String, String> used = new java.util.TreeMap<>();
+            providers.forEach(a -> used.put(a.providerType(), a.providerId()));
+            job.put(PROVIDERS_USED, Json.write(used));
+        }
+        for (Association a : providers) {
             revoke(job, a, force);
         }
     }
@@ -334,35 +347,39 @@ final class ServiceTasks {
 
     /** Deletes the service's record (its runtimes must be gone). */
     void forget(JobContext job) {
-        services.store().transact(c -> forget(c, job.job(), "deleted"));
+        services.store().transact(c -> forget(c, job.job(), "deleted", job.get(PROVIDERS_USED).orElse(null)));
     }
 
     /**
      * Makes a scaled service's configured {@code instances} what it now runs, and records the change in its
-     * account's history.
+     * account's history: the configured value before (none, for a service whose configuration did not name its
+     * instances) and after, so that the history replays to the configuration.
      *
      * @param c the transaction
      * @param j the scale job
-     * @param previous the instances before
+     * @param previous the instances the engine ran before
      * @param instances the instances now
      * @throws SQLException on a store error
      */
     void recordInstances(Connection c, JobRecord j, int previous, int instances) throws SQLException {
         Optional<ServiceRecord> s = services.repository().byId(c, j.serviceId());
-        if (s.isEmpty() || previous == instances) {
+        String after = Integer.toString(instances);
+        if (s.isEmpty() || previous == instances || after.equals(s.get().config().get("instances"))) {
             return;
         }
         Map<String, String> config = new java.util.HashMap<>(s.get().config());
-        config.put("instances", Integer.toString(instances));
+        String before = config.put("instances", after);
         services.repository().setConfig(c, s.get().id(), config);
         AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' scaled from "
                 + previous + " to " + instances + " instances (job " + j.id() + ")", List.of(new ChangeDTO("service",
-                        s.get().name(), "config.instances", Integer.toString(previous), Integer.toString(instances))));
+                        s.get().name(), "config.instances", before, after)));
     }
 
     /**
      * Deletes a service's record and records its removal in its account's history, as done by whoever asked for
-     * the job.
+     * the job. The removal names every provider the service used: those it is still bound to, those a delete job
+     * recorded before revoking its bindings ({@link #PROVIDERS_USED}) and, for a create undone, those its create
+     * named.
      *
      * @param c the transaction
      * @param j the job removing it
@@ -370,14 +387,27 @@ final class ServiceTasks {
      * @throws SQLException on a store error
      */
     void forget(Connection c, JobRecord j, String how) throws SQLException {
+        forget(c, j, how, j.context().get(PROVIDERS_USED));
+    }
+
+    private void forget(Connection c, JobRecord j, String how, String providersUsed) throws SQLException {
         Optional<ServiceRecord> s = j.serviceId() == null ? Optional.empty()
                 : services.repository().byId(c, j.serviceId());
         if (s.isEmpty()) {
             return;
         }
-        Map<String, ServiceRecord> providers = new java.util.TreeMap<>();
+        Map<String, String> used = new java.util.TreeMap<>();
+        String recorded = providersUsed != null ? providersUsed
+                : JobKinds.CREATE.equals(j.kind()) ? j.params().get(JobKinds.PARAM_PROVIDERS) : null;
+        if (recorded != null) {
+            used.putAll(Json.readStringMap(recorded));
+        }
         for (Association a : services.associations().providersOf(s.get().id())) {
-            services.repository().byId(c, a.providerId()).ifPresent(p -> providers.put(a.providerType(), p));
+            used.put(a.providerType(), a.providerId());
+        }
+        Map<String, ServiceRecord> providers = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> u : used.entrySet()) {
+            services.repository().byId(c, u.getValue()).ifPresent(p -> providers.put(u.getKey(), p));
         }
         if (ServiceRepository.delete(c, j.serviceId())) {
             AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' " + how

@@ -1,0 +1,246 @@
+package io.stratum.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.stratum.testkit.FreePorts;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The launcher, {@code ./stratum}, as a user runs it: {@code start} on the built distribution (never building it:
+ * {@code STRATUM_BUILD=never}), {@code client CMD} for scripts (the command's output and its exit status),
+ * {@code stop}, and nothing left running. Its data directory is a fresh one under {@code target/}, and its ports
+ * (the console's SSH and Karaf's two JMX ports) are free ones given through the launcher's environment variables, so
+ * it runs beside any other Stratum on the machine.
+ */
+public class LauncherIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The checkout's root, where the launcher is: the distribution is its karaf-features/target/assembly. */
+    private final Path root = Path.of(System.getProperty("stratum.assembly")).toAbsolutePath().normalize()
+            .getParent().getParent().getParent();
+    private Path data;
+    private Path tmp;
+    private int sshPort;
+    private int rmiRegistryPort;
+    private int rmiServerPort;
+
+    @Before
+    public void setUp() throws IOException {
+        Path parent = Files.createDirectories(Path.of("target", "launcher"));
+        Path run = Files.createTempDirectory(parent, "run-").toAbsolutePath();
+        data = Files.createDirectories(run.resolve("data"));
+        tmp = Files.createDirectories(run.resolve("tmp"));
+        sshPort = FreePorts.next();
+        rmiRegistryPort = FreePorts.next();
+        rmiServerPort = FreePorts.next();
+    }
+
+    /** Whatever the test left running with this data directory (a failed stop) is killed. */
+    @After
+    public void tearDown() throws Exception {
+        List<ProcessHandle> left = ours().toList();
+        if (!left.isEmpty()) {
+            run(Duration.ofMinutes(1), "stop");
+            awaitTrue("the launcher's stop to end them", () -> ours().findAny().isEmpty(), Duration.ofSeconds(30));
+        }
+        ours().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** What a run of the launcher printed (stdout and stderr) and how it exited. */
+    private record Result(int exit, String output) {
+        @Override
+        public String toString() {
+            return "exit " + exit + ":\n" + output;
+        }
+    }
+
+    private Result run(Duration timeout, String... args) throws Exception {
+        return run(Map.of(), timeout, args);
+    }
+
+    private Result run(Map<String, String> otherEnv, Duration timeout, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(root.resolve("stratum").toString()),
+                Stream.of(args)).toList())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        // the caller's own Karaf or Stratum settings would point the launcher elsewhere
+        env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.startsWith("STRATUM_") || k.startsWith("ORG_APACHE_KARAF")
+                || k.equals("EXTRA_JAVA_OPTS") || k.equals("JAVA_OPTS"));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("STRATUM_DATA", data.toString());
+        env.put("STRATUM_SSH_PORT", Integer.toString(sshPort));
+        env.put("STRATUM_RMI_REGISTRY_PORT", Integer.toString(rmiRegistryPort));
+        env.put("STRATUM_RMI_SERVER_PORT", Integer.toString(rmiServerPort));
+        env.put("STRATUM_BUILD", "never");
+        env.put("TMPDIR", tmp.toString());
+        // isolation would create a directory in /var/lib/stratum and take access to the build tree's etc/ and deploy/
+        // away from other users; what this test is about does not depend on it
+        env.put("EXTRA_JAVA_OPTS", "-Dstratum.runtime.isolation=off");
+        env.putAll(otherEnv);
+        Process p = pb.start();
+        byte[] out;
+        try (var in = p.getInputStream()) {
+            out = in.readAllBytes(); // the launcher's own children keep no copy of its output once it exits
+        }
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("./stratum " + String.join(" ", args) + " did not end within "
+                    + timeout.toSeconds() + " s; it printed:\n" + new String(out, StandardCharsets.UTF_8));
+        }
+        Result r = new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m",
+                ""));
+        System.out.println("./stratum " + String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    /** Runs {@code ./stratum client CMD...}: ssh's own notes are not part of what a script reads. */
+    private Result client(String... command) throws Exception {
+        Result r = run(COMMAND_TIMEOUT, Stream.concat(Stream.of("client"), Stream.of(command)).toArray(String[]::new));
+        assertFalse("only the command's output: " + r, r.output().contains("closed by remote host"));
+        return r;
+    }
+
+    /** @return "type sdp" of each AVAILABLE row of an sdp-list table */
+    private static Set<String> available(String table) {
+        return table.lines().map(l -> l.split("\\|")).filter(cells -> cells.length > 3
+                && cells[3].strip().equals("AVAILABLE")).map(cells -> cells[0].strip() + " " + cells[1].strip())
+                .collect(Collectors.toSet());
+    }
+
+    /** @return live processes of this test's Stratum: its JVM and scripts name the data directory */
+    private Stream<ProcessHandle> ours() {
+        String marker = data.toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker))
+                .orElse(false));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    public void startClientCommandsAndStopOnPortsOfItsOwnLeavingNothingRunning() throws Exception {
+        Result start = run(START_TIMEOUT, "start");
+        assertEquals(start.toString(), 0, start.exit());
+        assertFalse("the launcher did not build: " + start, start.output().contains("Building Stratum"));
+        String password = Files.readString(data.resolve("stratum/initial-admin-password")).strip();
+        assertTrue(start.toString(), start.output().contains("Stratum is running"));
+        assertTrue("the first admin's login: " + start, start.output().contains("Login:   user admin, password "
+                + password + " "));
+        assertTrue("the console on the port asked for: " + start, start.output().contains("ssh -p " + sshPort
+                + " admin@localhost"));
+        assertTrue("the isolation line: " + start, start.output().contains("Runtime isolation is OFF"));
+        // (the RMI server port is bound only when a JMX connector is exported, so the registry's stands for both)
+        assertTrue("Karaf's RMI registry on the port asked for", listening(rmiRegistryPort));
+        assertEquals("one Stratum JVM with this data directory", 1, ours().filter(p -> p.info().command()
+                .map(c -> c.endsWith("java")).orElse(false)).count());
+
+        // SDPs are hot-deployed from deploy/, so they may still be arriving when the console first answers
+        Result[] sdps = new Result[1];
+        awaitTrue("the three SDPs in stratum:sdp-list", () -> {
+            try {
+                sdps[0] = client("stratum:sdp-list");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            assertEquals(sdps[0].toString(), 0, sdps[0].exit());
+            return available(sdps[0].output()).size() == 3;
+        }, Duration.ofMinutes(2));
+        assertEquals(sdps[0].toString(), Set.of("database h2-database", "appserver tomcat-appserver",
+                "webtier jetty-webtier"), available(sdps[0].output()));
+        assertEquals("the table and nothing else: " + sdps[0], 5, sdps[0].output().strip().lines().count());
+
+        Result whoami = client("stratum:whoami");
+        assertEquals(whoami.toString(), 0, whoami.exit());
+        assertEquals("User:      admin (platform admin: every account)\nAccounts:  -", whoami.output().strip()
+                .replace("\r", ""));
+
+        Result unknown = client("stratum:no-such-command");
+        assertNotEquals("an unknown command fails the script: " + unknown, 0, unknown.exit());
+        assertTrue(unknown.toString(), unknown.output().contains("Command not found")
+                && unknown.output().contains("no-such-command"));
+
+        Result failing = client("stratum:service-info", "no-such-service");
+        assertNotEquals("a command that fails fails the script: " + failing, 0, failing.exit());
+        assertTrue(failing.toString(), failing.output().contains("no service 'no-such-service'"));
+
+        Result stop = run(COMMAND_TIMEOUT, "stop");
+        assertEquals(stop.toString(), 0, stop.exit());
+        awaitTrue("no process of this Stratum left", () -> ours().findAny().isEmpty(), Duration.ofMinutes(1));
+        awaitTrue("its ports free again", () -> bindable(sshPort) && bindable(rmiRegistryPort)
+                && bindable(rmiServerPort), Duration.ofSeconds(30));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals("no askpass helper left", List.of(), left.filter(f -> f.getFileName().toString()
+                    .startsWith("stratum-askpass")).toList());
+        }
+        Result status = run(COMMAND_TIMEOUT, "status");
+        assertNotEquals("status says it does not run: " + status, 0, status.exit());
+    }
+
+    @Test
+    public void aPortThatIsNotANumberIsRefusedBeforeAnythingStarts() throws Exception {
+        Result refused = run(Map.of("STRATUM_SSH_PORT", "81o1"), COMMAND_TIMEOUT, "start");
+        assertEquals(refused.toString(), 2, refused.exit());
+        assertTrue(refused.toString(), refused.output().contains("STRATUM_SSH_PORT must be a TCP port number, not "
+                + "'81o1'"));
+        Result outOfRange = run(Map.of("STRATUM_RMI_SERVER_PORT", "70000"), COMMAND_TIMEOUT, "start");
+        assertEquals(outOfRange.toString(), 2, outOfRange.exit());
+        assertTrue(outOfRange.toString(), outOfRange.output().contains("STRATUM_RMI_SERVER_PORT must be a TCP port "
+                + "number (1-65535), not 70000"));
+        assertEquals("nothing started", List.of(), ours().toList());
+        try (Stream<Path> files = Files.list(data)) {
+            assertEquals("nothing written", List.of(), files.toList());
+        }
+    }
+}
