@@ -384,6 +384,26 @@ public class OsbBrokerTest {
         refused(404, "NotFound", get("/service_instances/" + INSTANCE + "/last_operation"));
     }
 
+    @Test
+    public void aProvisionCutShortBeforeItsJobWasRecordedIsFoundByItsServiceName() throws Exception {
+        Answer a = provision(INSTANCE, provisionBody(dbSmall, null));
+        String op = a.text("operation");
+        // as if the broker stopped after the platform took the job and before the row named it
+        BrokerStore.Instance row = broker.store().instance(INSTANCE).orElseThrow();
+        broker.store().put(new BrokerStore.Instance(row.instanceId(), row.serviceId(), row.planId(), row.account(),
+                row.serviceName(), row.digest(), row.parameterNames(), null, BrokerStore.Kind.PROVISION,
+                row.lastDigest()));
+        broker.start(BrokerHarness.config());
+        assertEquals("in progress", lastOperation(INSTANCE, null).text("state"));
+        Answer again = provision(INSTANCE, provisionBody(dbSmall, null));
+        assertEquals(again.toString(), 202, again.status());
+        assertEquals(op, again.text("operation"));
+        assertEquals(1, broker.platform.calls.stream().filter(c -> c.startsWith("createService")).count());
+        broker.platform.succeed(Long.parseLong(op));
+        assertEquals("succeeded", lastOperation(INSTANCE, op).text("state"));
+        assertEquals(200, provision(INSTANCE, provisionBody(dbSmall, null)).status());
+    }
+
     // ------------------------------------------------------------------ update
 
     @Test
