@@ -101,8 +101,8 @@ final class OsbCatalog {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("id", o.id());
             s.put("name", o.type());
-            s.put("description", o.sdp().description().isBlank() ? "Stratum " + o.type() + " service ("
-                    + o.sdp().name() + ")" : o.sdp().description());
+            s.put("description", cut(o.sdp().description().isBlank() ? "Stratum " + o.type() + " service ("
+                    + o.sdp().name() + ")" : o.sdp().description()));
             s.put("tags", List.of("stratum", o.type()));
             s.put("bindable", o.bindable());
             s.put("instances_retrievable", true);
@@ -120,7 +120,7 @@ final class OsbCatalog {
                 Map<String, Object> plan = new LinkedHashMap<>();
                 plan.put("id", p.id());
                 plan.put("name", p.name());
-                plan.put("description", p.description());
+                plan.put("description", cut(p.description()));
                 plan.put("free", true);
                 plan.put("bindable", o.bindable());
                 plan.put("plan_updateable", false);
@@ -132,6 +132,11 @@ final class OsbCatalog {
             services.add(s);
         }
         return Map.of("services", services);
+    }
+
+    /** The spec recommends at most 255 characters, so that every platform can show them. */
+    private static String cut(String text) {
+        return text.length() <= 255 ? text : text.substring(0, 254) + "…";
     }
 
     /** @return an SDP version ({@code major.minor.micro}) as a semantic version (no leading zeros) */
