@@ -298,4 +298,16 @@ public class ConsumerBindingTest {
         // the name is free again for a service or a consumer
         done(admin.createService(new CreateServiceRequest("acme", "kv", "app1", null, null, Map.of())));
     }
+    @Test
+    public void aComponentActingForAnInterfaceIsRecordedWithItInTheJobAndTheHistory() throws Exception {
+        PlatformService broker = fixture.access.as(Caller.system("osb", Caller.VIA_OSB).because("cloudfoundry user u-1"));
+        JobDTO bind = done(broker.bindConsumer("acme", "store", "app1", Map.of()));
+        assertEquals("system:osb", bind.requestedBy());
+        assertEquals(Caller.VIA_OSB, bind.requestedVia());
+        assertEquals("cloudfoundry user u-1", bind.cause());
+        // what the job records when it ends is recorded as done by its requester, through the same interface
+        AccountVersionDTO bound = admin.accountHistory("acme", 1).get(0);
+        assertEquals("system:osb", bound.user());
+        assertEquals(Caller.VIA_OSB, bound.via());
+    }
 }
