@@ -9,7 +9,6 @@ import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.spi.store.DataStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -337,9 +336,5 @@ public final class OsbServlet extends HttpServlet {
         out.put("error", error);
         out.put("description", description == null || description.isEmpty() ? error : description);
         return out;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

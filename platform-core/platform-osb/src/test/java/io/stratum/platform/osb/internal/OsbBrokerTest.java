@@ -204,9 +204,21 @@ public class OsbBrokerTest {
 
     @Test
     public void withoutConfiguredCredentialsEveryRequestIsRefused() throws Exception {
-        broker.start(Map.of());
-        refused(401, "Unauthorized", get("/catalog"));
-        refused(401, "Unauthorized", provisionRequest());
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            broker.start(Map.of());
+            refused(401, "Unauthorized", get("/catalog"));
+            refused(401, "Unauthorized", provisionRequest());
+            refused(401, "Unauthorized", get("/catalog").header("Authorization", null));
+        } finally {
+            System.setErr(err);
+        }
+        String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(logged, 1, logged.split("answers every request with 401", -1).length - 1);
+        assertTrue(logged, logged.contains("Set username and passwordHash in etc/io.stratum.osb.cfg"));
+        assertTrue(logged, logged.contains("io.stratum.platform.osb.internal.BrokerPassword"));
         Map<String, Object> broken = new HashMap<>(BrokerHarness.config());
         broken.put("passwordHash", "plain-text-password");
         broker.start(broken);
