@@ -55,6 +55,19 @@ public final class Caller {
     }
 
     /**
+     * A platform component acting on its own for an interface that authenticated a client of its own, e.g. the Open
+     * Service Broker acting for a platform such as Cloud Foundry: full rights, recorded as {@code system:<component>}
+     * via that interface. The interface limits what it asks for (the broker names only the accounts it made).
+     *
+     * @param component the platform component acting, e.g. {@code osb}
+     * @param via the interface the request came through, e.g. {@link #VIA_OSB}
+     * @return a caller with full rights
+     */
+    public static Caller system(String component, String via) {
+        return new Caller("system:" + requireText(component, "component"), via, "", true);
+    }
+
+    /**
      * @param why what else started the request (an alert, a schedule, a broker's originating identity)
      * @return this caller with that cause recorded in the audit trail of the jobs it starts
      */

@@ -2,6 +2,7 @@ package io.stratum.platform.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -218,6 +219,48 @@ public interface PlatformService {
      * @return the registered service
      */
     ServiceDTO registerExternalService(ExternalServiceRequest request);
+
+    /**
+     * Binds a consumer (an application Stratum does not run) to a provider service: a job asks the provider's engine
+     * for a binding of the consumer's own, as it does for a dependant service, and records it sealed in the store. The
+     * job holds the service like any job on it, so a service busy with another job is
+     * {@link PlatformException.Reason#CONCURRENCY CONCURRENCY}. If the job fails, the consumer is gone again.
+     *
+     * @param account an account name
+     * @param service the provider service's name; it must be running and of a type that provides something
+     * @param consumer the consumer's name (as for services), not the name of a service or consumer of the account
+     * @param parameters what the consumer asks of the provider (type-specific, e.g. a web tier's {@code backends}),
+     *     may be empty
+     * @return the bind job
+     */
+    JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters);
+
+    /**
+     * Unbinds a consumer: a job asks the provider's engine to revoke what it handed the consumer, then forgets it.
+     * A failed unbind leaves the consumer {@link ConsumerDTO.State#FAILED FAILED}; run it again.
+     *
+     * @param account an account name
+     * @param service the provider service's name
+     * @param consumer the consumer's name
+     * @return the unbind job
+     */
+    JobDTO unbindConsumer(String account, String service, String consumer);
+
+    /**
+     * @param account an account name
+     * @param service a service's name
+     * @return the consumers bound to it, by name, their bindings masked
+     */
+    List<ConsumerDTO> listConsumers(String account, String service);
+
+    /**
+     * @param account an account name
+     * @param service the provider service's name
+     * @param consumer the consumer's name
+     * @param credentials show the binding's secrets (members of the account only; FORBIDDEN for viewers)
+     * @return the consumer
+     */
+    ConsumerDTO getConsumer(String account, String service, String consumer, boolean credentials);
 
     /**
      * Creates every service of an environment in dependency order (each provider ready before its dependants;

@@ -3,11 +3,13 @@
  * the facade of one {@link io.stratum.platform.api.Caller}), {@link io.stratum.platform.api.PlatformService} and
  * the immutable DTOs it returns. 2.0: every call knows its caller; users, roles, quotas and account history. 2.1:
  * {@link io.stratum.platform.api.PlatformEvents}, {@link io.stratum.platform.api.BackupService} and
- * {@link io.stratum.platform.api.CloneService} (served by the backup and clone bundles), {@link io.stratum.platform.api.JobPlanDTO}.
+ * {@link io.stratum.platform.api.CloneService} (served by the backup and clone bundles), {@link io.stratum.platform.api.JobPlanDTO}. 2.2:
+ * consumers (applications outside Stratum bound to a provider service: {@link io.stratum.platform.api.ConsumerDTO}),
+ * {@link io.stratum.platform.api.Caller#system(String, String)}.
  * Every user interface (Karaf shell, REST, Open Service Broker, web console) goes through it; it hands every lifecycle action to the orchestration engine as an asynchronous job.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.stratum.platform.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -80,8 +80,11 @@ public record JobRecord(
         if (requestedBy == null || requestedBy.isEmpty()) {
             return Caller.system("orchestration");
         }
-        Caller caller = requestedBy.startsWith("system:") ? Caller.system(requestedBy.substring(7))
-                : Caller.user(requestedBy, requestedVia == null || requestedVia.isEmpty() ? "?" : requestedVia);
+        String via = requestedVia == null || requestedVia.isEmpty() ? null : requestedVia;
+        // a component acting for an interface (the broker: system:osb via osb) keeps its interface
+        Caller caller = requestedBy.startsWith("system:")
+                ? Caller.system(requestedBy.substring(7), via == null ? Caller.VIA_SYSTEM : via)
+                : Caller.user(requestedBy, via == null ? "?" : via);
         return cause == null || cause.isEmpty() ? caller : caller.because(cause);
     }
 

@@ -13,6 +13,10 @@ public final class JobKinds {
     public static final String DELETE = "service.delete";
     /** Change the number of instances of a scalable service. */
     public static final String SCALE = "service.scale";
+    /** Bind a consumer (an application Stratum does not run) to a provider service. */
+    public static final String BIND = "service.bind";
+    /** Unbind a consumer from its provider service. */
+    public static final String UNBIND = "service.unbind";
     /** Create the services of an environment in dependency order. */
     public static final String ENV_CREATE = "environment.create";
     /** Delete the services of an environment in reverse dependency order. */
@@ -35,6 +39,8 @@ public final class JobKinds {
      * create; fixed at submission, so its plan depends on its parameters only).
      */
     public static final String PARAM_LEVELS = "levels";
+    /** Job parameter: the id of the consumer a job works on (bind, unbind). */
+    public static final String PARAM_CONSUMER = "consumer";
     /** Job parameter: the environment a job works on (environment jobs). */
     public static final String PARAM_ENVIRONMENT = "environment";
 

@@ -13,6 +13,7 @@ import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.store.Json;
 import java.util.Comparator;
+import io.stratum.platform.api.ConsumerDTO;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.EnvironmentRequest;
@@ -36,6 +37,7 @@ import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.StoreException;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.descriptor.Plan;
@@ -494,6 +496,113 @@ final class PlatformServiceImpl implements PlatformService {
             return null;
         });
         return getService(account.name(), request.name());
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    @Override
+    public JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters) {
+        AccountManager.checkName("consumer", consumer);
+        Map<String, String> params = new TreeMap<>();
+        if (parameters != null) {
+            parameters.forEach((k, v) -> {
+                if (k == null || k.isBlank() || v == null) {
+                    throw new PlatformException(Reason.INVALID, "consumer parameters need a name and a value each");
+                }
+                params.put(k, v);
+            });
+        }
+        ServiceRecord found = guard(() -> find(account, service));
+        writable(found.accountName(), "bind consumers");
+        if (!found.external()) {
+            requireEngine(found, "bind consumers to");
+            if (!(services.engineFor(found).orElseThrow().engine() instanceof ProviderEngine)) {
+                throw new PlatformException(Reason.INVALID, "service type '" + found.serviceType() + "' provides "
+                        + "nothing to bind to: '" + service + "' cannot have consumers");
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        return guard(() -> toDto(engine.submit(new Submission(JobKinds.BIND, found.accountId(), found.name(),
+                found.id(), Map.of(JobKinds.PARAM_CONSUMER, id), c -> {
+                    ServiceRecord current = services.repository().byId(c, found.id()).orElseThrow(() ->
+                            new PlatformException(Reason.NOT_FOUND, "service '" + service + "' no longer exists"));
+                    if (current.activeJobId() != 0) {
+                        return Map.of(); // the engine reports the busy service with the job that holds it
+                    }
+                    if (!current.external() && current.state() != ServiceState.RUNNING) {
+                        throw new PlatformException(Reason.INVALID, "'" + service + "' is " + current.state()
+                                + "; only a running service can have consumers bound to it");
+                    }
+                    // a provider's engine knows its dependants and consumers by name (e.g. a web tier's routes)
+                    if (services.repository().byName(c, found.accountId(), consumer).isPresent()) {
+                        throw new PlatformException(Reason.ALREADY_EXISTS, "'" + consumer + "' is the name of a "
+                                + "service of account '" + found.accountName() + "'; a consumer needs a name of its own");
+                    }
+                    if (services.consumers().byName(c, found.accountId(), consumer).isPresent()) {
+                        throw new PlatformException(Reason.ALREADY_EXISTS, "a consumer named '" + consumer
+                                + "' is already bound in account '" + found.accountName() + "'");
+                    }
+                    ConsumerRepository.insert(c, id, found.accountId(), found.id(), consumer, params);
+                    return Map.of();
+                }).by(caller)), false));
+    }
+
+    @Override
+    public JobDTO unbindConsumer(String account, String service, String consumer) {
+        ServiceRecord found = guard(() -> find(account, service));
+        writable(found.accountName(), "unbind consumers");
+        ConsumerRepository.Consumer k = findConsumer(found, consumer);
+        if (!found.external() && services.engineFor(found).isEmpty()) {
+            throw new PlatformException(Reason.UNAVAILABLE, "cannot unbind '" + consumer + "': no engine for "
+                    + found.serviceType() + " " + found.sdpVersion() + " is installed to revoke its binding; install "
+                    + "its SDP first");
+        }
+        return guard(() -> toDto(engine.submit(new Submission(JobKinds.UNBIND, found.accountId(), found.name(),
+                found.id(), Map.of(JobKinds.PARAM_CONSUMER, k.id()), c -> {
+                    ServiceRecord current = services.repository().byId(c, found.id()).orElseThrow(() ->
+                            new PlatformException(Reason.NOT_FOUND, "service '" + service + "' no longer exists"));
+                    if (current.activeJobId() != 0) {
+                        return Map.of(); // the engine reports the busy service with the job that holds it
+                    }
+                    if (services.consumers().byId(c, k.id()).isEmpty()) {
+                        throw new PlatformException(Reason.NOT_FOUND, "consumer '" + consumer + "' is no longer "
+                                + "bound to '" + service + "'");
+                    }
+                    ConsumerRepository.setState(c, k.id(), ConsumerDTO.State.UNBINDING, "");
+                    return Map.of();
+                }).by(caller)), false));
+    }
+
+    @Override
+    public List<ConsumerDTO> listConsumers(String account, String service) {
+        ServiceRecord found = guard(() -> find(account, service));
+        return guard(() -> services.consumers().ofProvider(found.id()).stream()
+                .map(k -> toDto(found, k, false)).toList());
+    }
+
+    @Override
+    public ConsumerDTO getConsumer(String account, String service, String consumer, boolean credentials) {
+        ServiceRecord found = guard(() -> find(account, service));
+        if (credentials) {
+            writable(found.accountName(), "see credentials");
+        }
+        return toDto(found, findConsumer(found, consumer), credentials);
+    }
+
+    private ConsumerRepository.Consumer findConsumer(ServiceRecord service, String consumer) {
+        return guard(() -> services.store().query(c -> services.consumers().byName(c, service.accountId(), consumer)))
+                .filter(k -> k.providerId().equals(service.id()))
+                .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "no consumer '" + consumer + "' is bound "
+                        + "to '" + service.name() + "' in account '" + service.accountName() + "'"));
+    }
+
+    private ConsumerDTO toDto(ServiceRecord service, ConsumerRepository.Consumer k, boolean credentials) {
+        long activeJob = k.state() == ConsumerDTO.State.BINDING || k.state() == ConsumerDTO.State.UNBINDING
+                ? service.activeJobId() : 0;
+        Map<String, String> binding = k.state() != ConsumerDTO.State.BOUND ? Map.of()
+                : credentials ? k.binding() : redacted(k.binding());
+        return new ConsumerDTO(k.id(), service.accountName(), service.name(), k.name(), k.state(), k.stateMessage(),
+                k.parameters(), binding, activeJob, k.createdAt());
     }
 
     // ------------------------------------------------------------------ environments

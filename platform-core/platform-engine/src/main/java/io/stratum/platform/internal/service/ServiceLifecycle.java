@@ -207,6 +207,11 @@ public final class ServiceLifecycle {
                         throw new PlatformException(Reason.ALREADY_EXISTS, "a service named '" + service.name()
                                 + "' already exists in account '" + account.name() + "'");
                     }
+                    if (ConsumerRepository.nameTaken(c, account.id(), service.name())) {
+                        // a provider's engine knows its dependants and consumers by name (e.g. a web tier's routes)
+                        throw new PlatformException(Reason.ALREADY_EXISTS, "a consumer named '" + service.name()
+                                + "' is bound in account '" + account.name() + "'; choose another name");
+                    }
                     // in the order of their ids, so that two creates never wait for each other's locks
                     for (ServiceRecord p : providers.values().stream().distinct()
                             .sorted(Comparator.comparing(ServiceRecord::id)).toList()) {
@@ -276,6 +281,13 @@ public final class ServiceLifecycle {
                     throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is the provider of "
                             + String.join(", ", users) + "; delete them first, or use --force (they lose their "
                             + "binding)");
+                }
+                List<String> consumers = services.consumers().ofProvider(c, s.id()).stream()
+                        .map(k -> "'" + k.name() + "'").toList();
+                if (!consumers.isEmpty()) {
+                    throw new PlatformException(Reason.INVALID, "'" + s.name() + "' has consumers bound to it: "
+                            + String.join(", ", consumers) + "; unbind them first, or use --force (their access ends "
+                            + "with it)");
                 }
             }
             return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));

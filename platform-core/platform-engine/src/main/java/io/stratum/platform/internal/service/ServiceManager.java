@@ -104,6 +104,7 @@ public final class ServiceManager {
     private final Store store;
     private final ServiceRepository repository;
     private final AssociationRepository associations;
+    private final ConsumerRepository consumers;
     private final SdpCatalog catalog;
     private final RuntimeManager runtimes;
     /** Replaced whole when the configuration changes; running jobs pick the new limits up at their next call. */
@@ -190,6 +191,7 @@ public final class ServiceManager {
         this.store = store;
         this.repository = new ServiceRepository(store);
         this.associations = new AssociationRepository(store);
+        this.consumers = new ConsumerRepository(store);
         this.catalog = catalog;
         this.runtimes = runtimes;
         this.settings = settings;
@@ -225,6 +227,11 @@ public final class ServiceManager {
     /** @return the provider associations */
     public AssociationRepository associations() {
         return associations;
+    }
+
+    /** @return the consumers (applications outside Stratum) bound to providers */
+    public ConsumerRepository consumers() {
+        return consumers;
     }
 
     /** @return the SDP catalog */

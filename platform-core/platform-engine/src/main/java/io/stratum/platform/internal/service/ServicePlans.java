@@ -244,4 +244,57 @@ public final class ServicePlans {
                     .build();
         }
     }
+    /**
+     * {@value JobKinds#BIND}: ask the provider (the job's service) for the binding of the consumer the job names and
+     * record it. Rolling back revokes what the provider may have handed out and forgets the consumer.
+     */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.BIND)
+    public static final class Bind implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Bind(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            String consumer = job.param(JobKinds.PARAM_CONSUMER);
+            return Plan.builder()
+                    .phase("bind", Task.of("bind-consumer", j -> tasks.bindConsumer(j, consumer)).weight(3)
+                            .compensatedBy(j -> tasks.unbindConsumer(j, consumer, true)))
+                    .onEnd((c, j) -> tasks.endConsumerJob(c, j, true))
+                    .build();
+        }
+    }
+
+    /**
+     * {@value JobKinds#UNBIND}: ask the provider (the job's service) to revoke the binding of the consumer the job
+     * names, then forget the consumer. Not undoable; a failed unbind leaves the consumer FAILED, to be unbound again.
+     */
+    @Component(service = PlanFactory.class, property = PlanFactory.KIND + "=" + JobKinds.UNBIND)
+    public static final class Unbind implements PlanFactory {
+        private final ServiceTasks tasks;
+
+        /**
+         * @param services the service manager
+         */
+        @Activate
+        public Unbind(@Reference ServiceManager services) {
+            this.tasks = new ServiceTasks(services);
+        }
+
+        @Override
+        public Plan plan(JobRecord job) {
+            String consumer = job.param(JobKinds.PARAM_CONSUMER);
+            return Plan.builder()
+                    .phase("unbind", Task.of("unbind-consumer", j -> tasks.unbindConsumer(j, consumer, false))
+                            .weight(3))
+                    .onEnd((c, j) -> tasks.endConsumerJob(c, j, false))
+                    .build();
+        }
+    }
 }

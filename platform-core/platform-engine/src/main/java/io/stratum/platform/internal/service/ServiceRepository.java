@@ -132,6 +132,7 @@ public final class ServiceRepository {
 
     static boolean delete(Connection c, String id) throws SQLException {
         Sql.update(c, "DELETE FROM service_properties WHERE service_id = ?", id);
+        Sql.update(c, "DELETE FROM consumers WHERE provider_id = ?", id);
         return Sql.update(c, "DELETE FROM services WHERE id = ?", id) > 0;
     }
 

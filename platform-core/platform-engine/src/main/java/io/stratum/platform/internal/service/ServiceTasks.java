@@ -271,6 +271,107 @@ final class ServiceTasks {
                 });
     }
 
+    // ------------------------------------------------------------------ consumers
+
+    /** The service type a provider's engine is told a consumer (an application Stratum does not run) is of. */
+    static final String CONSUMER_TYPE = "consumer";
+
+    /**
+     * Asks the job's service, a provider, for a binding of the consumer's own (as for a dependant service, with the
+     * consumer's id, name and parameters), and records it. An external provider hands out what was registered.
+     */
+    void bindConsumer(JobContext job, String consumerId) throws Exception {
+        ServiceRecord provider = record(job);
+        ConsumerRepository.Consumer consumer = services.consumers().byId(consumerId).orElseThrow(() ->
+                new SmeException("consumer " + consumerId + " of '" + provider.name() + "' no longer exists"));
+        job.message("binding consumer '" + consumer.name() + "' to '" + provider.name() + "'");
+        Map<String, String> binding;
+        if (provider.external()) {
+            binding = ExternalServices.binding(provider);
+        } else {
+            if (provider.state() != ServiceState.RUNNING) {
+                throw SmeException.transientFailure("'" + provider.name() + "' is " + provider.state()
+                        + ", not RUNNING", null);
+            }
+            SdpEntry sdp = services.awaitEngine(provider);
+            if (!(sdp.engine() instanceof ProviderEngine)) {
+                throw new SmeException("the engine of '" + provider.name() + "' (" + sdp.label() + ") cannot act as a "
+                        + "provider");
+            }
+            Dependant d = consumerDependant(consumer);
+            binding = services.invoke(provider, sdp, "binding of consumer '" + consumer.name() + "'",
+                    lifecycleTimeout(), job.monitor(), (e, c, m) -> ((ProviderEngine) e).associate(c, d, m))
+                    .credentials();
+        }
+        services.consumers().bound(consumer.id(), binding);
+    }
+
+    /**
+     * Asks the job's service, a provider, to revoke what it handed the consumer (a rollback of a bind, or an unbind).
+     * Without {@code force} it waits for the provider's engine; with it, a provider without an engine is not asked.
+     */
+    void unbindConsumer(JobContext job, String consumerId, boolean force) throws Exception {
+        Optional<ConsumerRepository.Consumer> consumer = services.consumers().byId(consumerId);
+        Optional<ServiceRecord> provider = services.repository().byId(job.job().serviceId());
+        if (consumer.isEmpty() || provider.isEmpty() || provider.get().external()) {
+            return; // nothing was handed out by an engine
+        }
+        Optional<SdpEntry> sdp = services.engineFor(provider.get());
+        if (sdp.isEmpty() && !force) {
+            sdp = Optional.of(services.awaitEngine(provider.get()));
+        }
+        if (sdp.isEmpty() || !(sdp.get().engine() instanceof ProviderEngine)) {
+            LOG.warn("No provider engine for {}: forgetting consumer '{}' without revoking its binding",
+                    provider.get().label(), consumer.get().name());
+            return;
+        }
+        job.message("revoking the binding of consumer '" + consumer.get().name() + "'");
+        Dependant d = consumerDependant(consumer.get());
+        services.invoke(provider.get(), sdp.get(), "unbinding of consumer '" + consumer.get().name() + "'",
+                lifecycleTimeout(), job.monitor(), (e, c, m) -> {
+                    ((ProviderEngine) e).dissociate(c, d, m);
+                    return null;
+                });
+    }
+
+    private static Dependant consumerDependant(ConsumerRepository.Consumer consumer) {
+        return new Dependant(consumer.id(), consumer.name(), CONSUMER_TYPE, consumer.parameters());
+    }
+
+    /**
+     * Ends a bind or unbind job: a bound consumer is recorded in its account's history; an undone bind or a finished
+     * unbind forgets the consumer (and records its removal); a failed unbind leaves it FAILED with why.
+     */
+    void endConsumerJob(Connection c, JobRecord j, boolean bind) throws SQLException {
+        String id = j.params().get(JobKinds.PARAM_CONSUMER);
+        Optional<ConsumerRepository.Consumer> found = services.consumers().byId(c, id);
+        if (found.isEmpty()) {
+            return;
+        }
+        ConsumerRepository.Consumer consumer = found.get();
+        String provider = j.target();
+        List<ChangeDTO> whole = AccountHistory.whole("consumer", consumer.name(), Map.of("provider", provider),
+                false);
+        if (bind && j.state() == io.stratum.platform.api.JobState.SUCCEEDED) {
+            AccountHistory.record(c, consumer.accountId(), j.requester(), "consumer '" + consumer.name()
+                    + "' bound to '" + provider + "' (job " + j.id() + ")", whole);
+        } else if (bind && j.rollbackIncomplete()) {
+            ConsumerRepository.setState(c, id, io.stratum.platform.api.ConsumerDTO.State.FAILED, "bind failed and "
+                    + "was not fully undone: " + j.error() + "; unbind it");
+        } else if (bind) {
+            ConsumerRepository.delete(c, id); // undone in full: never bound
+        } else if (j.state() == io.stratum.platform.api.JobState.SUCCEEDED) {
+            if (ConsumerRepository.delete(c, id)) {
+                AccountHistory.record(c, consumer.accountId(), j.requester(), "consumer '" + consumer.name()
+                        + "' unbound from '" + provider + "' (job " + j.id() + ")",
+                        AccountHistory.whole("consumer", consumer.name(), Map.of("provider", provider), true));
+            }
+        } else {
+            ConsumerRepository.setState(c, id, io.stratum.platform.api.ConsumerDTO.State.FAILED, "unbind failed: "
+                    + j.error() + "; unbind it again");
+        }
+    }
+
     // ------------------------------------------------------------------ scaling
 
     /** Job context key: how many instances the service ran when its scale job first asked the engine to scale it. */
@@ -409,9 +510,15 @@ final class ServiceTasks {
         for (Map.Entry<String, String> u : used.entrySet()) {
             services.repository().byId(c, u.getValue()).ifPresent(p -> providers.put(u.getKey(), p));
         }
+        // its consumers go with its record (and their access with its data): their removal is part of this version
+        List<ChangeDTO> changes = new java.util.ArrayList<>(History.removed(s.get(), providers));
+        for (ConsumerRepository.Consumer consumer : services.consumers().ofProvider(c, s.get().id())) {
+            changes.addAll(AccountHistory.whole("consumer", consumer.name(), Map.of("provider", s.get().name()),
+                    true));
+        }
         if (ServiceRepository.delete(c, j.serviceId())) {
             AccountHistory.record(c, s.get().accountId(), j.requester(), "service '" + s.get().name() + "' " + how
-                    + " (job " + j.id() + ")", History.removed(s.get(), providers));
+                    + " (job " + j.id() + ")", changes);
         }
     }
 

@@ -32,7 +32,8 @@ final class Migrations {
                     "V4__users_quotas_history.sql"),
             platform(5, "service homes: directories and process uids", "V5__runtime_isolation.sql"),
             platform(6, "jobs lock sets of resources (accounts too); services keep their SDP descriptor",
-                    "V6__resource_locks_and_descriptors.sql"));
+                    "V6__resource_locks_and_descriptors.sql"),
+            platform(7, "consumers: applications outside Stratum bound to a provider", "V7__consumers.sql"));
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     private static final Pattern OWNER = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");

@@ -107,6 +107,8 @@ final class PlatformFixture implements AutoCloseable {
         e.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
         e.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
         e.bindFactory(new ServicePlans.Scale(services), Map.of(PlanFactory.KIND, JobKinds.SCALE));
+        e.bindFactory(new ServicePlans.Bind(services), Map.of(PlanFactory.KIND, JobKinds.BIND));
+        e.bindFactory(new ServicePlans.Unbind(services), Map.of(PlanFactory.KIND, JobKinds.UNBIND));
         e.bindFactory(new EnvironmentPlans.Create(services, e, accounts), Map.of(PlanFactory.KIND, JobKinds.ENV_CREATE,
                 PlanFactory.COMPOSITE, "true"));
         e.bindFactory(new EnvironmentPlans.Delete(services, e, accounts), Map.of(PlanFactory.KIND, JobKinds.ENV_DELETE,
