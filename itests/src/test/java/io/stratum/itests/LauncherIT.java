@@ -46,6 +46,7 @@ public class LauncherIT {
     private int sshPort;
     private int rmiRegistryPort;
     private int rmiServerPort;
+    private int httpPort;
 
     @Before
     public void setUp() throws IOException {
@@ -56,6 +57,7 @@ public class LauncherIT {
         sshPort = FreePorts.next();
         rmiRegistryPort = FreePorts.next();
         rmiServerPort = FreePorts.next();
+        httpPort = FreePorts.next();
     }
 
     /** Whatever the test left running with this data directory (a failed stop) is killed. */
@@ -89,13 +91,14 @@ public class LauncherIT {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = pb.environment();
         // the caller's own Karaf or Stratum settings would point the launcher elsewhere
-        env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.startsWith("STRATUM_") || k.startsWith("ORG_APACHE_KARAF")
+        env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.startsWith("STRATUM_") || k.startsWith("ORG_APACHE_KARAF") || k.startsWith("ORG_OPS4J")
                 || k.equals("EXTRA_JAVA_OPTS") || k.equals("JAVA_OPTS"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("STRATUM_DATA", data.toString());
         env.put("STRATUM_SSH_PORT", Integer.toString(sshPort));
         env.put("STRATUM_RMI_REGISTRY_PORT", Integer.toString(rmiRegistryPort));
         env.put("STRATUM_RMI_SERVER_PORT", Integer.toString(rmiServerPort));
+        env.put("STRATUM_HTTP_PORT", Integer.toString(httpPort));
         env.put("STRATUM_BUILD", "never");
         env.put("TMPDIR", tmp.toString());
         // isolation would create a directory in /var/lib/stratum and take access to the build tree's etc/ and deploy/
@@ -218,7 +221,7 @@ public class LauncherIT {
         Result stop = run(COMMAND_TIMEOUT, "stop");
         assertEquals(stop.toString(), 0, stop.exit());
         awaitTrue("no process of this Stratum left", () -> ours().findAny().isEmpty(), Duration.ofMinutes(1));
-        awaitTrue("its ports free again", () -> bindable(sshPort) && bindable(rmiRegistryPort)
+        awaitTrue("its ports free again", () -> bindable(sshPort) && bindable(rmiRegistryPort) && bindable(httpPort)
                 && bindable(rmiServerPort), Duration.ofSeconds(30));
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals("no askpass helper left", List.of(), left.filter(f -> f.getFileName().toString()

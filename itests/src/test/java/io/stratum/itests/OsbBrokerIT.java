@@ -1,0 +1,271 @@
+package io.stratum.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobQuery;
+import io.stratum.platform.api.ServiceDTO;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The Open Service Broker API on the real distribution, driven as a platform drives it over real HTTP: catalog,
+ * provision, poll, bind, JDBC with the binding's own credentials, unbind, deprovision, poll to gone; and the refusals
+ * a platform meets, each leaving everything as it was.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class OsbBrokerIT extends StratumTestSupport {
+
+    private static final String BROKER_USER = "cf-broker";
+    private static final String BROKER_PASSWORD = "a-very-long-broker-password";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The distribution with the broker's login configured (a fresh install has none and answers 401). */
+    @Configuration
+    @Override
+    public Option[] config() {
+        return OptionUtils.combine(super.config(),
+                editConfigurationFilePut("etc/io.stratum.osb.cfg", "username", BROKER_USER),
+                editConfigurationFilePut("etc/io.stratum.osb.cfg", "passwordHash", hash(BROKER_PASSWORD)),
+                editConfigurationFilePut("etc/io.stratum.osb.cfg", "retryAfterSeconds", "1"));
+    }
+
+    /** The broker's hash format, {@code pbkdf2-sha512$<iterations>$<salt>$<hash>} (Base64 without padding). */
+    private static String hash(String password) {
+        try {
+            byte[] salt = new byte[16];
+            new SecureRandom().nextBytes(salt);
+            int iterations = 10_000;
+            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 512)).getEncoded();
+            Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+            return "pbkdf2-sha512$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(key);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Answer(int status, JsonNode body, String raw) {
+        @Override
+        public String toString() {
+            return status + " " + raw;
+        }
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + httpPort() + "/osb/v2";
+    }
+
+    private static Answer call(String method, String path, String body, String version, String login)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("X-Broker-API-Originating-Identity", "cloudfoundry " + Base64.getEncoder()
+                        .encodeToString("{\"user_id\":\"u-42\"}".getBytes(StandardCharsets.UTF_8)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (version != null) {
+            b.header("X-Broker-API-Version", version);
+        }
+        if (login != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(login.getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isBlank() ? null : JSON.readTree(r.body());
+        return new Answer(r.statusCode(), json, r.body());
+    }
+
+    private static Answer call(String method, String path, String body) throws Exception {
+        return call(method, path, body, "2.17", BROKER_USER + ":" + BROKER_PASSWORD);
+    }
+
+    /** Polls a last_operation URL until it is no longer in progress; returns its final answer. */
+    private static Answer poll(String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Answer a = call("GET", path, null);
+            if (a.status() != 200 || !"in progress".equals(a.body().path("state").asText())) {
+                return a;
+            }
+            Thread.sleep(200);
+        }
+        fail("still in progress after 90 s: " + path);
+        return null;
+    }
+
+    /** What a refusal must leave as it was: the services and jobs the platform knows. */
+    private String state() {
+        return platform.listAccounts().stream().map(a -> a.name() + ":" + platform.listServices(a.name()).stream()
+                .map(s -> s.name() + "/" + s.state()).sorted().toList()).sorted().toList() + " jobs "
+                + platform.listJobs(new JobQuery(null, null, false, 1000)).size();
+    }
+
+    @Test
+    public void aPlatformProvisionsBindsConnectsUnbindsAndDeprovisionsADatabase() throws Exception {
+        await("the database type", Duration.ofSeconds(60),
+                () -> platform.listSdps(false).stream().anyMatch(s -> s.serviceType().equals("database")));
+        await("the broker", Duration.ofSeconds(60), () -> {
+            try {
+                return call("GET", "/catalog", null).status() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        Answer catalog = call("GET", "/catalog", null);
+        assertEquals(catalog.toString(), 200, catalog.status());
+        JsonNode database = null;
+        for (JsonNode s : catalog.body().path("services")) {
+            if (s.path("name").asText().equals("database")) {
+                database = s;
+            }
+            assertFalse("a type that needs a provider is not offered: " + s, s.path("name").asText()
+                    .equals("appserver"));
+        }
+        assertNotNull(catalog.raw(), database);
+        assertTrue(database.path("bindable").asBoolean());
+        String serviceId = database.path("id").asText();
+        String planId = null;
+        for (JsonNode p : database.path("plans")) {
+            if (p.path("name").asText().equals("small")) {
+                planId = p.path("id").asText();
+                assertEquals("1.0.0", p.path("maintenance_info").path("version").asText());
+            }
+        }
+        assertNotNull(planId);
+        String instance = UUID.randomUUID().toString();
+        String binding = UUID.randomUUID().toString();
+        String provision = "{\"service_id\":\"" + serviceId + "\",\"plan_id\":\"" + planId + "\","
+                + "\"organization_guid\":\"org-1\",\"space_guid\":\"space-1\",\"context\":{\"platform\":\"cloudfoundry\"}}";
+
+        // refusals, each changing nothing
+        String before = state();
+        assertEquals(412, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision,
+                null, BROKER_USER + ":" + BROKER_PASSWORD).status());
+        assertEquals(412, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision,
+                "2.12", BROKER_USER + ":" + BROKER_PASSWORD).status());
+        assertEquals(401, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision,
+                "2.17", BROKER_USER + ":wrong-password-of-some-length").status());
+        assertEquals("a console user is not the broker", 401, call("GET", "/catalog", null, "2.17",
+                "admin:" + java.nio.file.Files.readString(stratumHome().resolve("initial-admin-password")).strip())
+                .status());
+        Answer sync = call("PUT", "/service_instances/" + instance, provision);
+        assertEquals(sync.toString(), 422, sync.status());
+        assertEquals("AsyncRequired", sync.body().path("error").asText());
+        assertEquals(400, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", "{\"service_id\":")
+                .status());
+        Answer gone = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
+                + planId + "&accepts_incomplete=true", null);
+        assertEquals(gone.toString(), 410, gone.status());
+        assertEquals("a refusal changes nothing", before, state());
+
+        // provision, poll
+        Answer accepted = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
+        assertEquals(accepted.toString(), 202, accepted.status());
+        String operation = accepted.body().path("operation").asText();
+        assertFalse(operation.isEmpty());
+        Answer again = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
+        assertTrue("the same provision again: " + again, again.status() == 202 || again.status() == 200);
+        Answer done = poll("/service_instances/" + instance + "/last_operation?operation=" + operation);
+        assertEquals(done.toString(), "succeeded", done.body().path("state").asText());
+        assertEquals(200, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision)
+                .status());
+        Answer other = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true",
+                provision.replace("\"context\"", "\"parameters\":{\"mode\":\"MySQL\"},\"context\""));
+        assertEquals(other.toString(), 409, other.status());
+
+        // the Stratum side: an account for the space, the instance as a service, the job's audit trail
+        String account = platform.listAccounts().stream().map(a -> a.name()).filter(n -> n.startsWith("osb-"))
+                .findFirst().orElseThrow();
+        ServiceDTO service = platform.getService(account, "i-" + instance, false);
+        assertEquals("database", service.serviceType());
+        JobDTO job = platform.getJob(Long.parseLong(operation));
+        assertEquals("system:osb", job.requestedBy());
+        assertTrue(job.toString(), String.valueOf(job.cause()).contains("u-42"));
+
+        // bind: the app's own credentials, which open the database over JDBC
+        Answer bind = call("PUT", "/service_instances/" + instance + "/service_bindings/" + binding
+                + "?accepts_incomplete=true", "{\"service_id\":\"" + serviceId + "\",\"plan_id\":\"" + planId
+                + "\",\"bind_resource\":{\"app_guid\":\"app-1\"}}");
+        assertEquals(bind.toString(), 202, bind.status());
+        Answer bound = poll("/service_instances/" + instance + "/service_bindings/" + binding
+                + "/last_operation?operation=" + bind.body().path("operation").asText());
+        assertEquals(bound.toString(), "succeeded", bound.body().path("state").asText());
+        Answer credentials = call("GET", "/service_instances/" + instance + "/service_bindings/" + binding, null);
+        assertEquals(credentials.toString(), 200, credentials.status());
+        JsonNode c = credentials.body().path("credentials");
+        String url = c.path("url").asText();
+        String user = c.path("user").asText();
+        String password = c.path("password").asText();
+        try (Connection jdbc = jdbc(url, user, password); Statement s = jdbc.createStatement()) {
+            s.execute("CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(40))");
+            s.execute("INSERT INTO notes VALUES (1, 'through the broker')");
+            try (ResultSet rs = s.executeQuery("SELECT text FROM notes")) {
+                assertTrue(rs.next());
+                assertEquals("through the broker", rs.getString(1));
+            }
+        }
+        Answer busy = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
+                + planId + "&accepts_incomplete=true", null);
+        assertEquals("a deprovision while a binding exists is refused: " + busy, 422, busy.status());
+
+        // unbind: the app's login is gone
+        Answer unbind = call("DELETE", "/service_instances/" + instance + "/service_bindings/" + binding
+                + "?service_id=" + serviceId + "&plan_id=" + planId + "&accepts_incomplete=true", null);
+        assertEquals(unbind.toString(), 202, unbind.status());
+        Answer unbound = poll("/service_instances/" + instance + "/service_bindings/" + binding
+                + "/last_operation?operation=" + unbind.body().path("operation").asText());
+        assertEquals(unbound.toString(), "succeeded", unbound.body().path("state").asText());
+        try (Connection ignored = jdbc(url, user, password)) {
+            fail("the unbound app's login still opens the database");
+        } catch (SQLException expected) {
+            // its user was dropped
+        }
+
+        // deprovision, poll to gone
+        Answer deprovision = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId
+                + "&plan_id=" + planId + "&accepts_incomplete=true", null);
+        assertEquals(deprovision.toString(), 202, deprovision.status());
+        Answer removed = poll("/service_instances/" + instance + "/last_operation?operation="
+                + deprovision.body().path("operation").asText());
+        assertTrue(removed.toString(), removed.status() == 410
+                || "succeeded".equals(removed.body().path("state").asText()));
+        assertEquals(404, call("GET", "/service_instances/" + instance, null).status());
+        assertEquals(410, call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId
+                + "&plan_id=" + planId + "&accepts_incomplete=true", null).status());
+        List<String> left = platform.listServices(account).stream().map(ServiceDTO::name).toList();
+        assertTrue(left.toString(), left.isEmpty());
+    }
+}
