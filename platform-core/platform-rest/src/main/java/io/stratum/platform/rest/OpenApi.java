@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stratum.platform.api.PlatformException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -88,11 +87,6 @@ final class OpenApi {
         error(responses, "Unavailable", "UNAVAILABLE or TOO_MANY_WAITS: try again later (Retry-After)");
         components.set("schemas", schemas(mapper));
         return doc;
-    }
-
-    /** @return the status the platform's reasons map to, for the tests */
-    static int statusOf(Reason r) {
-        return ApiException.status(r);
     }
 
     private static ObjectNode operation(Route r, ObjectMapper mapper) {

@@ -37,6 +37,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -126,6 +127,14 @@ public final class RestServlet extends HttpServlet {
                 Duration.ofSeconds(Math.max(1, config.heartbeatSeconds())), config.maxStreams());
         this.router = new Router(new ApiRoutes(streams, new SecureRandom(), this::openApi).routes());
         this.openApi = serialize(OpenApi.document(router.routes(), mapper));
+        LOG.info("REST API at {} ({} operations; HTTP Basic through the JAAS realm '{}'); its OpenAPI document at "
+                + "/api/v1/openapi.json", PATTERN, router.routes().size(), config.realm());
+    }
+
+    /** Ends open long polls and event streams when the component goes (the container may still hold requests). */
+    @Deactivate
+    void deactivate() {
+        streams.close();
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.stratum.platform.rest;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,14 +114,5 @@ final class Router {
             }
         }
         return values;
-    }
-
-    /** @return every template and its methods, e.g. {@code /services/{name} -> [DELETE, GET]} */
-    Map<String, Set<String>> table() {
-        Map<String, Set<String>> out = new HashMap<>();
-        for (Route r : routes) {
-            out.computeIfAbsent(r.path, k -> new TreeSet<>()).add(r.method);
-        }
-        return out;
     }
 }
