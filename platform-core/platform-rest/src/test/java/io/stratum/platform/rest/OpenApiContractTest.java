@@ -54,7 +54,7 @@ public class OpenApiContractTest {
 
     private Set<String> documented() {
         Set<String> out = new TreeSet<>();
-        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+        doc.path("paths").properties().forEach(p -> p.getValue().fieldNames()
                 .forEachRemaining(m -> out.add(m.toUpperCase() + " " + p.getKey())));
         return out;
     }
@@ -70,7 +70,7 @@ public class OpenApiContractTest {
     /** Over HTTP: what the document lists is answered by a route; other methods of its paths are 405. */
     @Test
     public void overHttpEachDocumentedPathAnswersItsMethodsAndRefusesTheOthers() {
-        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
+        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").properties().iterator();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> p = paths.next();
             String path = p.getKey().replaceAll("\\{[^}]+}", "1");
@@ -112,7 +112,7 @@ public class OpenApiContractTest {
 
     private static void collectRefs(JsonNode n, List<String> out) {
         if (n.isObject()) {
-            n.fields().forEachRemaining(e -> {
+            n.properties().forEach(e -> {
                 if (e.getKey().equals("$ref")) {
                     out.add(e.getValue().asText());
                 } else {
@@ -221,7 +221,7 @@ public class OpenApiContractTest {
 
     private Map<String, JsonNode> operations() {
         Map<String, JsonNode> ops = new LinkedHashMap<>();
-        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
+        doc.path("paths").properties().forEach(p -> p.getValue().properties().forEach(m -> {
             JsonNode op = m.getValue();
             ((com.fasterxml.jackson.databind.node.ObjectNode) op).put("x-method", m.getKey().toUpperCase());
             ((com.fasterxml.jackson.databind.node.ObjectNode) op).put("x-path", p.getKey());
@@ -315,7 +315,7 @@ public class OpenApiContractTest {
                 }
                 JsonNode props = schema.path("properties");
                 JsonNode additional = schema.path("additionalProperties");
-                value.fields().forEachRemaining(f -> {
+                value.properties().forEach(f -> {
                     if (props.has(f.getKey())) {
                         validate(props.path(f.getKey()), f.getValue(), at + "." + f.getKey(), problems);
                     } else if (additional.isObject()) {
