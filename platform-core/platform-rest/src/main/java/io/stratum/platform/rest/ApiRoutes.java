@@ -214,8 +214,7 @@ final class ApiRoutes {
                         Param.integer("limit", "At most this many (default 50)"))
                 .ok("Job[]")
                 .handle(x -> Reply.ok(x.platform().listJobs(new JobQuery(x.account(), x.string("service"),
-                        x.flag("active"), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-                                x.integer("limit", 0))))))));
+                        x.flag("active"), x.smallInteger("limit", 0))))));
         r.add(Route.get("/jobs/{id}", "getJob").tag("jobs")
                 .summary("A job with every step it ran; with ?wait, waits until it ends or the time has passed "
                         + "(stratum:job-info, stratum:job-wait)")
@@ -367,8 +366,7 @@ final class ApiRoutes {
                 .pathParam("name", Type.STRING, "The account's name")
                 .query(Param.integer("limit", "At most this many versions (default 50; 0: all)"))
                 .ok("AccountVersion[]")
-                .handle(x -> Reply.ok(x.platform().accountHistory(x.path("name"),
-                        (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, x.integer("limit", 50)))))));
+                .handle(x -> Reply.ok(x.platform().accountHistory(x.path("name"), x.smallInteger("limit", 50)))));
         r.add(Route.get("/accounts/{name}/diff", "accountDiff").tag("accounts")
                 .summary("What changed between two versions of an account, field by field (stratum:account-diff)")
                 .pathParam("name", Type.STRING, "The account's name")

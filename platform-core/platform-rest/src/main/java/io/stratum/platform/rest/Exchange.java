@@ -128,6 +128,15 @@ final class Exchange {
         return v == null ? fallback : Long.parseLong(v);
     }
 
+    /** @return an integer query parameter that must fit an int, or {@code fallback} if not given */
+    int smallInteger(String name, int fallback) {
+        long v = integer(name, fallback);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw ApiException.invalid("query parameter '" + name + "' is too large");
+        }
+        return (int) v;
+    }
+
     /** @return a duration query parameter, or {@code null} if not given */
     Duration duration(String name) {
         declared(name);

@@ -23,6 +23,7 @@ import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.Configuration;
+import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -184,8 +185,11 @@ public final class JaasAuthenticator implements Authenticator, EventHandler {
                     LOG.debug("JAAS logout after a REST login failed: {}", e.toString());
                 }
             }
-        } catch (LoginException e) {
+        } catch (FailedLoginException e) {
             LOG.debug("REST login of '{}' refused by the {} realm", user, realm);
+            return Optional.empty();
+        } catch (LoginException e) { // not a wrong password: the realm is missing or broken
+            LOG.warn("REST login of '{}' failed in the {} realm: {}", user, realm, e.getMessage());
             return Optional.empty();
         } finally {
             thread.setContextClassLoader(before);

@@ -124,6 +124,10 @@ final class JobStreams {
             } catch (PlatformException e) {
                 ApiException a = ApiException.of(e);
                 sender.event("error", new RestServlet.ErrorBody(a.code(), a.getMessage()));
+            } catch (InterruptedException e) {
+                sender.event("error", new RestServlet.ErrorBody(PlatformException.Reason.UNAVAILABLE.name(),
+                        "the REST API is stopping; the job goes on: follow it again when Stratum is back"));
+                throw e;
             }
         } catch (UncheckedIOException gone) {
             // the client went away: nothing to answer

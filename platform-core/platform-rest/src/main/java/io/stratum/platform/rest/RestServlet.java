@@ -207,7 +207,8 @@ public final class RestServlet extends HttpServlet {
         } catch (PlatformException e) {
             error(resp, ApiException.of(e), head);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the interrupt was JobStreams.close() ending this request's wait; the container's thread is not asked
+            // to stop, so the flag is not set again (JobStreams has cleared it)
             error(resp, new ApiException(503, Reason.UNAVAILABLE.name(), "the REST API is stopping; try again when "
                     + "Stratum is back", Map.of("Retry-After", "10")), head);
         } catch (Exception | LinkageError | AssertionError e) {

@@ -81,6 +81,7 @@ public class JobsApiTest {
         assertEquals(200, server.get("admin", "/jobs").status());
         assertEquals(new JobQuery(null, null, false, 0), server.fake.lastQuery);
         assertEquals(404, server.get("alice", "/jobs?account=red").status());
+        assertEquals(400, server.get("alice", "/jobs?limit=99999999999").status());
     }
 
     @Test
@@ -320,13 +321,10 @@ public class JobsApiTest {
         assertEquals("progress", next(lines).name());
         await("the stream waits", () -> server.fake.waiting() == 1);
         server.servlet.destroy();
-        String line;
-        do {
-            line = lines.poll(10, TimeUnit.SECONDS);
-            if (line == null) {
-                fail("the stream did not end within 10 s");
-            }
-        } while (!line.equals(EOF));
+        Event stopping = next(lines);
+        assertEquals("error", stopping.name());
+        assertEquals("UNAVAILABLE", stopping.data().path("error").asText());
+        assertEquals("the stream ends", null, next(lines));
         await("nothing waits", () -> server.fake.waiting() == 0);
         Response after = server.get("alice", "/jobs/" + id + "?wait=1s");
         assertEquals(503, after.status());
