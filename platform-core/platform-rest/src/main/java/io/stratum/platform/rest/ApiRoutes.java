@@ -1,0 +1,497 @@
+package io.stratum.platform.rest;
+
+import io.stratum.platform.api.AccountDTO;
+import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.BackupScheduleDTO;
+import io.stratum.platform.api.BackupService;
+import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.ExternalServiceRequest;
+import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobQuery;
+import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.QuotaDTO;
+import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.rest.Bodies.Clone;
+import io.stratum.platform.rest.Bodies.CloneAccount;
+import io.stratum.platform.rest.Bodies.CreateAccount;
+import io.stratum.platform.rest.Bodies.CreateBackup;
+import io.stratum.platform.rest.Bodies.CreateService;
+import io.stratum.platform.rest.Bodies.CreateUser;
+import io.stratum.platform.rest.Bodies.ExternalService;
+import io.stratum.platform.rest.Bodies.Grant;
+import io.stratum.platform.rest.Bodies.Password;
+import io.stratum.platform.rest.Bodies.Quota;
+import io.stratum.platform.rest.Bodies.Restore;
+import io.stratum.platform.rest.Bodies.Scale;
+import io.stratum.platform.rest.Bodies.Schedule;
+import io.stratum.platform.rest.Param.Type;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The route table of the API: every operation of the {@code stratum:} shell commands, each a call of the caller's
+ * facade ({@link PlatformService}, {@link BackupService}, {@link io.stratum.platform.api.CloneService}). A handler
+ * reads the request, calls the facade, and says how to answer; what is allowed, and every check of the values, is
+ * the facade's. Long actions answer 202 with the job and its {@code Location}; those the facade can plan without
+ * doing take {@code ?dryRun=true} and answer the plan.
+ */
+final class ApiRoutes {
+
+    static final Param ACCOUNT = Param.string("account", "The account (default: your only account, else 'default')");
+
+    private final JobStreams streams;
+    private final SecureRandom random;
+    private final Route.Handler openApi;
+
+    /**
+     * @param streams long polls and event streams of jobs
+     * @param random draws generated passwords
+     * @param openApi answers the OpenAPI document
+     */
+    ApiRoutes(JobStreams streams, SecureRandom random, Route.Handler openApi) {
+        this.streams = streams;
+        this.random = random;
+        this.openApi = openApi;
+    }
+
+    /** @return every route, grouped as the OpenAPI document lists them */
+    List<Route> routes() {
+        List<Route> r = new ArrayList<>();
+        meta(r);
+        sdps(r);
+        services(r);
+        environments(r);
+        jobs(r);
+        backups(r);
+        accounts(r);
+        users(r);
+        return r;
+    }
+
+    private void meta(List<Route> r) {
+        r.add(Route.get("/openapi.json", "openApi").tag("meta").withoutLogin()
+                .summary("This API's OpenAPI 3 document (no login needed)")
+                .ok("OpenApiDocument").handle(openApi));
+        r.add(Route.get("/whoami", "whoAmI").tag("users")
+                .summary("You: your user, whether you administer the platform, your accounts and roles (stratum:whoami)")
+                .ok("User").handle(x -> Reply.ok(x.platform().whoAmI())));
+    }
+
+    private static void sdps(List<Route> r) {
+        r.add(Route.get("/sdps", "listSdps").tag("sdps")
+                .summary("Installed service definition packages: the service types you can create (stratum:sdp-list)")
+                .query(Param.flag("all", "Also SDP bundles that were refused or still wait for their engine, with the "
+                        + "reason (platform admins)"))
+                .ok("Sdp[]").handle(x -> Reply.ok(x.platform().listSdps(x.flag("all")))));
+    }
+
+    private static void services(List<Route> r) {
+        r.add(Route.get("/services", "listServices").tag("services")
+                .summary("The services of an account (stratum:service-list)")
+                .query(ACCOUNT).ok("Service[]").handle(x -> Reply.ok(x.platform().listServices(x.account()))));
+        r.add(job(Route.post("/services", "createService").tag("services")
+                .summary("Creates a service of an installed type (stratum:service-create)")
+                .query(ACCOUNT).body(CreateService.class, "CreateService"),
+                x -> {
+                    CreateService b = x.body(CreateService.class);
+                    CreateServiceRequest req = new CreateServiceRequest(x.account(), b.type(), b.name(), b.plan(),
+                            b.sdpVersion(), b.config(), b.providers(), Bodies.isTrue(b.createProviders()));
+                    return p -> p.createService(req);
+                }));
+        r.add(Route.get("/services/{name}", "getService").tag("services")
+                .summary("A service: state, health, runtimes, connection (stratum:service-info)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .query(ACCOUNT, Param.flag("credentials", "Show the connection's secrets (members of the account; "
+                        + "403 for viewers); otherwise they are masked as ********"))
+                .ok("Service")
+                .handle(x -> Reply.ok(x.platform().getService(x.account(), x.path("name"), x.flag("credentials")))));
+        r.add(job(Route.delete("/services/{name}", "deleteService").tag("services")
+                .summary("Deletes a service, its runtimes and its data (stratum:service-delete)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .query(ACCOUNT, Param.flag("force", "Also when no engine of its type is installed, or when other "
+                        + "services use it as their provider")),
+                x -> p -> p.deleteService(x.account(), x.path("name"), x.flag("force"))));
+        r.add(job(Route.post("/services/{name}/start", "startService").tag("services")
+                .summary("Starts a stopped service, or relaunches the failed runtimes of a running one "
+                        + "(stratum:service-start)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT),
+                x -> p -> p.startService(x.account(), x.path("name"))));
+        r.add(job(Route.post("/services/{name}/stop", "stopService").tag("services")
+                .summary("Stops a running service; its data is kept (stratum:service-stop)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT),
+                x -> p -> p.stopService(x.account(), x.path("name"))));
+        r.add(job(Route.post("/services/{name}/scale", "scaleService").tag("services")
+                .summary("Sets the number of instances of a scalable service (stratum:service-scale)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT).body(Scale.class, "Scale"),
+                x -> {
+                    int instances = x.body(Scale.class).instances();
+                    return p -> p.scaleService(x.account(), x.path("name"), instances);
+                }));
+        r.add(Route.post("/services/{name}/clone", "cloneService").tag("services")
+                .summary("Clones a service into an independent copy: backup, create from the same SDP version, "
+                        + "restore (stratum:service-clone)")
+                .pathParam("name", Type.STRING, "The service to clone").query(ACCOUNT).body(Clone.class, "Clone")
+                .accepted()
+                .preview(x -> {
+                    Clone b = x.body(Clone.class);
+                    return Reply.ok(x.clones().previewCloneService(x.account(), x.path("name"), b.target(),
+                            b.fromBackup()));
+                })
+                .handle(x -> {
+                    Clone b = x.body(Clone.class);
+                    return Reply.accepted(x.clones().cloneService(x.account(), x.path("name"), b.target(),
+                            b.fromBackup()), x);
+                }));
+        r.add(Route.post("/external-services", "registerExternalService").tag("services")
+                .summary("Registers a service Stratum does not run (e.g. an existing PostgreSQL database) by the URL "
+                        + "and credentials its dependants use, so it can be a provider (stratum:service-register)")
+                .query(ACCOUNT).body(ExternalService.class, "ExternalService").created("Service")
+                .handle(x -> {
+                    ExternalService b = x.body(ExternalService.class);
+                    String password = b.password() == null ? null : new String(b.password());
+                    Bodies.clear(b.password());
+                    var s = x.platform().registerExternalService(new ExternalServiceRequest(x.account(), b.type(),
+                            b.name(), b.url(), b.user(), password, b.properties()));
+                    return Reply.created(s, x.base() + "/services/" + segment(s.name()) + "?account="
+                            + segment(s.account()));
+                }));
+    }
+
+    private static void environments(List<Route> r) {
+        r.add(Route.get("/environments", "listEnvironments").tag("environments")
+                .summary("The environments of an account (stratum:env-list)")
+                .query(ACCOUNT).ok("Environment[]")
+                .handle(x -> Reply.ok(x.platform().listEnvironments(x.account()))));
+        r.add(job(Route.post("/environments", "createEnvironment").tag("environments")
+                .summary("Creates every service of an environment in dependency order (stratum:env-create)")
+                .description("The body is the environment's description, as JSON (application/json) or YAML "
+                        + "(application/yaml), as the shell reads from a file; ${envDir} is not available over HTTP. "
+                        + "The platform checks it completely before anything is created (422 listing every problem).")
+                .query(ACCOUNT).environmentBody(),
+                x -> {
+                    EnvironmentRequest req = new EnvironmentRequest(x.account(), x.text(), null);
+                    return p -> p.createEnvironment(req);
+                }));
+        r.add(Route.get("/environments/{name}", "getEnvironment").tag("environments")
+                .summary("An environment: its members, their states and its dependency graph (stratum:env-info)")
+                .pathParam("name", Type.STRING, "The environment's name").query(ACCOUNT).ok("Environment")
+                .handle(x -> Reply.ok(x.platform().getEnvironment(x.account(), x.path("name")))));
+        r.add(job(Route.delete("/environments/{name}", "deleteEnvironment").tag("environments")
+                .summary("Deletes an environment's services in reverse dependency order, then the environment "
+                        + "(stratum:env-delete)")
+                .pathParam("name", Type.STRING, "The environment's name")
+                .query(ACCOUNT, Param.flag("force", "Also when services outside the environment depend on its "
+                        + "members, or an engine is missing")),
+                x -> p -> p.deleteEnvironment(x.account(), x.path("name"), x.flag("force"))));
+        r.add(Route.post("/environments/{name}/clone", "cloneEnvironment").tag("environments")
+                .summary("Clones an environment: one backup of all members, then each recreated as "
+                        + "<target>-<member> in dependency order and restored (stratum:env-clone)")
+                .pathParam("name", Type.STRING, "The environment to clone").query(ACCOUNT).body(Clone.class, "Clone")
+                .accepted()
+                .preview(x -> {
+                    Clone b = x.body(Clone.class);
+                    return Reply.ok(x.clones().previewCloneEnvironment(x.account(), x.path("name"), b.target(),
+                            b.fromBackup()));
+                })
+                .handle(x -> {
+                    Clone b = x.body(Clone.class);
+                    return Reply.accepted(x.clones().cloneEnvironment(x.account(), x.path("name"), b.target(),
+                            b.fromBackup()), x);
+                }));
+    }
+
+    private void jobs(List<Route> r) {
+        r.add(Route.get("/jobs", "listJobs").tag("jobs").summary("Jobs, newest first (stratum:job-list)")
+                .query(Param.string("account", "Only jobs of this account (default: every account you may see)"),
+                        Param.string("service", "Only jobs on this service"),
+                        Param.flag("active", "Only jobs that have not ended"),
+                        Param.integer("limit", "At most this many (default 50)"))
+                .ok("Job[]")
+                .handle(x -> Reply.ok(x.platform().listJobs(new JobQuery(x.account(), x.string("service"),
+                        x.flag("active"), x.smallInteger("limit", 0))))));
+        r.add(Route.get("/jobs/{id}", "getJob").tag("jobs")
+                .summary("A job with every step it ran; with ?wait, waits until it ends or the time has passed "
+                        + "(stratum:job-info, stratum:job-wait)")
+                .description("A long poll: with wait=30s the answer comes when the job has ended or after 30 s, "
+                        + "whichever is first; look at its state (done: SUCCEEDED, FAILED or CANCELLED) and ask again "
+                        + "if it has not ended. The longest wait is maxWaitSeconds (default 300 s).")
+                .pathParam("id", Type.INTEGER, "The job's id")
+                .query(Param.duration("wait", "Wait at most this long for the job to end: 30 (seconds), 30s, 2m, "
+                        + "PT30S"))
+                .ok("Job")
+                .handle(x -> Reply.ok(streams.poll(x.platform(), x.pathId("id", "job"), x.duration("wait")))));
+        r.add(Route.post("/jobs/{id}/cancel", "cancelJob").tag("jobs")
+                .summary("Cancels a queued or running job: it stops at its next step and rolls back "
+                        + "(stratum:job-cancel)")
+                .pathParam("id", Type.INTEGER, "The job's id").accepted()
+                .handle(x -> Reply.accepted(x.platform().cancelJob(x.pathId("id", "job")), x)));
+        r.add(Route.get("/jobs/{id}/events", "jobEvents").tag("jobs")
+                .summary("A job's progress as Server-Sent Events until it ends (stratum:job-wait)")
+                .description("Events: 'progress' (data: the job as JSON) when the stream opens and at each change of "
+                        + "its state, phase, task, progress or message; ': keep-alive' comments while nothing "
+                        + "changes; 'done' (data: the ended job with its steps), after which the stream ends; "
+                        + "'error' (data: an Error) if the job can no longer be read.")
+                .pathParam("id", Type.INTEGER, "The job's id").eventStream()
+                .handle(x -> {
+                    streams.events(x.platform(), x.pathId("id", "job"), x.response());
+                    return Reply.WRITTEN;
+                }));
+    }
+
+    private static void backups(List<Route> r) {
+        r.add(Route.get("/backups", "listBackups").tag("backups")
+                .summary("Complete backups, oldest first (stratum:backup-list)")
+                .query(Param.string("account", "Only backups of this account (default: every account you may see)"))
+                .ok("Backup[]").handle(x -> Reply.ok(x.backups().listBackups(x.account()))));
+        r.add(Route.post("/backups", "createBackup").tag("backups")
+                .summary("Backs up a service, an environment or every service of an account at one point in time "
+                        + "(stratum:backup-create)")
+                .query(ACCOUNT).body(CreateBackup.class, "CreateBackup").accepted()
+                .preview(x -> {
+                    CreateBackup b = x.body(CreateBackup.class);
+                    return Reply.ok(x.backups().previewBackup(x.account(), b.scope(), b.name()));
+                })
+                .handle(x -> {
+                    CreateBackup b = x.body(CreateBackup.class);
+                    return Reply.accepted(x.backups().backup(x.account(), b.scope(), b.name()), x);
+                }));
+        r.add(Route.get("/backups/{id}", "getBackup").tag("backups")
+                .summary("A backup with its members (stratum:backup-info)")
+                .pathParam("id", Type.STRING, "The backup's id").ok("Backup")
+                .handle(x -> Reply.ok(x.backups().getBackup(x.path("id")))));
+        r.add(Route.delete("/backups/{id}", "deleteBackup").tag("backups")
+                .summary("Deletes a backup; chunks no other backup uses are freed (stratum:backup-delete)")
+                .pathParam("id", Type.STRING, "The backup's id").ok("Backup")
+                .preview("Backup", x -> Reply.ok(x.backups().getBackup(x.path("id"))))
+                .handle(x -> Reply.ok(x.backups().deleteBackup(x.path("id")))));
+        r.add(Route.post("/backups/{id}/verify", "verifyBackup").tag("backups")
+                .summary("Re-reads every chunk of a backup and checks its checksum (stratum:backup-verify)")
+                .pathParam("id", Type.STRING, "The backup's id").accepted()
+                .handle(x -> Reply.accepted(x.backups().verifyBackup(x.path("id")), x)));
+        r.add(Route.post("/backups/{id}/copy", "copyBackup").tag("backups")
+                .summary("Copies a backup to the second repository, sending only the chunks it lacks "
+                        + "(stratum:backup-copy)")
+                .pathParam("id", Type.STRING, "The backup's id").accepted()
+                .handle(x -> Reply.accepted(x.backups().copyBackup(x.path("id")), x)));
+        r.add(Route.post("/backups/{id}/restore", "restoreBackup").tag("backups")
+                .summary("Restores services from a backup, every checksum verified first (stratum:restore)")
+                .description("Without a body, every member goes back into the service it was taken of.")
+                .pathParam("id", Type.STRING, "The backup's id").optionalBody(Restore.class, "Restore").accepted()
+                .preview(x -> {
+                    Restore b = x.body(Restore.class);
+                    return Reply.ok(x.backups().previewRestore(x.path("id"), b.service(), b.into()));
+                })
+                .handle(x -> {
+                    Restore b = x.body(Restore.class);
+                    return Reply.accepted(x.backups().restore(x.path("id"), b.service(), b.into()), x);
+                }));
+        r.add(Route.get("/backup-schedules", "listBackupSchedules").tag("backups")
+                .summary("Backup schedules with their next run, last run and last result "
+                        + "(stratum:backup-schedule --list)")
+                .query(Param.string("account", "Only schedules of this account (default: every account you may "
+                        + "see)"))
+                .ok("BackupSchedule[]").handle(x -> Reply.ok(x.backups().listSchedules(x.account()))));
+        r.add(Route.post("/backup-schedules", "setBackupSchedule").tag("backups")
+                .summary("Sets (or replaces) the backup schedule of a service, an environment or an account, and "
+                        + "the retention of its backups (stratum:backup-schedule)")
+                .query(ACCOUNT).body(Schedule.class, "BackupScheduleRequest").ok("BackupSchedule")
+                .handle(x -> {
+                    Schedule b = x.body(Schedule.class);
+                    Duration keepFor = b.keepFor() == null ? null : Durations.parse("field 'keepFor'", b.keepFor());
+                    return Reply.ok(x.backups().schedule(x.account(), b.scope(), b.name(), b.cron(),
+                            b.keepLast() == null ? 0 : b.keepLast(), keepFor));
+                }));
+        r.add(Route.delete("/backup-schedules/{id}", "deleteBackupSchedule").tag("backups")
+                .summary("Deletes a backup schedule (stratum:backup-schedule --delete)")
+                .pathParam("id", Type.STRING, "The schedule's id")
+                .query(Param.string("account", "The schedule's account (default: found among those you may see)"))
+                .noContent()
+                .handle(x -> {
+                    String id = x.path("id");
+                    String account = x.account();
+                    if (account == null) { // as the shell: a schedule listed for every account needs no account
+                        account = x.backups().listSchedules(null).stream().filter(s -> s.id().equals(id))
+                                .map(BackupScheduleDTO::account).findFirst().orElse(null);
+                    }
+                    x.backups().deleteSchedule(account, id);
+                    return Reply.noContent();
+                }));
+    }
+
+    private static void accounts(List<Route> r) {
+        r.add(Route.get("/accounts", "listAccounts").tag("accounts")
+                .summary("The accounts you can see, with usage and quotas (stratum:account-list)")
+                .ok("Account[]").handle(x -> Reply.ok(x.platform().listAccounts())));
+        r.add(Route.post("/accounts", "createAccount").tag("accounts")
+                .summary("Creates an account (platform admins; stratum:account-create)")
+                .body(CreateAccount.class, "CreateAccount").created("Account")
+                .handle(x -> {
+                    AccountDTO a = x.platform().createAccount(x.body(CreateAccount.class).name());
+                    return Reply.created(a, x.base() + "/accounts/" + segment(a.name()));
+                }));
+        r.add(Route.get("/accounts/{name}", "getAccount").tag("accounts")
+                .summary("An account with its quota and usage")
+                .pathParam("name", Type.STRING, "The account's name").ok("Account")
+                .handle(x -> Reply.ok(x.platform().getAccount(x.path("name")))));
+        r.add(Route.get("/accounts/{name}/quota", "getQuota").tag("accounts")
+                .summary("An account's quota and usage (stratum:account-quota)")
+                .pathParam("name", Type.STRING, "The account's name").ok("AccountQuota")
+                .handle(x -> {
+                    AccountDTO a = x.platform().getAccount(x.path("name"));
+                    return Reply.ok(new Views.AccountQuota(a.name(), a.quota(), a.usage()));
+                }));
+        r.add(Route.patch("/accounts/{name}/quota", "setQuota").tag("accounts")
+                .summary("Sets limits of an account's quota; absent fields keep their value, -1 removes a limit "
+                        + "(platform admins; stratum:account-quota --services ...)")
+                .pathParam("name", Type.STRING, "The account's name").body(Quota.class, "QuotaUpdate").ok("AccountQuota")
+                .handle(x -> {
+                    Quota b = x.body(Quota.class);
+                    AccountDTO a = x.platform().getAccount(x.path("name"));
+                    QuotaDTO q = a.quota();
+                    a = x.platform().setQuota(a.name(), new QuotaDTO(
+                            b.maxServices() != null ? b.maxServices() : q.maxServices(),
+                            b.maxInstances() != null ? b.maxInstances() : q.maxInstances(),
+                            b.maxMemoryMb() != null ? b.maxMemoryMb() : q.maxMemoryMb()));
+                    return Reply.ok(new Views.AccountQuota(a.name(), a.quota(), a.usage()));
+                }));
+        r.add(Route.get("/accounts/{name}/history", "accountHistory").tag("accounts")
+                .summary("The versions of an account's administrative state, newest first: who changed what, when "
+                        + "(stratum:account-history)")
+                .pathParam("name", Type.STRING, "The account's name")
+                .query(Param.integer("limit", "At most this many versions (default 50; 0: all)"))
+                .ok("AccountVersion[]")
+                .handle(x -> Reply.ok(x.platform().accountHistory(x.path("name"), x.smallInteger("limit", 50)))));
+        r.add(Route.get("/accounts/{name}/diff", "accountDiff").tag("accounts")
+                .summary("What changed between two versions of an account, field by field (stratum:account-diff)")
+                .pathParam("name", Type.STRING, "The account's name")
+                .query(Param.integer("from", "The earlier version (0: before the account existed)").asRequired(),
+                        Param.integer("to", "The later version").asRequired())
+                .ok("AccountChange[]")
+                .handle(x -> Reply.ok(x.platform().diffAccount(x.path("name"), x.integer("from", 0),
+                        x.integer("to", 0)))));
+        r.add(Route.put("/accounts/{name}/members/{user}", "grant").tag("accounts")
+                .summary("Gives a user a role in an account, or changes it (stratum:account-grant)")
+                .pathParam("name", Type.STRING, "The account's name").pathParam("user", Type.STRING, "The user")
+                .body(Grant.class, "Grant").ok("User")
+                .handle(x -> Reply.ok(x.platform().grant(x.path("name"), x.path("user"),
+                        x.body(Grant.class).role()))));
+        r.add(Route.delete("/accounts/{name}/members/{user}", "revoke").tag("accounts")
+                .summary("Takes a user's role in an account away (stratum:account-revoke)")
+                .pathParam("name", Type.STRING, "The account's name").pathParam("user", Type.STRING, "The user")
+                .ok("User").handle(x -> Reply.ok(x.platform().revoke(x.path("name"), x.path("user")))));
+        r.add(Route.post("/accounts/{name}/clone", "cloneAccount").tag("accounts")
+                .summary("Creates an account whose services are the source's at one version, optionally with their "
+                        + "data (platform admins; stratum:account-clone)")
+                .pathParam("name", Type.STRING, "The account to clone").body(CloneAccount.class, "CloneAccount")
+                .accepted()
+                .preview(x -> {
+                    CloneAccount b = x.body(CloneAccount.class);
+                    return Reply.ok(x.clones().previewCloneAccount(x.path("name"), b.target(), b.version(),
+                            Bodies.isTrue(b.withData())));
+                })
+                .handle(x -> {
+                    CloneAccount b = x.body(CloneAccount.class);
+                    return Reply.accepted(x.clones().cloneAccount(x.path("name"), b.target(), b.version(),
+                            Bodies.isTrue(b.withData())), x);
+                }));
+    }
+
+    private void users(List<Route> r) {
+        r.add(Route.get("/users", "listUsers").tag("users")
+                .summary("Users with their accounts and roles (platform admins see all; account admins the users of "
+                        + "their accounts; stratum:user-list)")
+                .ok("User[]").handle(x -> Reply.ok(x.platform().listUsers())));
+        r.add(Route.post("/users", "createUser").tag("users")
+                .summary("Creates a user, optionally with a generated password and a role in an account "
+                        + "(platform admins; stratum:user-create)")
+                .description("With 'account', the user is also given 'role' (default MEMBER) there; if that fails, "
+                        + "the user is deleted again and the error answered.")
+                .body(CreateUser.class, "CreateUser").created("UserCreated")
+                .handle(this::createUser));
+        r.add(Route.get("/users/{name}", "getUser").tag("users")
+                .summary("A user you can see (as in the list)")
+                .pathParam("name", Type.STRING, "The user").ok("User")
+                .handle(x -> {
+                    String name = x.path("name");
+                    return Reply.ok(x.platform().listUsers().stream().filter(u -> u.name().equals(name)).findFirst()
+                            .orElseThrow(() -> ApiException.notFound("no user '" + name + "' (see GET /users)")));
+                }));
+        r.add(Route.put("/users/{name}/password", "setPassword").tag("users")
+                .summary("Changes a password: your own, or anyone's for a platform admin (stratum:user-passwd)")
+                .pathParam("name", Type.STRING, "The user").body(Password.class, "Password").ok("PasswordChanged")
+                .handle(x -> {
+                    Password b = x.body(Password.class);
+                    boolean generate = Bodies.isTrue(b.generatePassword());
+                    char[] password = generate ? Views.generatePassword(random) : b.password();
+                    try {
+                        x.platform().setPassword(x.path("name"), password);
+                        return Reply.ok(new Views.PasswordChanged(x.path("name"), generate ? new String(password)
+                                : null));
+                    } finally {
+                        Bodies.clear(password);
+                    }
+                }));
+        r.add(Route.delete("/users/{name}", "deleteUser").tag("users")
+                .summary("Deletes a user and their memberships (platform admins; not yourself, not the last "
+                        + "platform admin; stratum:user-delete)")
+                .pathParam("name", Type.STRING, "The user").noContent()
+                .handle(x -> {
+                    x.platform().deleteUser(x.path("name"));
+                    return Reply.noContent();
+                }));
+    }
+
+    private Reply createUser(Exchange x) {
+        CreateUser b = x.body(CreateUser.class);
+        boolean generate = Bodies.isTrue(b.generatePassword());
+        char[] password = generate ? Views.generatePassword(random) : b.password();
+        try {
+            PlatformService p = x.platform();
+            if (b.account() != null) {
+                p.getAccount(b.account()); // a missing account is refused before the user exists
+            }
+            UserDTO user = p.createUser(b.name(), password, Bodies.isTrue(b.platformAdmin()));
+            if (b.account() != null) {
+                try {
+                    user = p.grant(b.account(), user.name(), b.role() == null ? AccountRole.MEMBER : b.role());
+                } catch (RuntimeException e) {
+                    try { // the request is refused as a whole: the user it created goes again
+                        p.deleteUser(user.name());
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+            }
+            return Reply.created(new Views.UserCreated(user, generate ? new String(password) : null),
+                    x.base() + "/users/" + segment(user.name()));
+        } finally {
+            Bodies.clear(password);
+        }
+    }
+
+    /**
+     * A route whose work is one job submitted through the platform facade: 202 with the job, and its dry run through
+     * {@link PlatformService#preview}, which runs the same call's checks and plans it without recording anything.
+     *
+     * @param b the route so far
+     * @param call from the request, the facade call that submits the job
+     * @return the route
+     */
+    private static Route job(Route.Builder b, Function<Exchange, Function<PlatformService, JobDTO>> call) {
+        return b.accepted()
+                .preview(x -> Reply.ok(x.platform().preview(call.apply(x))))
+                .handle(x -> Reply.accepted(call.apply(x).apply(x.platform()), x));
+    }
+
+    /** @return a name as one segment of a URL path */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
