@@ -16,6 +16,7 @@ import io.stratum.platform.api.CloneService;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.JobDTO;
+import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.JobPlanDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.QuotaDTO;
@@ -213,6 +214,21 @@ public class BackupCloneIT extends StratumTestSupport {
         assertFalse("the copy's writes do not reach the source", get(lb + "api/notes").body().contains("written to the copy"));
         assertEquals(201, post(lb + "api/notes", "written to the source"));
         assertFalse(get(copyLb + "api/notes").body().contains("written to the source"));
+
+        // a restore in place brings back the instance count of the backup, through a scale the restore asks for
+        succeeded(platform.scaleService(null, "notes-app", 2));
+        String backup = backupId(succeeded(backups().backup(null, BackupService.ENVIRONMENT, "notes")));
+        succeeded(platform.scaleService(null, "notes-app", 1));
+        assertEquals(1, platform.getService(null, "notes-app").runtimes().size());
+        succeeded(backups().restore(backup, null, null));
+        await("notes-app back at the 2 instances of its backup", Duration.ofSeconds(120), () -> {
+            ServiceDTO restored = platform.getService(null, "notes-app");
+            return restored.runtimes().size() == 2 && "2".equals(restored.configuration().get("instances"))
+                    && platform.listJobs(new JobQuery(null, "notes-app", true, 10)).isEmpty();
+        });
+        assertTrue("the scale names the restore as its cause", platform.listJobs(new JobQuery(null, "notes-app",
+                false, 10)).stream().anyMatch(j -> j.kind().equals("service.scale")
+                        && String.valueOf(j.cause()).contains(backup)));
     }
 
 

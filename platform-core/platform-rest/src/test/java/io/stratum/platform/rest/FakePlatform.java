@@ -337,6 +337,28 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
         private final Caller caller;
         private final boolean dry;
 
+        // consumers of a provider (the service broker's bindings) have no REST route yet
+        @Override
+        public JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters) {
+            throw new UnsupportedOperationException("no REST route binds consumers");
+        }
+
+        @Override
+        public JobDTO unbindConsumer(String account, String service, String consumer) {
+            throw new UnsupportedOperationException("no REST route unbinds consumers");
+        }
+
+        @Override
+        public List<io.stratum.platform.api.ConsumerDTO> listConsumers(String account, String service) {
+            throw new UnsupportedOperationException("no REST route lists consumers");
+        }
+
+        @Override
+        public io.stratum.platform.api.ConsumerDTO getConsumer(String account, String service, String consumer,
+                boolean credentials) {
+            throw new UnsupportedOperationException("no REST route reads consumers");
+        }
+
         Facade(Caller caller, boolean dry) {
             this.caller = caller;
             this.dry = dry;
