@@ -82,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * service runs now, with its own bindings: a clone's instances reach the clone's database). It does not change the
  * instance count, which the platform owns (it checks it against the account's quota and tells the web tier): a
  * clone is created with the backup's count (the {@code instances} of the configuration the backup recorded, also
- * in {@value #ARTIFACT_SETTINGS}), and a restore in place keeps the count the service runs now.</li>
+ * in {@value #ARTIFACT_SETTINGS}), and after a restore in place the platform scales the service to that count.</li>
  * </ul>
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
