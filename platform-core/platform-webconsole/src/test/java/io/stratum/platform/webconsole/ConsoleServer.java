@@ -60,8 +60,12 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the test's servlet container did not stop", e);
+        }
     }
 
     private static final class Console extends HttpServlet {
