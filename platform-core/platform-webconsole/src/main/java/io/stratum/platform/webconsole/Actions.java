@@ -2,6 +2,7 @@ package io.stratum.platform.webconsole;
 
 import io.stratum.platform.api.AccountRole;
 import io.stratum.platform.api.BackupService;
+import io.stratum.platform.api.CloneService;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.JobDTO;
@@ -191,7 +192,7 @@ final class Actions {
         return v.backups();
     }
 
-    private static io.stratum.platform.api.CloneService clones(View v) {
+    private static CloneService clones(View v) {
         if (v.clones() == null) {
             throw new PlatformException(Reason.UNAVAILABLE, "clones need the clone bundle, which is not installed");
         }

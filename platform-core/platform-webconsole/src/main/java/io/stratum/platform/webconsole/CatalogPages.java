@@ -10,8 +10,10 @@ import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.SdpDTO;
 import io.stratum.platform.api.UserDTO;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /** The SDPs, backups, accounts and users pages. */
 final class CatalogPages {
@@ -146,7 +148,7 @@ final class CatalogPages {
         return b.toString();
     }
 
-    private static String usage(long used, QuotaDTO quota, java.util.function.ToLongFunction<QuotaDTO> limit) {
+    private static String usage(long used, QuotaDTO quota, ToLongFunction<QuotaDTO> limit) {
         long max = quota == null ? -1 : limit.applyAsLong(quota);
         return used + " / " + (max < 0 ? "-" : Long.toString(max));
     }
@@ -195,11 +197,11 @@ final class CatalogPages {
             return n + " B";
         }
         if (n < 1024 * 1024) {
-            return String.format(java.util.Locale.ROOT, "%.1f KiB", n / 1024.0);
+            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
         }
         if (n < 1024L * 1024 * 1024) {
-            return String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+            return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
         }
-        return String.format(java.util.Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,8 +1,9 @@
 package io.stratum.platform.webconsole;
 
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpSession;
@@ -23,7 +24,7 @@ final class CsrfTokens {
     private final SecureRandom random = new SecureRandom();
 
     /** A token and the user it was issued to. */
-    private record Issued(String user, String token) implements java.io.Serializable {
+    private record Issued(String user, String token) implements Serializable {
     }
 
     /**

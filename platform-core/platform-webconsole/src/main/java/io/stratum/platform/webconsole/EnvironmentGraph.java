@@ -4,6 +4,7 @@ import static io.stratum.platform.webconsole.Html.esc;
 
 import io.stratum.platform.api.EnvironmentDTO;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ final class EnvironmentGraph {
             rows.add(new ArrayList<>(outside));
         }
         rows.addAll(levels);
-        java.util.Collections.reverse(rows);
+        Collections.reverse(rows);
         return rows;
     }
 

@@ -13,7 +13,8 @@ import java.time.format.DateTimeFormatter;
  * Besides the five XML characters, {@code $} is written as {@code &#36;}: the Felix Web Console passes every
  * {@code text/html} response through a filter that replaces {@code ${key}} with translations, so a raw
  * {@code $} in a value (a service named {@code ${x}}) would be rewritten, and an unclosed {@code ${} would swallow
- * the rest of the page.
+ * the rest of the page; {@code \} (which that filter also interprets before a {@code $}) is written as
+ * {@code &#92;}.
  */
 final class Html {
 

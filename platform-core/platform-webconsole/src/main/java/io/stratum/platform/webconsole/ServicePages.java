@@ -6,6 +6,7 @@ import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.SdpDTO;
 import io.stratum.platform.api.ServiceDTO;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ final class ServicePages {
         StringBuilder b = new StringBuilder("<select id=\"").append(esc(id)).append("\" name=\"").append(esc(name))
                 .append("\" data-test=\"").append(esc(id)).append("\">");
         for (AccountDTO a : accounts) {
-            boolean sel = selected == null ? a.name().equals(io.stratum.platform.api.PlatformService.DEFAULT_ACCOUNT)
+            boolean sel = selected == null ? a.name().equals(PlatformService.DEFAULT_ACCOUNT)
                     : a.name().equals(selected);
             b.append("<option value=\"").append(esc(a.name())).append('"').append(sel ? " selected" : "").append('>')
                     .append(esc(a.name())).append("</option>");
