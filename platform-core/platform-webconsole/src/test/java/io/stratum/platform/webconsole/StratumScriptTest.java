@@ -1,0 +1,44 @@
+package io.stratum.platform.webconsole;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import org.junit.Test;
+
+/**
+ * The job page's script, run by Node.js (on every build machine) on a minimal stand-in for the page: it follows a
+ * job to its end from the JSON snapshots, once a second, and stops polling when the job has ended. The browser test
+ * of the distribution runs it in Chromium.
+ */
+public class StratumScriptTest {
+
+    @Test
+    public void theJobPageFollowsTheJobUntilItHasEnded() throws Exception {
+        Path node = Paths.get("/usr/bin/node");
+        assumeTrue("Node.js is not installed at /usr/bin/node", Files.isExecutable(node));
+        Path script = Paths.get("src/main/resources/io/stratum/platform/webconsole/res/stratum.js").toAbsolutePath();
+        Path check = Paths.get("src/test/resources/io/stratum/platform/webconsole/stratum-js-check.js").toAbsolutePath();
+        File output = Files.createTempFile("stratum-js", ".log").toFile();
+        try {
+            Process p = new ProcessBuilder(node.toString(), check.toString(), script.toString())
+                    .redirectErrorStream(true).redirectOutput(output).start();
+            try {
+                assertTrue("node did not finish in 60 s", p.waitFor(60, TimeUnit.SECONDS));
+            } finally {
+                p.destroyForcibly();
+            }
+            String log = Files.readString(output.toPath(), StandardCharsets.UTF_8);
+            assertEquals(log, 0, p.exitValue());
+            assertEquals("OK", log.strip());
+        } finally {
+            Files.deleteIfExists(output.toPath());
+        }
+    }
+}
