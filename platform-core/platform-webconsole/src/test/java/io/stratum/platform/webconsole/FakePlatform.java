@@ -307,6 +307,28 @@ final class FakePlatform implements PlatformAccess {
             this.caller = caller;
         }
 
+        // consumers of a provider (the service broker's bindings) have no page yet
+        @Override
+        public JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters) {
+            throw new UnsupportedOperationException("no console page binds consumers");
+        }
+
+        @Override
+        public JobDTO unbindConsumer(String account, String service, String consumer) {
+            throw new UnsupportedOperationException("no console page unbinds consumers");
+        }
+
+        @Override
+        public List<io.stratum.platform.api.ConsumerDTO> listConsumers(String account, String service) {
+            throw new UnsupportedOperationException("no console page lists consumers");
+        }
+
+        @Override
+        public io.stratum.platform.api.ConsumerDTO getConsumer(String account, String service, String consumer,
+                boolean credentials) {
+            throw new UnsupportedOperationException("no console page reads consumers");
+        }
+
         private UserDTO me() {
             UserDTO u = users.get(caller.user());
             if (u == null) {
