@@ -358,7 +358,7 @@ final class BackupServiceImpl implements BackupService {
                         x.properties().get("serviceType"), x.properties().get("sdpVersion"),
                         x.properties().get("plan"), x.artifacts().size(), x.logicalBytes(),
                         Long.parseLong(x.properties().getOrDefault("lockedMillis", "0")),
-                        masked(Backups.stringMap(x.properties().get("config")), reveal),
+                        masked(Backups.stringMap(x.properties().get(Backups.MEMBER_CONFIG)), reveal),
                         Backups.stringMap(x.properties().get("providerNames"))))
                 .toList();
         return new BackupDTO(m.id(), p.get(Backups.ACCOUNT), p.get(Backups.SCOPE), p.get(Backups.SOURCE),

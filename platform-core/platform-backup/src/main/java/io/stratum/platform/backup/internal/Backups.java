@@ -76,6 +76,8 @@ public final class Backups {
     static final String SCOPE = "scope";
     /** Manifest property: the name of what was backed up. */
     static final String SOURCE = "source";
+    /** Member property: the service's configuration when it was backed up, as a JSON object of strings. */
+    static final String MEMBER_CONFIG = "config";
     /** Manifest property: the point in time (epoch ms), when every member was locked. */
     static final String TAKEN_AT = "takenAt";
     /** Manifest property: who asked. */
@@ -322,7 +324,7 @@ public final class Backups {
         p.put("sdpName", s.sdpName());
         p.put("sdpVersion", s.sdpVersion());
         p.put("plan", s.plan());
-        p.put("config", JSON.writeValueAsString(new TreeMap<>(s.configuration())));
+        p.put(MEMBER_CONFIG, JSON.writeValueAsString(new TreeMap<>(s.configuration())));
         Map<String, String> providers = new TreeMap<>();
         for (Map.Entry<String, String> e : s.providers().entrySet()) {
             providers.put(e.getKey(), e.getValue());

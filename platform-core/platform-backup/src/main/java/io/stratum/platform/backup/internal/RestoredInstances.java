@@ -102,7 +102,7 @@ public final class RestoredInstances implements EventHandler {
                 ""));
         for (Member member : manifest.get().members()) {
             String target = targets.get(member.key());
-            String recorded = Backups.stringMap(member.properties().get("config")).get(INSTANCES);
+            String recorded = Backups.stringMap(member.properties().get(Backups.MEMBER_CONFIG)).get(INSTANCES);
             if (!member.key().equals(target) || recorded == null) {
                 continue; // not restored, restored into another service, or a type without an instance count
             }
