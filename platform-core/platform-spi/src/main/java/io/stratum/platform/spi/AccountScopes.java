@@ -62,4 +62,21 @@ public interface AccountScopes {
      * @throws io.stratum.platform.api.PlatformException NOT_FOUND if there is no such account
      */
     long recordOrigin(String accountId, Caller caller, String origin);
+
+    /**
+     * Records a change that a core bundle makes to an account's administrative state (an alert, a scaling policy) as
+     * a new version of the account, in the transaction that makes the change. The caller is not checked: check it
+     * first.
+     *
+     * @param c the {@link io.stratum.platform.spi.store.DataStore} transaction that makes the change
+     * @param accountId the account's id
+     * @param caller who made the change
+     * @param summary what changed, in one line, for users; no secrets
+     * @param changes the changed fields ({@code entity} e.g. {@code alert}, {@code name}, {@code field}, values
+     *     before and after; {@code field} {@code *} with {@code after} null: the entity was removed); no secrets
+     * @return the new version
+     * @throws java.sql.SQLException on a store error (the transaction then rolls back)
+     */
+    long recordVersion(java.sql.Connection c, String accountId, Caller caller, String summary,
+            List<io.stratum.platform.api.AccountVersionDTO.ChangeDTO> changes) throws java.sql.SQLException;
 }

@@ -36,6 +36,11 @@ public interface Services {
     List<ManagedService> ofAccount(String accountId);
 
     /**
+     * @return every service of every account (external ones included), in no particular order
+     */
+    List<ManagedService> all();
+
+    /**
      * @param accountId an account's id
      * @param name an environment's name
      * @return the environment, if it exists

@@ -1,5 +1,7 @@
 /**
- * What Stratum's core bundles extend, version 1.0: the seams of ARCHITECTURE.
+ * What Stratum's core bundles extend, version 1.1: the seams of ARCHITECTURE. 1.1 adds
+ * {@link io.stratum.platform.spi.AlertAction}, {@link io.stratum.platform.spi.Services#all()} and
+ * {@link io.stratum.platform.spi.AccountScopes#recordVersion}.
  * <ul>
  * <li><b>Job kinds</b>: a bundle registers a {@link io.stratum.platform.spi.JobPlanner} for its kinds
  * ({@value io.stratum.platform.spi.JobPlanner#KINDS}, multi-valued); the orchestration engine runs, persists,
@@ -11,6 +13,8 @@
  * {@link io.stratum.platform.spi.AccountScopes} scopes a {@link io.stratum.platform.api.Caller} to an account in
  * the one place that does it for the facade too.</li>
  * <li><b>Store</b>: see {@link io.stratum.platform.spi.store}.</li>
+ * <li><b>Alert actions</b>: an {@link io.stratum.platform.spi.AlertAction} registered with
+ * {@value io.stratum.platform.spi.AlertAction#NAME} runs when an alert of the elasticity manager changes state.</li>
  * <li><b>Events</b>: topics in {@link io.stratum.platform.api.PlatformEvents}.</li>
  * </ul>
  * Capabilities of engines ({@link io.stratum.sme.api.BackupEngine}, ...) are OSGi services of their own, with
@@ -18,7 +22,7 @@
  * {@value io.stratum.sme.api.ServiceManagementEngine#SDP_VERSION}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.stratum.platform.spi;
 
 import org.osgi.annotation.bundle.Export;

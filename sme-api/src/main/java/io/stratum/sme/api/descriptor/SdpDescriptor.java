@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param requires the provider types a service of this type needs
  * @param provides the provider types a service of this type can act as, for others
  * @param backup how its services take part in staged backups (lock order); {@link BackupSpec#NONE} when absent
+ * @param elasticity the metrics its engine reports, the alerts and the scaling policy its services get by default;
+ *     {@link ElasticitySpec#NONE} when absent
  */
 public record SdpDescriptor(
         String name,
@@ -36,7 +38,8 @@ public record SdpDescriptor(
         Map<String, ConfigProperty> configSchema,
         List<ProviderRequirement> requires,
         List<String> provides,
-        BackupSpec backup) {
+        BackupSpec backup,
+        ElasticitySpec elasticity) {
 
     /**
      * Manifest header of an SDP bundle: the path of its descriptor inside the bundle, e.g.
@@ -53,6 +56,19 @@ public record SdpDescriptor(
         requires = requires == null ? List.of() : List.copyOf(requires);
         provides = provides == null ? List.of() : List.copyOf(provides);
         backup = backup == null ? BackupSpec.NONE : backup;
+        elasticity = elasticity == null ? ElasticitySpec.NONE : elasticity;
+    }
+
+    /**
+     * A descriptor without elasticity defaults (the record of version 2.0).
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    public SdpDescriptor(String name, String serviceType, String version, String vendor, String description,
+            List<String> virtualization, Tenancy tenancy, String defaultPlan, List<Plan> plans,
+            Map<String, ConfigProperty> configSchema, List<ProviderRequirement> requires, List<String> provides,
+            BackupSpec backup) {
+        this(name, serviceType, version, vendor, description, virtualization, tenancy, defaultPlan, plans,
+                configSchema, requires, provides, backup, ElasticitySpec.NONE);
     }
 
     /**

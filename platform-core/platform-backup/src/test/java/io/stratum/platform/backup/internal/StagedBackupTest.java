@@ -210,6 +210,11 @@ public class StagedBackupTest {
         }
 
         @Override
+        public List<ManagedService> all() {
+            return List.copyOf(services.values());
+        }
+
+        @Override
         public Optional<EnvironmentInfo> environment(String accountId, String name) {
             return Optional.empty();
         }

@@ -221,6 +221,14 @@ final class FakePlatform {
                 calls.add("recordOrigin " + a.name() + ": " + origin);
                 return record(a.name(), caller, List.of(new ChangeDTO("account", a.name(), "origin", null, origin)));
             }
+
+            @Override
+            public long recordVersion(java.sql.Connection c, String accountId, Caller caller, String summary,
+                    List<ChangeDTO> changes) {
+                AccountDTO a = accounts.values().stream().filter(x -> x.id().equals(accountId)).findFirst()
+                        .orElseThrow();
+                return record(a.name(), caller, changes);
+            }
         };
     }
 
@@ -283,6 +291,11 @@ final class FakePlatform {
             @Override
             public List<ManagedService> ofAccount(String accountId) {
                 return services.values().stream().filter(s -> s.accountId().equals(accountId)).toList();
+            }
+
+            @Override
+            public List<ManagedService> all() {
+                return List.copyOf(services.values());
             }
 
             @Override

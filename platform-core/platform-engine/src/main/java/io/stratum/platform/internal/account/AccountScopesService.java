@@ -9,6 +9,8 @@ import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.StoreException;
 import io.stratum.platform.spi.AccountScopes;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -75,5 +77,11 @@ public final class AccountScopesService implements AccountScopes {
             throw new PlatformException(Reason.INTERNAL, "the platform's store failed: " + e.getMessage()
                     + " (see the Karaf log)", e);
         }
+    }
+
+    @Override
+    public long recordVersion(Connection c, String accountId, Caller caller, String summary, List<ChangeDTO> changes)
+            throws SQLException {
+        return AccountHistory.record(c, accountId, caller, summary, changes);
     }
 }

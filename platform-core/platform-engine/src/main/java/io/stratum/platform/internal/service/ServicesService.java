@@ -59,6 +59,11 @@ public final class ServicesService implements Services {
     }
 
     @Override
+    public List<ManagedService> all() {
+        return services.repository().all().stream().map(this::managed).toList();
+    }
+
+    @Override
     public Optional<EnvironmentInfo> environment(String accountId, String name) {
         return parts.environments.byName(accountId, name).map(env -> new EnvironmentInfo(env.id(), env.accountId(),
                 env.name(), providersFirst(services.repository().ofEnvironment(env.id()).stream()
