@@ -61,11 +61,14 @@ final class Durations {
     /**
      * @param d a duration
      * @return it in the largest unit that divides it (e.g. {@code 2w}, {@code 36h}), so {@link #parse} reads it back;
-     *     "-" for {@code null}
+     *     {@code 0s} for zero; "-" for {@code null}
      */
     static String format(Duration d) {
         if (d == null) {
             return "-";
+        }
+        if (d.isZero()) {
+            return "0s";
         }
         long s = d.getSeconds();
         if (d.getNano() != 0 || s <= 0) {
