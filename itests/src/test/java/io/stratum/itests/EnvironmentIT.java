@@ -12,8 +12,6 @@ import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceDTO;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,15 +234,6 @@ public class EnvironmentIT extends StratumTestSupport {
             return instancesServing(lb, n);
         } catch (IOException | AssertionError e) {
             return Set.of();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -269,4 +269,14 @@ public abstract class StratumTestSupport {
         }
         return c.getResponseCode();
     }
+
+    /** @return whether something accepts connections on the port of 127.0.0.1 */
+    protected static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
