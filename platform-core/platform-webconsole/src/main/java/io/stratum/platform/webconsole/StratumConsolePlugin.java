@@ -217,7 +217,12 @@ public final class StratumConsolePlugin extends HttpServlet {
         };
     }
 
-    /** The page around the content: the tabs, the messages of the last form, and the script. */
+    /**
+     * The page around the content: the tabs, the messages of the last form, and the script. The user's
+     * {@link ConsoleScope} is on the page ({@code data-console-scope}): for a user who may open only the Stratum pages
+     * the script takes the other pages out of the console's menu (the console draws the menu before a plugin runs, and
+     * has no hook to change it; {@link ConsoleSecurity} refuses those pages whether they are shown or not).
+     */
     private static String layout(View v, String path, String content) {
         String active = switch (path) {
             case "/", "/service" -> "/services";
@@ -226,7 +231,8 @@ public final class StratumConsolePlugin extends HttpServlet {
             default -> path.startsWith("/jobs/") ? "/jobs" : path;
         };
         StringBuilder b = new StringBuilder();
-        b.append("<div id=\"stratum\" class=\"stratum\" data-root=\"").append(esc(v.root())).append("\">");
+        b.append("<div id=\"stratum\" class=\"stratum\" data-root=\"").append(esc(v.root()))
+                .append("\" data-console-scope=\"").append(ConsoleScope.of(v.request()).name()).append("\">");
         b.append("<ul class=\"stratum-tabs\" id=\"stratum-tabs\">");
         for (Map.Entry<String, String> tab : TABS.entrySet()) {
             String id = "tab-" + tab.getKey().substring(1);
