@@ -164,8 +164,9 @@ public final class ConsoleSecurity implements WebConsoleSecurityProvider2, Event
 
     /**
      * Logs in the request's HTTP Basic credentials and decides whether its user may open the page it asks for. When
-     * it may not, the answer is sent here: 401 asking for credentials (none, or wrong ones), a redirect to the Stratum
-     * pages, or 403 with what the user may open instead.
+     * it may not, the answer is sent (and committed) here: 401 asking for credentials (none, or wrong ones), a
+     * redirect to the Stratum pages, or 403 with what the user may open instead. Pax Web 8 (Karaf's HTTP service)
+     * replaces the answer to a refused request that is not yet committed with a bare 403.
      *
      * @return {@code true} if the console may run the page, with the request attributes set
      */
@@ -193,6 +194,7 @@ public final class ConsoleSecurity implements WebConsoleSecurityProvider2, Event
                     response.setStatus(HttpServletResponse.SC_FOUND);
                     response.setHeader("Location", stratumRoot(request));
                     response.setContentLength(0);
+                    response.flushBuffer(); // committed: Pax Web answers 403 to a refusal it finds uncommitted
                     return false;
                 }
                 case PAGE_REFUSED -> {

@@ -20,7 +20,8 @@ import org.eclipse.jetty.servlet.ServletHolder;
 /**
  * The plugin in a real servlet container (Jetty 9.4, as inside Karaf 4.4.10), at {@code /system/console/stratum},
  * behind a servlet that does what the web console does around a plain-servlet plugin: it asks the security provider
- * first (the real {@link ConsoleSecurity}, logging in through a test realm), sets the console's request attributes,
+ * first (the real {@link ConsoleSecurity}, logging in through a test realm; a refusal whose answer is not committed
+ * becomes a bare 403, as Pax Web 8 does it), sets the console's request attributes,
  * wraps the response in the console's own response filter (Felix's {@code FilteringResponseWrapper}, which rewrites
  * {@code ${...}} in HTML), and puts the adapter's header and footer around pages (GETs without an extension). The
  * console's other pages ({@code /system/console/bundles}, {@code /configMgr}, ...) and its static files
@@ -70,6 +71,13 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    /** As Pax Web 8 (OsgiFilterChain) after a refusal: a bare 403 unless the security provider committed an answer. */
+    private static void refused(HttpServletResponse response) throws IOException {
+        if (!response.isCommitted()) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+        }
+    }
+
     private static String user(HttpServletRequest request) {
         return String.valueOf(request.getAttribute(ConsoleUser.REMOTE_USER));
     }
@@ -90,6 +98,7 @@ final class ConsoleServer implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             if (security != null && !security.authenticate(request, response)) {
+                refused(response);
                 return;
             }
             opened.add(user(request) + " " + request.getRequestURI());
@@ -122,6 +131,7 @@ final class ConsoleServer implements AutoCloseable {
         protected void service(HttpServletRequest request, HttpServletResponse response)
                 throws ServletException, IOException {
             if (security != null && !security.authenticate(request, response)) {
+                refused(response);
                 return;
             }
             String info = request.getPathInfo();
