@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Every request acts for the user the console logged in ({@link ConsoleUser}), through
  * {@link PlatformAccess#as(Caller)} with {@link Caller#VIA_CONSOLE}; what that user may see and do is decided by the
  * platform on each call, and a refused call shows the platform's message. A request without a logged-in user is
- * refused: the console never acts as a system caller.
+ * refused: the console never acts as a system caller. Who reaches these pages at all is decided before, by
+ * {@link ConsoleSecurity}: platform admins and every other Stratum user (who may open nothing else of the console).
  * <p>
  * GET requests without an extension are pages (the console adds its header and footer); {@code /jobs/{id}.json} is
  * a job's snapshot for the page's script and {@code /res/*} the script and style sheet, sent as they are. Every POST
