@@ -14,7 +14,10 @@ import org.apache.karaf.jaas.boot.principal.UserPrincipal;
  */
 final class ConsoleUser {
 
-    /** Where Karaf's JAAS security provider puts the logged-in subject (KarafOsgiManager.SUBJECT_RUN_AS). */
+    /**
+     * Where the console's security provider ({@link ConsoleSecurity}, or Karaf's own) puts the logged-in subject
+     * (KarafOsgiManager.SUBJECT_RUN_AS).
+     */
     static final String KARAF_SUBJECT = "karaf.subject.runas";
     /** Where a web console security provider puts the user name (HttpContext.REMOTE_USER of the OSGi HTTP service). */
     static final String REMOTE_USER = "org.osgi.service.http.authentication.remote.user";

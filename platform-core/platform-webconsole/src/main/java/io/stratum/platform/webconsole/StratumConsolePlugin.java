@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Every request acts for the user the console logged in ({@link ConsoleUser}), through
  * {@link PlatformAccess#as(Caller)} with {@link Caller#VIA_CONSOLE}; what that user may see and do is decided by the
  * platform on each call, and a refused call shows the platform's message. A request without a logged-in user is
- * refused: the console never acts as a system caller.
+ * refused: the console never acts as a system caller. Who reaches these pages at all is decided before, by
+ * {@link ConsoleSecurity}: platform admins and every other Stratum user (who may open nothing else of the console).
  * <p>
  * GET requests without an extension are pages (the console adds its header and footer); {@code /jobs/{id}.json} is
  * a job's snapshot for the page's script and {@code /res/*} the script and style sheet, sent as they are. Every POST
@@ -217,7 +218,12 @@ public final class StratumConsolePlugin extends HttpServlet {
         };
     }
 
-    /** The page around the content: the tabs, the messages of the last form, and the script. */
+    /**
+     * The page around the content: the tabs, the messages of the last form, and the script. The user's
+     * {@link ConsoleScope} is on the page ({@code data-console-scope}): for a user who may open only the Stratum pages
+     * the script takes the other pages out of the console's menu (the console draws the menu before a plugin runs, and
+     * has no hook to change it; {@link ConsoleSecurity} refuses those pages whether they are shown or not).
+     */
     private static String layout(View v, String path, String content) {
         String active = switch (path) {
             case "/", "/service" -> "/services";
@@ -226,7 +232,8 @@ public final class StratumConsolePlugin extends HttpServlet {
             default -> path.startsWith("/jobs/") ? "/jobs" : path;
         };
         StringBuilder b = new StringBuilder();
-        b.append("<div id=\"stratum\" class=\"stratum\" data-root=\"").append(esc(v.root())).append("\">");
+        b.append("<div id=\"stratum\" class=\"stratum\" data-root=\"").append(esc(v.root()))
+                .append("\" data-console-scope=\"").append(ConsoleScope.of(v.request()).name()).append("\">");
         b.append("<ul class=\"stratum-tabs\" id=\"stratum-tabs\">");
         for (Map.Entry<String, String> tab : TABS.entrySet()) {
             String id = "tab-" + tab.getKey().substring(1);

@@ -3,19 +3,15 @@ package io.stratum.platform.webconsole;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.List;
 import java.util.ListResourceBundle;
-import java.util.Map;
-import javax.security.auth.Subject;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.servlet.ServletConfig;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.apache.felix.webconsole.internal.filter.FilteringResponseWrapper;
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -23,10 +19,14 @@ import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * The plugin in a real servlet container (Jetty 9.4, as inside Karaf 4.4.10), at {@code /system/console/stratum},
- * behind a servlet that does what the web console does around a plain-servlet plugin: Karaf's JAAS security provider
- * (Basic login; the user name and the JAAS subject as request attributes), the console's request attributes, the
- * console's own response filter (Felix's {@code FilteringResponseWrapper}, which rewrites {@code ${...}} in HTML), and
- * the adapter's header and footer around pages (GETs without an extension).
+ * behind a servlet that does what the web console does around a plain-servlet plugin: it asks the security provider
+ * first (the real {@link ConsoleSecurity}, logging in through a test realm; a refusal whose answer is not committed
+ * becomes a bare 403, as Pax Web 8 does it), sets the console's request attributes,
+ * wraps the response in the console's own response filter (Felix's {@code FilteringResponseWrapper}, which rewrites
+ * {@code ${...}} in HTML), and puts the adapter's header and footer around pages (GETs without an extension). The
+ * console's other pages ({@code /system/console/bundles}, {@code /configMgr}, ...) and its static files
+ * ({@code /system/console/res/...}, a servlet of its own as in the console) are stand-ins that answer 200 and record
+ * who opened them.
  */
 final class ConsoleServer implements AutoCloseable {
 
@@ -34,13 +34,15 @@ final class ConsoleServer implements AutoCloseable {
 
     private final Server server;
     private final URI base;
+    /** The stand-in pages and files opened, as "user path". */
+    final List<String> opened = new CopyOnWriteArrayList<>();
 
     /**
      * @param plugin the plugin
-     * @param passwords the users who may log in, with their passwords; {@code null}: nobody logs in (a console
-     *     without a security provider), every request reaches the plugin without a user
+     * @param security the security provider; {@code null}: nobody logs in (a console without a security provider),
+     *     every request reaches the plugin without a user
      */
-    ConsoleServer(StratumConsolePlugin plugin, Map<String, String> passwords) throws Exception {
+    ConsoleServer(StratumConsolePlugin plugin, ConsoleSecurity security) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -48,7 +50,8 @@ final class ConsoleServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new Console(plugin, passwords)), "/system/console/*");
+        context.addServlet(new ServletHolder(new Console(plugin, security, opened)), "/system/console/*");
+        context.addServlet(new ServletHolder(new Resources(security, opened)), "/system/console/res/*");
         server.setHandler(context);
         server.start();
         base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -68,16 +71,54 @@ final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    /** As Pax Web 8 (OsgiFilterChain) after a refusal: a bare 403 unless the security provider committed an answer. */
+    private static void refused(HttpServletResponse response) throws IOException {
+        if (!response.isCommitted()) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+        }
+    }
+
+    private static String user(HttpServletRequest request) {
+        return String.valueOf(request.getAttribute(ConsoleUser.REMOTE_USER));
+    }
+
+    /** The console's static files (OsgiManager registers them as resources of the same HTTP context). */
+    private static final class Resources extends HttpServlet {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient ConsoleSecurity security;
+        private final transient List<String> opened;
+
+        Resources(ConsoleSecurity security, List<String> opened) {
+            this.security = security;
+            this.opened = opened;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (security != null && !security.authenticate(request, response)) {
+                refused(response);
+                return;
+            }
+            opened.add(user(request) + " " + request.getRequestURI());
+            response.setContentType("text/css");
+            response.getWriter().write("/* " + request.getPathInfo() + " */");
+        }
+    }
+
     private static final class Console extends HttpServlet {
 
         private static final long serialVersionUID = 1L;
 
         private final transient StratumConsolePlugin plugin;
-        private final Map<String, String> passwords;
+        private final transient ConsoleSecurity security;
+        private final transient List<String> opened;
 
-        Console(StratumConsolePlugin plugin, Map<String, String> passwords) {
+        Console(StratumConsolePlugin plugin, ConsoleSecurity security, List<String> opened) {
             this.plugin = plugin;
-            this.passwords = passwords;
+            this.security = security;
+            this.opened = opened;
         }
 
         @Override
@@ -89,17 +130,22 @@ final class ConsoleServer implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response)
                 throws ServletException, IOException {
-            if (passwords != null && !login(request)) {
-                response.setHeader("WWW-Authenticate", "Basic realm=\"karaf\"");
-                response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            if (security != null && !security.authenticate(request, response)) {
+                refused(response);
                 return;
             }
             String info = request.getPathInfo();
-            if (info == null || !(info.equals("/stratum") || info.startsWith("/stratum/"))) {
-                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            String app = request.getContextPath() + request.getServletPath();
+            if (info == null || info.equals("/")) { // as OsgiManager: the root goes to the default page
+                response.sendRedirect(app + "/bundles");
                 return;
             }
-            String app = request.getContextPath() + request.getServletPath();
+            if (!(info.equals("/stratum") || info.startsWith("/stratum/"))) {
+                opened.add(user(request) + " " + request.getRequestURI());
+                response.setContentType("text/html;charset=utf-8");
+                response.getWriter().write("<html><body>the console page " + info + "</body></html>");
+                return;
+            }
             request.setAttribute("felix.webconsole.appRoot", app);
             request.setAttribute("felix.webconsole.pluginRoot", app + "/stratum");
             HttpServletResponse filtered = new FilteringResponseWrapper(response, new ListResourceBundle() {
@@ -129,28 +175,6 @@ final class ConsoleServer implements AutoCloseable {
                 return true;
             }
             return uri.indexOf('.', uri.lastIndexOf('/') + 1) < 0;
-        }
-
-        /** As Karaf's JaasSecurityProvider: Basic credentials, then the request attributes it sets. */
-        private boolean login(HttpServletRequest request) {
-            String header = request.getHeader("Authorization");
-            if (header == null || !header.startsWith("Basic ")) {
-                return false;
-            }
-            String pair = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.ISO_8859_1);
-            int colon = pair.indexOf(':');
-            String user = pair.substring(0, colon);
-            if (!pair.substring(colon + 1).equals(passwords.get(user))) {
-                return false;
-            }
-            Subject subject = new Subject();
-            subject.getPrincipals().add(new UserPrincipal(user));
-            subject.getPrincipals().add(new RolePrincipal("admin"));
-            request.setAttribute("org.osgi.service.http.authentication.type", HttpServletRequest.BASIC_AUTH);
-            request.setAttribute("org.osgi.service.http.authentication.remote.user", user);
-            request.setAttribute("org.apache.felix.webconsole.user", user);
-            request.setAttribute("karaf.subject.runas", subject);
-            return true;
         }
     }
 }

@@ -33,8 +33,6 @@ import org.w3c.dom.NodeList;
  */
 public class StratumConsolePluginTest {
 
-    private static final Map<String, String> PASSWORDS = Map.of("admin", "pw-admin", "alice", "pw-alice",
-            "victor", "pw-victor");
 
     private FakePlatform fake;
     private ConsoleServer server;
@@ -45,7 +43,7 @@ public class StratumConsolePluginTest {
         StratumConsolePlugin plugin = new StratumConsolePlugin(fake, "/opt/stratum/deploy");
         plugin.backupAccess = fake.backupAccess;
         plugin.cloneAccess = fake.cloneAccess;
-        server = new ConsoleServer(plugin, PASSWORDS);
+        server = new ConsoleServer(plugin, new TestRealm().security());
     }
 
     @After
@@ -54,7 +52,7 @@ public class StratumConsolePluginTest {
     }
 
     private Browser browser(String user) {
-        return new Browser(server).as(user, PASSWORDS.get(user));
+        return new Browser(server).as(user, TestRealm.password(user));
     }
 
     private static String service(String account, String name) {

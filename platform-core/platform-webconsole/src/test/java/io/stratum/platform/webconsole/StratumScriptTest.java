@@ -13,18 +13,29 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
- * The job page's script, run by Node.js (on every build machine) on a minimal stand-in for the page: it follows a
- * job to its end from the JSON snapshots, once a second, and stops polling when the job has ended. The browser test
- * of the distribution runs it in Chromium.
+ * The pages' script, run by Node.js (on every build machine) on minimal stand-ins for the page: a job page follows
+ * its job to its end from the JSON snapshots, once a second, and stops polling when the job has ended; the console's
+ * menu of a user who may open only the Stratum pages shows only them. The browser test of the distribution runs it
+ * in Chromium.
  */
 public class StratumScriptTest {
 
     @Test
     public void theJobPageFollowsTheJobUntilItHasEnded() throws Exception {
+        assertEquals("OK", run("stratum-js-check.js"));
+    }
+
+    @Test
+    public void aTenantsConsoleMenuShowsOnlyTheStratumPages() throws Exception {
+        assertEquals("OK", run("stratum-menu-check.js"));
+    }
+
+    /** @return what a check script printed, after it exited 0 */
+    private static String run(String checkScript) throws Exception {
         Path node = Paths.get("/usr/bin/node");
         assumeTrue("Node.js is not installed at /usr/bin/node", Files.isExecutable(node));
         Path script = Paths.get("src/main/resources/io/stratum/platform/webconsole/res/stratum.js").toAbsolutePath();
-        Path check = Paths.get("src/test/resources/io/stratum/platform/webconsole/stratum-js-check.js").toAbsolutePath();
+        Path check = Paths.get("src/test/resources/io/stratum/platform/webconsole", checkScript).toAbsolutePath();
         File output = Files.createTempFile("stratum-js", ".log").toFile();
         try {
             Process p = new ProcessBuilder(node.toString(), check.toString(), script.toString())
@@ -36,7 +47,7 @@ public class StratumScriptTest {
             }
             String log = Files.readString(output.toPath(), StandardCharsets.UTF_8);
             assertEquals(log, 0, p.exitValue());
-            assertEquals("OK", log.strip());
+            return log.strip();
         } finally {
             Files.deleteIfExists(output.toPath());
         }

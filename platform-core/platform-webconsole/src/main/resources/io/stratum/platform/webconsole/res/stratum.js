@@ -1,7 +1,8 @@
 /*
  * The Stratum pages' script (served by the plugin; no library). It only makes pages live: a job page polls its
  * job's JSON snapshot every second until the job has ended; the create form narrows the plans to the chosen type;
- * destructive forms ask first. Every value from the server is written with textContent, never as HTML.
+ * destructive forms ask first; for a user who may open only the Stratum pages, the console's menu shows only them.
+ * Every value from the server is written with textContent, never as HTML.
  */
 (function () {
   'use strict';
@@ -15,6 +16,27 @@
     if (el) {
       el.textContent = value === null || value === undefined ? '' : String(value);
     }
+  }
+
+  // --- the console's menu of a user who may open only the Stratum pages: only those (and logging out)
+  var stratum = byId('stratum');
+  var menu = byId('navmenu');
+  if (stratum && menu && stratum.getAttribute('data-console-scope') === 'STRATUM') {
+    var root = stratum.getAttribute('data-root');
+    var opens = function (item) {
+      if (/(^|\s)logoutButton(\s|$)/.test(item.className || '')) {
+        return true;
+      }
+      return Array.prototype.some.call(item.querySelectorAll('a'), function (link) {
+        var href = link.getAttribute('href') || '';
+        return href === root || href.indexOf(root + '/') === 0;
+      });
+    };
+    Array.prototype.forEach.call(menu.querySelectorAll('li'), function (item) {
+      if (!opens(item) && item.parentNode) {
+        item.parentNode.removeChild(item);
+      }
+    });
   }
 
   // --- forms that ask first
