@@ -5,6 +5,7 @@ import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.MetricsEngine;
 import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceHealth;
@@ -98,6 +99,10 @@ import org.slf4j.LoggerFactory;
  * already in use") until the process restarts. {@link #health} reports that state, and {@link #start} (or a
  * repeated {@link #provision}) restarts such a server.
  *
+ * <h2>Metrics</h2>
+ * {@link #sample} reports {@value #M_CONNECTIONS}, the sessions open on the server, and {@value #M_SIZE}, the size of
+ * the database file; see there.
+ *
  * <h2>Services created by an older version</h2>
  * Before the tenant login existed, {@link #connectionInfo} handed out the administrator login. The first
  * {@link #start} or {@link #provision} of such a service (one whose properties lack
@@ -179,7 +184,7 @@ import org.slf4j.LoggerFactory;
  * schemas are created only if missing (and set again as they should be).
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=database")
-public final class H2DatabaseEngine implements ServiceManagementEngine, ProviderEngine, BackupEngine {
+public final class H2DatabaseEngine implements ServiceManagementEngine, ProviderEngine, BackupEngine, MetricsEngine {
 
     static final String RUNTIME = "h2";
     static final String PORT = "jdbc";
@@ -193,6 +198,10 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
     /** Present once the administrator password in use was never handed out. */
     static final String PROP_ADMIN_PRIVATE = "admin.private";
     static final String PROP_TENANT_PASSWORD = "app.password";
+    /** Metric: sessions open on the server. */
+    static final String M_CONNECTIONS = "db.connections";
+    /** Metric: size of the database file in bytes. */
+    static final String M_SIZE = "db.size.bytes";
 
     private static final Logger LOG = LoggerFactory.getLogger(H2DatabaseEngine.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -320,6 +329,52 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         props.put("schema", "PUBLIC");
         props.put("driver", "org.h2.Driver (com.h2database:h2:" + org.h2.engine.Constants.VERSION + ")");
         return new ConnectionInfo(url(r, mode(service)), TENANT, password, props);
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    /**
+     * Samples the database:
+     * <ul>
+     * <li>{@value #M_CONNECTIONS} (sessions): the sessions open on the server (H2's
+     * {@code INFORMATION_SCHEMA.SESSIONS}, which the administrator sees whole), counted over the platform's
+     * administrator login the way {@link #health} connects, not counting the session that counts: the tenant's, the
+     * dependants', and any other of the platform's own open at that moment (a health check, an association, a
+     * backup's lock).</li>
+     * <li>{@value #M_SIZE} (bytes): the size of the database file.</li>
+     * </ul>
+     *
+     * @throws SmeException (transient) if the server is not running, does not answer within
+     *     {@link H2Database#PROBE_TIMEOUT}, or refuses new connections because a backup or restore locked it
+     */
+    @Override
+    public Map<String, Double> sample(ServiceContext service) throws SmeException {
+        RuntimeInfo r = running(service);
+        HeldLock held = locks.get(service.serviceId());
+        if (held != null && held.connection() != null) {
+            throw SmeException.transientFailure("'" + service.name() + "' is locked for a backup or restore: it "
+                    + "refuses new connections until it is unlocked", null);
+        }
+        double sessions;
+        try (Connection c = admin(service, r, H2Database.PROBE_TIMEOUT); Statement s = c.createStatement()) {
+            s.setQueryTimeout((int) H2Database.PROBE_TIMEOUT.toSeconds());
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS "
+                    + "WHERE SESSION_ID <> SESSION_ID()")) {
+                rs.next();
+                sessions = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure(service, "cannot count the sessions of '" + service.name() + "'", e);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put(M_CONNECTIONS, sessions);
+        Path file = service.dataDirectory().resolve("db").resolve(H2Database.NAME + ".mv.db");
+        try {
+            out.put(M_SIZE, (double) Files.size(file));
+        } catch (IOException e) {
+            LOG.debug("Database '{}': cannot read the size of {}: {}", service.name(), file, e.toString());
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ provider

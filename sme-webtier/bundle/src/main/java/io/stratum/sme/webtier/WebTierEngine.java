@@ -22,14 +22,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
@@ -80,20 +71,23 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
 
     static final String RUNTIME = "proxy";
     static final String PORT = "http";
-    static final String ADMIN = "admin";
+    static final String ADMIN = ProxyAdmin.ADMIN_PORT;
     /** Backup artifact: the routes file. */
     static final String ARTIFACT_ROUTES = "routes.properties";
     /** Service property: the default route of a restored backup, for a dependant of that name yet to come. */
     static final String PROP_RESTORED_DEFAULT = "restored.default";
+    static final String M_ROUTES = "webtier.routes";
+    static final String M_REFUSED = "webtier.routes.refused";
+    static final String M_BACKENDS = "webtier.backends";
+    static final String M_HEALTHY = "webtier.backends.healthy";
+    static final String M_INFLIGHT = "webtier.inflight";
     private static final String MAIN = "io.stratum.sme.webtier.launcher.WebTierMain";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** Longest a health or metrics request to a proxy's admin port may take, connecting included. */
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** Longest a reload request may take, connecting included. */
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ProxyAdmin admin = new ProxyAdmin();
     private final Supplier<List<URL>> runtimeJars;
 
     /**
@@ -169,7 +163,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
                 break;
         }
         try {
-            Properties m = metrics(r.get());
+            Properties m = admin.metrics(r.get());
             List<String> routes = new ArrayList<>();
             for (String name : routeNames(m)) {
                 routes.add(name + " " + m.getProperty("route." + name + ".backends.healthy") + "/"
@@ -342,26 +336,50 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
 
     // ------------------------------------------------------------------ metrics
 
+    /**
+     * Samples the web tier itself (what it forwards for each service is reported for that service by
+     * {@link RouteMetricsGatherer}): {@value #M_ROUTES} (routes served), {@value #M_REFUSED} (routes of the file left
+     * out), {@value #M_BACKENDS} and {@value #M_HEALTHY} (backends over all routes, and the healthy ones),
+     * {@value #M_INFLIGHT} (requests being forwarded).
+     */
     @Override
     public Map<String, Double> sample(ServiceContext service) throws SmeException {
         RuntimeInfo r = service.runtimes().status(RUNTIME).orElseThrow(() ->
                 new SmeException("'" + service.name() + "' has no proxy"));
+        if (r.state() != RuntimeState.RUNNING) {
+            throw SmeException.transientFailure("the proxy of '" + service.name() + "' is " + r.state(), null);
+        }
         Properties m;
         try {
-            m = metrics(r);
+            m = admin.metrics(r);
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot read the metrics of '" + service.name() + "': "
                     + e.getMessage(), e);
         }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(m.stringPropertyNames())) {
-            try {
-                out.put(key, Double.parseDouble(m.getProperty(key)));
-            } catch (NumberFormatException notANumber) {
-                // hosts, URLs, problems: not metrics
-            }
+        double backends = 0;
+        double healthy = 0;
+        double inflight = 0;
+        TreeSet<String> routes = routeNames(m);
+        for (String name : routes) {
+            backends += number(m, "route." + name + ".backends");
+            healthy += number(m, "route." + name + ".backends.healthy");
+            inflight += number(m, "route." + name + ".inflight");
         }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put(M_ROUTES, (double) routes.size());
+        out.put(M_REFUSED, (double) m.stringPropertyNames().stream().filter(k -> k.startsWith("refused.")).count());
+        out.put(M_BACKENDS, backends);
+        out.put(M_HEALTHY, healthy);
+        out.put(M_INFLIGHT, inflight);
         return out;
+    }
+
+    private static double number(Properties m, String key) {
+        try {
+            return Double.parseDouble(m.getProperty(key, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -392,7 +410,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
                 throw new SmeException("cancelled while waiting for the proxy of '" + service.name() + "'");
             }
             try {
-                if (get(r, "/health").statusCode() == 200) {
+                if (admin.get(r, "/health").statusCode() == 200) {
                     monitor.progress(100, "the proxy answers on 127.0.0.1:" + r.port(PORT));
                     return;
                 }
@@ -420,9 +438,7 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
             throw SmeException.transientFailure("the proxy of '" + service.name() + "' is " + r.state(), null);
         }
         try {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + r.port(ADMIN) + "/reload")).timeout(RELOAD_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), RELOAD_TIMEOUT);
+            HttpResponse<String> response = admin.post(r, "/reload", RELOAD_TIMEOUT);
             if (response.statusCode() != 200) {
                 throw SmeException.transientFailure("the proxy of '" + service.name() + "' refused to reload: "
                         + response.body(), null);
@@ -434,42 +450,8 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         return r;
     }
 
-    private Properties metrics(RuntimeInfo r) throws IOException {
-        HttpResponse<String> response = get(r, "/metrics");
-        Properties p = new Properties();
-        p.load(new StringReader(response.body()));
-        return p;
-    }
-
-    private HttpResponse<String> get(RuntimeInfo r, String path) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port(ADMIN) + path))
-                .timeout(PROBE_TIMEOUT).GET().build(), PROBE_TIMEOUT);
-    }
-
-    /**
-     * Sends a request to a proxy's admin port and reads the answer, all within the time limit: the request's own
-     * timeout ends when the headers come, so a proxy that stops half-way through a body (e.g. a stopped process)
-     * would otherwise hold the caller for ever.
-     */
-    private HttpResponse<String> send(HttpRequest request, Duration limit) throws IOException {
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request,
-                HttpResponse.BodyHandlers.ofString());
-        try {
-            return exchange.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new HttpTimeoutException("no answer from " + request.uri() + " within " + limit.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static TreeSet<String> routeNames(Properties p) {
+    /** @return the names of the routes in a routes file or a proxy's metrics */
+    static TreeSet<String> routeNames(Properties p) {
         TreeSet<String> names = new TreeSet<>();
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("route.") && key.endsWith(".hosts")) {

@@ -82,7 +82,10 @@ public class WebTierEngineTest {
         assertEquals("notes.localhost", binding.credentials().get("host"));
         assertEquals("the first route is the default", 200, status(url + "anything"));
         assertTrue(engine.health(service).message(), engine.health(service).message().contains("notes 1/1"));
-        assertEquals(1.0, engine.sample(service).get("route.notes.requests"), 0.0);
+        Map<String, Double> sample = engine.sample(service);
+        assertEquals(sample.toString(), 1.0, sample.get("webtier.routes"), 0.0);
+        assertEquals(sample.toString(), 1.0, sample.get("webtier.backends.healthy"), 0.0);
+        assertEquals(sample.toString(), 0.0, sample.get("webtier.inflight"), 0.0);
 
         engine.dissociate(service, notes, MONITOR);
         assertEquals(404, status(url));

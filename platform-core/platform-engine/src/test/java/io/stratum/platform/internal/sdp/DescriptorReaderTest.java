@@ -5,8 +5,15 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.sme.api.descriptor.ElasticitySpec;
+import io.stratum.sme.api.descriptor.ElasticitySpec.AlertSpec;
+import io.stratum.sme.api.descriptor.ElasticitySpec.ScalingSpec;
+import io.stratum.sme.api.metrics.MetricInfo;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.Test;
@@ -70,6 +77,52 @@ public class DescriptorReaderTest {
                 .problems();
         for (String field : List.of("name", "serviceType", "version", "virtualization", "plans")) {
             assertTrue(field + ": " + problems, problems.stream().anyMatch(p -> p.startsWith(field + " is required")));
+        }
+    }
+
+    @Test
+    public void theElasticitySectionIsRead() throws Exception {
+        ObjectNode json = valid();
+        json.set("elasticity", Json.MAPPER.readTree("""
+                {"metrics": [{"name": "db.connections", "unit": "sessions", "description": "open"}],
+                 "alerts": [{"name": "busy", "expression": "avg('db.connections', '5m') > 80", "every": "30s",
+                             "actions": ["log", "event"], "description": "many"}],
+                 "scaling": {"enabled": false, "metric": "db.connections", "window": "1m", "target": 50, "min": 1,
+                             "max": 4, "step": 1, "scaleUpCooldown": "15s", "scaleDownCooldown": "1m",
+                             "scaleDownStabilization": "5m", "tolerance": 0.1, "onMissing": "hold"}}"""));
+        DescriptorReader.Result result = read(json);
+        assertEquals(List.of(), result.problems());
+        assertEquals(new ElasticitySpec(List.of(new MetricInfo("db.connections", "sessions", "open")),
+                List.of(new AlertSpec("busy", "avg('db.connections', '5m') > 80", "30s", List.of("log", "event"),
+                        "many")),
+                new ScalingSpec(false, "db.connections", "1m", 50.0, 1, 4, 1, "15s", "1m", "5m", 0.1, "hold")),
+                result.descriptor().elasticity());
+        assertEquals("absent: none", ElasticitySpec.NONE, read(valid()).descriptor().elasticity());
+        json.with("elasticity").with("scaling").put("cooldown", "1m");
+        assertTrue(read(json).problems().toString(), read(json).problems().get(0).startsWith("unknown field 'cooldown'"));
+    }
+
+    @Test
+    public void theShippedDescriptorsAreValidAndDeclareTheirElasticity() throws Exception {
+        Path root = Path.of("../..");
+        ElasticitySpec database = shipped(root.resolve("sme-database/src/main/resources/META-INF/stratum/sdp.json"));
+        assertEquals(List.of("db.connections", "db.size.bytes"), database.metrics().stream().map(MetricInfo::name)
+                .toList());
+        assertEquals(List.of("many-connections"), database.alerts().stream().map(AlertSpec::name).toList());
+        ElasticitySpec webtier = shipped(root.resolve("sme-webtier/bundle/src/main/resources/META-INF/stratum/sdp.json"));
+        assertTrue(webtier.metrics().toString(), webtier.metrics().stream()
+                .anyMatch(m -> m.name().equals("webtier.backends.healthy")));
+        ElasticitySpec app = shipped(root.resolve("sme-appserver/bundle/src/main/resources/META-INF/stratum/sdp.json"));
+        assertEquals(List.of("high-load", "slow"), app.alerts().stream().map(AlertSpec::name).toList());
+        assertEquals(new ScalingSpec(false, "http.requests.rate", "1m", 50.0, 1, 4, 1, "15s", "1m", "5m", 0.1,
+                "hold"), app.scaling());
+    }
+
+    private ElasticitySpec shipped(Path descriptor) throws Exception {
+        try (InputStream in = Files.newInputStream(descriptor)) {
+            DescriptorReader.Result result = reader.read(in);
+            assertEquals(descriptor.toString(), List.of(), result.problems());
+            return result.descriptor().elasticity();
         }
     }
 }

@@ -9,9 +9,25 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The admin port (127.0.0.1 only): {@code GET /health}, {@code GET /metrics} (properties text: per route requests,
- * errors, latency; per backend health, requests, in flight; {@code refused.<route>} with the reason for each route
- * of the file left out), {@code POST /reload} (read the routes file now).
+ * The admin port (127.0.0.1 only): {@code GET /health}, {@code GET /metrics}, {@code POST /reload} (read the routes
+ * file now).
+ * <p>
+ * {@code /metrics} is properties text: {@code routes}, {@code default}, {@code refused.<route>} with the reason for each
+ * route of the file left out, and for each route {@code route.<name>.}:
+ * <ul>
+ * <li>{@code since}: when its counters started (ms since the epoch; a reader that sees it change knows they
+ * restarted, e.g. the proxy did);</li>
+ * <li>{@code requests}, {@code errors} (answers 500 and above, requests that failed, and 503s for want of a healthy
+ * backend): counters since then;</li>
+ * <li>{@code latency.count}, {@code latency.total.ms}, {@code latency.avg.ms}: of the requests that reached a backend
+ * and finished;</li>
+ * <li>{@code latency.p50.ms}, {@code latency.p95.ms}, {@code latency.p99.ms}: over its last 1024 requests;</li>
+ * <li>{@code latency.histogram}: every latency since {@code since}, as {@code lower:count} buckets in microseconds
+ * ({@link RouteStats}), so that a reader gets the percentiles of the requests between two of its readings;</li>
+ * <li>{@code inflight}: requests being forwarded now; {@code backends}, {@code backends.healthy};</li>
+ * <li>per backend {@code backend.<i>.}: {@code url}, {@code healthy}, {@code requests}, {@code failures},
+ * {@code inflight}, {@code problem}.</li>
+ * </ul>
  */
 final class AdminHandler extends Handler.Abstract {
 
@@ -51,12 +67,20 @@ final class AdminHandler extends Handler.Abstract {
         for (Route r : router.routes()) {
             String p = "route." + r.name + ".";
             long healthy = r.backends.stream().filter(Backend::isHealthy).count();
+            double[] recent = r.stats.recentPercentilesMs(0.5, 0.95, 0.99);
             out.append(p).append("hosts=").append(String.join(",", r.hosts)).append('\n');
+            out.append(p).append("since=").append(r.stats.since).append('\n');
             out.append(p).append("requests=").append(r.stats.requests.sum()).append('\n');
             out.append(p).append("errors=").append(r.stats.errors.sum()).append('\n');
+            out.append(p).append("latency.count=").append(r.stats.latencyCount()).append('\n');
             out.append(p).append("latency.total.ms=").append(ms(r.stats.totalMs())).append('\n');
             out.append(p).append("latency.avg.ms=").append(ms(r.stats.averageMs())).append('\n');
-            out.append(p).append("latency.p95.ms=").append(ms(r.stats.p95Ms())).append('\n');
+            out.append(p).append("latency.p50.ms=").append(ms(recent[0])).append('\n');
+            out.append(p).append("latency.p95.ms=").append(ms(recent[1])).append('\n');
+            out.append(p).append("latency.p99.ms=").append(ms(recent[2])).append('\n');
+            out.append(p).append("latency.histogram=").append(r.stats.histogram()).append('\n');
+            out.append(p).append("inflight=").append(r.backends.stream().mapToLong(b -> b.inFlight.get()).sum())
+                    .append('\n');
             out.append(p).append("backends=").append(r.backends.size()).append('\n');
             out.append(p).append("backends.healthy=").append(healthy).append('\n');
             for (int i = 0; i < r.backends.size(); i++) {

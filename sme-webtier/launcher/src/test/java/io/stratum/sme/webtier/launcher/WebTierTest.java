@@ -211,6 +211,17 @@ public class WebTierTest {
         assertTrue(m, m.contains("route.app.requests=5\n"));
         assertEquals("the latency total survives the reload", total, metric("route.app.latency.total.ms"), 0.0);
         assertTrue(m, metric("route.app.latency.p95.ms") > 0);
+        assertTrue(m, metric("route.app.latency.p50.ms") > 0);
+        assertTrue(m, metric("route.app.latency.p99.ms") >= metric("route.app.latency.p95.ms"));
+        assertEquals(m, 5, metric("route.app.latency.count"), 0);
+        assertEquals(m, 0, metric("route.app.inflight"), 0);
+        long since = (long) metric("route.app.since");
+        assertTrue(m, since > 0 && since <= System.currentTimeMillis());
+        long histogramCount = 0;
+        for (String bucket : m.split("route.app.latency.histogram=")[1].split("\n")[0].split(",")) {
+            histogramCount += Long.parseLong(bucket.split(":")[1]);
+        }
+        assertEquals(m, 5, histogramCount);
 
         assertEquals("200", get("/", null)[0]);
         assertTrue(metrics().contains("route.app.requests=6\n"));
