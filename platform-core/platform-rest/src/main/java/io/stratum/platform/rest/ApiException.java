@@ -34,7 +34,7 @@ final class ApiException extends RuntimeException {
     static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
     /** 503: too many long polls and event streams open at once. */
     static final String TOO_MANY_WAITS = "TOO_MANY_WAITS";
-    /** 500: anything unexpected; the message names a reference to find in the log. */
+    /** 500: anything unexpected; the message names the correlation id to look for in karaf.log. */
     static final String INTERNAL = "INTERNAL";
 
     private final int status;

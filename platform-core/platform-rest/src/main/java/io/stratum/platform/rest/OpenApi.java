@@ -83,7 +83,7 @@ final class OpenApi {
         error(responses, "NotFound", "NOT_FOUND: it does not exist or is not yours");
         error(responses, "Conflict", "ALREADY_EXISTS, CONCURRENCY or QUOTA_EXCEEDED; nothing changed");
         error(responses, "Unprocessable", "INVALID: the platform refuses these values; nothing changed");
-        error(responses, "Internal", "INTERNAL: Stratum failed; the message names a reference in its log");
+        error(responses, "Internal", "INTERNAL: Stratum failed; the message names the id to look for in karaf.log");
         error(responses, "Unavailable", "UNAVAILABLE or TOO_MANY_WAITS: try again later (Retry-After)");
         components.set("schemas", schemas(mapper));
         return doc;

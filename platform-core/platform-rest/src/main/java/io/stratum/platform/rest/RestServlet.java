@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * body size), runs the route's handler with the facades of that caller ({@code PlatformAccess.as(Caller.user(name,
  * "rest"))}) and writes the answer as JSON. Errors are {@code {"error": CODE, "message": text}} with the status of
  * {@link ApiException}; nothing is called on the platform before the request's form has been checked, so a 400
- * changes nothing, and the platform's own refusals change nothing either.
+ * changes nothing, and the platform's own refusals change nothing either. A failure inside Stratum is a 500 with a
+ * correlation id, logged without the exception's message ({@link InternalErrors}).
  * <p>
  * Why the HTTP Whiteboard and not JAX-RS: one servlet and a route table of our own need only Pax Web, which Karaf has;
  * a JAX-RS whiteboard would add CXF or Aries bundles and boot time for a table of about fifty routes.
@@ -99,6 +100,8 @@ public final class RestServlet extends HttpServlet {
     private final transient ObjectMapper mapper;
     private final transient JobStreams streams;
     private final transient Router router;
+    private final transient InternalErrors internalErrors = new InternalErrors(LOG,
+            () -> UUID.randomUUID().toString().substring(0, 8));
     private final byte[] openApi;
 
     /** Served by the backup bundle, when it is there. */
@@ -212,11 +215,7 @@ public final class RestServlet extends HttpServlet {
             error(resp, new ApiException(503, Reason.UNAVAILABLE.name(), "the REST API is stopping; try again when "
                     + "Stratum is back", Map.of("Retry-After", "10")), head);
         } catch (Exception | LinkageError | AssertionError e) {
-            String reference = UUID.randomUUID().toString().substring(0, 8);
-            LOG.error("REST {} {} failed (reference {})", method, req.getRequestURI(), reference, e);
-            error(resp, new ApiException(500, ApiException.INTERNAL, "the request failed inside Stratum (reference "
-                    + reference + " in its log); whether it changed something, see the resource or its job",
-                    Map.of()), head);
+            error(resp, internalErrors.report(method, req.getRequestURI(), e), head);
         }
     }
 

@@ -171,7 +171,7 @@ public class AuthAndRoutingTest {
         assertEquals("INTERNAL", r.error());
         assertFalse(r.body(), r.body().contains("hunter2"));
         assertFalse(r.body(), r.body().contains("jdbc"));
-        assertTrue(r.body(), r.json().path("message").asText().matches(".*reference [0-9a-f]{8}.*"));
+        assertTrue(r.body(), r.json().path("message").asText().matches(".*see karaf.log, id [0-9a-f]{8}.*"));
     }
 
     @Test
