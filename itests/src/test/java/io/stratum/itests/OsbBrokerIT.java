@@ -8,14 +8,9 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.ServiceDTO;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -24,7 +19,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -48,8 +45,6 @@ public class OsbBrokerIT extends StratumTestSupport {
 
     private static final String BROKER_USER = "cf-broker";
     private static final String BROKER_PASSWORD = "a-very-long-broker-password";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The distribution with the broker's login configured (a fresh install has none and answers 401). */
     @Configuration
@@ -76,53 +71,45 @@ public class OsbBrokerIT extends StratumTestSupport {
         }
     }
 
-    private record Answer(int status, JsonNode body, String raw) {
-        @Override
-        public String toString() {
-            return status + " " + raw;
-        }
-    }
-
     private static String base() {
         return "http://127.0.0.1:" + httpPort() + "/osb/v2";
     }
 
-    private static Answer call(String method, String path, String body, String version, String login)
+    /** A request to the broker as a platform sends it: its version header ({@code null}: none) and login. */
+    private static Response call(String method, String path, String body, String version, String login)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("X-Broker-API-Originating-Identity", "cloudfoundry " + Base64.getEncoder()
-                        .encodeToString("{\"user_id\":\"u-42\"}".getBytes(StandardCharsets.UTF_8)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Broker-API-Originating-Identity", "cloudfoundry " + Base64.getEncoder()
+                .encodeToString("{\"user_id\":\"u-42\"}".getBytes(StandardCharsets.UTF_8)));
         if (version != null) {
-            b.header("X-Broker-API-Version", version);
+            headers.put("X-Broker-API-Version", version);
         }
-        if (login != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString(login.getBytes(StandardCharsets.UTF_8)));
-        }
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isBlank() ? null : JSON.readTree(r.body());
-        return new Answer(r.statusCode(), json, r.body());
+        return http(method, base() + path, login, headers, body, Duration.ofSeconds(30));
     }
 
-    private static Answer call(String method, String path, String body) throws Exception {
+    private static Response call(String method, String path, String body) throws Exception {
         return call(method, path, body, "2.17", BROKER_USER + ":" + BROKER_PASSWORD);
     }
 
     /** Polls a last_operation URL until it is no longer in progress; returns its final answer. */
-    private static Answer poll(String path) throws Exception {
+    private static Response poll(String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            Answer a = call("GET", path, null);
-            if (a.status() != 200 || !"in progress".equals(a.body().path("state").asText())) {
+            Response a = call("GET", path, null);
+            if (a.status() != 200 || !"in progress".equals(a.json().path("state").asText())) {
                 return a;
             }
             Thread.sleep(200);
         }
         fail("still in progress after 90 s: " + path);
         return null;
+    }
+
+    /** @return the body of a bind of an app */
+    private static String bindBody(String serviceId, String planId, String app) {
+        return "{\"service_id\":\"" + serviceId + "\",\"plan_id\":\"" + planId + "\",\"bind_resource\":{\"app_guid\":\""
+                + app + "\"}}";
     }
 
     /** What a refusal must leave as it was: the services and jobs the platform knows. */
@@ -144,17 +131,17 @@ public class OsbBrokerIT extends StratumTestSupport {
             }
         });
 
-        Answer catalog = call("GET", "/catalog", null);
+        Response catalog = call("GET", "/catalog", null);
         assertEquals(catalog.toString(), 200, catalog.status());
         JsonNode database = null;
-        for (JsonNode s : catalog.body().path("services")) {
+        for (JsonNode s : catalog.json().path("services")) {
             if (s.path("name").asText().equals("database")) {
                 database = s;
             }
             assertFalse("a type that needs a provider is not offered: " + s, s.path("name").asText()
                     .equals("appserver"));
         }
-        assertNotNull(catalog.raw(), database);
+        assertNotNull(catalog.body(), database);
         assertTrue(database.path("bindable").asBoolean());
         String serviceId = database.path("id").asText();
         String planId = null;
@@ -181,28 +168,28 @@ public class OsbBrokerIT extends StratumTestSupport {
         assertEquals("a console user is not the broker", 401, call("GET", "/catalog", null, "2.17",
                 "admin:" + java.nio.file.Files.readString(stratumHome().resolve("initial-admin-password")).strip())
                 .status());
-        Answer sync = call("PUT", "/service_instances/" + instance, provision);
+        Response sync = call("PUT", "/service_instances/" + instance, provision);
         assertEquals(sync.toString(), 422, sync.status());
-        assertEquals("AsyncRequired", sync.body().path("error").asText());
+        assertEquals("AsyncRequired", sync.json().path("error").asText());
         assertEquals(400, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", "{\"service_id\":")
                 .status());
-        Answer gone = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
+        Response gone = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
                 + planId + "&accepts_incomplete=true", null);
         assertEquals(gone.toString(), 410, gone.status());
         assertEquals("a refusal changes nothing", before, state());
 
         // provision, poll
-        Answer accepted = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
+        Response accepted = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
         assertEquals(accepted.toString(), 202, accepted.status());
-        String operation = accepted.body().path("operation").asText();
+        String operation = accepted.json().path("operation").asText();
         assertFalse(operation.isEmpty());
-        Answer again = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
+        Response again = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision);
         assertTrue("the same provision again: " + again, again.status() == 202 || again.status() == 200);
-        Answer done = poll("/service_instances/" + instance + "/last_operation?operation=" + operation);
-        assertEquals(done.toString(), "succeeded", done.body().path("state").asText());
+        Response done = poll("/service_instances/" + instance + "/last_operation?operation=" + operation);
+        assertEquals(done.toString(), "succeeded", done.json().path("state").asText());
         assertEquals(200, call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", provision)
                 .status());
-        Answer other = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true",
+        Response other = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true",
                 provision.replace("\"context\"", "\"parameters\":{\"mode\":\"MySQL\"},\"context\""));
         assertEquals(other.toString(), 409, other.status());
 
@@ -216,16 +203,16 @@ public class OsbBrokerIT extends StratumTestSupport {
         assertTrue(job.toString(), String.valueOf(job.cause()).contains("u-42"));
 
         // bind: the app's own credentials, which open the database over JDBC
-        Answer bind = call("PUT", "/service_instances/" + instance + "/service_bindings/" + binding
-                + "?accepts_incomplete=true", "{\"service_id\":\"" + serviceId + "\",\"plan_id\":\"" + planId
-                + "\",\"bind_resource\":{\"app_guid\":\"app-1\"}}");
+        String bindQuery = "?accepts_incomplete=true";
+        Response bind = call("PUT", "/service_instances/" + instance + "/service_bindings/" + binding + bindQuery,
+                bindBody(serviceId, planId, "app-1"));
         assertEquals(bind.toString(), 202, bind.status());
-        Answer bound = poll("/service_instances/" + instance + "/service_bindings/" + binding
-                + "/last_operation?operation=" + bind.body().path("operation").asText());
-        assertEquals(bound.toString(), "succeeded", bound.body().path("state").asText());
-        Answer credentials = call("GET", "/service_instances/" + instance + "/service_bindings/" + binding, null);
+        Response bound = poll("/service_instances/" + instance + "/service_bindings/" + binding
+                + "/last_operation?operation=" + bind.json().path("operation").asText());
+        assertEquals(bound.toString(), "succeeded", bound.json().path("state").asText());
+        Response credentials = call("GET", "/service_instances/" + instance + "/service_bindings/" + binding, null);
         assertEquals(credentials.toString(), 200, credentials.status());
-        JsonNode c = credentials.body().path("credentials");
+        JsonNode c = credentials.json().path("credentials");
         String url = c.path("url").asText();
         String user = c.path("user").asText();
         String password = c.path("password").asText();
@@ -237,31 +224,51 @@ public class OsbBrokerIT extends StratumTestSupport {
                 assertEquals("through the broker", rs.getString(1));
             }
         }
-        Answer busy = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
+        Response busy = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId + "&plan_id="
                 + planId + "&accepts_incomplete=true", null);
         assertEquals("a deprovision while a binding exists is refused: " + busy, 422, busy.status());
 
         // unbind: the app's login is gone
-        Answer unbind = call("DELETE", "/service_instances/" + instance + "/service_bindings/" + binding
+        Response unbind = call("DELETE", "/service_instances/" + instance + "/service_bindings/" + binding
                 + "?service_id=" + serviceId + "&plan_id=" + planId + "&accepts_incomplete=true", null);
         assertEquals(unbind.toString(), 202, unbind.status());
-        Answer unbound = poll("/service_instances/" + instance + "/service_bindings/" + binding
-                + "/last_operation?operation=" + unbind.body().path("operation").asText());
-        assertEquals(unbound.toString(), "succeeded", unbound.body().path("state").asText());
+        Response unbound = poll("/service_instances/" + instance + "/service_bindings/" + binding
+                + "/last_operation?operation=" + unbind.json().path("operation").asText());
+        assertEquals(unbound.toString(), "succeeded", unbound.json().path("state").asText());
         try (Connection ignored = jdbc(url, user, password)) {
             fail("the unbound app's login still opens the database");
         } catch (SQLException expected) {
             // its user was dropped
         }
 
+        // a deprovision and a new binding at once: one is accepted, the other is a ConcurrencyError; then
         // deprovision, poll to gone
-        Answer deprovision = call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId
-                + "&plan_id=" + planId + "&accepts_incomplete=true", null);
+        String lateApp = UUID.randomUUID().toString();
+        String deleteQuery = "?service_id=" + serviceId + "&plan_id=" + planId + "&accepts_incomplete=true";
+        String latePath = "/service_instances/" + instance + "/service_bindings/" + lateApp;
+        String lateBind = bindBody(serviceId, planId, "app-3");
+        List<Response> lastRace = atOnce(() -> call("DELETE", "/service_instances/" + instance + deleteQuery, null),
+                () -> call("PUT", latePath + bindQuery, lateBind));
+        Response first = theOne(lastRace, 202);
+        Response refused = theOne(lastRace, 422);
+        assertEquals(refused.toString(), "ConcurrencyError", refused.json().path("error").asText());
+        Response deprovision = first;
+        if (first == lastRace.get(1)) { // the binding won: it is made, then undone, before the deprovision
+            assertEquals("succeeded", poll(latePath + "/last_operation?operation="
+                    + first.json().path("operation").asText()).json().path("state").asText());
+            Response lateUnbind = call("DELETE", latePath + deleteQuery, null);
+            assertEquals(lateUnbind.toString(), 202, lateUnbind.status());
+            assertEquals("succeeded", poll(latePath + "/last_operation?operation="
+                    + lateUnbind.json().path("operation").asText()).json().path("state").asText());
+            deprovision = call("DELETE", "/service_instances/" + instance + deleteQuery, null);
+        } else {
+            assertEquals("the refused bind left nothing", 404, call("GET", latePath, null).status());
+        }
         assertEquals(deprovision.toString(), 202, deprovision.status());
-        Answer removed = poll("/service_instances/" + instance + "/last_operation?operation="
-                + deprovision.body().path("operation").asText());
+        Response removed = poll("/service_instances/" + instance + "/last_operation?operation="
+                + deprovision.json().path("operation").asText());
         assertTrue(removed.toString(), removed.status() == 410
-                || "succeeded".equals(removed.body().path("state").asText()));
+                || "succeeded".equals(removed.json().path("state").asText()));
         assertEquals(404, call("GET", "/service_instances/" + instance, null).status());
         assertEquals(410, call("DELETE", "/service_instances/" + instance + "?service_id=" + serviceId
                 + "&plan_id=" + planId + "&accepts_incomplete=true", null).status());

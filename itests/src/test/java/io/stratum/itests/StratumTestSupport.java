@@ -7,6 +7,8 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.EnvironmentDTO;
@@ -19,10 +21,14 @@ import io.stratum.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.net.HttpURLConnection;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +37,17 @@ import java.security.PrivilegedExceptionAction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.inject.Inject;
@@ -245,29 +260,130 @@ public abstract class StratumTestSupport {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** A response: status, the instance that served it, body. */
-    protected record Response(int status, String instance, String body) {
-    }
+    /** The HTTP client of the tests: HTTP/1.1, redirects followed as a browser follows them. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A plain HTTP GET, as any client would make. */
-    protected static Response get(String url) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setConnectTimeout(2000);
-        c.setReadTimeout(5000);
-        int status = c.getResponseCode();
-        byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
-        return new Response(status, c.getHeaderField("X-Stratum-Instance"), new String(body, StandardCharsets.UTF_8));
-    }
-
-    /** A plain HTTP POST of text; returns the status. */
-    protected static int post(String url, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
+    /**
+     * An HTTP answer.
+     *
+     * @param status its status
+     * @param headers its headers
+     * @param body its body as text
+     */
+    protected record Response(int status, HttpHeaders headers, String body) {
+        /** @return the value of a header, or {@code null} */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
-        return c.getResponseCode();
+
+        /** @return the instance that served it ({@code X-Stratum-Instance}, set by Stratum's app servers) */
+        public String instance() {
+            return header("X-Stratum-Instance");
+        }
+
+        /** @return the body as JSON */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + this, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    /**
+     * Sends one HTTP request, as any client would.
+     *
+     * @param method the method
+     * @param url the URL
+     * @param login {@code user:password} for HTTP Basic, or {@code null} for none
+     * @param headers further headers, e.g. {@code Content-Type}
+     * @param body the body as text, or {@code null} for none
+     * @param timeout the longest wait for the answer
+     * @return the answer
+     * @throws IOException if there is none (refused, reset, timed out, or the waiting thread interrupted)
+     */
+    protected static Response http(String method, String url, String login, Map<String, String> headers, String body,
+            Duration timeout) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        if (login != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(login.getBytes(
+                    StandardCharsets.UTF_8)));
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Response(r.statusCode(), r.headers(), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(method + " " + url + " was interrupted");
+        }
+    }
+
+    /** One request of {@link #atOnce}. */
+    @FunctionalInterface
+    protected interface Request {
+        /** @return its answer */
+        Response send() throws Exception;
+    }
+
+    /**
+     * Sends requests at the same moment, each from a thread of its own, released together once every thread is ready.
+     *
+     * @param requests the requests
+     * @return their answers, in the order of the requests
+     * @throws Exception what a request threw
+     */
+    protected static List<Response> atOnce(Request... requests) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(requests.length);
+        try {
+            CyclicBarrier ready = new CyclicBarrier(requests.length);
+            List<Future<Response>> answers = new ArrayList<>();
+            for (Request r : requests) {
+                answers.add(pool.submit(() -> {
+                    ready.await(30, TimeUnit.SECONDS);
+                    return r.send();
+                }));
+            }
+            List<Response> out = new ArrayList<>();
+            for (Future<Response> f : answers) {
+                try {
+                    out.add(f.get(2, TimeUnit.MINUTES));
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** @return the one answer of that status among {@code answers} (fails if there is not exactly one) */
+    protected static Response theOne(List<Response> answers, int status) {
+        List<Response> of = answers.stream().filter(a -> a.status() == status).toList();
+        assertEquals("exactly one " + status + " in " + answers, 1, of.size());
+        return of.get(0);
+    }
+
+    /** A plain HTTP GET, as any client would make (5 s at most). */
+    protected static Response get(String url) throws IOException {
+        return http("GET", url, null, Map.of(), null, Duration.ofSeconds(5));
+    }
+
+    /** A plain HTTP POST of text (5 s at most); returns the status. */
+    protected static int post(String url, String body) throws IOException {
+        return http("POST", url, null, Map.of("Content-Type", "text/plain; charset=UTF-8"), body,
+                Duration.ofSeconds(5)).status();
     }
 
     /** @return whether something accepts connections on the port of 127.0.0.1 */

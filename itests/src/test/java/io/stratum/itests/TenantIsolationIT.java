@@ -135,6 +135,10 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("service-create", "stratum:service-create database intruder --account blue");
         matrix.put("service-register", "stratum:service-register database intruder --account blue "
                 + "--url jdbc:h2:tcp://127.0.0.1:1/x");
+        matrix.put("consumer-list", "stratum:consumer-list blue-db --account blue");
+        matrix.put("consumer-info", "stratum:consumer-info blue-db app --account blue --credentials");
+        matrix.put("consumer-bind", "stratum:consumer-bind blue-db intruder --account blue");
+        matrix.put("consumer-unbind", "stratum:consumer-unbind blue-db app --account blue");
         matrix.put("env-create", "stratum:env-create " + envFile);
         matrix.put("env-list", "stratum:env-list --account blue");
         matrix.put("env-info", "stratum:env-info blue-env --account blue");

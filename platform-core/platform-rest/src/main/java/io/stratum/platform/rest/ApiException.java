@@ -32,9 +32,11 @@ final class ApiException extends RuntimeException {
     static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
     /** 415: a body of a media type this resource does not take. */
     static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
+    /** 429: too many failed logins of this user name; try again after Retry-After. */
+    static final String TOO_MANY_FAILED_LOGINS = "TOO_MANY_FAILED_LOGINS";
     /** 503: too many long polls and event streams open at once. */
     static final String TOO_MANY_WAITS = "TOO_MANY_WAITS";
-    /** 500: anything unexpected; the message names a reference to find in the log. */
+    /** 500: anything unexpected; the message names the correlation id to look for in karaf.log. */
     static final String INTERNAL = "INTERNAL";
 
     private final int status;

@@ -12,6 +12,7 @@ import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.rest.Bodies.BindConsumer;
 import io.stratum.platform.rest.Bodies.Clone;
 import io.stratum.platform.rest.Bodies.CloneAccount;
 import io.stratum.platform.rest.Bodies.CreateAccount;
@@ -32,6 +33,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -148,6 +150,7 @@ final class ApiRoutes {
                     return Reply.accepted(x.clones().cloneService(x.account(), x.path("name"), b.target(),
                             b.fromBackup()), x);
                 }));
+        consumers(r);
         r.add(Route.post("/external-services", "registerExternalService").tag("services")
                 .summary("Registers a service Stratum does not run (e.g. an existing PostgreSQL database) by the URL "
                         + "and credentials its dependants use, so it can be a provider (stratum:service-register)")
@@ -161,6 +164,42 @@ final class ApiRoutes {
                     return Reply.created(s, x.base() + "/services/" + segment(s.name()) + "?account="
                             + segment(s.account()));
                 }));
+    }
+
+    /** Consumers: applications Stratum does not run, bound to a provider service with a binding of their own. */
+    private static void consumers(List<Route> r) {
+        r.add(Route.get("/services/{name}/consumers", "listConsumers").tag("consumers")
+                .summary("The consumers bound to a provider service, their bindings masked (stratum:consumer-list)")
+                .pathParam("name", Type.STRING, "The provider service's name").query(ACCOUNT).ok("Consumer[]")
+                .handle(x -> Reply.ok(x.platform().listConsumers(x.account(), x.path("name")))));
+        r.add(job(Route.post("/services/{name}/consumers", "bindConsumer").tag("consumers")
+                .summary("Binds a consumer (an application Stratum does not run) to a provider service: a job asks "
+                        + "the service's engine for a binding of the consumer's own, e.g. a database login "
+                        + "(stratum:consumer-bind)")
+                .description("Read the binding when the job has succeeded: GET /services/{name}/consumers/{consumer}"
+                        + "?credentials=true. If the job fails, the consumer is gone again.")
+                .pathParam("name", Type.STRING, "The provider service's name").query(ACCOUNT)
+                .body(BindConsumer.class, "BindConsumer"),
+                x -> {
+                    BindConsumer b = x.body(BindConsumer.class);
+                    Map<String, String> parameters = b.parameters() == null ? Map.of() : b.parameters();
+                    return p -> p.bindConsumer(x.account(), x.path("name"), b.name(), parameters);
+                }));
+        r.add(Route.get("/services/{name}/consumers/{consumer}", "getConsumer").tag("consumers")
+                .summary("A consumer and its binding (stratum:consumer-info)")
+                .pathParam("name", Type.STRING, "The provider service's name")
+                .pathParam("consumer", Type.STRING, "The consumer's name")
+                .query(ACCOUNT, Param.flag("credentials", "Show the binding's secrets (members of the account; 403 "
+                        + "for viewers); otherwise they are masked as ********"))
+                .ok("Consumer")
+                .handle(x -> Reply.ok(x.platform().getConsumer(x.account(), x.path("name"), x.path("consumer"),
+                        x.flag("credentials")))));
+        r.add(job(Route.delete("/services/{name}/consumers/{consumer}", "unbindConsumer").tag("consumers")
+                .summary("Unbinds a consumer: a job has the provider's engine revoke its binding, then forgets it; "
+                        + "a failed unbind leaves it FAILED, to unbind again (stratum:consumer-unbind)")
+                .pathParam("name", Type.STRING, "The provider service's name")
+                .pathParam("consumer", Type.STRING, "The consumer's name").query(ACCOUNT),
+                x -> p -> p.unbindConsumer(x.account(), x.path("name"), x.path("consumer"))));
     }
 
     private static void environments(List<Route> r) {

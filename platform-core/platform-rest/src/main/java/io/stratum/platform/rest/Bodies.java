@@ -68,6 +68,14 @@ final class Bodies {
         }
     }
 
+    /** {@code POST /services/{name}/consumers}: stratum:consumer-bind. */
+    record BindConsumer(String name, Map<String, String> parameters) implements Checked {
+        @Override
+        public void check() {
+            require(name, "name");
+        }
+    }
+
     /** {@code POST /services/{name}/clone} and {@code POST /environments/{name}/clone}. */
     record Clone(String target, String fromBackup) implements Checked {
         @Override

@@ -28,7 +28,9 @@ final class OpenApi {
 
             **Login**: HTTP Basic with a Stratum user name and password (the same users as SSH and the web console). \
             Every call acts for that user and sees only the accounts they are a member of. 401 with \
-            `WWW-Authenticate: Basic realm="Stratum"` without valid credentials.
+            `WWW-Authenticate: Basic realm="Stratum"` without valid credentials. After 5 failed logins of one user \
+            name (by default), that name is refused with 429 TOO_MANY_FAILED_LOGINS and `Retry-After` for a delay \
+            that doubles with each further failure, its password not checked; a successful login ends it.
 
             **Long actions** answer `202 Accepted` with the job and `Location: /api/v1/jobs/{id}`. Follow a job with \
             `GET /jobs/{id}?wait=30s` (answers when it has ended or the time has passed) or as Server-Sent Events \
@@ -45,7 +47,8 @@ final class OpenApi {
             METHOD_NOT_ALLOWED (with `Allow`), 406 NOT_ACCEPTABLE, 409 ALREADY_EXISTS, CONCURRENCY (a job is already \
             working on it) or QUOTA_EXCEEDED, 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE (bodies are \
             application/json; environments also application/yaml), 422 INVALID (the platform refuses the values, \
-            e.g. an invalid configuration), 500 INTERNAL, 503 UNAVAILABLE or TOO_MANY_WAITS (with `Retry-After`). \
+            e.g. an invalid configuration), 429 TOO_MANY_FAILED_LOGINS (with `Retry-After`), 500 INTERNAL (the \
+            message names an id to look for in karaf.log), 503 UNAVAILABLE or TOO_MANY_WAITS (with `Retry-After`). \
             A 4xx changes nothing.""";
 
     private OpenApi() {
@@ -83,7 +86,9 @@ final class OpenApi {
         error(responses, "NotFound", "NOT_FOUND: it does not exist or is not yours");
         error(responses, "Conflict", "ALREADY_EXISTS, CONCURRENCY or QUOTA_EXCEEDED; nothing changed");
         error(responses, "Unprocessable", "INVALID: the platform refuses these values; nothing changed");
-        error(responses, "Internal", "INTERNAL: Stratum failed; the message names a reference in its log");
+        error(responses, "TooManyFailedLogins", "TOO_MANY_FAILED_LOGINS: this user name is refused for a while "
+                + "after failed logins; try again after Retry-After");
+        error(responses, "Internal", "INTERNAL: Stratum failed; the message names the id to look for in karaf.log");
         error(responses, "Unavailable", "UNAVAILABLE or TOO_MANY_WAITS: try again later (Retry-After)");
         components.set("schemas", schemas(mapper));
         return doc;
@@ -151,6 +156,7 @@ final class OpenApi {
                 responses.putObject("409").put("$ref", "#/components/responses/Conflict");
                 responses.putObject("422").put("$ref", "#/components/responses/Unprocessable");
             }
+            responses.putObject("429").put("$ref", "#/components/responses/TooManyFailedLogins");
             responses.putObject("503").put("$ref", "#/components/responses/Unavailable");
         }
         responses.putObject("500").put("$ref", "#/components/responses/Internal");

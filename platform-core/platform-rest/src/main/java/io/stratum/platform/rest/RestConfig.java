@@ -30,6 +30,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "or whose password changed is forgotten at once. 0: check the realm on every request")
     int loginCacheSeconds() default 60;
 
+    @AttributeDefinition(description = "Failed logins of one user name (each within loginFailureWindowSeconds of the "
+            + "one before) after which that name is refused (429, Retry-After) without its password being checked: "
+            + "1 s after the last allowed failure, doubling with each further one up to loginMaxDelaySeconds; a "
+            + "success forgets them. 0: never refused")
+    int loginFailuresAllowed() default 5;
+
+    @AttributeDefinition(description = "Seconds a failed login counts towards the next ones of the same user name")
+    int loginFailureWindowSeconds() default 900;
+
+    @AttributeDefinition(description = "The longest time a user name is refused after failed logins, in seconds")
+    int loginMaxDelaySeconds() default 900;
+
     @AttributeDefinition(description = "The JAAS realm that checks logins")
     String realm() default "karaf";
 

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * body size), runs the route's handler with the facades of that caller ({@code PlatformAccess.as(Caller.user(name,
  * "rest"))}) and writes the answer as JSON. Errors are {@code {"error": CODE, "message": text}} with the status of
  * {@link ApiException}; nothing is called on the platform before the request's form has been checked, so a 400
- * changes nothing, and the platform's own refusals change nothing either.
+ * changes nothing, and the platform's own refusals change nothing either. A failure inside Stratum is a 500 with a
+ * correlation id, logged without the exception's message ({@link InternalErrors}).
  * <p>
  * Why the HTTP Whiteboard and not JAX-RS: one servlet and a route table of our own need only Pax Web, which Karaf has;
  * a JAX-RS whiteboard would add CXF or Aries bundles and boot time for a table of about fifty routes.
@@ -76,6 +78,8 @@ public final class RestServlet extends HttpServlet {
     static final String PATTERN = "/api/v1/*";
     /** The largest request body (an environment description is the largest thing sent). */
     static final int MAX_BODY = 1024 * 1024;
+    /** The most user names whose failed logins are remembered ({@link LoginThrottle}). */
+    static final int MAX_THROTTLED_NAMES = 10_000;
     /** The challenge of a 401. */
     static final String CHALLENGE = "Basic realm=\"Stratum\", charset=\"UTF-8\"";
 
@@ -94,11 +98,14 @@ public final class RestServlet extends HttpServlet {
 
     private final transient PlatformAccess access;
     private final transient Authenticator authenticator;
+    private final transient LoginThrottle throttle;
     private final transient Supplier<BackupAccess> backupAccess;
     private final transient Supplier<CloneAccess> cloneAccess;
     private final transient ObjectMapper mapper;
     private final transient JobStreams streams;
     private final transient Router router;
+    private final transient InternalErrors internalErrors = new InternalErrors(LOG,
+            () -> UUID.randomUUID().toString().substring(0, 8));
     private final byte[] openApi;
 
     /** Served by the backup bundle, when it is there. */
@@ -120,6 +127,9 @@ public final class RestServlet extends HttpServlet {
     public RestServlet(@Reference PlatformAccess access, @Reference Authenticator authenticator, RestConfig config) {
         this.access = access;
         this.authenticator = authenticator;
+        this.throttle = new LoginThrottle(config.loginFailuresAllowed(),
+                Duration.ofSeconds(Math.max(0, config.loginFailureWindowSeconds())),
+                Duration.ofSeconds(Math.max(1, config.loginMaxDelaySeconds())), MAX_THROTTLED_NAMES, System::nanoTime);
         this.backupAccess = () -> backups;
         this.cloneAccess = () -> clones;
         this.mapper = Json.mapper();
@@ -147,11 +157,14 @@ public final class RestServlet extends HttpServlet {
      * @param maxWait the longest long poll
      * @param heartbeat the time between keep-alive comments of event streams
      * @param maxStreams the most long polls and event streams at once
+     * @param throttle delays user names after failed logins
      */
     RestServlet(PlatformAccess access, Authenticator authenticator, Supplier<BackupAccess> backupAccess,
-            Supplier<CloneAccess> cloneAccess, Duration maxWait, Duration heartbeat, int maxStreams) {
+            Supplier<CloneAccess> cloneAccess, Duration maxWait, Duration heartbeat, int maxStreams,
+            LoginThrottle throttle) {
         this.access = access;
         this.authenticator = authenticator;
+        this.throttle = throttle;
         this.backupAccess = backupAccess;
         this.cloneAccess = cloneAccess;
         this.mapper = Json.mapper();
@@ -212,11 +225,7 @@ public final class RestServlet extends HttpServlet {
             error(resp, new ApiException(503, Reason.UNAVAILABLE.name(), "the REST API is stopping; try again when "
                     + "Stratum is back", Map.of("Retry-After", "10")), head);
         } catch (Exception | LinkageError | AssertionError e) {
-            String reference = UUID.randomUUID().toString().substring(0, 8);
-            LOG.error("REST {} {} failed (reference {})", method, req.getRequestURI(), reference, e);
-            error(resp, new ApiException(500, ApiException.INTERNAL, "the request failed inside Stratum (reference "
-                    + reference + " in its log); whether it changed something, see the resource or its job",
-                    Map.of()), head);
+            error(resp, internalErrors.report(method, req.getRequestURI(), e), head);
         }
     }
 
@@ -248,7 +257,8 @@ public final class RestServlet extends HttpServlet {
     /**
      * @return the user the request's Basic credentials log in
      * @throws ApiException 401, the same for every failure (no credentials, malformed ones, unknown user, wrong
-     *     password, a user without the required role)
+     *     password, a user without the required role); 429 with Retry-After for a user name refused after failed
+     *     logins ({@link LoginThrottle}), whose password is then not checked
      */
     private String authenticate(HttpServletRequest req) {
         String header = req.getHeader("Authorization");
@@ -281,7 +291,27 @@ public final class RestServlet extends HttpServlet {
             }
             String user = new String(chars, 0, colon);
             password = Arrays.copyOfRange(chars, colon + 1, chars.length);
-            return authenticator.authenticate(user, password).orElseThrow(RestServlet::unauthorized);
+            Duration wait = throttle.admit(user);
+            if (!wait.isZero()) {
+                throw tooManyFailedLogins(wait);
+            }
+            Optional<String> name;
+            try {
+                name = authenticator.authenticate(user, password);
+            } catch (RuntimeException | Error e) {
+                throttle.abandoned(user);
+                throw e;
+            }
+            if (name.isPresent()) {
+                throttle.succeeded(user);
+                return name.get();
+            }
+            Duration delay = throttle.failed(user);
+            if (!delay.isZero()) {
+                LOG.warn("REST logins of user name '{}' are refused for {} s after repeated failed logins",
+                        printable(user), seconds(delay));
+            }
+            throw unauthorized();
         } catch (CharacterCodingException e) {
             throw unauthorized();
         } finally {
@@ -289,6 +319,24 @@ public final class RestServlet extends HttpServlet {
             Bodies.clear(chars);
             Bodies.clear(password);
         }
+    }
+
+    private static ApiException tooManyFailedLogins(Duration wait) {
+        long seconds = seconds(wait);
+        return new ApiException(429, ApiException.TOO_MANY_FAILED_LOGINS, "too many failed logins with this user name; "
+                + "try again in " + seconds + " s (its password is not checked until then)",
+                Map.of("Retry-After", Long.toString(seconds)));
+    }
+
+    /** @return a duration in whole seconds, rounded up, at least 1 */
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /** @return a name offered at login as it may be logged: printable ASCII, at most 64 characters */
+    private static String printable(String user) {
+        String s = user.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     private static ApiException unauthorized() {

@@ -171,7 +171,36 @@ public class AuthAndRoutingTest {
         assertEquals("INTERNAL", r.error());
         assertFalse(r.body(), r.body().contains("hunter2"));
         assertFalse(r.body(), r.body().contains("jdbc"));
-        assertTrue(r.body(), r.json().path("message").asText().matches(".*reference [0-9a-f]{8}.*"));
+        assertTrue(r.body(), r.json().path("message").asText().matches(".*see karaf.log, id [0-9a-f]{8}.*"));
+    }
+
+    @Test
+    public void afterFiveFailedLoginsTheNameIsRefusedWithRetryAfterWithoutCheckingThePassword() {
+        for (int i = 0; i < 5; i++) {
+            Response r = withAuthorization("/whoami", RestServer.basic("alice", "guess-" + i));
+            assertEquals(r.toString(), 401, r.status());
+        }
+        int logins = server.fake.logins;
+        Response refused = server.get("alice", "/whoami"); // the right password
+        assertEquals(refused.toString(), 429, refused.status());
+        assertEquals("TOO_MANY_FAILED_LOGINS", refused.error());
+        assertEquals("1", refused.header("Retry-After"));
+        assertFalse(refused.body(), refused.body().contains("alice"));
+        assertEquals("the password was not checked", logins, server.fake.logins);
+        assertEquals("another user is not refused", 200, server.get("carol", "/whoami").status());
+
+        server.throttleClock.addAndGet(1_000_000_000L);
+        Response wrong = withAuthorization("/whoami", RestServer.basic("alice", "guess-5"));
+        assertEquals(401, wrong.status());
+        Response longer = server.get("alice", "/whoami");
+        assertEquals(429, longer.status());
+        assertEquals("each further failure doubles the delay", "2", longer.header("Retry-After"));
+
+        server.throttleClock.addAndGet(2_000_000_000L);
+        assertEquals(200, server.get("alice", "/whoami").status());
+        assertEquals("a success ends it", 401, withAuthorization("/whoami", RestServer.basic("alice", "x")).status());
+        assertEquals(200, server.get("alice", "/whoami").status());
+        assertTrue(server.fake.calls.stream().noneMatch(c -> c.startsWith("alice") && !c.endsWith("whoAmI []")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.CloneAccess;
 import io.stratum.platform.api.CloneService;
+import io.stratum.platform.api.ConsumerDTO;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.EnvironmentDTO;
 import io.stratum.platform.api.EnvironmentRequest;
@@ -47,12 +48,13 @@ import java.util.regex.Pattern;
 /**
  * A hand-written fake of the platform's facades ({@link PlatformAccess}, {@link BackupAccess}, {@link CloneAccess})
  * for the unit tests of the REST layer only: the platform itself is tested in platform-engine, platform-backup and
- * platform-clone, and on the real distribution by the ITs. It keeps users, accounts, services, environments, jobs,
- * backups and schedules in memory and answers like the real facades where the REST layer depends on it: every call
- * scoped to the caller (an account the caller is not a member of is NOT_FOUND with the same message as one that does
- * not exist), viewers refused changes (FORBIDDEN), names taken (ALREADY_EXISTS), a busy service (CONCURRENCY), bad
- * values (INVALID), quotas (QUOTA_EXCEEDED), dry runs that record nothing. Jobs stay where they are until a test moves
- * them ({@link #progress}, {@link #finish}); {@link PlatformService#awaitJob} waits for that as the real one does.
+ * platform-clone, and on the real distribution by the ITs. It keeps users, accounts, services and their consumers,
+ * environments, jobs, backups and schedules in memory and answers like the real facades where the REST layer depends
+ * on it: every call scoped to the caller (an account the caller is not a member of is NOT_FOUND with the same message
+ * as one that does not exist), viewers refused changes (FORBIDDEN), names taken (ALREADY_EXISTS), a busy service
+ * (CONCURRENCY), bad values (INVALID), quotas (QUOTA_EXCEEDED), dry runs that record nothing. Jobs stay where they are
+ * until a test moves them ({@link #progress}, {@link #finish}; a bind job ending binds its consumer);
+ * {@link PlatformService#awaitJob} waits for that as the real one does.
  * {@link #state()} renders everything, so a test can check that a refused request changed nothing.
  */
 final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
@@ -120,6 +122,7 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
         final Map<String, String> config;
         final boolean external;
         final String password;
+        final Map<String, Cons> consumers = new TreeMap<>();
 
         Svc(String name, String type, String plan, ServiceState state, Map<String, String> config, boolean external,
                 String password) {
@@ -130,6 +133,21 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
             this.config = new TreeMap<>(config);
             this.external = external;
             this.password = password;
+        }
+    }
+
+    /** A consumer bound (or being bound) to a service. */
+    static final class Cons {
+        final String name;
+        final Map<String, String> parameters;
+        ConsumerDTO.State state = ConsumerDTO.State.BINDING;
+        String message = "";
+        long job;
+
+        Cons(String name, Map<String, String> parameters, long job) {
+            this.name = name;
+            this.parameters = new TreeMap<>(parameters);
+            this.job = job;
         }
     }
 
@@ -201,8 +219,12 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
                     .append(new String(u.password)).append('\n'));
             for (Acct a : accounts.values()) {
                 b.append("account ").append(a.name).append(a.quota).append(a.envs.keySet()).append('\n');
-                a.services.values().forEach(s -> b.append("  service ").append(s.name).append(s.state).append(s.plan)
-                        .append(s.activeJob).append(s.instances).append(s.config).append('\n'));
+                a.services.values().forEach(s -> {
+                    b.append("  service ").append(s.name).append(s.state).append(s.plan).append(s.activeJob)
+                            .append(s.instances).append(s.config).append('\n');
+                    s.consumers.values().forEach(k -> b.append("    consumer ").append(k.name).append(k.state)
+                            .append(k.parameters).append(k.job).append('\n'));
+                });
             }
             jobs.values().forEach(j -> b.append("job ").append(j.id).append(j.kind).append(j.state).append('\n'));
             b.append(backups.keySet()).append(schedules).append('\n');
@@ -246,6 +268,19 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
                         s.activeJob = 0;
                         s.state = end == JobState.SUCCEEDED && j.kind.equals("service.stop") ? ServiceState.STOPPED
                                 : ServiceState.RUNNING;
+                    }
+                    for (Cons k : List.copyOf(s.consumers.values())) {
+                        if (k.job != id) {
+                            continue;
+                        }
+                        k.job = 0;
+                        boolean bind = j.kind.equals("service.bind");
+                        if (bind == (end == JobState.SUCCEEDED)) {
+                            k.state = bind ? ConsumerDTO.State.BOUND : ConsumerDTO.State.FAILED;
+                            k.message = bind ? "" : "the engine could not revoke its binding";
+                        } else {
+                            s.consumers.remove(k.name);
+                        }
                     }
                 }
             }
@@ -336,28 +371,6 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
     final class Facade implements PlatformService, BackupService, CloneService {
         private final Caller caller;
         private final boolean dry;
-
-        // consumers of a provider (the service broker's bindings) have no REST route yet
-        @Override
-        public JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters) {
-            throw new UnsupportedOperationException("no REST route binds consumers");
-        }
-
-        @Override
-        public JobDTO unbindConsumer(String account, String service, String consumer) {
-            throw new UnsupportedOperationException("no REST route unbinds consumers");
-        }
-
-        @Override
-        public List<io.stratum.platform.api.ConsumerDTO> listConsumers(String account, String service) {
-            throw new UnsupportedOperationException("no REST route lists consumers");
-        }
-
-        @Override
-        public io.stratum.platform.api.ConsumerDTO getConsumer(String account, String service, String consumer,
-                boolean credentials) {
-            throw new UnsupportedOperationException("no REST route reads consumers");
-        }
 
         Facade(Caller caller, boolean dry) {
             this.caller = caller;
@@ -760,6 +773,91 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
                 }
                 return j;
             }
+        }
+
+        // -------------------------------------------------------------- consumers
+
+        @Override
+        public JobDTO bindConsumer(String account, String service, String consumer, Map<String, String> parameters) {
+            synchronized (lock) {
+                call("bindConsumer", account, service, consumer, new TreeMap<>(parameters));
+                name("consumer", consumer);
+                Acct a = account(account, "WRITE");
+                Svc s = svc(a, service);
+                if (!s.type.equals("database") && !s.type.equals("webtier")) {
+                    throw new PlatformException(Reason.INVALID, "service type '" + s.type + "' provides nothing to "
+                            + "bind to");
+                }
+                idle(s);
+                if (a.services.containsKey(consumer) || a.services.values().stream()
+                        .anyMatch(x -> x.consumers.containsKey(consumer))) {
+                    throw new PlatformException(Reason.ALREADY_EXISTS, "'" + consumer + "' is taken in account '"
+                            + a.name + "'");
+                }
+                JobDTO j = submit("service.bind", a, service, s);
+                if (!dry) {
+                    s.consumers.put(consumer, new Cons(consumer, parameters, j.id()));
+                }
+                return j;
+            }
+        }
+
+        @Override
+        public JobDTO unbindConsumer(String account, String service, String consumer) {
+            synchronized (lock) {
+                call("unbindConsumer", account, service, consumer);
+                Acct a = account(account, "WRITE");
+                Cons k = cons(svc(a, service), consumer);
+                Svc s = svc(a, service);
+                idle(s);
+                JobDTO j = submit("service.unbind", a, service, s);
+                if (!dry) {
+                    k.state = ConsumerDTO.State.UNBINDING;
+                    k.job = j.id();
+                }
+                return j;
+            }
+        }
+
+        @Override
+        public List<ConsumerDTO> listConsumers(String account, String service) {
+            synchronized (lock) {
+                call("listConsumers", account, service);
+                Acct a = account(account, "READ");
+                Svc s = svc(a, service);
+                return s.consumers.values().stream().map(k -> consumerDto(a, s, k, false)).toList();
+            }
+        }
+
+        @Override
+        public ConsumerDTO getConsumer(String account, String service, String consumer, boolean credentials) {
+            synchronized (lock) {
+                call("getConsumer", account, service, consumer, credentials);
+                Acct a = account(account, "READ");
+                Svc s = svc(a, service);
+                Cons k = cons(s, consumer);
+                if (credentials && !me().admin && me().roles.get(a.name) == AccountRole.VIEWER) {
+                    throw new PlatformException(Reason.FORBIDDEN, "viewers do not see credentials");
+                }
+                return consumerDto(a, s, k, credentials);
+            }
+        }
+
+        private Cons cons(Svc s, String consumer) {
+            Cons k = s.consumers.get(consumer);
+            if (k == null) {
+                throw new PlatformException(Reason.NOT_FOUND, "no consumer '" + consumer + "' is bound to '" + s.name
+                        + "'");
+            }
+            return k;
+        }
+
+        private ConsumerDTO consumerDto(Acct a, Svc s, Cons k, boolean credentials) {
+            Map<String, String> binding = k.state != ConsumerDTO.State.BOUND ? Map.of()
+                    : Map.of("url", "jdbc:h2:tcp://127.0.0.1:5000/db", "user", k.name.toUpperCase(),
+                            "password", credentials ? k.name + "-binding-secret" : "********");
+            return new ConsumerDTO("id-" + k.name, a.name, s.name, k.name, k.state, k.message, k.parameters, binding,
+                    k.job, T0);
         }
 
         @Override

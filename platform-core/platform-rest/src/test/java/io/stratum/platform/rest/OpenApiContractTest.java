@@ -38,6 +38,7 @@ public class OpenApiContractTest {
 
     private RestServer server;
     private JsonNode doc;
+    private int unknownUsers;
 
     @Before
     public void start() throws Exception {
@@ -82,7 +83,8 @@ public class OpenApiContractTest {
                 allow.add("HEAD");
             }
             for (String m : METHODS) {
-                Response r = server.send(RestServer.as(server.request(path), "nobody-at-all")
+                // a name of its own each time: five failures of one name would be throttled (429)
+                Response r = server.send(RestServer.as(server.request(path), "nobody-" + ++unknownUsers)
                         .method(m, HttpRequest.BodyPublishers.noBody()).build());
                 if (methods.contains(m)) {
                     boolean open = p.getValue().path(m.toLowerCase()).has("security");
@@ -148,7 +150,8 @@ public class OpenApiContractTest {
     }
 
     private static String sample(String template) {
-        return template.replace("{name}", "blue").replace("{id}", "b-blue").replace("{user}", "alice");
+        return template.replace("{name}", "blue").replace("{id}", "b-blue").replace("{user}", "alice")
+                .replace("{consumer}", "app1");
     }
 
     // ------------------------------------------------------------------ every operation, for real
@@ -170,6 +173,11 @@ public class OpenApiContractTest {
         c.put("startService", new Call("POST", "/services/db1/start?account=blue", null));
         c.put("stopService", new Call("POST", "/services/db1/stop?account=blue", null));
         c.put("scaleService", new Call("POST", "/services/db1/scale?account=blue", "{\"instances\": 2}"));
+        c.put("bindConsumer", new Call("POST", "/services/db1/consumers?account=blue", "{\"name\": \"app1\", "
+                + "\"parameters\": {\"backends\": \"a,b\"}}"));
+        c.put("listConsumers", new Call("GET", "/services/db1/consumers?account=blue", null));
+        c.put("getConsumer", new Call("GET", "/services/db1/consumers/app1?account=blue&credentials=true", null));
+        c.put("unbindConsumer", new Call("DELETE", "/services/db1/consumers/app1?account=blue", null));
         c.put("cloneService", new Call("POST", "/services/db1/clone?account=blue", "{\"target\": \"db1-copy\", "
                 + "\"fromBackup\": \"b-blue\"}"));
         c.put("registerExternalService", new Call("POST", "/external-services?account=blue", "{\"type\": "

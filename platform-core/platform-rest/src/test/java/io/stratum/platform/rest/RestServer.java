@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -27,6 +28,7 @@ import org.osgi.service.event.Event;
  * The REST servlet in a real servlet container for the tests: Jetty 9.4 (the line inside Karaf 4.4.10's Pax Web) on
  * 127.0.0.1 and a port it picks, the servlet at {@code /api/v1/*} as the whiteboard registers it, logins through the
  * real {@link JaasAuthenticator} and a real {@link javax.security.auth.login.LoginContext} over {@link FakeLoginModule},
+ * failed logins throttled by a {@link LoginThrottle} on a clock of the test's,
  * the facades of a {@link FakePlatform}; and a {@link HttpClient} to call it over HTTP.
  */
 final class RestServer implements AutoCloseable {
@@ -36,6 +38,9 @@ final class RestServer implements AutoCloseable {
     final FakePlatform fake = new FakePlatform();
     final JaasAuthenticator authenticator;
     final RestServlet servlet;
+    /** The clock of the login throttle (5 failures allowed), moved by tests. */
+    final AtomicLong throttleClock = new AtomicLong();
+    final LoginThrottle throttle;
     final URI base;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,8 +58,9 @@ final class RestServer implements AutoCloseable {
                 Duration.ofSeconds(60), System::nanoTime);
         fake.userChanged.add(user -> authenticator.handleEvent(new Event(UserEvents.TOPIC_CHANGED,
                 Map.of(UserEvents.USER, user, UserEvents.CHANGE, UserEvents.PASSWORD))));
+        throttle = new LoginThrottle(5, Duration.ofMinutes(15), Duration.ofMinutes(15), 100, throttleClock::get);
         servlet = new RestServlet(fake, authenticator, () -> backups ? fake : null, () -> clones ? fake : null,
-                maxWait, heartbeat, maxStreams);
+                maxWait, heartbeat, maxStreams, throttle);
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");

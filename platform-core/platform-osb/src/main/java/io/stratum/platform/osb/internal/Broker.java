@@ -302,6 +302,12 @@ final class Broker {
                 default -> {
                 }
             }
+            // a job of a binding (bind, unbind) holds the service: the platform would refuse the delete for the
+            // consumer that job is binding, not for the job, so the broker answers what the spec asks for
+            long holder = seen.service().map(ServiceDTO::activeJobId).orElse(0L);
+            if (holder != 0) {
+                throw busy(instanceId, job(p, holder).orElse(null));
+            }
             if (!async) {
                 throw OsbException.asyncRequired("deprovisioning");
             }

@@ -45,6 +45,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -76,10 +77,21 @@ public class RealPlatformBrokerTest {
     private String base;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** While set, binds wait for it to be counted down (so a bind job holds its service as long as a test needs). */
+    private volatile CountDownLatch holdBinds;
+
     /** A key-value store that hands every consumer a login of its own. */
     private final class Kv implements ServiceManagementEngine, ProviderEngine {
         @Override
         public Binding associate(ServiceContext provider, Dependant d, TaskMonitor monitor) {
+            CountDownLatch hold = holdBinds;
+            if (hold != null) {
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             calls.add("associate " + d.name() + " " + d.serviceType());
             return new Binding(provider.serviceId(), "kv", Map.of("url", "kv://127.0.0.1:7000/" + d.name(),
                     "user", d.name(), "password", "pw-" + d.serviceId()));
@@ -158,6 +170,10 @@ public class RealPlatformBrokerTest {
 
     @After
     public void tearDown() throws Exception {
+        CountDownLatch hold = holdBinds;
+        if (hold != null) {
+            hold.countDown();
+        }
         server.stop();
         engine.deactivate();
         services.deactivate();
@@ -192,6 +208,39 @@ public class RealPlatformBrokerTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    public void aDeprovisionWhileABindingIsMadeIsAConcurrencyErrorAndChangesNothing() throws Exception {
+        JsonNode kv = send("GET", "/catalog", null, 200).path("services").get(0);
+        String s = kv.path("id").asText();
+        String p = kv.path("plans").get(0).path("id").asText();
+        String instance = "1b2c3d4e-aaaa-4bbb-8ccc-123456789abc";
+        String binding = "5e6f7a8b-1111-4222-8333-444455556666";
+        String op = send("PUT", "/service_instances/" + instance + "?accepts_incomplete=true", "{\"service_id\": \""
+                + s + "\", \"plan_id\": \"" + p + "\", \"organization_guid\": \"o\", \"space_guid\": \"s\"}", 202)
+                .path("operation").asText();
+        assertEquals("succeeded", poll("/service_instances/" + instance + "/last_operation?operation=" + op)
+                .path("state").asText());
+
+        holdBinds = new CountDownLatch(1);
+        String bindPath = "/service_instances/" + instance + "/service_bindings/" + binding;
+        String bindOp = send("PUT", bindPath + "?accepts_incomplete=true", "{\"service_id\": \"" + s
+                + "\", \"plan_id\": \"" + p + "\"}", 202).path("operation").asText();
+        PlatformService admin = access.as(Caller.system("test"));
+        String account = Names.account("o", "s");
+        int jobs = admin.listJobs(new JobQuery(account, null, false, 100)).size();
+        JsonNode busy = send("DELETE", "/service_instances/" + instance + "?service_id=" + s + "&plan_id=" + p
+                + "&accepts_incomplete=true", null, 422);
+        assertEquals(busy.toString(), "ConcurrencyError", busy.path("error").asText());
+        assertTrue(busy.toString(), busy.path("description").asText().contains("operation " + bindOp));
+        assertEquals("the refusal submitted nothing", jobs, admin.listJobs(new JobQuery(account, null, false, 100))
+                .size());
+        assertEquals("RUNNING", admin.getService(account, "i-" + instance).state().name());
+
+        holdBinds.countDown();
+        assertEquals("succeeded", poll(bindPath + "/last_operation?operation=" + bindOp).path("state").asText());
+        assertEquals("b-" + binding, send("GET", bindPath, null, 200).path("credentials").path("user").asText());
     }
 
     @Test
