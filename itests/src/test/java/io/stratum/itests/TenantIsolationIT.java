@@ -173,6 +173,13 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("service-clone --from-backup", "stratum:service-clone blue-db stolen --from-backup " + backup);
         matrix.put("env-clone", "stratum:env-clone blue-env stolen --account blue");
         matrix.put("account-clone", "stratum:account-clone blue stolen --version 1");
+        matrix.put("metrics", "stratum:metrics blue-db --account blue");
+        matrix.put("alert-list", "stratum:alert-list blue-db --account blue");
+        matrix.put("alert-create", "stratum:alert-create blue-db spy \"instances > 5\" --account blue");
+        matrix.put("alert-history", "stratum:alert-history blue-db many-connections --account blue");
+        matrix.put("alert-delete", "stratum:alert-delete blue-db many-connections --account blue");
+        matrix.put("policy-show", "stratum:policy-show blue-db --account blue");
+        matrix.put("policy-set", "stratum:policy-set blue-db --enable --account blue");
         List<String> notRefused = new ArrayList<>();
         for (Map.Entry<String, String> row : matrix.entrySet()) {
             String output = attempt("rosa", row.getValue());
@@ -221,7 +228,10 @@ public class TenantIsolationIT extends StratumTestSupport {
                 "stratum:service-stop red-db --account red", "stratum:service-delete red-db --account red",
                 "stratum:service-scale red-db 2 --account red", "stratum:service-create database x --account red",
                 "stratum:env-create " + redEnvFile, "stratum:job-cancel " + redJob.id(),
-                "stratum:account-grant red vic admin");
+                "stratum:account-grant red vic admin",
+                "stratum:alert-create red-db spy \"instances > 5\" --account red",
+                "stratum:alert-delete red-db many-connections --account red",
+                "stratum:policy-set red-db --max 3 --account red");
         for (String command : viewerMayNot) {
             assertEquals(command, null, attempt("vic", command));
         }
