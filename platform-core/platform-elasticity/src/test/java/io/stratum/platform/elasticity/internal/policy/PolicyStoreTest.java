@@ -13,16 +13,8 @@ import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PolicyDTO;
 import io.stratum.platform.api.ScalingDecisionDTO;
 import io.stratum.platform.api.ServiceState;
-import io.stratum.platform.internal.account.AccountHistory;
-import io.stratum.platform.internal.store.DataStoreService;
-import io.stratum.platform.internal.store.Sql;
-import io.stratum.platform.internal.store.Store;
-import io.stratum.platform.spi.AccountScopes;
 import io.stratum.platform.spi.ManagedService;
 import io.stratum.sme.api.descriptor.ElasticitySpec.ScalingSpec;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,64 +27,29 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Policies, their account versions and their decisions in the real engine's store (H2 through the engine's own
- * {@link Store}, migrations and account history).
+ * Policies, their account versions and their decisions in the real engine's store ({@link EngineStore}).
  */
 public class PolicyStoreTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private Path home;
-    private Store store;
-    private AccountHistory history;
+    private EngineStore engine;
     private final FakeServices services = new FakeServices();
     private PolicyStore policies;
     private ManagedService app;
     private final Caller alice = Caller.user("alice", Caller.VIA_SHELL);
 
-    /** The engine's own versioning, without its access checks (which the facade makes before a PolicyBook call). */
-    private final AccountScopes scopes = new AccountScopes() {
-        @Override
-        public Scope resolve(Caller caller, String account, Need need, String what) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Scope> visible(Caller caller) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long recordOrigin(String accountId, Caller caller, String origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long recordVersion(Connection c, String accountId, Caller caller, String summary,
-                List<ChangeDTO> changes) throws SQLException {
-            return AccountHistory.record(c, accountId, caller, summary, changes);
-        }
-    };
-
     @Before
     public void setUp() throws Exception {
-        home = tmp.newFolder("home").toPath();
-        open();
-        store.transact(c -> Sql.update(c, "INSERT INTO accounts(id, name, created_at) VALUES (?, ?, ?)", "acc", "shop",
-                0L));
+        engine = new EngineStore(tmp.newFolder("home").toPath());
+        policies = new PolicyStore(engine.data(), engine.scopes, services);
         app = services.add("s1", "app", 2, ServiceState.RUNNING);
-    }
-
-    private void open() {
-        store = new Store(home, 4);
-        history = new AccountHistory(store);
-        policies = new PolicyStore(new DataStoreService(store), scopes, services);
     }
 
     @After
     public void tearDown() {
-        store.close();
+        engine.close();
     }
 
     private static PolicyDTO asked(UnaryOperator<PolicyDTO> change) {
@@ -101,7 +58,7 @@ public class PolicyStoreTest {
     }
 
     private List<AccountVersionDTO> versions() {
-        return history.list("acc", 0);
+        return engine.versions();
     }
 
     @Test
@@ -269,8 +226,9 @@ public class PolicyStoreTest {
     @Test
     public void aPolicyOutlivesARestartOfTheStore() {
         PolicyDTO kept = policies.set(alice, app, asked(p -> p));
-        store.close();
-        open();
+        engine.close();
+        engine.open();
+        policies = new PolicyStore(engine.data(), engine.scopes, services);
         assertEquals(kept, policies.policy(app));
     }
 
