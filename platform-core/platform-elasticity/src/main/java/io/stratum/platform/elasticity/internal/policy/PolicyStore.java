@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * checks is logged once and not used. Setting a policy checks it ({@link PolicyRules#check}); the durations and
  * {@code onMissing} a request leaves out keep the values of the policy in force. Each set that changes something, and
  * each reset, is a new version of the account, recorded in the same transaction: entity {@code policy}, name the
- * service's name, one change per field (all of them, from none, when the account had no policy of the service; field
- * {@code *} when it comes or goes). The policy of a service that is deleted is removed with it (a version recorded by
- * {@code system:elasticity}), and so are its decisions.
+ * service's name, one change per field that changed (when the account had no policy of the service, or no longer has
+ * one: field {@code *} and every field that has a value, from or to none). The policy of a service that is deleted is
+ * removed with it (a version recorded by {@code system:elasticity}), and so are its decisions.
  * <p>
  * Decisions are kept per service, the newest {@value #KEEP_DECISIONS}.
  */
@@ -280,7 +280,11 @@ public final class PolicyStore implements PolicyBook {
         write(c, "DELETE FROM elastic_policies WHERE service_id = ?", serviceId);
         List<ChangeDTO> changes = new ArrayList<>();
         changes.add(new ChangeDTO("policy", name, "*", "exists", null));
-        PolicyRules.fields(before.get()).forEach((f, v) -> changes.add(new ChangeDTO("policy", name, f, v, null)));
+        PolicyRules.fields(before.get()).forEach((f, v) -> {
+            if (v != null) {
+                changes.add(new ChangeDTO("policy", name, f, v, null));
+            }
+        });
         scopes.recordVersion(c, accountId, caller, summary, changes);
         return true;
     }
@@ -353,7 +357,11 @@ public final class PolicyStore implements PolicyBook {
         Map<String, String> a = PolicyRules.fields(after);
         if (before == null) {
             out.add(new ChangeDTO("policy", name, "*", null, "exists"));
-            a.forEach((f, v) -> out.add(new ChangeDTO("policy", name, f, null, v)));
+            a.forEach((f, v) -> {
+                if (v != null) {
+                    out.add(new ChangeDTO("policy", name, f, null, v));
+                }
+            });
             return out;
         }
         Map<String, String> b = PolicyRules.fields(before);

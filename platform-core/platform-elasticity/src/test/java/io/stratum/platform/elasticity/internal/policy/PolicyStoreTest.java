@@ -169,6 +169,9 @@ public class PolicyStoreTest {
         // no metric: no target needed (only alerts scale)
         assertEquals(0.0, policies.set(alice, app, new PolicyDTO("app", true, null, null, 0, 1, 4, 1, null, null,
                 null, 0.1, "HOLD", 0, null)).target(), 0);
+        // a field without a value is not a change from none
+        assertTrue(versions().get(0).changes().stream().noneMatch(ch -> ch.field().equals("metric")));
+        assertEquals(13, versions().get(0).changes().size());
     }
 
     private static PolicyDTO with(PolicyDTO p, String field, double v) {
