@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The platform's facade as the elasticity manager uses it: jobs (listed newest first) and scales, which become
- * running jobs the test ends; a refusal the test sets is thrown instead.
+ * running jobs the test ends (of service id {@code s1}, the tests' service); a refusal the test sets is thrown instead.
  */
 final class FakePlatform implements PlatformAccess {
 
