@@ -268,6 +268,9 @@ public final class ServiceLifecycle {
             }
         }
         return engine.submit(new Submission(JobKinds.DELETE, s.accountId(), s.name(), s.id(), Map.of(), c -> {
+            if (services.repository().byId(c, s.id()).map(ServiceRecord::activeJobId).orElse(0L) != 0) {
+                return Map.of(); // busy: the engine refuses with CONCURRENCY naming the job, before any other check
+            }
             // marked first: a create that names it as its provider takes the same row lock (see lockUnlessDeleting),
             // so the dependants read next include every create submitted before this delete
             ServiceRepository.setState(c, s.id(), ServiceState.DELETING, "");

@@ -252,6 +252,8 @@ public class ConsumerBindingTest {
                 Map.of()));
         refused(Reason.CONCURRENCY, "an unbind while a bind runs", () -> admin.unbindConsumer("acme", "store",
                 "app1"));
+        // busy first: a delete while a bind runs is CONCURRENCY (try again later), not INVALID for its consumers
+        refused(Reason.CONCURRENCY, "a delete while a bind runs", () -> admin.deleteService("acme", "store"));
         holdBind.countDown();
         done(held);
     }
