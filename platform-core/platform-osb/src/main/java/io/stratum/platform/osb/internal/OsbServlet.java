@@ -185,12 +185,12 @@ public final class OsbServlet extends HttpServlet {
         } catch (PlatformException e) {
             boolean unavailable = e.reason() == PlatformException.Reason.UNAVAILABLE;
             if (!unavailable) {
-                LOG.error("OSB {} {} failed", method, path, e);
+                logFailure(method, path, e);
             }
             reply = Broker.Reply.of(unavailable ? 503 : 500, error(unavailable ? "Unavailable" : "InternalError",
                     e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("OSB {} {} failed", method, path, e);
+            logFailure(method, path, e);
             reply = Broker.Reply.of(500, error("InternalError", "the broker failed (" + e.getClass().getSimpleName()
                     + "); see Stratum's log"));
         }
@@ -336,5 +336,15 @@ public final class OsbServlet extends HttpServlet {
         out.put("error", error);
         out.put("description", description == null || description.isEmpty() ? error : description);
         return out;
+    }
+
+    /**
+     * Logs a failure inside Stratum by the exception's class only: its message may carry what it was handed (a
+     * binding, a password), so the stack trace with messages is logged at DEBUG only.
+     */
+    private static void logFailure(String method, String path, Throwable e) {
+        LOG.error("OSB {} {} failed inside Stratum with {}; the stack trace is logged at DEBUG", method, path,
+                e.getClass().getName());
+        LOG.debug("OSB {} {} failed", method, path, e);
     }
 }
