@@ -14,8 +14,8 @@ import org.slf4j.event.Level;
  * <p>
  * Without an argument a change into {@code ALARM} is logged at WARN, every other change at INFO. With one
  * ({@code log:error}, {@code log:info}, ...: {@code error}, {@code warn}, {@code info}, {@code debug} or
- * {@code trace}, any case) a change into {@code ALARM} is logged at that level and every other change at INFO, or at that level if it
- * is lower than INFO (so that {@code log:debug} keeps every line at DEBUG).
+ * {@code trace}, any case) a change into {@code ALARM} is logged at that level and every other change at INFO, or at
+ * that level if it is lower than INFO (so that {@code log:debug} keeps every line at DEBUG).
  */
 @Component(service = AlertAction.class, property = AlertAction.NAME + "=" + LogAction.NAME)
 public final class LogAction implements AlertAction {
