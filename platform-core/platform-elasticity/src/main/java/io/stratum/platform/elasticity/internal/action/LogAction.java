@@ -6,7 +6,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * The alert action {@code log}: writes one line per change of state to the log {@value #LOGGER} (route it with Karaf's
@@ -24,6 +23,14 @@ public final class LogAction implements AlertAction {
     public static final String NAME = "log";
     /** The log the lines go to. */
     public static final String LOGGER = "io.stratum.elasticity.alert";
+
+    /**
+     * The levels a line may have, lowest first (slf4j's own {@code org.slf4j.event.Level} is not used: Karaf's
+     * pax-logging exports that package only as slf4j 2).
+     */
+    enum Level {
+        TRACE, DEBUG, INFO, WARN, ERROR
+    }
 
     /** Where a line goes: the log, or in unit tests a list. */
     interface Sink {
@@ -55,7 +62,7 @@ public final class LogAction implements AlertAction {
         if ("ALARM".equals(firing.to())) {
             level = alarm;
         } else {
-            level = alarm.toInt() < Level.INFO.toInt() ? alarm : Level.INFO;
+            level = alarm.compareTo(Level.INFO) < 0 ? alarm : Level.INFO;
         }
         sink.write(level, FiringText.oneLine(firing.summary()) + " at " + firing.at());
     }
@@ -86,7 +93,8 @@ public final class LogAction implements AlertAction {
                 case WARN -> log.warn("{}", line);
                 case INFO -> log.info("{}", line);
                 case DEBUG -> log.debug("{}", line);
-                default -> log.trace("{}", line);
+                case TRACE -> log.trace("{}", line);
+                default -> throw new IllegalArgumentException("no level " + level);
             }
         };
     }
