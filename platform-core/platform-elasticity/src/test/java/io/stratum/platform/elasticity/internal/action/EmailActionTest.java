@@ -121,7 +121,8 @@ public class EmailActionTest {
 
         assertTrue(e.getMessage(), e.getMessage().startsWith("the SMTP server 127.0.0.1:" + port
                 + " refused the login of 'alerts' ("));
-        assertTrue(e.getMessage(), e.getMessage().endsWith("check username and password in io.stratum.elasticity.email"));
+        assertTrue(e.getMessage(),
+                e.getMessage().endsWith("check username and password in io.stratum.elasticity.email"));
         assertFalse(e.getMessage(), e.getMessage().contains(PASSWORD));
     }
 
@@ -134,7 +135,8 @@ public class EmailActionTest {
         IOException e = assertThrows(IOException.class,
                 () -> action.run(Firings.firing("OK", "ALARM", "ops@example.com")));
 
-        assertTrue(e.getMessage(), e.getMessage().startsWith("the SMTP server 127.0.0.1:" + port + " cannot be reached ("));
+        assertTrue(e.getMessage(),
+                e.getMessage().startsWith("the SMTP server 127.0.0.1:" + port + " cannot be reached ("));
         assertTrue(e.getMessage(), e.getMessage().contains("Connection refused"));
         assertTrue(e.getMessage(), e.getMessage().endsWith("check host and port in io.stratum.elasticity.email; "
                 + "no email sent to ops@example.com"));
