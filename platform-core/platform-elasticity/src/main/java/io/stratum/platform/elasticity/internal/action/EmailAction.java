@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@link #validate} refuses an argument that is not a list of addresses, and any argument while no server is
  * configured. {@link #run} sends one message to all the addresses, time-limited by the configured timeouts, and fails
  * with what went wrong (unreachable server, no answer in time, refused login or recipients, no STARTTLS). The password
- * is never logged nor in a message.
+ * (configuration property {@code .password}, private to the component) is never logged, in a message, or among the
+ * service's properties.
  * <p>
  * Jakarta Mail and Jakarta Activation find their providers (Angus Mail's SMTP transport, Angus Activation's mailcap)
  * with {@link java.util.ServiceLoader} and {@code META-INF} resources. They are embedded in this bundle (see
@@ -78,8 +79,13 @@ public final class EmailAction implements AlertAction {
         @AttributeDefinition(description = "User name to log in to the server with; empty: no login")
         String username() default "";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, description = "Password of the user name")
-        String password() default "";
+        /**
+         * The password: property {@code .password} (a leading full stop makes it private to the component, so that
+         * DS does not copy it into the service's properties, where anyone listing services would see it).
+         */
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "Password of the user name (property "
+                + ".password: private, not shown in the service's properties)")
+        String _password() default "";
 
         @AttributeDefinition(description = "Require STARTTLS (and check the server's certificate and host name); "
                 + "false sends in clear text, for a relay on the same host only")

@@ -14,6 +14,11 @@ import java.util.Properties;
  */
 final class SmtpSettings {
 
+    /**
+     * The password's property: private (a leading full stop), so that DS does not publish it with the service's
+     * properties.
+     */
+    static final String PASSWORD = ".password";
     /** What {@code validate} and {@code run} say while no server is configured. */
     static final String NOT_CONFIGURED = "configure " + EmailAction.PID + " (host, port, from) first";
 
@@ -69,10 +74,10 @@ final class SmtpSettings {
             throw problem("from '" + FiringText.oneLine(fromText) + "' is not an email address: " + e.getMessage());
         }
         String username = text(properties, "username");
-        Object secret = properties.get("password");
+        Object secret = properties.get(PASSWORD);
         String password = secret == null ? "" : secret.toString();
         if (!username.isEmpty() && password.isEmpty()) {
-            throw problem("username is set but password is empty: set both (to log in) or neither");
+            throw problem("username is set but " + PASSWORD + " is empty: set both (to log in) or neither");
         }
         boolean startTls = flag(properties, "startTls", true);
         int connectTimeout = number(properties, "connectTimeoutMillis", 5000, 1, 600_000);

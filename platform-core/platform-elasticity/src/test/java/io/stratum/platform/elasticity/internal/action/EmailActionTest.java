@@ -15,10 +15,12 @@ import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,7 +101,7 @@ public class EmailActionTest {
         int port = startSmtp(GreenMailConfiguration.aConfig().withUser("stratum@example.com", "alerts", PASSWORD));
         Map<String, Object> config = config(port);
         config.put("username", "alerts");
-        config.put("password", PASSWORD);
+        config.put(".password", PASSWORD);
 
         new EmailAction(config).run(Firings.firing("ALARM", "OK", "ops@example.com"));
 
@@ -114,7 +116,7 @@ public class EmailActionTest {
         int port = startSmtp(GreenMailConfiguration.aConfig().withUser("stratum@example.com", "alerts", PASSWORD));
         Map<String, Object> config = config(port);
         config.put("username", "alerts");
-        config.put("password", "wrong-" + PASSWORD);
+        config.put(".password", "wrong-" + PASSWORD);
 
         IOException e = assertThrows(IOException.class,
                 () -> new EmailAction(config).run(Firings.firing("OK", "ALARM", "ops@example.com")));
@@ -275,7 +277,10 @@ public class EmailActionTest {
                 + "(e.g. stratum@example.com)");
         config = config(25);
         config.put("username", "alerts");
-        assertProblem(config, "io.stratum.elasticity.email: username is set but password is empty: set both (to log "
+        assertProblem(config, "io.stratum.elasticity.email: username is set but .password is empty: set both (to log "
+                + "in) or neither");
+        config.put("password", PASSWORD);
+        assertProblem(config, "io.stratum.elasticity.email: username is set but .password is empty: set both (to log "
                 + "in) or neither");
         config = config(25);
         config.put("startTls", "yes");
@@ -283,10 +288,26 @@ public class EmailActionTest {
     }
 
     @Test
+    public void thePasswordIsAPrivateComponentPropertyThatDsDoesNotPublish() throws Exception {
+        // the metatype bnd made from EmailAction.Config (in target/classes after process-classes)
+        String metatype;
+        try (InputStream in = EmailAction.class.getResourceAsStream(
+                "/OSGI-INF/metatype/io.stratum.platform.elasticity.internal.action.EmailAction$Config.xml")) {
+            assertTrue("bnd made the metatype", in != null);
+            metatype = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertTrue(metatype, metatype.contains("pid=\"io.stratum.elasticity.email\""));
+        assertTrue(metatype, metatype.matches("(?s).*<AD [^>]*id=\"\\.password\"[^>]*type=\"Password\".*"));
+        assertFalse(metatype, metatype.contains("id=\"password\""));
+        assertEquals(".password", SmtpSettings.PASSWORD);
+    }
+
+    @Test
     public void theSettingsNeverShowThePassword() {
         Map<String, Object> config = config(2525);
         config.put("username", "alerts");
-        config.put("password", PASSWORD);
+        config.put(".password", PASSWORD);
 
         String shown = SmtpSettings.from(config).toString();
 
