@@ -135,9 +135,18 @@ public final class EmailAction implements AlertAction {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also while no usable SMTP server is configured, saying what to configure
+     */
     @Override
     public void validate(String argument) {
-        recipients(argument, settings());
+        Configured now = configured;
+        if (now.settings() == null) {
+            throw new IllegalArgumentException(now.problem());
+        }
+        recipients(argument, now.settings());
     }
 
     @Override

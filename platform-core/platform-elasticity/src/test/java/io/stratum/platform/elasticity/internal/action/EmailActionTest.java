@@ -206,10 +206,10 @@ public class EmailActionTest {
     public void withoutAServerEveryArgumentIsRefusedAndNothingRuns() {
         EmailAction action = new EmailAction(Map.of());
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> action.validate("ops@example.com"));
-        assertEquals("configure io.stratum.elasticity.email (host, port, from) first", e.getMessage());
-        e = assertThrows(IllegalStateException.class,
+        assertEquals("configure io.stratum.elasticity.email (host, port, from) first", refused.getMessage());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> action.run(Firings.firing("OK", "ALARM", "ops@example.com")));
         assertEquals("configure io.stratum.elasticity.email (host, port, from) first", e.getMessage());
     }
@@ -226,7 +226,7 @@ public class EmailActionTest {
         assertTrue(greenMail.waitForIncomingEmail(10_000, 1));
         assertEquals("[Stratum] busy of acme/shop: NO_DATA", greenMail.getReceivedMessages()[0].getSubject());
         action.modified(Map.of("host", ""));
-        assertThrows(IllegalStateException.class, () -> action.validate("ops@example.com"));
+        assertThrows(IllegalArgumentException.class, () -> action.validate("ops@example.com"));
     }
 
     @Test
@@ -331,7 +331,8 @@ public class EmailActionTest {
 
     private static void assertProblem(Map<String, Object> config, String problem) {
         EmailAction action = new EmailAction(config);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> action.validate("ops@example.com"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> action.validate("ops@example.com"));
         assertEquals(problem, e.getMessage());
     }
 }
