@@ -93,10 +93,11 @@ public final class ServiceManager {
                 + "refused at once as busy")
         int engineCallQueue() default Settings.DEFAULT_CALL_QUEUE;
 
-        @AttributeDefinition(description = "Directories whose files users who are not platform admins may name in "
-                + "configuration values that are files on the Stratum host (e.g. an app server's war), separated by "
-                + "commas; relative ones are taken from the Stratum home; empty: none. Default: the distribution's "
-                + "examples/ (${karaf.base}/examples). Never a directory that holds Stratum's own files.")
+        @AttributeDefinition(required = false, description = "Directories whose files users who are not platform "
+                + "admins may name in configuration values that are files on the Stratum host (e.g. an app server's "
+                + "war), separated by commas; relative ones are taken from the Stratum home; empty: none. Default: "
+                + "the distribution's examples/ (${karaf.base}/examples). Never a directory that holds Stratum's own "
+                + "files.")
         String tenantFileRoots();
     }
 
