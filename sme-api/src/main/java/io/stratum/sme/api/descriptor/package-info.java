@@ -24,7 +24,8 @@
  * <p>
  * Version 2.0 adds {@link io.stratum.sme.api.descriptor.BackupSpec} to the descriptor record; 2.1 adds
  * {@link io.stratum.sme.api.descriptor.ElasticitySpec} (metrics, default alerts, default scaling policy), keeping the
- * constructor of 2.0.
+ * constructor of 2.0, and the configuration type {@link io.stratum.sme.api.descriptor.ConfigType#FILE} (the path of a
+ * file on the Stratum host, checked by the platform against who asks).
  */
 @Export
 @Version("2.1.0")

@@ -17,6 +17,9 @@ public final class ConfigValues {
     }
 
     /**
+     * Checks a value against its type, without looking at anything else (a {@code file} value is not looked up on
+     * the host here; see {@code HostFiles}).
+     *
      * @param key the key
      * @param property its schema entry
      * @param value a value
@@ -44,6 +47,10 @@ public final class ConfigValues {
             case BOOLEAN:
                 return "true".equals(value) || "false".equals(value)
                         ? null : "'" + key + "' must be true or false, not '" + value + "'";
+            case FILE:
+                // whether the file exists, and whether the caller may name it, is for HostFiles to tell
+                return value.isBlank() || value.indexOf('\0') >= 0
+                        ? "'" + key + "' must be the path of a file on the Stratum host, not '" + value + "'" : null;
             case STRING:
             default:
                 return property.allowedValues().isEmpty() || property.allowedValues().contains(value)

@@ -89,7 +89,8 @@ public final class EnvironmentPlanner {
      * @param check checks one member as a new service (throws {@link PlatformException} when it is wrong)
      * @param existing finds a service of the account by name (a provider outside the environment, or a clash)
      * @return the description with its levels
-     * @throws PlatformException INVALID listing every problem found
+     * @throws PlatformException INVALID listing every problem found (FORBIDDEN if a member asks for something the
+     *     caller may not have)
      */
     public static EnvironmentSpec plan(EnvironmentSpec spec, Function<EnvironmentSpec.Member, Checked> check,
             Function<String, Optional<ProviderRef>> existing) {
@@ -103,6 +104,7 @@ public final class EnvironmentPlanner {
             problems.add("an environment needs at least one service");
         }
         Map<String, Checked> checked = new LinkedHashMap<>();
+        boolean forbidden = false; // a member asks for what the caller may not have (e.g. a file of the host)
         Set<String> names = new HashSet<>();
         for (EnvironmentSpec.Member m : spec.services()) {
             if (!names.add(m.name())) {
@@ -116,6 +118,7 @@ public final class EnvironmentPlanner {
                 checked.put(m.name(), check.apply(m));
             } catch (PlatformException e) {
                 problems.add(m.name() + ": " + e.getMessage());
+                forbidden |= e.reason() == Reason.FORBIDDEN;
             }
         }
         Map<String, Set<String>> dependsOn = new LinkedHashMap<>();
@@ -160,8 +163,8 @@ public final class EnvironmentPlanner {
             problems.add(e.getMessage());
         }
         if (!problems.isEmpty()) {
-            throw new PlatformException(Reason.INVALID, "environment '" + spec.name() + "' is not valid: "
-                    + String.join("; ", problems));
+            throw new PlatformException(forbidden ? Reason.FORBIDDEN : Reason.INVALID, "environment '" + spec.name()
+                    + "' is not valid: " + String.join("; ", problems));
         }
         return spec.withLevels(levels);
     }

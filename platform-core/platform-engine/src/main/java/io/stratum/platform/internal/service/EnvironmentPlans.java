@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.JobState;
+import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
@@ -39,11 +40,12 @@ public final class EnvironmentPlans {
          * @param services the service manager
          * @param engine the orchestration engine
          * @param accounts accounts
+         * @param access resolves the callers of jobs
          */
         @Activate
         public Create(@Reference ServiceManager services, @Reference OrchestrationEngine engine,
-                @Reference AccountManager accounts) {
-            this.tasks = new EnvironmentTasks(services, engine, accounts);
+                @Reference AccountManager accounts, @Reference AccessControl access) {
+            this.tasks = new EnvironmentTasks(services, engine, accounts, access);
             this.environments = new EnvironmentRepository(services.store());
         }
 
@@ -94,11 +96,12 @@ public final class EnvironmentPlans {
          * @param services the service manager
          * @param engine the orchestration engine
          * @param accounts accounts
+         * @param access resolves the callers of jobs
          */
         @Activate
         public Delete(@Reference ServiceManager services, @Reference OrchestrationEngine engine,
-                @Reference AccountManager accounts) {
-            this.tasks = new EnvironmentTasks(services, engine, accounts);
+                @Reference AccountManager accounts, @Reference AccessControl access) {
+            this.tasks = new EnvironmentTasks(services, engine, accounts, access);
             this.environments = new EnvironmentRepository(services.store());
         }
 

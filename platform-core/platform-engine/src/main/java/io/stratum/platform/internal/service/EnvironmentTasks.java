@@ -4,6 +4,7 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.orchestration.JobContext;
@@ -35,9 +36,10 @@ final class EnvironmentTasks {
     private final EnvironmentRepository environments;
     private final AccountManager accounts;
 
-    EnvironmentTasks(ServiceManager services, OrchestrationEngine engine, AccountManager accounts) {
+    EnvironmentTasks(ServiceManager services, OrchestrationEngine engine, AccountManager accounts,
+            AccessControl access) {
         this.services = services;
-        this.lifecycle = new ServiceLifecycle(services, engine);
+        this.lifecycle = new ServiceLifecycle(services, engine, access);
         this.engine = engine;
         this.environments = new EnvironmentRepository(services.store());
         this.accounts = accounts;
@@ -76,9 +78,11 @@ final class EnvironmentTasks {
                 continue;
             }
             EnvironmentSpec.Member m = env.spec().member(name);
-            ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
+            Caller requester = member(job, env);
+            ServiceLifecycle.Checked checked = lifecycle.check(requester, m.type(), m.name(), m.plan(), m.version(),
+                    m.config());
             JobRecord created = lifecycle.submit(account, checked, lifecycle.resolveProviders(account, m.providers()),
-                    env.id(), member(job, env), m.params());
+                    env.id(), requester, m.params());
             job.put("create." + name, Long.toString(created.id()));
             jobs.put(name, created.id());
         }

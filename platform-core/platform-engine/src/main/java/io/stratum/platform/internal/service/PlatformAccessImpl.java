@@ -62,7 +62,7 @@ public final class PlatformAccessImpl implements PlatformAccess {
         this.catalog = catalog;
         this.services = services;
         this.engine = engine;
-        this.lifecycle = new ServiceLifecycle(services, engine);
+        this.lifecycle = new ServiceLifecycle(services, engine, accessControl);
         this.environments = new EnvironmentRepository(services.store());
         this.accessControl = accessControl;
         this.users = users;

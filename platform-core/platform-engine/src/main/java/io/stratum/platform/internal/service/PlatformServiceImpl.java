@@ -345,7 +345,7 @@ final class PlatformServiceImpl implements PlatformService {
      * @return the create job
      */
     JobRecord submitCreate(CreateServiceRequest request, Map<String, String> params) {
-        ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
+        ServiceLifecycle.Checked checked = lifecycle.check(caller, request.serviceType(), request.name(), request.plan(),
                 request.sdpVersion(), request.configuration());
         AccountDTO account = writable(request.account(), "create services");
         return guard(() -> {
@@ -356,7 +356,7 @@ final class PlatformServiceImpl implements PlatformService {
 
     /** A service and the providers it needs but was not given, created together as an environment named after it. */
     private JobDTO createWithProviders(CreateServiceRequest request) {
-        ServiceLifecycle.Checked checked = lifecycle.check(request.serviceType(), request.name(), request.plan(),
+        ServiceLifecycle.Checked checked = lifecycle.check(caller, request.serviceType(), request.name(), request.plan(),
                 request.sdpVersion(), request.configuration());
         List<EnvironmentSpec.Member> members = new ArrayList<>();
         Map<String, String> providers = new TreeMap<>(request.providers());
@@ -662,7 +662,7 @@ final class PlatformServiceImpl implements PlatformService {
     private JobRecord submitEnvironment(String accountName, EnvironmentSpec parsed) {
         AccountDTO account = writable(accountName, "create environments");
         EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
-                m -> lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config()),
+                m -> lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config()),
                 n -> guard(() -> services.store().query(c -> services.repository().byName(c, account.id(), n)))
                         .map(lifecycle::providerRef));
         String id = UUID.randomUUID().toString();
@@ -671,7 +671,7 @@ final class PlatformServiceImpl implements PlatformService {
         long newMemory = 0;
         for (EnvironmentSpec.Member m : spec.services()) {
             if (m.type() != null) {
-                ServiceLifecycle.Checked checked = lifecycle.check(m.type(), m.name(), m.plan(), m.version(), m.config());
+                ServiceLifecycle.Checked checked = lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config());
                 int instances = AccountManager.instancesOf(checked.config());
                 newServices++;
                 newInstances += instances;

@@ -5,6 +5,7 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.orchestration.JobRecord;
@@ -65,23 +66,30 @@ public final class ServiceLifecycle {
 
     private final ServiceManager services;
     private final OrchestrationEngine engine;
+    private final AccessControl access;
 
     /**
      * @param services the service manager
      * @param engine the orchestration engine
+     * @param access resolves callers (who may name which files of the host)
      */
-    public ServiceLifecycle(ServiceManager services, OrchestrationEngine engine) {
+    public ServiceLifecycle(ServiceManager services, OrchestrationEngine engine, AccessControl access) {
         this.services = services;
         this.engine = engine;
+        this.access = access;
     }
 
     /**
-     * Checks name, type, version, plan and configuration (against the schema, then by the engine if it can tell).
+     * Checks name, type, version, plan and configuration: against the schema; then the files of the host that values
+     * of type {@link io.stratum.sme.api.descriptor.ConfigType#FILE} name, against what the caller may name
+     * ({@link HostFiles}; each such value becomes its file's real path); then by the engine if it can tell.
      *
+     * @param caller who asks
      * @return the checked service
      * @throws PlatformException if anything is wrong
      */
-    public Checked check(String type, String name, String planName, String version, Map<String, String> config) {
+    public Checked check(Caller caller, String type, String name, String planName, String version,
+            Map<String, String> config) {
         AccountManager.checkName("service", name);
         if (type == null || type.isBlank()) {
             throw new PlatformException(Reason.INVALID, "a service type is required (see stratum:sdp-list)");
@@ -92,12 +100,25 @@ public final class ServiceLifecycle {
         Plan plan = d.plan(chosen).orElseThrow(() -> new PlatformException(Reason.INVALID, "service type '"
                 + d.serviceType() + "' has no plan '" + chosen + "'; its plans are "
                 + d.plans().stream().map(Plan::name).toList()));
-        Map<String, String> effective = ConfigValues.effective(d, plan, config == null ? Map.of() : config);
+        Map<String, String> user = config == null ? Map.of() : config;
+        Map<String, String> effective = services.hostFiles().resolve(d, user, ConfigValues.effective(d, plan, user),
+                mayNameAnyFile(caller));
         List<String> problems = services.checkConfiguration(sdp, name, effective);
         if (!problems.isEmpty()) {
             throw new PlatformException(Reason.INVALID, String.join("; ", problems));
         }
         return new Checked(name, sdp, plan, effective);
+    }
+
+    /** @return whether the caller may name any file of the host (a user who no longer exists may not) */
+    private boolean mayNameAnyFile(Caller caller) {
+        boolean admin;
+        try {
+            admin = access.resolve(caller).isPlatformAdmin();
+        } catch (PlatformException e) {
+            admin = false;
+        }
+        return HostFiles.anyFile(caller, admin);
     }
 
     /**

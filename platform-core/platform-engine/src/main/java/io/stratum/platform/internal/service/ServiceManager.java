@@ -92,6 +92,13 @@ public final class ServiceManager {
         @AttributeDefinition(description = "Calls of one engine that may wait for a thread (0 to 100000); more are "
                 + "refused at once as busy")
         int engineCallQueue() default Settings.DEFAULT_CALL_QUEUE;
+
+        @AttributeDefinition(required = false, description = "Directories whose files users who are not platform "
+                + "admins may name in configuration values that are files on the Stratum host (e.g. an app server's "
+                + "war), separated by commas; relative ones are taken from the Stratum home; empty: none. Default: "
+                + "the distribution's examples/ (${karaf.base}/examples). Never a directory that holds Stratum's own "
+                + "files.")
+        String tenantFileRoots();
     }
 
     /** The configuration's PID. */
@@ -109,6 +116,9 @@ public final class ServiceManager {
     private final RuntimeManager runtimes;
     /** Replaced whole when the configuration changes; running jobs pick the new limits up at their next call. */
     private volatile Settings settings;
+    /** Replaced whole when the configuration changes. */
+    private volatile HostFiles hostFiles;
+    private final HostFiles defaultHostFiles;
     private final EngineCalls calls;
 
     /**
@@ -178,7 +188,8 @@ public final class ServiceManager {
     @Activate
     public ServiceManager(@Reference Store store, @Reference SdpCatalog catalog, @Reference RuntimeManager runtimes,
             Map<String, Object> properties) {
-        this(store, catalog, runtimes, Settings.read(properties, Settings.DEFAULTS));
+        this(store, catalog, runtimes, Settings.read(properties, Settings.DEFAULTS), HostFiles.read(properties,
+                HostFiles.defaults(), HostFiles.defaults(), new ConfigReader(PID, properties, LOG)));
     }
 
     /**
@@ -188,6 +199,21 @@ public final class ServiceManager {
      * @param settings time limits
      */
     public ServiceManager(Store store, SdpCatalog catalog, RuntimeManager runtimes, Settings settings) {
+        this(store, catalog, runtimes, settings, HostFiles.defaults());
+    }
+
+    /**
+     * @param store the store
+     * @param catalog the SDP catalog
+     * @param runtimes the runtime platform
+     * @param settings time limits
+     * @param hostFiles which files of the host callers may name in configuration values (until a configuration
+     *     change, which is read against {@link HostFiles#defaults()})
+     */
+    public ServiceManager(Store store, SdpCatalog catalog, RuntimeManager runtimes, Settings settings,
+            HostFiles hostFiles) {
+        this.hostFiles = hostFiles;
+        this.defaultHostFiles = HostFiles.defaults();
         this.store = store;
         this.repository = new ServiceRepository(store);
         this.associations = new AssociationRepository(store);
@@ -211,6 +237,12 @@ public final class ServiceManager {
         calls.limits(next.callThreads(), next.callQueue());
         settings = next;
         LOG.info("Service limits now {}", next);
+        HostFiles files = HostFiles.read(properties, defaultHostFiles, hostFiles, new ConfigReader(PID, properties,
+                LOG));
+        if (!files.tenantRoots().equals(hostFiles.tenantRoots())) {
+            LOG.info("Directories whose files tenants may name now {}", files.tenantRoots());
+        }
+        hostFiles = files;
     }
 
     /** Stops the engine-call threads. */
@@ -252,6 +284,11 @@ public final class ServiceManager {
     /** @return time limits */
     public Settings settings() {
         return settings;
+    }
+
+    /** @return which files of the host callers may name in configuration values ({@value HostFiles#KEY}) */
+    public HostFiles hostFiles() {
+        return hostFiles;
     }
 
     /**

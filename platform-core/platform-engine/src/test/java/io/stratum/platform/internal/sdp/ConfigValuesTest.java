@@ -35,6 +35,15 @@ public class ConfigValuesTest {
     }
 
     @Test
+    public void aFileIsAPathAndIsNotLookedUpHere() {
+        ConfigProperty war = new ConfigProperty(ConfigType.FILE, "", null, null, null, null, null);
+        assertNull("existence and who may name it are the platform's to check, with the caller", ConfigValues.check(
+                "war", war, "/no/such/app.war"));
+        assertTrue(ConfigValues.check("war", war, " ").contains("must be the path of a file on the Stratum host"));
+        assertTrue(ConfigValues.check("war", war, "a\0b").contains("must be the path of a file"));
+    }
+
+    @Test
     public void effectiveConfigurationLayersDefaultsPlanAndUser() {
         Map<String, String> c = ConfigValues.effective(D, D.plans().get(0), Map.of("mode", "B", "ssl", "true"));
         assertEquals(Map.of("heap", "64", "mode", "B", "ssl", "true"), c);

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.sme.api.descriptor.ConfigType;
 import io.stratum.sme.api.descriptor.ElasticitySpec;
 import io.stratum.sme.api.descriptor.ElasticitySpec.AlertSpec;
 import io.stratum.sme.api.descriptor.ElasticitySpec.ScalingSpec;
@@ -69,6 +70,30 @@ public class DescriptorReaderTest {
         problems = problemsWith(json -> ((ObjectNode) json.withArray("requires").get(0)).remove("serviceType"));
         assertEquals(1, problems.size());
         assertTrue(problems.get(0), problems.get(0).startsWith("requires: serviceType is required"));
+    }
+
+    @Test
+    public void aFileKeyIsReadAndTakesNeitherBoundsNorAllowedValues() throws Exception {
+        ObjectNode json = valid();
+        ((ObjectNode) json.get("configSchema")).putObject("war").put("type", "file").put("description", "the application");
+        DescriptorReader.Result read = read(json);
+        assertEquals(List.of(), read.problems());
+        assertEquals(ConfigType.FILE, read.descriptor().configSchema().get("war").type());
+        List<String> problems = problemsWith(j -> ((ObjectNode) j.get("configSchema")).putObject("war").put("type", "file")
+                .put("minimum", 1).putArray("allowedValues").add("/a.war"));
+        assertTrue(problems.toString(), problems.contains("configSchema: 'war' has minimum/maximum but is not an "
+                + "integer"));
+        assertTrue(problems.toString(), problems.contains("configSchema: 'war' has allowedValues but is not a string"));
+    }
+
+    @Test
+    public void theAppServersApplicationIsAFile() throws Exception {
+        Path shipped = Path.of("../../sme-appserver/bundle/src/main/resources/META-INF/stratum/sdp.json");
+        try (InputStream in = Files.newInputStream(shipped)) {
+            DescriptorReader.Result read = reader.read(in);
+            assertEquals(List.of(), read.problems());
+            assertEquals(ConfigType.FILE, read.descriptor().configSchema().get("war").type());
+        }
     }
 
     @Test

@@ -80,6 +80,14 @@ final class PlatformFixture implements AutoCloseable {
     final ServiceLifecycle lifecycle;
 
     PlatformFixture(Path home) {
+        this(home, HostFiles.defaults());
+    }
+
+    /**
+     * @param home the store's directory
+     * @param hostFiles which files of the host callers may name
+     */
+    PlatformFixture(Path home, HostFiles hostFiles) {
         store = TestStores.open(home);
         runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
         catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(), e -> { });
@@ -90,15 +98,15 @@ final class PlatformFixture implements AutoCloseable {
                 "[{\"serviceType\": \"database\", \"optional\": false}]"));
         services = new ServiceManager(store, catalog, runtimes, new ServiceManager.Settings(Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ZERO));
+                Duration.ZERO), hostFiles);
         engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
         AccountManager accounts = new AccountManager(store);
-        bindFactories(engine);
         users = new UserDirectory(store, new Passwords(1000));
+        bindFactories(engine);
         access = new PlatformAccessImpl(accounts, catalog, services, engine, new AccessControl(users, accounts), users,
                 new AccountHistory(store));
         platform = access.as(Caller.system("test"));
-        lifecycle = new ServiceLifecycle(services, engine);
+        lifecycle = new ServiceLifecycle(services, engine, new AccessControl(users, accounts));
     }
 
     /** Gives an engine the plan factories of every service and environment job. */
@@ -109,9 +117,11 @@ final class PlatformFixture implements AutoCloseable {
         e.bindFactory(new ServicePlans.Scale(services), Map.of(PlanFactory.KIND, JobKinds.SCALE));
         e.bindFactory(new ServicePlans.Bind(services), Map.of(PlanFactory.KIND, JobKinds.BIND));
         e.bindFactory(new ServicePlans.Unbind(services), Map.of(PlanFactory.KIND, JobKinds.UNBIND));
-        e.bindFactory(new EnvironmentPlans.Create(services, e, accounts), Map.of(PlanFactory.KIND, JobKinds.ENV_CREATE,
+        e.bindFactory(new EnvironmentPlans.Create(services, e, accounts,
+                new AccessControl(users, accounts)), Map.of(PlanFactory.KIND, JobKinds.ENV_CREATE,
                 PlanFactory.COMPOSITE, "true"));
-        e.bindFactory(new EnvironmentPlans.Delete(services, e, accounts), Map.of(PlanFactory.KIND, JobKinds.ENV_DELETE,
+        e.bindFactory(new EnvironmentPlans.Delete(services, e, accounts,
+                new AccessControl(users, accounts)), Map.of(PlanFactory.KIND, JobKinds.ENV_DELETE,
                 PlanFactory.COMPOSITE, "true"));
     }
 

@@ -176,7 +176,8 @@ public class ProviderAssociationTest {
         engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
         engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
         engine.bindFactory(new ServicePlans.Stop(services), Map.of(PlanFactory.KIND, JobKinds.STOP));
-        lifecycle = new ServiceLifecycle(services, engine);
+        lifecycle = new ServiceLifecycle(services, engine, new AccessControl(new UserDirectory(store,
+                new Passwords(1000)), new AccountManager(store)));
         account = new AccountManager(store).require("default");
     }
 
@@ -199,7 +200,7 @@ public class ProviderAssociationTest {
     }
 
     private JobRecord create(String type, String name, Map<String, String> providers) throws Exception {
-        JobRecord job = lifecycle.submit(account, lifecycle.check(type, name, null, null, Map.of()),
+        JobRecord job = lifecycle.submit(account, lifecycle.check(TEST, type, name, null, null, Map.of()),
                 lifecycle.resolveProviders(account, providers), null, TEST);
         return await(job.id());
     }
@@ -217,8 +218,8 @@ public class ProviderAssociationTest {
     private List<JobRecord> occupyBothWorkers() throws InterruptedException {
         hold = new CountDownLatch(1);
         List<JobRecord> jobs = List.of(
-                lifecycle.submit(account, lifecycle.check("database", "held-1", null, null, Map.of()), Map.of(), null, TEST),
-                lifecycle.submit(account, lifecycle.check("database", "held-2", null, null, Map.of()), Map.of(), null, TEST));
+                lifecycle.submit(account, lifecycle.check(TEST, "database", "held-1", null, null, Map.of()), Map.of(), null, TEST),
+                lifecycle.submit(account, lifecycle.check(TEST, "database", "held-2", null, null, Map.of()), Map.of(), null, TEST));
         assertTrue("both workers are busy", provisioning.tryAcquire(2, 20, TimeUnit.SECONDS));
         return jobs;
     }
@@ -292,7 +293,7 @@ public class ProviderAssociationTest {
     @Test
     public void aCreateCancelledWhileQueuedLeavesNoServiceAndFreesItsName() throws Exception {
         List<JobRecord> busy = occupyBothWorkers();
-        JobRecord queued = lifecycle.submit(account, lifecycle.check("database", "later", null, null, Map.of()),
+        JobRecord queued = lifecycle.submit(account, lifecycle.check(TEST, "database", "later", null, null, Map.of()),
                 Map.of(), null, TEST);
         assertTrue(engine.cancel(queued.id()));
         release(busy);
@@ -338,7 +339,7 @@ public class ProviderAssociationTest {
     public void aProviderCannotBeDeletedFromUnderACreateThatIsStillQueued() throws Exception {
         create("database", "db", Map.of());
         List<JobRecord> busy = occupyBothWorkers();
-        JobRecord app = lifecycle.submit(account, lifecycle.check("appserver", "app", null, null, Map.of()),
+        JobRecord app = lifecycle.submit(account, lifecycle.check(TEST, "appserver", "app", null, null, Map.of()),
                 lifecycle.resolveProviders(account, Map.of("database", "db")), null, TEST);
         try {
             delete("db", false);

@@ -7,7 +7,10 @@ import static org.junit.Assert.assertTrue;
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountManager;
+import io.stratum.platform.internal.account.Passwords;
+import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.orchestration.JobRecord;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.orchestration.PlanFactory;
@@ -216,7 +219,8 @@ public class SecretsTest {
         engine = new OrchestrationEngine(store, 2, Duration.ofMillis(10), Duration.ofMillis(50));
         engine.bindFactory(new ServicePlans.Create(services), Map.of(PlanFactory.KIND, JobKinds.CREATE));
         engine.bindFactory(new ServicePlans.Delete(services), Map.of(PlanFactory.KIND, JobKinds.DELETE));
-        lifecycle = new ServiceLifecycle(services, engine);
+        lifecycle = new ServiceLifecycle(services, engine, new AccessControl(new UserDirectory(store,
+                new Passwords(1000)), new AccountManager(store)));
         account = new AccountManager(store).require("default");
     }
 
@@ -337,7 +341,8 @@ public class SecretsTest {
 
     private JobRecord create(String type, String name, Map<String, String> providers, Map<String, String> config)
             throws Exception {
-        JobRecord job = lifecycle.submit(account, lifecycle.check(type, name, null, null, config),
+        JobRecord job = lifecycle.submit(account, lifecycle.check(io.stratum.platform.api.Caller.system("test"), type, name,
+                null, null, config),
                 lifecycle.resolveProviders(account, providers), null, io.stratum.platform.api.Caller.system("test"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

@@ -20,6 +20,7 @@ import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -315,5 +316,21 @@ public class ServiceManagerTest {
         provision(Duration.ofSeconds(5));
         assertEquals("the component still works", "secret",
                 services.repository().property(service.id(), "password").orElseThrow());
+    }
+
+    @Test
+    public void theDirectoriesOpenToTenantsFollowTheConfiguration() {
+        services.deactivate();
+        services = new ServiceManager(store, catalog, runtimes, Map.of(HostFiles.KEY, "/srv/wars, /srv/more"));
+        assertEquals(List.of(Path.of("/srv/wars"), Path.of("/srv/more")), services.hostFiles().tenantRoots());
+        services.modified(Map.of(HostFiles.KEY, "/srv/apps"));
+        assertEquals("taken without a restart", List.of(Path.of("/srv/apps")), services.hostFiles().tenantRoots());
+        services.modified(Map.of(HostFiles.KEY, "${karaf.base}/examples"));
+        assertEquals("an unresolved value is refused, the roots in effect kept", List.of(Path.of("/srv/apps")),
+                services.hostFiles().tenantRoots());
+        services.modified(Map.of(HostFiles.KEY, ""));
+        assertEquals("empty: none", List.of(), services.hostFiles().tenantRoots());
+        services.modified(Map.of());
+        assertEquals("absent: the default", HostFiles.defaults().tenantRoots(), services.hostFiles().tenantRoots());
     }
 }
