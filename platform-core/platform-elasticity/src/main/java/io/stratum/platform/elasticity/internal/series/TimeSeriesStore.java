@@ -101,14 +101,14 @@ public final class TimeSeriesStore implements MetricHistory, EventHandler {
     }
 
     /**
-     * A store that writes snapshots only when asked ({@link #snapshot}); for tests.
+     * A store that writes snapshots only when asked ({@link #snapshot}); for tests of this bundle.
      *
      * @param directory where the snapshot is kept
      * @param settings the windows
      * @param clock the time
      * @param services the platform's services, or {@code null} to keep every series
      */
-    TimeSeriesStore(Path directory, ElasticitySettings settings, Clock clock, Services services) {
+    public TimeSeriesStore(Path directory, ElasticitySettings settings, Clock clock, Services services) {
         this.directory = directory;
         this.settings = settings;
         this.clock = clock;
@@ -267,7 +267,7 @@ public final class TimeSeriesStore implements MetricHistory, EventHandler {
      *
      * @throws IOException if it cannot be written
      */
-    void snapshot() throws IOException {
+    public void snapshot() throws IOException {
         synchronized (writing) {
             ownerOnlyDirectory(directory);
             Path tmp = directory.resolve(SNAPSHOT + ".tmp");
