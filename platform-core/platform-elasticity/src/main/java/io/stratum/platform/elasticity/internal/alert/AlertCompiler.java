@@ -101,7 +101,8 @@ public final class AlertCompiler {
 
     /**
      * @param expression what the user wrote
-     * @param metrics the metrics of the service the alert watches
+     * @param metrics the metrics of the service the alert watches ({@code null}: any metric, for alerts created
+     *     before, whose metrics may not be reported yet)
      * @param retention the longest window allowed (the history kept)
      * @return the compiled alert
      * @throws ExpressionError at the leftmost problem
@@ -141,7 +142,7 @@ public final class AlertCompiler {
         Map<String, Call> calls = new LinkedHashMap<>();
         List<int[]> spans = new ArrayList<>();
         List<String> spanKeys = new ArrayList<>();
-        Set<String> known = new TreeSet<>(metrics);
+        Set<String> known = metrics == null ? null : new TreeSet<>(metrics);
         for (int j = 0; j < functions.size(); j++) {
             AstFunction f = functions.get(j);
             Integer site = j < sites.size() ? sites.get(j) : null;
@@ -154,7 +155,7 @@ public final class AlertCompiler {
         checkNames(tokens, sites, problems);
         if (!problems.isEmpty()) {
             Problem first = problems.stream().min(Comparator.comparingInt(Problem::at)).orElseThrow();
-            throw new ExpressionError(clamp(first.at, text), first.message, text);
+            throw new ExpressionError(clamp(first.at, text), first.message, text, first.unknownMetric);
         }
         // the calls become variables: the expression evaluated sees only numbers
         StringBuilder rewritten = new StringBuilder(text);
@@ -183,7 +184,10 @@ public final class AlertCompiler {
     }
 
     /** A problem found, at a 1-based position. */
-    private record Problem(int at, String message) {
+    private record Problem(int at, String message, boolean unknownMetric) {
+        Problem(int at, String message) {
+            this(at, message, false);
+        }
     }
 
     /** A call and its span (0-based, end exclusive) in the expression. */
@@ -397,10 +401,10 @@ public final class AlertCompiler {
         String metric = metricNode.getString();
         String windowText = windowNode.getString();
         boolean ok = true;
-        if (!known.contains(metric)) {
+        if (known != null && !known.contains(metric)) {
             problems.add(new Problem(metricAt, "unknown metric '" + metric + "'; " + (known.isEmpty()
                     ? "the service has no metrics yet (no gatherer reports for its type)"
-                    : "the service's metrics are " + String.join(", ", known))));
+                    : "the service's metrics are " + String.join(", ", known)), true));
             ok = false;
         }
         Duration window = null;

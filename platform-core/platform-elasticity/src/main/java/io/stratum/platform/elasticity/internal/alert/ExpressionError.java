@@ -11,6 +11,7 @@ public final class ExpressionError extends Exception {
     private final int position;
     private final String problem;
     private final String expression;
+    private final boolean unknownMetric;
 
     /**
      * @param position the 1-based character position of the error in the expression
@@ -18,10 +19,26 @@ public final class ExpressionError extends Exception {
      * @param expression the expression, as shown under the message (tabs and line breaks as spaces)
      */
     ExpressionError(int position, String problem, String expression) {
+        this(position, problem, expression, false);
+    }
+
+    /**
+     * @param position the 1-based character position of the error in the expression
+     * @param problem what is wrong, for users
+     * @param expression the expression, as shown under the message (tabs and line breaks as spaces)
+     * @param unknownMetric whether the problem is a metric the service does not have (yet)
+     */
+    ExpressionError(int position, String problem, String expression, boolean unknownMetric) {
         super("at " + position + ": " + problem);
         this.position = position;
         this.problem = problem;
         this.expression = expression;
+        this.unknownMetric = unknownMetric;
+    }
+
+    /** @return whether the problem is a metric the service does not have (yet: a gatherer may come later) */
+    public boolean unknownMetric() {
+        return unknownMetric;
     }
 
     /** @return the 1-based character position of the error */
