@@ -412,7 +412,8 @@ public final class AlertCompiler {
             window = Durations.parse(windowText);
             if (window.compareTo(retention) > 0) {
                 problems.add(new Problem(windowAt, "the window '" + windowText + "' is longer than the "
-                        + Durations.format(retention) + " of history kept (retention in etc/io.stratum.elasticity.cfg)"));
+                        + Durations.format(retention) + " of history kept (retention in "
+                        + "etc/io.stratum.elasticity.cfg)"));
                 ok = false;
             }
         } catch (IllegalArgumentException e) {

@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * is wrong otherwise is logged once and skipped; neither blocks the service. A default the user deleted is not made
  * again. Thread-safe.
  */
-@Component(service = {Alerts.class, EventHandler.class}, configurationPid = ElasticityConfig.PID,
+@Component(service = {Alerts.class, EventHandler.class}, immediate = true, configurationPid = ElasticityConfig.PID,
         property = EventConstants.EVENT_TOPIC + "=" + PlatformEvents.SERVICE_TOPIC_ALL)
 public final class Alerts implements EventHandler {
 

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * It also knows which metrics each service has ({@link #catalog}), for checking alerts. Thread-safe.
  */
-@Component(service = Collector.class, configurationPid = ElasticityConfig.PID)
+@Component(service = Collector.class, immediate = true, configurationPid = ElasticityConfig.PID)
 public final class Collector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * when its {@code io/stratum/service/DELETED} event arrives, and at each snapshot for services the platform no longer
  * knows. Thread-safe.
  */
-@Component(service = {MetricHistory.class, TimeSeriesStore.class, EventHandler.class},
+@Component(service = {MetricHistory.class, TimeSeriesStore.class, EventHandler.class}, immediate = true,
         configurationPid = ElasticityConfig.PID,
         property = EventConstants.EVENT_TOPIC + "=" + PlatformEvents.SERVICE_TOPIC_PREFIX + "DELETED")
 @Designate(ocd = ElasticityConfig.class)
