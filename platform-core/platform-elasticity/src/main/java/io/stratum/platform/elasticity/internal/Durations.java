@@ -1,0 +1,85 @@
+package io.stratum.platform.elasticity.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as users write them in alerts, policies and the configuration: a number and a unit ({@code 500ms},
+ * {@code 30s}, {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}), several in a row ({@code 1m30s}), or ISO-8601
+ * ({@code PT30S}). Units are case-insensitive; {@code m} is minutes.
+ */
+public final class Durations {
+
+    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern ALL = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
+
+    private Durations() {
+    }
+
+    /**
+     * @param text what the user wrote
+     * @return the duration, longer than zero
+     * @throws IllegalArgumentException saying what is accepted, when the text is not such a duration or is not
+     *     longer than zero
+     */
+    public static Duration parse(String text) {
+        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            if (t.startsWith("p")) {
+                d = Duration.parse(t.toUpperCase(Locale.ROOT));
+            } else if (ALL.matcher(t).matches()) {
+                d = Duration.ZERO;
+                Matcher m = PART.matcher(t);
+                while (m.find()) {
+                    long n = Long.parseLong(m.group(1));
+                    d = d.plus(switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
+                }
+            } else {
+                throw invalid(text);
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw invalid(text);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("a duration must be longer than zero, not '" + text + "'");
+        }
+        return d;
+    }
+
+    /**
+     * @param d a duration
+     * @return it in the largest unit that divides it ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}), so
+     *     {@link #parse} reads it back
+     */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 0 || d.toNanos() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    private static IllegalArgumentException invalid(String text) {
+        return new IllegalArgumentException("'" + text + "' is not a duration: write a number and a unit such as "
+                + "500ms, 30s, 1m, 5m, 1h (ms, s, m, h, d; combined like 1m30s) or ISO-8601 such as PT30S");
+    }
+}
