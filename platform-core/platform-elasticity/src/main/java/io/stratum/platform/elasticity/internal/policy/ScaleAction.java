@@ -4,10 +4,10 @@ import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.PolicyDTO;
 import io.stratum.platform.api.ScalingDecisionDTO;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.elasticity.internal.alert.ReportingAction;
 import io.stratum.platform.elasticity.internal.policy.PolicyArithmetic.Hold;
 import io.stratum.platform.elasticity.internal.policy.PolicyArithmetic.Verdict;
 import io.stratum.platform.elasticity.internal.policy.ScaleRequests.Activity;
-import io.stratum.platform.spi.AlertAction;
 import io.stratum.platform.spi.ManagedService;
 import io.stratum.platform.spi.Services;
 import java.time.Clock;
@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * Nothing scales a service by itself while its policy is disabled: then the decision is HELD and the action fails with
  * a message that says so (the alert's history shows it), as it does when the platform refuses the scale.
  */
-abstract class ScaleAction implements AlertAction {
+abstract class ScaleAction implements ReportingAction {
 
     private static final Pattern STEP = Pattern.compile("[1-9]\\d?");
 
@@ -72,10 +72,16 @@ abstract class ScaleAction implements AlertAction {
         return Integer.parseInt(a);
     }
 
+    /**
+     * Scales on a transition into ALARM.
+     *
+     * @return for the alert's history: the job it submitted ({@code job 42}), or why it held ({@code held: ...});
+     *     {@code null} on other transitions
+     */
     @Override
-    public void run(Firing firing) {
+    public String report(Firing firing) {
         if (!"ALARM".equals(firing.to()) || "ALARM".equals(firing.from())) {
-            return;
+            return null;
         }
         ManagedService s = services.find(firing.serviceId()).orElseThrow(() -> new IllegalStateException(name
                 + ": service '" + firing.service() + "' no longer exists"));
@@ -95,20 +101,17 @@ abstract class ScaleAction implements AlertAction {
         }
         Verdict v = arithmetic.alertStep(p, s.instances(), up, own > 0 ? own : p.step(), why);
         if (v.isHeld()) {
-            policies.record(s, scales.held(s, v));
-            return;
+            return held(s, scales.held(s, v));
         }
         Activity activity = scales.activity(s);
         JobDTO active = activity.active();
         if (active != null) {
-            policies.record(s, scales.held(s, v.held(Hold.BUSY, "job " + active.id() + " (" + active.kind()
+            return held(s, scales.held(s, v.held(Hold.BUSY, "job " + active.id() + " (" + active.kind()
                     + ", asked for by " + active.requestedBy() + ") runs on the service")));
-            return;
         }
         Verdict cooled = arithmetic.cooldown(p, v, activity.lastScaleEnded());
         if (cooled.isHeld()) {
-            policies.record(s, scales.held(s, cooled));
-            return;
+            return held(s, scales.held(s, cooled));
         }
         ScalingDecisionDTO d = scales.submit(s, cooled, firing.summary() + " -> " + name + " to " + cooled.to());
         policies.record(s, d);
@@ -116,6 +119,12 @@ abstract class ScaleAction implements AlertAction {
             throw new IllegalStateException(name + " of '" + s.name() + "' to " + cooled.to() + " refused: "
                     + d.outcome().substring(ScaleRequests.REFUSED.length() + 2));
         }
+        return "job " + d.jobId() + " (" + d.from() + " -> " + d.to() + " instances)";
+    }
+
+    private String held(ManagedService s, ScalingDecisionDTO d) {
+        policies.record(s, d);
+        return "held: " + d.outcome();
     }
 
     private static String values(Map<String, Double> values) {

@@ -83,7 +83,7 @@ public class ScaleActionTest {
 
     @Test
     public void enteringAlarmScalesByTheStepWithTheAlertAsTheJobsCause() {
-        scaleUp.run(firing("OK", "ALARM", ""));
+        String reported = scaleUp.report(firing("OK", "ALARM", ""));
         assertEquals(1, platform.scales.size());
         FakePlatform.Scale scale = platform.scales.get(0);
         assertEquals(3, scale.instances());
@@ -94,24 +94,25 @@ public class ScaleActionTest {
         assertEquals("alert 'busy' entered ALARM (avg('http.requests.rate','1m') = 62.5, instances = 2): scale up by 1 "
                 + "within 1..4 -> scale up to 3", d.reason());
         assertEquals(Long.toString(platform.jobs.get(0).id()), d.jobId());
+        assertEquals("the alert's history names the job", "job " + d.jobId() + " (2 -> 3 instances)", reported);
     }
 
     @Test
     public void onlyATransitionIntoAlarmActs() {
-        scaleUp.run(firing("ALARM", "OK", ""));
-        scaleUp.run(firing("OK", "NO_DATA", ""));
-        scaleUp.run(firing("ALARM", "ALARM", ""));
-        scaleDown.run(firing("ALARM", "NO_DATA", ""));
+        scaleUp.report(firing("ALARM", "OK", ""));
+        scaleUp.report(firing("OK", "NO_DATA", ""));
+        scaleUp.report(firing("ALARM", "ALARM", ""));
+        scaleDown.report(firing("ALARM", "NO_DATA", ""));
         assertTrue(platform.scales.isEmpty());
         assertTrue(decisions().isEmpty());
         assertEquals(0, platform.listJobsCalls.get());
-        scaleUp.run(firing("NO_DATA", "ALARM", ""));
+        scaleUp.report(firing("NO_DATA", "ALARM", ""));
         assertEquals(1, platform.scales.size());
     }
 
     @Test
     public void theActionsOwnStepOverridesThePolicysWithinItsBounds() {
-        scaleUp.run(firing("OK", "ALARM", "5"));
+        scaleUp.report(firing("OK", "ALARM", "5"));
         assertEquals(4, platform.scales.get(0).instances()); // 2 + 5, but max 4
         assertTrue(decisions().get(0).reason(), decisions().get(0).reason().contains("scale up by 5 within 1..4"));
     }
@@ -119,7 +120,7 @@ public class ScaleActionTest {
     @Test
     public void atTheBoundTheDecisionIsHeld() {
         app = services.add("s1", "app", 1, ServiceState.RUNNING);
-        scaleDown.run(firing("OK", "ALARM", ""));
+        scaleDown.report(firing("OK", "ALARM", ""));
         assertTrue(platform.scales.isEmpty());
         ScalingDecisionDTO d = decisions().get(0);
         assertEquals("HELD", d.outcome());
@@ -129,24 +130,24 @@ public class ScaleActionTest {
 
     @Test
     public void scaleDownStepsDown() {
-        scaleDown.run(firing("OK", "ALARM", ""));
+        scaleDown.report(firing("OK", "ALARM", ""));
         assertEquals(1, platform.scales.get(0).instances());
     }
 
     @Test
     public void theCooldownsCountFromAManualScaleToo() {
         long manual = platform.job(ScaleRequests.SCALE_KIND, "app", "s1", "alice", JobState.RUNNING, null).id();
-        scaleUp.run(firing("OK", "ALARM", "")); // alice's scale runs: never fought
+        scaleUp.report(firing("OK", "ALARM", "")); // alice's scale runs: never fought
         assertTrue(decisions().get(0).reason(), decisions().get(0).reason().endsWith("; held: job " + manual
                 + " (service.scale, asked for by alice) runs on the service"));
         platform.finish(manual, JobState.SUCCEEDED);
         clock.advance(Duration.ofSeconds(20));
-        scaleUp.run(firing("OK", "ALARM", ""));
+        scaleUp.report(firing("OK", "ALARM", ""));
         assertTrue(platform.scales.isEmpty());
         assertTrue(decisions().get(0).reason(), decisions().get(0).reason().endsWith("; held: the last scale ended 20s "
                 + "ago, scale-up cooldown 30s"));
         clock.advance(Duration.ofSeconds(10));
-        scaleUp.run(firing("OK", "ALARM", ""));
+        scaleUp.report(firing("OK", "ALARM", ""));
         assertEquals(1, platform.scales.size());
         assertEquals(List.of("SUBMITTED", "HELD", "HELD"), decisions().stream().map(ScalingDecisionDTO::outcome)
                 .toList());
@@ -156,7 +157,7 @@ public class ScaleActionTest {
     public void aRefusedScaleIsRecordedAndTheActionFailsWithThePlatformsMessage() {
         platform.refusal = new PlatformException(Reason.QUOTA_EXCEEDED, "over the quota of account 'shop'");
         try {
-            scaleUp.run(firing("OK", "ALARM", ""));
+            scaleUp.report(firing("OK", "ALARM", ""));
             fail();
         } catch (IllegalStateException e) {
             assertEquals("scale-up of 'app' to 3 refused: over the quota of account 'shop'", e.getMessage());
@@ -167,7 +168,7 @@ public class ScaleActionTest {
     @Test
     public void aConcurrencyRefusalIsHeld() {
         platform.refusal = new PlatformException(Reason.CONCURRENCY, "'app' is busy with job 9");
-        scaleUp.run(firing("OK", "ALARM", ""));
+        scaleUp.report(firing("OK", "ALARM", ""));
         assertEquals("HELD", decisions().get(0).outcome());
         assertTrue(decisions().get(0).reason().endsWith("; held: 'app' is busy with job 9"));
     }
@@ -178,7 +179,7 @@ public class ScaleActionTest {
         policies.set(alice, app, new PolicyDTO("app", false, p.metric(), p.window(), p.target(), p.min(), p.max(),
                 p.step(), null, null, null, p.tolerance(), null, 0, null));
         try {
-            scaleUp.run(firing("OK", "ALARM", ""));
+            scaleUp.report(firing("OK", "ALARM", ""));
             fail();
         } catch (IllegalStateException e) {
             assertEquals("scale-up: the scaling policy of 'app' is disabled; enable one (policy-set) for alerts to "
