@@ -2,16 +2,24 @@ package io.stratum.platform.rest;
 
 import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.AccountRole;
+import io.stratum.platform.api.AlertDTO;
+import io.stratum.platform.api.AlertRequest;
 import io.stratum.platform.api.BackupScheduleDTO;
 import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.CreateServiceRequest;
+import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.EnvironmentRequest;
 import io.stratum.platform.api.ExternalServiceRequest;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobQuery;
+import io.stratum.platform.api.MetricSeriesDTO;
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.PolicyDTO;
 import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.rest.Bodies.Alert;
 import io.stratum.platform.rest.Bodies.BindConsumer;
 import io.stratum.platform.rest.Bodies.Clone;
 import io.stratum.platform.rest.Bodies.CloneAccount;
@@ -22,6 +30,7 @@ import io.stratum.platform.rest.Bodies.CreateUser;
 import io.stratum.platform.rest.Bodies.ExternalService;
 import io.stratum.platform.rest.Bodies.Grant;
 import io.stratum.platform.rest.Bodies.Password;
+import io.stratum.platform.rest.Bodies.Policy;
 import io.stratum.platform.rest.Bodies.Quota;
 import io.stratum.platform.rest.Bodies.Restore;
 import io.stratum.platform.rest.Bodies.Scale;
@@ -38,14 +47,17 @@ import java.util.function.Function;
 
 /**
  * The route table of the API: every operation of the {@code stratum:} shell commands, each a call of the caller's
- * facade ({@link PlatformService}, {@link BackupService}, {@link io.stratum.platform.api.CloneService}). A handler
- * reads the request, calls the facade, and says how to answer; what is allowed, and every check of the values, is
- * the facade's. Long actions answer 202 with the job and its {@code Location}; those the facade can plan without
- * doing take {@code ?dryRun=true} and answer the plan.
+ * facade ({@link PlatformService}, {@link BackupService}, {@link io.stratum.platform.api.CloneService},
+ * {@link ElasticityService}). A handler reads the request, calls the facade, and says how to answer; what is allowed,
+ * and every check of the values, is the facade's. Long actions answer 202 with the job and its {@code Location};
+ * those the facade can plan without doing take {@code ?dryRun=true} and answer the plan.
  */
 final class ApiRoutes {
 
     static final Param ACCOUNT = Param.string("account", "The account (default: your only account, else 'default')");
+
+    /** The window of a metric's values when none is asked for (as stratum:metrics). */
+    static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
     private final JobStreams streams;
     private final SecureRandom random;
@@ -69,6 +81,7 @@ final class ApiRoutes {
         sdps(r);
         services(r);
         environments(r);
+        elasticity(r);
         jobs(r);
         backups(r);
         accounts(r);
@@ -243,6 +256,178 @@ final class ApiRoutes {
                     return Reply.accepted(x.clones().cloneEnvironment(x.account(), x.path("name"), b.target(),
                             b.fromBackup()), x);
                 }));
+    }
+
+    /**
+     * Metrics, alerts and scaling policies ({@link ElasticityService}, served by the elasticity bundle: 503 without
+     * it). Metric names hold dots ({@code http.requests.rate}); a path segment takes them as they are.
+     */
+    private static void elasticity(List<Route> r) {
+        r.add(Route.get("/services/{name}/metrics", "listMetrics").tag("elasticity")
+                .summary("The metrics known for a service, with their units; with ?window, also their values "
+                        + "(stratum:metrics)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .query(ACCOUNT, Param.duration("window", "Also each metric's values over this long, e.g. 10m "
+                        + "(default: none, the catalog only)"))
+                .ok("MetricSeries[]")
+                .handle(ApiRoutes::metrics));
+        r.add(Route.get("/services/{name}/metrics/{metric}", "getMetric").tag("elasticity")
+                .summary("A metric's values over a window, oldest first: raw samples where still held, else "
+                        + "downsampled points (stratum:metrics --metric)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .pathParam("metric", Type.STRING, "The metric's name, e.g. http.requests.rate (its dots as they are)")
+                .query(ACCOUNT, Param.duration("window", "How far back, e.g. 15m (default 10m)"))
+                .ok("MetricSeries")
+                .handle(x -> {
+                    Duration window = x.duration("window");
+                    return Reply.ok(x.elasticity().series(x.account(), x.path("name"), x.path("metric"),
+                            window == null ? DEFAULT_WINDOW : window));
+                }));
+        r.add(Route.get("/alerts", "listAccountAlerts").tag("elasticity")
+                .summary("Every alert of an account's services, with its state (stratum:alert-list)")
+                .query(ACCOUNT).ok("Alert[]")
+                .handle(x -> Reply.ok(x.elasticity().listAlerts(x.account(), null))));
+        r.add(Route.get("/services/{name}/alerts", "listAlerts").tag("elasticity")
+                .summary("The alerts of a service, with their states (stratum:alert-list <service>)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT).ok("Alert[]")
+                .handle(x -> Reply.ok(x.elasticity().listAlerts(x.account(), x.path("name")))));
+        r.add(Route.post("/services/{name}/alerts", "createAlert").tag("elasticity")
+                .summary("Creates an alert on a service: an Expression Language expression over windowed functions "
+                        + "of its metrics, evaluated every 'every' (stratum:alert-create)")
+                .description("The expression is checked now: syntax, functions, metric names and windows; a problem "
+                        + "is a 422 whose message says where it is (at <position>: ..., then the expression with a "
+                        + "caret under it). The alert is NO_DATA until first evaluated.")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT)
+                .body(Alert.class, "AlertRequest").created("Alert")
+                .handle(x -> {
+                    Alert b = x.body(Alert.class);
+                    Duration every = b.every() == null ? null : Durations.parse("field 'every'", b.every());
+                    AlertDTO a = x.elasticity().createAlert(x.account(), new AlertRequest(x.path("name"), b.name(),
+                            b.expression(), every, b.actions(), b.description()));
+                    return Reply.created(a, x.base() + "/services/" + segment(a.service()) + "/alerts/"
+                            + segment(a.name()) + "?account=" + segment(a.account()));
+                }));
+        r.add(Route.get("/services/{name}/alerts/{alert}", "getAlert").tag("elasticity")
+                .summary("An alert and its state, with the values of its last evaluation")
+                .pathParam("name", Type.STRING, "The service's name")
+                .pathParam("alert", Type.STRING, "The alert's name").query(ACCOUNT).ok("Alert")
+                .handle(x -> {
+                    String service = x.path("name");
+                    String alert = x.path("alert");
+                    return Reply.ok(x.elasticity().listAlerts(x.account(), service).stream()
+                            .filter(a -> a.name().equals(alert)).findFirst()
+                            .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "no alert '" + alert
+                                    + "' on service '" + service + "' (see GET /services/" + segment(service)
+                                    + "/alerts)")));
+                }));
+        r.add(Route.delete("/services/{name}/alerts/{alert}", "deleteAlert").tag("elasticity")
+                .summary("Deletes an alert (stratum:alert-delete)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .pathParam("alert", Type.STRING, "The alert's name").query(ACCOUNT).noContent()
+                .handle(x -> {
+                    x.elasticity().deleteAlert(x.account(), x.path("name"), x.path("alert"));
+                    return Reply.noContent();
+                }));
+        r.add(Route.get("/services/{name}/alerts/{alert}/history", "alertHistory").tag("elasticity")
+                .summary("An alert's changes of state, newest first, each with the values that caused it and what "
+                        + "its actions did (stratum:alert-history)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .pathParam("alert", Type.STRING, "The alert's name")
+                .query(ACCOUNT, Param.integer("limit", "At most this many (default 20; 0: all kept)"))
+                .ok("AlertTransition[]")
+                .handle(x -> Reply.ok(x.elasticity().alertHistory(x.account(), x.path("name"), x.path("alert"),
+                        x.smallInteger("limit", 20)))));
+        r.add(Route.get("/services/{name}/policy", "getPolicy").tag("elasticity")
+                .summary("The scaling policy in force: the account's, else the SDP's default, else a disabled one "
+                        + "(stratum:policy-show)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT).ok("Policy")
+                .handle(x -> Reply.ok(x.elasticity().policy(x.account(), x.path("name")))));
+        r.add(Route.put("/services/{name}/policy", "setPolicy").tag("elasticity")
+                .summary("Sets the scaling policy of a service, replacing the SDP's default (stratum:policy-set)")
+                .description("Fields absent (or null) keep the values of the policy in force (GET "
+                        + "/services/{name}/policy), so the body may be that policy with some fields changed, or "
+                        + "only the fields to change; metric null or \"\" means no metric (only alerts scale). "
+                        + "Durations as 30s, 5m or ISO-8601. The platform checks the whole policy (bounds, durations, "
+                        + "metric; 422 naming the field) and answers the policy now in force.")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT)
+                .body(Policy.class, "PolicyUpdate").ok("Policy")
+                .handle(ApiRoutes::setPolicy));
+        r.add(Route.delete("/services/{name}/policy", "resetPolicy").tag("elasticity")
+                .summary("Removes the account's scaling policy of a service, so that the SDP's default applies "
+                        + "again; answers the policy now in force (stratum:policy-set --reset)")
+                .description("404 if the account has set no policy for the service.")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT).ok("Policy")
+                .handle(x -> {
+                    ElasticityService e = x.elasticity();
+                    e.resetPolicy(x.account(), x.path("name"));
+                    return Reply.ok(e.policy(x.account(), x.path("name")));
+                }));
+        r.add(Route.get("/services/{name}/policy/decisions", "listScalingDecisions").tag("elasticity")
+                .summary("The policy's decisions to scale the service, or not to when one was due, newest first, "
+                        + "with their reasons and jobs (stratum:policy-show)")
+                .pathParam("name", Type.STRING, "The service's name")
+                .query(ACCOUNT, Param.integer("limit", "At most this many (default 10; 0: all kept)"))
+                .ok("ScalingDecision[]")
+                .handle(x -> Reply.ok(x.elasticity().decisions(x.account(), x.path("name"),
+                        x.smallInteger("limit", 10)))));
+    }
+
+    /** The catalog of a service's metrics; with a window, each metric's values over it. */
+    private static Reply metrics(Exchange x) {
+        ElasticityService e = x.elasticity();
+        String account = x.account();
+        String service = x.path("name");
+        List<MetricSeriesDTO> catalog = e.metrics(account, service);
+        Duration window = x.duration("window");
+        if (window == null) {
+            return Reply.ok(catalog);
+        }
+        List<MetricSeriesDTO> out = new ArrayList<>();
+        for (MetricSeriesDTO m : catalog) {
+            try {
+                out.add(e.series(account, service, m.metric(), window));
+            } catch (PlatformException gone) {
+                if (gone.reason() != Reason.NOT_FOUND) {
+                    throw gone;
+                }
+                out.add(m); // its source went away since the catalog was read: listed, without values
+            }
+        }
+        return Reply.ok(out);
+    }
+
+    /**
+     * Sets a policy: the body's fields over the policy in force. Every duration is read before the platform is asked
+     * anything, so a malformed body is a 400 that changes nothing.
+     */
+    private static Reply setPolicy(Exchange x) {
+        Policy b = x.body(Policy.class);
+        String service = x.path("name");
+        if (b.service() != null && !b.service().equals(service)) {
+            throw ApiException.invalid("field 'service' is '" + b.service() + "' but the path names service '"
+                    + service + "'; leave it out or make the two the same");
+        }
+        Duration window = optionalDuration("window", b.window());
+        Duration up = optionalDuration("scaleUpCooldown", b.scaleUpCooldown());
+        Duration down = optionalDuration("scaleDownCooldown", b.scaleDownCooldown());
+        Duration stabilization = optionalDuration("scaleDownStabilization", b.scaleDownStabilization());
+        ElasticityService e = x.elasticity();
+        PolicyDTO p = e.policy(x.account(), service);
+        PolicyDTO wanted = new PolicyDTO(service, b.enabled() != null ? b.enabled() : p.enabled(),
+                b.metric(p.metric()), window != null ? window : p.window(),
+                b.target() != null ? b.target() : p.target(),
+                b.min() != null ? b.min() : p.min(), b.max() != null ? b.max() : p.max(),
+                b.step() != null ? b.step() : p.step(), up != null ? up : p.scaleUpCooldown(),
+                down != null ? down : p.scaleDownCooldown(),
+                stabilization != null ? stabilization : p.scaleDownStabilization(),
+                b.tolerance() != null ? b.tolerance() : p.tolerance(),
+                b.onMissing() != null ? b.onMissing() : p.onMissing(),
+                b.fixedInstances() != null ? b.fixedInstances() : p.fixedInstances(), p.source());
+        return Reply.ok(e.setPolicy(x.account(), service, wanted));
+    }
+
+    private static Duration optionalDuration(String field, String text) {
+        return text == null ? null : Durations.parse("field '" + field + "'", text);
     }
 
     private void jobs(List<Route> r) {

@@ -1,7 +1,9 @@
 package io.stratum.platform.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stratum.platform.api.AccountRole;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -114,6 +116,50 @@ final class Bodies {
         public void check() {
             require(scope, "scope");
             require(cron, "cron");
+        }
+    }
+
+    /** {@code POST /services/{name}/alerts}: stratum:alert-create; {@code every} a duration text. */
+    record Alert(String name, String expression, String every, List<String> actions, String description)
+            implements Checked {
+        @Override
+        public void check() {
+            require(name, "name");
+            require(expression, "expression");
+            if (actions != null && actions.contains(null)) {
+                throw ApiException.invalid("field 'actions' holds null; give each action as a string such as "
+                        + "\"scale-up\" or \"email:ops@example.com\"");
+            }
+        }
+    }
+
+    /**
+     * {@code PUT /services/{name}/policy}: stratum:policy-set. Every field is optional: an absent one (or
+     * {@code null}) keeps the value of the policy in force, except {@code metric}, where {@code null} or {@code ""}
+     * means no metric (so it is read as a tree, in which an explicit {@code null} differs from an absent field).
+     * Durations are texts. {@code service} and {@code source} are taken so that the answer of {@code GET} can be sent
+     * back: the first must name the path's service, the second is ignored (as
+     * {@link io.stratum.platform.api.ElasticityService#setPolicy} ignores it).
+     */
+    record Policy(String service, Boolean enabled, JsonNode metric, String window, Double target, Integer min,
+            Integer max, Integer step, String scaleUpCooldown, String scaleDownCooldown, String scaleDownStabilization,
+            Double tolerance, String onMissing, Integer fixedInstances, String source) implements Checked {
+        @Override
+        public void check() {
+            if (metric != null && !metric.isNull() && !metric.isTextual()) {
+                throw ApiException.invalid("field 'metric' must be a string, or null for no metric");
+            }
+        }
+
+        /**
+         * @param inForce the metric of the policy in force ({@code null}: none)
+         * @return the metric asked for: that one if the field is absent, {@code null} (none) if it is null or blank
+         */
+        String metric(String inForce) {
+            if (metric == null) {
+                return inForce;
+            }
+            return metric.isNull() || metric.asText().isBlank() ? null : metric.asText();
         }
     }
 

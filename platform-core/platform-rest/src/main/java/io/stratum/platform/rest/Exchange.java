@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.CloneService;
+import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,11 @@ final class Exchange {
     private final PlatformService platform;
     private final Supplier<BackupService> backups;
     private final Supplier<CloneService> clones;
+    private final Supplier<ElasticityService> elasticity;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Route route, Map<String, String> pathValues,
             Map<String, String> query, byte[] body, ObjectMapper mapper, String user, PlatformService platform,
-            Supplier<BackupService> backups, Supplier<CloneService> clones) {
+            Supplier<BackupService> backups, Supplier<CloneService> clones, Supplier<ElasticityService> elasticity) {
         this.request = request;
         this.response = response;
         this.route = route;
@@ -46,6 +48,7 @@ final class Exchange {
         this.platform = platform;
         this.backups = backups;
         this.clones = clones;
+        this.elasticity = elasticity;
     }
 
     /** @return the API's base path as the client reached it, e.g. {@code /api/v1} */
@@ -82,6 +85,14 @@ final class Exchange {
      */
     CloneService clones() {
         return clones.get();
+    }
+
+    /**
+     * @return the metrics, alerts and scaling policies of the caller
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE (503) without the elasticity bundle
+     */
+    ElasticityService elasticity() {
+        return elasticity.get();
     }
 
     /** @return the value of a path variable of the route's template */

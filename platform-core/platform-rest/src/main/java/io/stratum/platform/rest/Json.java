@@ -1,5 +1,6 @@
 package io.stratum.platform.rest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -15,8 +17,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -32,8 +36,9 @@ import java.util.stream.Collectors;
  * {@code null} for a primitive. The message names the field and the expected type and never quotes the value (it may
  * be a password). Enums are read case-insensitively ({@code "member"} and {@code "MEMBER"}).
  * <p>
- * Writing: ISO-8601 for {@link Instant} ({@code 2026-11-22T10:15:30Z}) and {@link Duration} ({@code PT720H}); absent
- * values as {@code null}.
+ * Writing: ISO-8601 for {@link Instant} ({@code 2026-11-22T10:15:30Z}) and {@link Duration} ({@code PT720H}, which
+ * the API and the shell also read); absent values as {@code null}, and so a {@code double} that is not a number or
+ * infinite (e.g. a metric's value without samples), which JSON cannot hold.
  */
 final class Json {
 
@@ -45,6 +50,8 @@ final class Json {
         SimpleModule time = new SimpleModule("stratum-rest-time");
         time.addSerializer(Instant.class, ToStringSerializer.instance);
         time.addSerializer(Duration.class, ToStringSerializer.instance);
+        time.addSerializer(Double.class, FiniteOrNull.INSTANCE);
+        time.addSerializer(double.class, FiniteOrNull.INSTANCE);
         ObjectMapper m = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -69,6 +76,25 @@ final class Json {
             }
         }
         return m;
+    }
+
+    /** Writes a finite double as a number and NaN or an infinity as {@code null}. */
+    private static final class FiniteOrNull extends StdSerializer<Double> {
+        private static final long serialVersionUID = 1L;
+        static final FiniteOrNull INSTANCE = new FiniteOrNull();
+
+        private FiniteOrNull() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (Double.isFinite(value)) {
+                gen.writeNumber(value);
+            } else {
+                gen.writeNull();
+            }
+        }
     }
 
     /** @return whether JSON of that shape is the natural form of that type (a string for text, ...) */

@@ -40,6 +40,10 @@ final class OpenApi {
             would do (200) after every check, and change nothing. Query parameters an operation does not list are \
             refused (400), so a misspelt `dryrun` never runs the real thing.
 
+            **Durations** are taken as 30 (seconds), 500ms, 30s, 5m, 12h, 7d, 2w, combined like 1m30s, or ISO-8601 \
+            such as PT30S, and answered as ISO-8601 (PT30S, PT5M), which requests and the shell also take. Numbers \
+            that are not a number (e.g. a metric's value without data) are answered as null.
+
             **Errors** are `{"error": CODE, "message": text}`: 400 MALFORMED_JSON or INVALID_REQUEST (not JSON, \
             unknown fields, values of the wrong type, missing fields, bad query parameters), 401 UNAUTHORIZED, 403 \
             FORBIDDEN (the platform refuses you this action, e.g. a viewer changing something, or a cross-origin \

@@ -7,6 +7,8 @@ import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.CloneAccess;
 import io.stratum.platform.api.CloneService;
+import io.stratum.platform.api.ElasticityAccess;
+import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * correlation id, logged without the exception's message ({@link InternalErrors}).
  * <p>
  * Why the HTTP Whiteboard and not JAX-RS: one servlet and a route table of our own need only Pax Web, which Karaf has;
- * a JAX-RS whiteboard would add CXF or Aries bundles and boot time for a table of about fifty routes.
+ * a JAX-RS whiteboard would add CXF or Aries bundles and boot time for a table of about seventy routes.
  * <p>
  * Browsers: a request that changes something and carries an {@code Origin} other than the server's own is refused
  * (403), so a web page cannot use credentials a browser remembers for this host (no CORS is offered). Every answer
@@ -101,6 +103,7 @@ public final class RestServlet extends HttpServlet {
     private final transient LoginThrottle throttle;
     private final transient Supplier<BackupAccess> backupAccess;
     private final transient Supplier<CloneAccess> cloneAccess;
+    private final transient Supplier<ElasticityAccess> elasticityAccess;
     private final transient ObjectMapper mapper;
     private final transient JobStreams streams;
     private final transient Router router;
@@ -118,6 +121,11 @@ public final class RestServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CloneAccess clones;
 
+    /** Served by the elasticity bundle (metrics, alerts, scaling policies), when it is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ElasticityAccess elasticity;
+
     /**
      * @param access the platform
      * @param authenticator checks credentials
@@ -132,6 +140,7 @@ public final class RestServlet extends HttpServlet {
                 Duration.ofSeconds(Math.max(1, config.loginMaxDelaySeconds())), MAX_THROTTLED_NAMES, System::nanoTime);
         this.backupAccess = () -> backups;
         this.cloneAccess = () -> clones;
+        this.elasticityAccess = () -> elasticity;
         this.mapper = Json.mapper();
         this.streams = new JobStreams(mapper, Duration.ofSeconds(Math.max(0, config.maxWaitSeconds())),
                 Duration.ofSeconds(Math.max(1, config.heartbeatSeconds())), config.maxStreams());
@@ -154,19 +163,21 @@ public final class RestServlet extends HttpServlet {
      * @param authenticator checks credentials
      * @param backupAccess the backups, or a supplier of {@code null} when absent
      * @param cloneAccess the clones, or a supplier of {@code null} when absent
+     * @param elasticityAccess metrics, alerts and policies, or a supplier of {@code null} when absent
      * @param maxWait the longest long poll
      * @param heartbeat the time between keep-alive comments of event streams
      * @param maxStreams the most long polls and event streams at once
      * @param throttle delays user names after failed logins
      */
     RestServlet(PlatformAccess access, Authenticator authenticator, Supplier<BackupAccess> backupAccess,
-            Supplier<CloneAccess> cloneAccess, Duration maxWait, Duration heartbeat, int maxStreams,
-            LoginThrottle throttle) {
+            Supplier<CloneAccess> cloneAccess, Supplier<ElasticityAccess> elasticityAccess, Duration maxWait,
+            Duration heartbeat, int maxStreams, LoginThrottle throttle) {
         this.access = access;
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.backupAccess = backupAccess;
         this.cloneAccess = cloneAccess;
+        this.elasticityAccess = elasticityAccess;
         this.mapper = Json.mapper();
         this.streams = new JobStreams(mapper, maxWait, heartbeat, maxStreams);
         this.router = new Router(new ApiRoutes(streams, new SecureRandom(), this::openApi).routes());
@@ -203,7 +214,7 @@ public final class RestServlet extends HttpServlet {
             byte[] body = body(req, route);
             Exchange x = new Exchange(req, resp, route, match.pathValues(), query, body, mapper, user,
                     user == null ? null : access.as(Caller.user(user, Caller.VIA_REST)),
-                    () -> backups(user), () -> clones(user));
+                    () -> backups(user), () -> clones(user), () -> elasticity(user));
             if (head && "text/event-stream".equals(route.produces)) { // the headers of a stream, not the stream
                 x.platform().getJob(x.pathId("id", "job"));
                 resp.setStatus(200);
@@ -384,6 +395,16 @@ public final class RestServlet extends HttpServlet {
                     + "(io.stratum.platform-clone) is not installed or not active in this Stratum");
         }
         return c.as(Caller.user(user, Caller.VIA_REST));
+    }
+
+    private ElasticityService elasticity(String user) {
+        ElasticityAccess e = elasticityAccess.get();
+        if (e == null) {
+            throw new PlatformException(Reason.UNAVAILABLE, "metrics, alerts and scaling policies are not available: "
+                    + "the elasticity bundle (io.stratum.platform-elasticity) is not installed or not active in this "
+                    + "Stratum; a platform admin can see its state with bundle:list and start it with bundle:start");
+        }
+        return e.as(Caller.user(user, Caller.VIA_REST));
     }
 
     // ------------------------------------------------------------------ the request's form

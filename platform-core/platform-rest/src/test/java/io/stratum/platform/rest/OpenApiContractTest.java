@@ -151,7 +151,7 @@ public class OpenApiContractTest {
 
     private static String sample(String template) {
         return template.replace("{name}", "blue").replace("{id}", "b-blue").replace("{user}", "alice")
-                .replace("{consumer}", "app1");
+                .replace("{consumer}", "app1").replace("{alert}", "high-load");
     }
 
     // ------------------------------------------------------------------ every operation, for real
@@ -190,6 +190,24 @@ public class OpenApiContractTest {
         c.put("getEnvironment", new Call("GET", "/environments/shop?account=blue", null));
         c.put("cloneEnvironment", new Call("POST", "/environments/shop/clone?account=blue", "{\"target\": \"shop2\"}"));
         c.put("deleteEnvironment", new Call("DELETE", "/environments/shop?account=blue&force=false", null));
+        c.put("listMetrics", new Call("GET", "/services/db1/metrics?account=blue&window=10m", null));
+        c.put("getMetric", new Call("GET", "/services/db1/metrics/http.latency.p95.ms?account=blue&window=15m", null));
+        c.put("createAlert", new Call("POST", "/services/db1/alerts?account=blue", "{\"name\": \"busy\", "
+                + "\"expression\": \"avg('http.requests.rate', '1m') > 50\", \"every\": \"30s\", \"actions\": "
+                + "[\"log\", \"email:ops@example.com\"], \"description\": \"many requests\"}"));
+        c.put("listAlerts", new Call("GET", "/services/db1/alerts?account=blue", null));
+        c.put("listAccountAlerts", new Call("GET", "/alerts?account=blue", null));
+        c.put("getAlert", new Call("GET", "/services/db1/alerts/high-load?account=blue", null));
+        c.put("alertHistory", new Call("GET", "/services/db1/alerts/high-load/history?account=blue&limit=5", null));
+        c.put("deleteAlert", new Call("DELETE", "/services/db1/alerts/busy?account=blue", null));
+        c.put("getPolicy", new Call("GET", "/services/db1/policy?account=blue", null));
+        c.put("setPolicy", new Call("PUT", "/services/db1/policy?account=blue", "{\"service\": \"db1\", "
+                + "\"enabled\": true, \"metric\": \"http.requests.rate\", \"window\": \"2m\", \"target\": 40.5, "
+                + "\"min\": 1, \"max\": 6, \"step\": 2, \"scaleUpCooldown\": \"30s\", \"scaleDownCooldown\": "
+                + "\"PT2M\", \"scaleDownStabilization\": \"5m\", \"tolerance\": 0.2, \"onMissing\": \"FIXED\", "
+                + "\"fixedInstances\": 2, \"source\": \"sdp\"}"));
+        c.put("listScalingDecisions", new Call("GET", "/services/db1/policy/decisions?account=blue&limit=5", null));
+        c.put("resetPolicy", new Call("DELETE", "/services/db1/policy?account=blue", null));
         c.put("listJobs", new Call("GET", "/jobs?account=blue&service=db1&active=false&limit=10", null));
         c.put("getJob", new Call("GET", "/jobs/{ended}?wait=1s", null));
         c.put("cancelJob", new Call("POST", "/jobs/{job}/cancel", null));
@@ -369,6 +387,11 @@ public class OpenApiContractTest {
             case "integer" -> {
                 if (!value.isIntegralNumber()) {
                     problems.add(at + " is not an integer");
+                }
+            }
+            case "number" -> {
+                if (!value.isNumber()) {
+                    problems.add(at + " is not a number");
                 }
             }
             case "boolean" -> {
