@@ -71,6 +71,20 @@ public final class FakeServices implements Services {
         return s;
     }
 
+    /**
+     * @param id a service added before
+     * @param providers its providers: type to name
+     * @return the service with those providers
+     */
+    public ManagedService providers(String id, Map<String, String> providers) {
+        ManagedService o = services.get(id);
+        ManagedService s = new ManagedService(o.id(), o.accountId(), o.accountName(), o.name(), o.serviceType(),
+                o.sdpName(), o.sdpVersion(), o.plan(), o.configuration(), o.instances(), o.state(),
+                o.environmentId(), providers, o.external());
+        services.put(id, s);
+        return s;
+    }
+
     /** @param id a service to remove */
     public void remove(String id) {
         services.remove(id);

@@ -350,7 +350,8 @@ public final class Collector {
     }
 
     /**
-     * The metrics a service has: those of the gatherers for its type (and of those for every type), those its SDP
+     * The metrics a service has: those of the gatherers for its type (and of those for every type), those of the
+     * gatherers for the types of its providers (a web tier reports the request rate of the services it routes to), those its SDP
      * declares for its metrics engine, and any other that has been recorded for it (a gatherer may report for
      * services of another type); each with the unit and description of the first source that declares it.
      *
@@ -366,7 +367,8 @@ public final class Collector {
             if (s instanceof GathererSource g) {
                 for (MetricInfo m : g.declared) {
                     anywhere.putIfAbsent(m.name(), m);
-                    if (g.type == null || g.type.equals(service.serviceType())) {
+                    if (g.type == null || g.type.equals(service.serviceType())
+                            || service.providers().containsKey(g.type)) {
                         known.putIfAbsent(m.name(), m);
                     }
                 }
@@ -465,6 +467,12 @@ public final class Collector {
         GathererSource(String label, String type, Duration interval, MetricGatherer gatherer) {
             super(label, type, interval);
             this.gatherer = gatherer;
+            try {
+                List<MetricInfo> infos = gatherer.metrics();
+                declared = infos == null ? List.of() : List.copyOf(infos); // known before its first call
+            } catch (RuntimeException e) {
+                declared = List.of(); // its first call says what is wrong
+            }
         }
 
         @Override

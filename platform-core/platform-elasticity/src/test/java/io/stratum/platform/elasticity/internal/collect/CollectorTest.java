@@ -299,4 +299,16 @@ public class CollectorTest {
         assertEquals("u", app.get("http.latency.p95").unit());
         assertEquals(java.util.Set.of("process.cpu"), collector.catalog(services.find("db").orElseThrow()).keySet());
     }
+
+    @Test
+    public void aServiceHasTheMetricsOfItsProvidersGatherersBeforeTheyReportAnything() {
+        // the web tier's gatherer reports the request rate of the services it routes to: an alert on it may be
+        // written as soon as the service has a web tier, not only once load has come
+        Recording forLbs = new Recording(cs -> List.of(), "http.requests.rate");
+        collector.addGatherer(forLbs, Map.of(MetricGatherer.SERVICE_TYPE, "webtier"));
+        assertFalse(collector.catalog(services.find("app1").orElseThrow()).containsKey("http.requests.rate"));
+        services.providers("app1", Map.of("webtier", "lb"));
+        assertTrue(collector.catalog(services.find("app1").orElseThrow()).containsKey("http.requests.rate"));
+        assertFalse(collector.catalog(services.find("db").orElseThrow()).containsKey("http.requests.rate"));
+    }
 }
