@@ -1,5 +1,7 @@
 package io.stratum.platform.elasticity.internal;
 
+import io.stratum.platform.api.PlatformException;
+import io.stratum.platform.api.PlatformException.Reason;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -26,6 +28,31 @@ public final class Durations {
      *     longer than zero
      */
     public static Duration parse(String text) {
+        Duration d = parseOrZero(text);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("a duration must be longer than zero, not '" + text + "'");
+        }
+        return d;
+    }
+
+    /**
+     * For a field that may be zero (a cooldown, a stabilization window).
+     *
+     * @param text what the user wrote
+     * @param field the field it is for, named in the error
+     * @return the duration, zero or longer
+     * @throws PlatformException INVALID naming the field, with examples of what is accepted
+     */
+    public static Duration parse(String text, String field) {
+        try {
+            return parseOrZero(text);
+        } catch (IllegalArgumentException e) {
+            throw new PlatformException(Reason.INVALID, field + ": '" + (text == null ? "" : text.strip())
+                    + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h or PT30S");
+        }
+    }
+
+    private static Duration parseOrZero(String text) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         Duration d;
         try {
@@ -50,18 +77,21 @@ public final class Durations {
         } catch (DateTimeParseException | ArithmeticException e) {
             throw invalid(text);
         }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("a duration must be longer than zero, not '" + text + "'");
+        if (d.isNegative()) {
+            throw invalid(text);
         }
         return d;
     }
 
     /**
      * @param d a duration
-     * @return it in the largest unit that divides it ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}), so
-     *     {@link #parse} reads it back
+     * @return it in the largest unit that divides it ({@code 0s}, {@code 500ms}, {@code 30s}, {@code 5m},
+     *     {@code 24h}), so {@link #parse} reads it back
      */
     public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
         long ms = d.toMillis();
         if (ms <= 0 || d.toNanos() % 1_000_000 != 0) {
             return d.toString();

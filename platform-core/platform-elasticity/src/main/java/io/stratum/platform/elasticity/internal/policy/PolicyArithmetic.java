@@ -1,6 +1,7 @@
 package io.stratum.platform.elasticity.internal.policy;
 
 import io.stratum.platform.api.PolicyDTO;
+import io.stratum.platform.elasticity.internal.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

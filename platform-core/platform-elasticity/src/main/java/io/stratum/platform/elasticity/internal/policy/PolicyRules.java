@@ -1,8 +1,9 @@
 package io.stratum.platform.elasticity.internal.policy;
 
-import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PolicyDTO;
+import io.stratum.platform.elasticity.internal.Durations;
 import io.stratum.sme.api.descriptor.ElasticitySpec.ScalingSpec;
 import java.math.BigDecimal;
 import java.time.Duration;

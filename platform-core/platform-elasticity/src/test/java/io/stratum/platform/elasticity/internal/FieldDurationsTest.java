@@ -1,4 +1,4 @@
-package io.stratum.platform.elasticity.internal.policy;
+package io.stratum.platform.elasticity.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.Test;
 
 /** Durations as users write them, and as reasons show them. */
-public class DurationsTest {
+public class FieldDurationsTest {
 
     @Test
     public void shortFormsAndIsoParse() {
