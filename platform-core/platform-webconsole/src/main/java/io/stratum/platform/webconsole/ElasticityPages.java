@@ -145,7 +145,7 @@ final class ElasticityPages {
             b.append("<figure class=\"stratum-plot\" data-test=\"metric-plot\" data-metric=\"").append(esc(m.metric()))
                     .append("\"><figcaption><strong data-field=\"metric\">").append(esc(m.metric()))
                     .append("</strong> <span data-field=\"last\" class=\"stratum-plot-last\"></span> <span")
-                    .append(" data-field=\"unit\" class=\"stratum-note\">").append(esc(m.unit()))
+                    .append(" data-field=\"unit\" class=\"stratum-note stratum-plot-unit\">").append(esc(m.unit()))
                     .append("</span><br><small data-field=\"description\">").append(esc(m.description()))
                     .append("</small></figcaption><svg data-field=\"chart\" class=\"stratum-chart\"")
                     .append(" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 600 160\" role=\"img\" aria-label=\"")

@@ -78,6 +78,7 @@ const window = {
   setTimeout: (f, ms) => { const id = nextTimer++; timers.push({id: id, f: f, ms: ms}); return id; },
   clearTimeout: id => { cleared.push(id); const i = timers.findIndex(t => t.id === id); if (i >= 0) { timers.splice(i, 1); } },
   history: {replaceState: (state, title, url) => replaced.push(url)},
+  location: {origin: 'http://127.0.0.1:8181'},
   confirm: () => true,
 };
 const requests = [];
@@ -124,7 +125,7 @@ new Function('document', 'window', 'fetch', src)(document, window, fetch);
   // at once: the window the page was rendered with
   assert.strictEqual(requests.length, 1);
   assert.strictEqual(requests[0].url,
-    '/system/console/stratum/elasticity.json?account=default&name=shop-app&window=15m');
+    'http://127.0.0.1:8181/system/console/stratum/elasticity.json?account=default&name=shop-app&window=15m');
   requests.shift().answer(200, snapshot('15m', 900000, 5000, 130));
   await settle();
   assert.deepStrictEqual(timers.map(t => t.ms), [5000], 'the next refresh as the document says');
@@ -145,7 +146,7 @@ new Function('document', 'window', 'fetch', src)(document, window, fetch);
   assert.strictEqual((line.attrs.d.match(/M/g) || []).length, 2);
   assert.ok(!chart.children.some(c => c.tag === 'polygon'), 'raw points have no band');
   const yLabels = chart.children.filter(c => c.attrs['data-test'] === 'plot-y-label').map(c => c.textContent);
-  assert.deepStrictEqual(yLabels, ['0 req/s', '100 req/s', '200 req/s']);
+  assert.deepStrictEqual(yLabels, ['0', '100', '200'], 'the axis in numbers, the unit in the caption');
   const xLabels = chart.children.filter(c => c.attrs['data-test'] === 'plot-x-label').map(c => c.textContent);
   assert.deepStrictEqual(xLabels, ['10:45:00Z', '10:52:30Z', '11:00:00Z']);
   // the newest point is drawn at the right edge, the highest value of the axis at the top
@@ -159,8 +160,8 @@ new Function('document', 'window', 'fetch', src)(document, window, fetch);
   assert.strictEqual(fieldText(memory, 'last'), '120 MiB');
   assert.ok(svgIn(memory).children.some(c => c.tag === 'polygon' && c.attrs['class'] === 'band'),
     'downsampled points have a min/max band');
-  assert.strictEqual(svgIn(memory).children.filter(c => c.attrs['data-test'] === 'plot-y-label')[2].textContent,
-    '190.7 MiB');
+  assert.deepStrictEqual(svgIn(memory).children.filter(c => c.attrs['data-test'] === 'plot-y-label')
+    .map(c => c.textContent), ['0 B', '100 MiB', '200 MiB'], 'a byte axis in round binary units');
   assert.strictEqual(fieldText(latency, 'last'), 'no data');
   assert.strictEqual(svgIn(latency).children.find(c => c.attrs['data-test'] === 'plot-empty').textContent,
     'no data in the last 15m');
@@ -198,15 +199,17 @@ new Function('document', 'window', 'fetch', src)(document, window, fetch);
   assert.ok(!('aria-current' in windows[1].attrs));
   assert.strictEqual(replaced[replaced.length - 1], windows[3].attrs.href);
   const [oneHour, day] = requests.splice(0, 2);
-  day.answer(200, snapshot('24h', 86400000, 30000, 40));
+  day.answer(200, snapshot('24h', 86400000, 30000, 900));
   await settle();
   oneHour.answer(200, snapshot('1h', 3600000, 5000, 999));
   await settle();
-  assert.strictEqual(fieldText(rate, 'last'), '40 req/s', 'the answer for the window left behind is ignored');
+  assert.strictEqual(fieldText(rate, 'last'), '900 req/s', 'the answer for the window left behind is ignored');
   assert.deepStrictEqual(timers.map(t => t.ms), [30000]);
   assert.strictEqual(ids['metrics-poll-error'].hidden, true);
   assert.deepStrictEqual(svgIn(rate).children.filter(c => c.attrs['data-test'] === 'plot-x-label')
     .map(c => c.textContent), ['11:00Z', '23:00Z', '11:00Z']);
+  assert.deepStrictEqual(svgIn(rate).children.filter(c => c.attrs['data-test'] === 'plot-y-label')
+    .map(c => c.textContent), ['0', '500', '1k'], 'thousands as k');
 
   // gone, or not this user's: said, and not asked again
   timers.shift().f();

@@ -96,6 +96,24 @@
     return unit === '%' ? text + '%' : text + ' ' + unit;
   }
 
+  /**
+   * @return a value for an axis, short: bytes in their binary unit and percentages with their sign (the caption has
+   *     the unit), other values with k, M or G for thousands, millions and billions
+   */
+  function axisLabel(value, unit) {
+    if (unit === 'bytes' || unit === '%') {
+      return format(value, unit);
+    }
+    var abs = Math.abs(value);
+    var suffixes = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+    for (var i = 0; i < suffixes.length; i++) {
+      if (abs >= suffixes[i][0]) {
+        return format(value / suffixes[i][0], '') + suffixes[i][1];
+      }
+    }
+    return format(value, '');
+  }
+
   /** @return the least of 1, 2, 2.5, 5 times a power of ten that is at least v (v > 0) */
   function niceCeil(v) {
     if (!(v > 0)) {
@@ -109,6 +127,17 @@
       }
     }
     return 10 * p;
+  }
+
+  /** @return the top of an axis for values up to v (v > 0): niceCeil of v, in the binary unit for bytes */
+  function niceAxis(v, unit) {
+    var scale = 1;
+    if (unit === 'bytes') {
+      while (v / scale >= 1024) {
+        scale *= 1024;
+      }
+    }
+    return niceCeil(v / scale) * scale;
   }
 
   function two(n) {
@@ -186,8 +215,8 @@
       lo = Math.min(lo, p[2], p[1]);
       hi = Math.max(hi, p[3], p[1]);
     });
-    var yMax = hi > 0 ? niceCeil(hi) : 0;
-    var yMin = lo < 0 ? -niceCeil(-lo) : 0;
+    var yMax = hi > 0 ? niceAxis(hi, metric.unit) : 0;
+    var yMin = lo < 0 ? -niceAxis(-lo, metric.unit) : 0;
     if (yMax === yMin) {
       yMax = yMin + 1;
     }
@@ -203,7 +232,7 @@
       svg('line', {'class': 'grid', x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v)}, chart);
       var label = svg('text', {'class': 'label', x: LEFT - 4, y: y(v) + 3, 'text-anchor': 'end',
         'data-test': 'plot-y-label'}, chart);
-      setText(label, format(v, metric.unit));
+      setText(label, axisLabel(v, metric.unit));
     });
     [[t0, 'start'], [(t0 + t1) / 2, 'middle'], [t1, 'end']].forEach(function (at) {
       var label = svg('text', {'class': 'label', x: x(at[0]), y: H - 6, 'text-anchor': at[1],
@@ -257,7 +286,7 @@
     name.setAttribute('data-field', 'metric');
     setText(name, metric.metric);
     caption.appendChild(name);
-    [['last', 'stratum-plot-last'], ['unit', 'stratum-note']].forEach(function (f) {
+    [['last', 'stratum-plot-last'], ['unit', 'stratum-note stratum-plot-unit']].forEach(function (f) {
       caption.appendChild(document.createTextNode(' '));
       var span = document.createElement('span');
       span.setAttribute('data-field', f[0]);
@@ -369,7 +398,10 @@
     timer = null;
     var mine = ++generation;
     var win = current;
-    fetch(base + (base.indexOf('?') < 0 ? '?' : '&') + 'window=' + encodeURIComponent(win),
+    // from the page's origin: a page opened at a URL with credentials in it cannot fetch a relative URL
+    var origin = window.location && window.location.origin && window.location.origin !== 'null'
+      ? window.location.origin : '';
+    fetch(origin + base + (base.indexOf('?') < 0 ? '?' : '&') + 'window=' + encodeURIComponent(win),
       {credentials: 'same-origin', cache: 'no-store', headers: {'Accept': 'application/json'}})
       .then(function (response) {
         return response.json().then(function (body) {
