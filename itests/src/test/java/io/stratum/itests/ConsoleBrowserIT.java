@@ -44,6 +44,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * was never reloaded; the environment's graph has a box per member and an arrow from the application to each of its
  * providers. Then a tenant (a member of another account) logs in: the console takes them to the Stratum pages, its menu
  * shows nothing else, they see and create only their account's services, and the console's other pages answer 403.
+ * On the way, the application's elasticity page: metrics plotted live, an alert created from the page going into
+ * ALARM without a reload, a bad expression refused with its caret line, the policy set and reset from its form.
  * Screenshots of each step are kept in {@code target/screenshots/console}. Skipped, visibly, where {@code chromium} and
  * {@code chromedriver} are missing ({@code .ci/run} installs them).
  */
@@ -166,6 +168,8 @@ public class ConsoleBrowserIT {
                 assertEquals(List.of("notes-app -database-> notes-db", "notes-app -webtier-> notes-lb"), edges);
                 shot(driver, "08-environment-graph");
 
+                elasticityPage(driver, wait, base);
+
                 // the tenant logs in
                 driver.manage().deleteAllCookies();
                 logIn(driver, "rosa", rosaPassword);
@@ -231,6 +235,93 @@ public class ConsoleBrowserIT {
         } finally {
             deleteRecursively(profile);
         }
+    }
+
+    /**
+     * The application's elasticity page: its memory plotted from the live series, the window switched in place; an
+     * alert created from the page seen going into ALARM on the same, never reloaded page, and in the Alerts tab; a bad
+     * expression refused with the caret under its error; the policy set from its form and reset; the alert deleted.
+     */
+    private static void elasticityPage(ChromeDriver driver, WebDriverWait wait, String base) throws Exception {
+        String page = base + "/elasticity?account=default&name=notes-app";
+        driver.get(page);
+        js(driver, "window.stratumNotReloaded = true;");
+        WebElement rss = wait.until(d -> d.findElement(By.cssSelector(
+                "figure[data-metric='process.memory.rss'] path[data-test=plot-line]")));
+        assertTrue("points plotted: " + rss.getAttribute("data-points"),
+                Integer.parseInt(rss.getAttribute("data-points")) > 0);
+        String last = driver.findElement(By.cssSelector("figure[data-metric='process.memory.rss'] [data-field=last]"))
+                .getText().strip();
+        assertTrue(last, last.matches("\\d+(\\.\\d)? (KiB|MiB|GiB)"));
+        shot(driver, "08a-elasticity-metrics");
+
+        // another window, in place: the axis shows minutes only, the address keeps the window for a reload
+        driver.findElement(By.cssSelector("#metrics-windows a[data-window='1h']")).click();
+        wait.until(d -> d.findElement(By.cssSelector(
+                "figure[data-metric='process.memory.rss'] text[data-test=plot-x-label]")).getText().strip()
+                .matches("\\d\\d:\\d\\dZ"));
+        assertEquals("1h", driver.findElement(By.id("stratum-elasticity")).getAttribute("data-window"));
+        assertTrue(driver.getCurrentUrl(), driver.getCurrentUrl().contains("window=1h"));
+        assertEquals(Boolean.TRUE, js(driver, "return window.stratumNotReloaded === true;"));
+        shot(driver, "08b-elasticity-window-1h");
+
+        // an alert that is always true, evaluated every second: NO_DATA first, then ALARM without a reload
+        driver.findElement(By.id("alert-name")).sendKeys("always");
+        driver.findElement(By.id("alert-expression")).sendKeys("instances >= 1");
+        driver.findElement(By.id("alert-every")).clear();
+        driver.findElement(By.id("alert-every")).sendKeys("1s");
+        driver.findElement(By.id("alert-create-submit")).click();
+        String created = wait.until(d -> d.findElement(By.cssSelector("[data-test=message-info]"))).getText();
+        assertTrue(created, created.contains("Alert 'always' of 'notes-app' created"));
+        js(driver, "window.stratumNotReloaded = true;");
+        wait.until(d -> "ALARM".equals(d.findElement(By.cssSelector("tr[data-test=alert-row][data-alert=always]"))
+                .getAttribute("data-state")));
+        assertEquals("ALARM", driver.findElement(By.cssSelector("tr[data-alert=always] [data-field=state]")).getText()
+                .strip());
+        assertEquals(Boolean.TRUE, js(driver, "return window.stratumNotReloaded === true;"));
+        assertTrue("the page says its alerts changed", driver.findElement(By.id("alerts-changed")).isDisplayed());
+        shot(driver, "08c-alert-alarm");
+        driver.get(base + "/alerts?account=default");
+        assertEquals("ALARM", wait.until(d -> d.findElement(By.cssSelector(
+                "#alerts-overview tr[data-service=notes-app][data-alert=always]"))).getAttribute("data-state"));
+        shot(driver, "08d-alerts-tab");
+
+        // a bad window: the platform's message, preformatted, its caret under the error; what was typed kept
+        driver.get(page);
+        String typo = "avg('process.memory.rss', '1x') > 1";
+        driver.findElement(By.id("alert-name")).sendKeys("typo");
+        driver.findElement(By.id("alert-expression")).sendKeys(typo);
+        driver.findElement(By.id("alert-create-submit")).click();
+        WebElement refused = wait.until(d -> d.findElement(By.cssSelector("[data-test=message-error]")));
+        assertEquals("pre", refused.getTagName());
+        String message = refused.getAttribute("textContent");
+        String[] lines = message.split("\n");
+        Matcher at = Pattern.compile("at (\\d+):").matcher(lines[0]);
+        assertTrue(message, at.find() && lines.length >= 3);
+        assertEquals(message, "  " + typo, lines[lines.length - 2]);
+        assertEquals(message, 2 + Integer.parseInt(at.group(1)) - 1, lines[lines.length - 1].indexOf('^'));
+        assertEquals(typo, driver.findElement(By.id("alert-expression")).getAttribute("value"));
+        shot(driver, "08e-alert-refused");
+
+        // the policy from its form, then back to the SDP's default
+        WebElement max = driver.findElement(By.id("policy-max"));
+        max.clear();
+        max.sendKeys("2");
+        driver.findElement(By.id("policy-submit")).click();
+        String set = wait.until(d -> d.findElement(By.cssSelector("[data-test=message-info]"))).getText();
+        assertTrue(set, set.contains("Scaling policy of 'notes-app' set"));
+        assertEquals("account", driver.findElement(By.id("policy-props")).getAttribute("data-source"));
+        assertEquals("2", driver.findElement(By.id("policy-max")).getAttribute("value"));
+        shot(driver, "08f-policy-set");
+        driver.findElement(By.id("policy-reset")).click();
+        driver.switchTo().alert().accept();
+        wait.until(d -> !"account".equals(d.findElement(By.id("policy-props")).getAttribute("data-source")));
+
+        // the alert deleted from its row
+        driver.findElement(By.cssSelector("form[id='alert-delete-form-always'] button")).click();
+        driver.switchTo().alert().accept();
+        wait.until(d -> d.findElement(By.cssSelector("[data-test=message-info]")).getText().contains("deleted"));
+        assertTrue(driver.findElements(By.cssSelector("tr[data-alert=always]")).isEmpty());
     }
 
     /** The example environment, with the WAR at an absolute path (the page has no folder to resolve it against). */

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the console's forms do: each POST becomes one call of the user's {@code PlatformService} (or
- * {@code BackupService}, {@code CloneService}), and its outcome a redirect: to the job it submitted, or back to the
- * form's page with the platform's message when the platform refused it. The console decides nothing itself; it only
- * checks that a form field it must pass on is there.
+ * {@code BackupService}, {@code CloneService}; the elasticity page's forms are {@link ElasticityActions}), and its
+ * outcome a redirect: to the job it submitted, or back to the form's page with the platform's message when the
+ * platform refused it. The console decides nothing itself; it only checks that a form field it must pass on is there.
  */
 final class Actions {
 
@@ -47,6 +47,9 @@ final class Actions {
      * @return the outcome, or {@code null} if there is no such action
      */
     static Outcome handle(View v, String path) {
+        if (path.startsWith("/elasticity/")) {
+            return ElasticityActions.handle(v, path);
+        }
         String account = v.param("account");
         String name = v.param("name");
         String servicePage = v.url("/service", "account", account, "name", name);
@@ -173,7 +176,7 @@ final class Actions {
     }
 
     /** Runs the call; a refusal becomes the platform's message on the form's page. */
-    private static Outcome attempt(String back, Supplier<Outcome> call) {
+    static Outcome attempt(String back, Supplier<Outcome> call) {
         try {
             return call.get();
         } catch (PlatformException e) {

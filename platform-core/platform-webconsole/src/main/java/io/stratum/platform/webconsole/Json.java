@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Writes the few JSON documents the console's script reads ({@link java.util.Map}s of strings, numbers, booleans,
  * lists and maps). {@code <}, {@code >}, {@code &} and {@code '} are written as {@code \}{@code uXXXX} escapes, so a
- * document stays inert even if a browser were tricked into reading it as HTML.
+ * document stays inert even if a browser were tricked into reading it as HTML. A {@link Double} or {@link Float} is a
+ * JSON number, except NaN and the infinities, which JSON cannot write: they are {@code null}.
  */
 final class Json {
 
@@ -16,7 +17,8 @@ final class Json {
 
     /**
      * @param value a {@link Map} (keys as strings), {@link List}, {@link CharSequence}, {@link Number},
-     *     {@link Boolean}, enum or {@code null}; anything else is written as its string
+     *     {@link Boolean}, enum or {@code null}; anything else is written as its string (numbers other than
+     *     {@link Integer}, {@link Long}, {@link Double} and {@link Float} too)
      * @return the JSON text
      */
     static String write(Object value) {
@@ -30,6 +32,9 @@ final class Json {
             b.append("null");
         } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             b.append(value);
+        } else if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            b.append(Double.isFinite(d) ? Double.toString(d) : "null");
         } else if (value instanceof Map<?, ?> map) {
             b.append('{');
             Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();

@@ -43,7 +43,8 @@ final class ServicePages {
         } else {
             b.append("<table class=\"nicetable stratum-table\" id=\"services-table\"><thead><tr>")
                     .append("<th>Name</th><th>Account</th><th>Type</th><th>Plan</th><th>State</th><th>Health</th>")
-                    .append("<th>Runtimes</th><th>Job</th><th>Note</th></tr></thead><tbody>");
+                    .append("<th>Runtimes</th><th>Job</th><th>Note</th>")
+                    .append(v.elasticity() == null ? "" : "<th>Elasticity</th>").append("</tr></thead><tbody>");
             for (ServiceDTO s : services) {
                 String health;
                 String healthMessage;
@@ -64,7 +65,12 @@ final class ServicePages {
                         .append(esc(healthMessage)).append("\">").append(state(health)).append("</td><td>")
                         .append(s.external() ? "external" : running + "/" + s.runtimes().size() + " running")
                         .append("</td><td>").append(v.jobLink(s.activeJobId())).append("</td><td>")
-                        .append(esc(note(s))).append("</td></tr>");
+                        .append(esc(note(s))).append("</td>");
+                if (v.elasticity() != null) {
+                    b.append("<td><a data-test=\"service-elasticity\" href=\"")
+                            .append(esc(ElasticityPages.url(v, s.account(), s.name()))).append("\">metrics, alerts</a></td>");
+                }
+                b.append("</tr>");
             }
             b.append("</tbody></table>");
         }
@@ -230,6 +236,10 @@ final class ServicePages {
         if (s.activeJobId() > 0) {
             row(b, "Job running", v.jobLink(s.activeJobId()));
         }
+        row(b, "Elasticity", v.elasticity() == null ? "<span class=\"stratum-note\">metrics, alerts and scaling"
+                + " policies need the elasticity bundle</span>" : "<a id=\"service-elasticity\" data-test=\""
+                + "service-elasticity\" href=\"" + esc(ElasticityPages.url(v, s.account(), s.name()))
+                + "\">metrics, alerts and scaling policy</a>");
         row(b, "Created", esc(Html.time(s.createdAt())));
         row(b, "Changed", esc(Html.time(s.updatedAt())));
         b.append("</tbody></table>");

@@ -5,6 +5,7 @@ import static io.stratum.platform.webconsole.Html.esc;
 import io.stratum.platform.api.BackupAccess;
 import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.CloneAccess;
+import io.stratum.platform.api.ElasticityAccess;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
@@ -12,10 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.servlet.Servlet;
@@ -42,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@link ConsoleSecurity}: platform admins and every other Stratum user (who may open nothing else of the console).
  * <p>
  * GET requests without an extension are pages (the console adds its header and footer); {@code /jobs/{id}.json} is
- * a job's snapshot for the page's script and {@code /res/*} the script and style sheet, sent as they are. Every POST
+ * a job's snapshot for the page's script, {@code /elasticity.json} a service's metrics and alert states for the
+ * elasticity page's script, and {@code /res/*} the scripts and style sheet, sent as they are. The backup, clone and
+ * elasticity bundles are optional: while one is absent, its pages and forms say so. Every POST
  * must carry the session's form token ({@link CsrfTokens}); without it nothing is done. A POST is answered with a
  * redirect: to the job it submitted, or back to its form with the platform's message.
  */
@@ -67,12 +72,14 @@ public final class StratumConsolePlugin extends HttpServlet {
     private static final Pattern JOB_JSON = Pattern.compile("/jobs/(\\d{1,18})\\.json");
     private static final Map<String, String> RESOURCES = Map.of(
             "/res/stratum.js", "application/javascript;charset=utf-8",
+            "/res/elasticity.js", "application/javascript;charset=utf-8",
             "/res/stratum.css", "text/css;charset=utf-8");
     private static final Map<String, String> TABS = tabs();
 
     private final transient PlatformAccess access;
     private final String deployDir;
     private final transient CsrfTokens csrf = new CsrfTokens();
+    private final transient Clock clock;
 
     /** The backup bundle's access, while it is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -82,13 +89,17 @@ public final class StratumConsolePlugin extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile transient CloneAccess cloneAccess;
 
+    /** The elasticity bundle's access, while it is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile transient ElasticityAccess elasticityAccess;
+
     /**
      * @param access the way into the platform
      * @param context this bundle's context (for Karaf's home, where {@code deploy/} is)
      */
     @Activate
     public StratumConsolePlugin(@Reference PlatformAccess access, BundleContext context) {
-        this(access, deployDir(context.getProperty("karaf.base")));
+        this(access, deployDir(context.getProperty("karaf.base")), Clock.systemUTC());
     }
 
     /**
@@ -96,8 +107,18 @@ public final class StratumConsolePlugin extends HttpServlet {
      * @param deployDir the folder SDP bundles are dropped into, as shown to users
      */
     StratumConsolePlugin(PlatformAccess access, String deployDir) {
+        this(access, deployDir, Clock.systemUTC());
+    }
+
+    /**
+     * @param access the way into the platform
+     * @param deployDir the folder SDP bundles are dropped into, as shown to users
+     * @param clock the time the metric plots end at
+     */
+    StratumConsolePlugin(PlatformAccess access, String deployDir, Clock clock) {
         this.access = access;
         this.deployDir = deployDir;
+        this.clock = clock;
     }
 
     private static String deployDir(String karafBase) {
@@ -109,6 +130,7 @@ public final class StratumConsolePlugin extends HttpServlet {
         tabs.put("/services", "Services");
         tabs.put("/environments", "Environments");
         tabs.put("/jobs", "Jobs");
+        tabs.put("/alerts", "Alerts");
         tabs.put("/backups", "Backups");
         tabs.put("/sdps", "SDPs");
         tabs.put("/accounts", "Accounts");
@@ -131,7 +153,13 @@ public final class StratumConsolePlugin extends HttpServlet {
         }
         Matcher json = JOB_JSON.matcher(path);
         if (json.matches()) {
-            jobJson(view(request, caller.get(), false), Long.parseLong(json.group(1)), response);
+            long id = Long.parseLong(json.group(1));
+            json(view(request, caller.get(), false), "job " + id, v -> JobPages.json(v, id), response);
+            return;
+        }
+        if (path.equals(ElasticityPages.JSON)) {
+            json(view(request, caller.get(), false), "metrics", v -> ElasticityPages.json(v, clock.instant()),
+                    response);
             return;
         }
         View v = view(request, caller.get(), true);
@@ -192,9 +220,10 @@ public final class StratumConsolePlugin extends HttpServlet {
         PlatformService platform = access.as(caller);
         BackupAccess backups = backupAccess;
         CloneAccess clones = cloneAccess;
+        ElasticityAccess elasticity = elasticityAccess;
         return new View(root(request), caller.user(), platform, backups == null ? null : backups.as(caller),
-                clones == null ? null : clones.as(caller), page ? csrf.issue(request, caller.user()) : null, request,
-                deployDir);
+                clones == null ? null : clones.as(caller), elasticity == null ? null : elasticity.as(caller),
+                page ? csrf.issue(request, caller.user()) : null, request, deployDir);
     }
 
     /** @return the content of a page, or {@code null} if there is none at that path */
@@ -209,6 +238,8 @@ public final class StratumConsolePlugin extends HttpServlet {
             case "/environments" -> EnvironmentPages.list(v);
             case "/environment" -> EnvironmentPages.detail(v);
             case "/jobs" -> JobPages.list(v);
+            case "/alerts" -> ElasticityPages.alerts(v);
+            case "/elasticity" -> ElasticityPages.service(v);
             case "/backups" -> CatalogPages.backups(v);
             case "/backup" -> CatalogPages.backup(v);
             case "/sdps" -> CatalogPages.sdps(v);
@@ -226,7 +257,7 @@ public final class StratumConsolePlugin extends HttpServlet {
      */
     private static String layout(View v, String path, String content) {
         String active = switch (path) {
-            case "/", "/service" -> "/services";
+            case "/", "/service", "/elasticity" -> "/services";
             case "/environment" -> "/environments";
             case "/backup" -> "/backups";
             default -> path.startsWith("/jobs/") ? "/jobs" : path;
@@ -256,22 +287,30 @@ public final class StratumConsolePlugin extends HttpServlet {
         return b.toString();
     }
 
-    /** @return a message box: a refusal or failure, or a confirmation */
+    /**
+     * @return a message box: a refusal or failure, or a confirmation; a message of several lines is preformatted, so
+     *     that lines the platform aligned stay aligned (an expression and the caret under its error)
+     */
     static String message(boolean error, String text) {
+        String tag = text != null && text.indexOf('\n') >= 0 ? "pre" : "p";
         return error
-                ? "<p class=\"stratum-message stratum-error\" data-test=\"message-error\" role=\"alert\">" + esc(text) + "</p>"
-                : "<p class=\"stratum-message stratum-info\" data-test=\"message-info\">" + esc(text) + "</p>";
+                ? "<" + tag + " class=\"stratum-message stratum-error\" data-test=\"message-error\" role=\"alert\">"
+                        + esc(text) + "</" + tag + ">"
+                : "<" + tag + " class=\"stratum-message stratum-info\" data-test=\"message-info\">" + esc(text) + "</"
+                        + tag + ">";
     }
 
-    private static void jobJson(View v, long id, HttpServletResponse response) throws IOException {
+    /** Answers a JSON document for a page's script; a refusal is a JSON document too, with the platform's message. */
+    private static void json(View v, String what, Function<View, String> document,
+            HttpServletResponse response) throws IOException {
         String body;
         try {
-            body = JobPages.json(v, id);
+            body = document.apply(v);
         } catch (PlatformException e) {
             response.setStatus(status(e.reason()));
             body = Json.write(Map.of("error", e.reason().name(), "message", String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
-            LOG.error("The console's snapshot of job {} failed", id, e);
+            LOG.error("The console's snapshot of {} failed", what, e);
             response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             body = Json.write(Map.of("error", "INTERNAL", "message", "the platform failed; see the Karaf log"));
         }

@@ -4,6 +4,7 @@ import static io.stratum.platform.webconsole.Html.esc;
 
 import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.CloneService;
+import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformService;
 import javax.servlet.http.HttpServletRequest;
 
@@ -16,12 +17,14 @@ import javax.servlet.http.HttpServletRequest;
  * @param platform the platform as that user
  * @param backups backups as that user, or {@code null} while the backup bundle is not installed
  * @param clones clones as that user, or {@code null} while the clone bundle is not installed
+ * @param elasticity metrics, alerts and scaling policies as that user, or {@code null} while the elasticity bundle is
+ *     not installed
  * @param csrf the session's form token
  * @param request the request
  * @param deployDir where SDP bundles are dropped in
  */
 record View(String root, String user, PlatformService platform, BackupService backups, CloneService clones,
-        String csrf, HttpServletRequest request, String deployDir) {
+        ElasticityService elasticity, String csrf, HttpServletRequest request, String deployDir) {
 
     /** @return the URL of a page of the plugin with the parameters (names and values alternating) */
     String url(String path, String... params) {

@@ -158,7 +158,9 @@ final class ConsoleServer implements AutoCloseable {
                 filtered.setCharacterEncoding("utf-8");
                 filtered.setContentType("text/html");
                 PrintWriter out = filtered.getWriter();
-                out.println("<!DOCTYPE html><html><head><title>Apache Karaf WebConsole - ${status}</title></head><body>");
+                // the console links each plugin's style sheet (felix.webconsole.css)
+                out.println("<!DOCTYPE html><html><head><title>Apache Karaf WebConsole - ${status}</title>"
+                        + "<link rel='stylesheet' href='/system/console/stratum/res/stratum.css'></head><body>");
                 out.println("<div id='content'>");
                 plugin.service(request, filtered);
                 out.println("</div>");

@@ -13,28 +13,34 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
- * The pages' script, run by Node.js (on every build machine) on minimal stand-ins for the page: a job page follows
+ * The pages' scripts, run by Node.js (on every build machine) on minimal stand-ins for the page: a job page follows
  * its job to its end from the JSON snapshots, once a second, and stops polling when the job has ended; the console's
- * menu of a user who may open only the Stratum pages shows only them. The browser test of the distribution runs it
- * in Chromium.
+ * menu of a user who may open only the Stratum pages shows only them; a service's elasticity page plots its metrics
+ * and follows its alerts' states from the JSON document, in the window chosen. The browser test of the distribution
+ * runs them in Chromium.
  */
 public class StratumScriptTest {
 
     @Test
     public void theJobPageFollowsTheJobUntilItHasEnded() throws Exception {
-        assertEquals("OK", run("stratum-js-check.js"));
+        assertEquals("OK", run("stratum.js", "stratum-js-check.js"));
     }
 
     @Test
     public void aTenantsConsoleMenuShowsOnlyTheStratumPages() throws Exception {
-        assertEquals("OK", run("stratum-menu-check.js"));
+        assertEquals("OK", run("stratum.js", "stratum-menu-check.js"));
     }
 
-    /** @return what a check script printed, after it exited 0 */
-    private static String run(String checkScript) throws Exception {
+    @Test
+    public void theElasticityPagePlotsTheMetricsAndFollowsTheAlertsInTheChosenWindow() throws Exception {
+        assertEquals("OK", run("elasticity.js", "elasticity-check.js"));
+    }
+
+    /** @return what a check script printed about one of the pages' scripts, after it exited 0 */
+    private static String run(String pageScript, String checkScript) throws Exception {
         Path node = Paths.get("/usr/bin/node");
         assumeTrue("Node.js is not installed at /usr/bin/node", Files.isExecutable(node));
-        Path script = Paths.get("src/main/resources/io/stratum/platform/webconsole/res/stratum.js").toAbsolutePath();
+        Path script = Paths.get("src/main/resources/io/stratum/platform/webconsole/res", pageScript).toAbsolutePath();
         Path check = Paths.get("src/test/resources/io/stratum/platform/webconsole", checkScript).toAbsolutePath();
         File output = Files.createTempFile("stratum-js", ".log").toFile();
         try {
