@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,11 @@ import org.junit.Test;
 /**
  * The launcher, {@code ./stratum}, as a user runs it: {@code start} on the built distribution (never building it:
  * {@code STRATUM_BUILD=never}), {@code client CMD} for scripts (the command's output and its exit status),
- * {@code stop}, and nothing left running. Its data directory is a fresh one under {@code target/}, and its ports
- * (the console's SSH and Karaf's two JMX ports) are free ones given through the launcher's environment variables, so
- * it runs beside any other Stratum on the machine.
+ * {@code status}, {@code stop} (each saying what it found or did), {@code help}, and nothing left running; and its own
+ * build of the distribution, run on a copy of the launcher in an empty checkout with a stand-in Maven. Its data
+ * directory is a fresh one under {@code target/}, and its ports (the console's SSH, Karaf's two JMX ports and the
+ * HTTP port) are free ones given through the launcher's environment variables, so it runs beside any other Stratum on
+ * the machine.
  */
 public class LauncherIT {
 
@@ -71,8 +74,11 @@ public class LauncherIT {
         ours().forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** What a run of the launcher printed (stdout and stderr) and how it exited. */
-    private record Result(int exit, String output) {
+    /**
+     * What a run of the launcher printed (stdout and stderr, colour codes taken out; {@code raw}: as printed) and how
+     * it exited.
+     */
+    private record Result(int exit, String output, String raw) {
         @Override
         public String toString() {
             return "exit " + exit + ":\n" + output;
@@ -84,9 +90,13 @@ public class LauncherIT {
     }
 
     private Result run(Map<String, String> otherEnv, Duration timeout, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(root.resolve("stratum").toString()),
-                Stream.of(args)).toList())
-                .directory(root.toFile())
+        return run(root.resolve("stratum"), otherEnv, timeout, args);
+    }
+
+    private Result run(Path launcher, Map<String, String> otherEnv, Duration timeout, String... args)
+            throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(launcher.toString()), Stream.of(args)).toList())
+                .directory(launcher.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = pb.environment();
@@ -116,8 +126,8 @@ public class LauncherIT {
             throw new AssertionError("./stratum " + String.join(" ", args) + " did not end within "
                     + timeout.toSeconds() + " s; it printed:\n" + new String(out, StandardCharsets.UTF_8));
         }
-        Result r = new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m",
-                ""));
+        String raw = new String(out, StandardCharsets.UTF_8);
+        Result r = new Result(p.exitValue(), raw.replaceAll("\u001B\\[[;\\d]*m", ""), raw);
         System.out.println("./stratum " + String.join(" ", args) + " -> " + r);
         return r;
     }
@@ -218,8 +228,31 @@ public class LauncherIT {
         assertNotEquals("a command that fails fails the script: " + failing, 0, failing.exit());
         assertTrue(failing.toString(), failing.output().contains("no service 'no-such-service'"));
 
+        // Karaf's own client, as ./stratum client runs it where there is no OpenSSH, finds Java without JAVA_HOME
+        Result karafClient = karafClient(password, "stratum:whoami");
+        assertTrue(karafClient.toString(), karafClient.output().contains("User:      admin"));
+        assertFalse("no warning: " + karafClient, karafClient.output().contains("JAVA_HOME"));
+
+        long jvm = ours().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).findFirst()
+                .orElseThrow().pid();
+        Result running = run(COMMAND_TIMEOUT, "status");
+        assertEquals(running.toString(), 0, running.exit());
+        assertTrue(running.toString(), running.output().startsWith("Stratum is running (pid " + jvm + ";"));
+        Result again = run(COMMAND_TIMEOUT, "start");
+        assertEquals(again.toString(), 0, again.exit());
+        assertTrue("a second start starts nothing: " + again, again.output().startsWith(
+                "Stratum is already running (pid " + jvm + ";"));
+        assertEquals("still one Stratum JVM", 1, ours().filter(p -> p.info().command().map(c -> c.endsWith("java"))
+                .orElse(false)).count());
+
         Result stop = run(COMMAND_TIMEOUT, "stop");
         assertEquals(stop.toString(), 0, stop.exit());
+        assertTrue("stop says what it does: " + stop, stop.output().startsWith("Stopping Stratum (pid " + jvm
+                + ")...\n"));
+        assertTrue("and that it is done once the JVM is gone: " + stop, stop.output().matches(
+                "(?s).*\nStratum stopped after \\d+\\.\\d s\\. Its services keep running; the next start "
+                + "reattaches them\\.\n"));
+        assertTrue("the JVM has ended when stop returns", ProcessHandle.of(jvm).map(p -> !p.isAlive()).orElse(true));
         awaitTrue("no process of this Stratum left", () -> ours().findAny().isEmpty(), Duration.ofMinutes(1));
         awaitTrue("its ports free again", () -> bindable(sshPort) && bindable(rmiRegistryPort) && bindable(httpPort)
                 && bindable(rmiServerPort), Duration.ofSeconds(30));
@@ -229,6 +262,82 @@ public class LauncherIT {
         }
         Result status = run(COMMAND_TIMEOUT, "status");
         assertNotEquals("status says it does not run: " + status, 0, status.exit());
+        assertEquals("Stratum is not running (data directory " + data.toRealPath() + ").", status.output().strip());
+        Result stopAgain = run(COMMAND_TIMEOUT, "stop");
+        assertEquals(stopAgain.toString(), 0, stopAgain.exit());
+        assertEquals("Stratum is not running (data directory " + data.toRealPath() + "); nothing to stop.",
+                stopAgain.output().strip());
+    }
+
+    /**
+     * Runs the distribution's bin/client as {@code ./stratum client} does without OpenSSH (the command on standard
+     * input, {@code -b}), without JAVA_HOME (java on the PATH only). The password is on its command line, which is
+     * fine for a test's throwaway one.
+     */
+    private Result karafClient(String password, String command) throws Exception {
+        Path client = root.resolve("karaf-features/target/assembly/bin/client");
+        Path input = Files.writeString(tmp.resolve("client-input"), command + "\n");
+        ProcessBuilder pb = new ProcessBuilder(client.toString(), "-a", Integer.toString(sshPort), "-u", "admin", "-p",
+                password, "-b").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_HOME") || k.equals("JAVA"));
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + System.getenv("PATH"));
+        Process p = pb.start();
+        byte[] out;
+        try (var in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        assertTrue("bin/client ended", p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(out,
+                StandardCharsets.UTF_8));
+    }
+
+    /** {@code ./stratum help} prints the launcher's whole header, every sentence to its end, and exits 0. */
+    @Test
+    public void helpPrintsTheWholeTextAndAnUnknownCommandTheUsage() throws Exception {
+        List<String> header = Files.readAllLines(root.resolve("stratum")).stream().skip(1)
+                .takeWhile(l -> l.startsWith("#")).map(l -> l.replaceFirst("^# ?", "")).toList();
+        assertTrue("the header names STRATUM_BUILD at its end: " + header, header.get(header.size() - 1)
+                .endsWith("built beforehand)."));
+        Result help = run(COMMAND_TIMEOUT, "help");
+        assertEquals(help.toString(), 0, help.exit());
+        assertEquals(String.join("\n", header), help.output().strip());
+
+        Result unknown = run(COMMAND_TIMEOUT, "strat");
+        assertEquals(unknown.toString(), 2, unknown.exit());
+        assertTrue(unknown.toString(), unknown.output().startsWith("Unknown command 'strat'. Usage:\n"));
+        assertTrue(unknown.toString(), unknown.output().contains("  ./stratum stop       stop a headless Stratum"));
+        try (Stream<Path> files = Files.list(data)) {
+            assertEquals("nothing written", List.of(), files.toList());
+        }
+    }
+
+    /**
+     * The launcher's own build, when there is no distribution yet, prints Maven's output without colour codes when
+     * its output is not a terminal, and says when it failed. Its Maven is a stand-in on the PATH that prints what
+     * Debian's Maven 3.8 does through jansi (a colour reset on each stream, a coloured [ERROR]) and fails, so the test
+     * runs the launcher's copy in an empty checkout and builds nothing.
+     */
+    @Test
+    public void theFirstBuildPrintsNoColourCodesWhenItsOutputIsNotATerminal() throws Exception {
+        Path checkout = Files.createDirectories(tmp.resolve("checkout"));
+        Path launcher = Files.copy(root.resolve("stratum"), checkout.resolve("stratum"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\n"
+                + "printf '\\033[0m\\033[1;31m[ERROR]\\033[m Could not resolve dependencies\\n'\n"
+                + "printf '\\033[0m' >&2\n"
+                + "exit 1\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Result build = run(launcher, Map.of("STRATUM_BUILD", "", "PATH", bin + File.pathSeparator
+                + System.getenv("PATH")), COMMAND_TIMEOUT, "start");
+        assertEquals(build.toString(), 1, build.exit());
+        assertTrue(build.toString(), build.raw().contains("Building Stratum"));
+        assertTrue("Maven's output is shown: " + build, build.output().contains(
+                "[ERROR] Could not resolve dependencies"));
+        assertFalse("no escape character in: " + build.raw(), build.raw().contains("\u001B"));
+        assertTrue(build.toString(), build.raw().contains(
+                "The build failed (mvn exited with 1; its output is above)."));
+        assertEquals("nothing started", List.of(), ours().toList());
     }
 
     @Test

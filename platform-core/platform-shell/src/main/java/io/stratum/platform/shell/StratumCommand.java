@@ -90,10 +90,11 @@ public abstract class StratumCommand implements Action {
                 List<String> copy = values == null ? new ArrayList<>() : new ArrayList<>(values);
                 copy.add(value);
                 field.set(this, copy);
-            } else if (field.getType() == int.class || field.getType() == long.class) {
+            } else if (field.getType() == int.class || field.getType() == Integer.class
+                    || field.getType() == long.class || field.getType() == Long.class) {
                 try {
-                    field.set(this, field.getType() == int.class ? (Object) Integer.parseInt(value)
-                            : (Object) Long.parseLong(value));
+                    boolean isInt = field.getType() == int.class || field.getType() == Integer.class;
+                    field.set(this, isInt ? (Object) Integer.parseInt(value) : (Object) Long.parseLong(value));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("option " + name + " takes a whole number, not '" + value
                             + "'");

@@ -4,10 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.stratum.platform.api.AccountDTO;
 import io.stratum.platform.api.CreateServiceRequest;
 import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.QuotaDTO;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
@@ -45,6 +47,12 @@ public class CommandsTest {
                             JobDTO last = job(end, end == JobState.SUCCEEDED ? 100 : 40, "provision");
                             onChange.accept(last);
                             return last;
+                        case "getAccount":
+                            return new AccountDTO("id", (String) args[0], Instant.now(), 1, new QuotaDTO(-1, -1, -1),
+                                    new QuotaDTO(0, 0, 0));
+                        case "setQuota":
+                            return new AccountDTO("id", (String) args[0], Instant.now(), 2, (QuotaDTO) args[1],
+                                    new QuotaDTO(0, 0, 0));
                         case "whoAmI":
                             return new io.stratum.platform.api.UserDTO("admin", true, Map.of(), Instant.now());
                         case "createService":
@@ -120,6 +128,22 @@ public class CommandsTest {
         create.trailing = List.of("--plan");
         expectError(create, "missing value for option --plan");
         assertTrue("nothing was submitted", calls.isEmpty());
+    }
+
+    @Test
+    public void wholeNumbersAfterTheArgumentsSetOptionsThatMayBeLeftOut() throws Exception {
+        AccountQuotaCommand c = wire(new AccountQuotaCommand(), JobState.SUCCEEDED);
+        c.account = "acme";
+        c.trailing = List.of("--services", "10", "--instances=20", "--memory-mb", "4096");
+        c.execute();
+        assertEquals("setQuota", calls.get(1)[0]);
+        assertEquals(new QuotaDTO(10, 20, 4096), ((Object[]) calls.get(1)[1])[1]);
+        assertTrue(printed(), printed().contains("Quota of 'acme' set.") && printed().contains("0 / 4096"));
+
+        AccountQuotaCommand bad = wire(new AccountQuotaCommand(), JobState.SUCCEEDED);
+        bad.account = "acme";
+        bad.trailing = List.of("--services", "ten");
+        expectError(bad, "option --services takes a whole number, not 'ten'");
     }
 
     @Test
