@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A request to create a service.
  *
- * @param account the owning account's name ({@code null}: {@link PlatformService#DEFAULT_ACCOUNT})
+ * @param account the owning account's name ({@code null}: the caller's only account, else {@link PlatformService#DEFAULT_ACCOUNT})
  * @param serviceType the service type, e.g. {@code database}
  * @param name the service's name, unique in the account
  * @param plan a plan of the type ({@code null}: the SDP's default plan)
@@ -28,7 +28,7 @@ public record CreateServiceRequest(
 
     /** Normalizes absent values. */
     public CreateServiceRequest {
-        account = account == null || account.isBlank() ? PlatformService.DEFAULT_ACCOUNT : account;
+        account = account == null || account.isBlank() ? null : account;
         configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
         providers = providers == null ? Map.of() : Map.copyOf(providers);
     }
@@ -36,7 +36,7 @@ public record CreateServiceRequest(
     /**
      * A request without providers.
      *
-     * @param account the owning account's name ({@code null}: default)
+     * @param account the owning account's name ({@code null}: the caller's only account, else the default one)
      * @param serviceType the service type
      * @param name the service's name
      * @param plan a plan ({@code null}: the default plan)

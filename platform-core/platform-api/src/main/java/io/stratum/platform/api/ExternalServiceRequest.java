@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A service Stratum does not run, registered so it can be a provider.
  *
- * @param account the owning account's name ({@code null}: default)
+ * @param account the owning account's name ({@code null}: the caller's only account, else the default one)
  * @param serviceType the provider type it offers, e.g. {@code database}
  * @param name its name in the account
  * @param url how dependants reach it, e.g. {@code jdbc:postgresql://127.0.0.1:5432/orders}
@@ -24,7 +24,7 @@ public record ExternalServiceRequest(
 
     /** Normalizes absent values. */
     public ExternalServiceRequest {
-        account = account == null || account.isBlank() ? PlatformService.DEFAULT_ACCOUNT : account;
+        account = account == null || account.isBlank() ? null : account;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 }

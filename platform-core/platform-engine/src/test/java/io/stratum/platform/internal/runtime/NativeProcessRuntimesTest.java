@@ -433,11 +433,12 @@ public class NativeProcessRuntimesTest {
         NativeProcessRuntimes platform = new NativeProcessRuntimes(store,
                 RuntimeSettings.of(20, 3_600_000, true).withLogs(max, 2), null, null);
         platforms.add(platform);
-        // three bursts of 2.7 MB in lines of 90 bytes; after each of the first two, the writer waits until its log
+        // three bursts of 360 KB (over five times the limit) in lines of 90 bytes; after each of the first two, the
+        // writer waits until its log
         // (its standard output) was truncated, so it goes on writing to a log rotated under it
-        String burst = "i=0; while [ $i -lt 30000 ]; do echo \"line $i of a runtime that has a lot to say, more than "
+        String burst = "i=0; while [ $i -lt 4000 ]; do echo \"line $i of a runtime that has a lot to say, more than "
                 + "its log may hold ....\"; i=$((i+1)); done; ";
-        String rotated = "while [ $(stat -L -c %s /proc/$$/fd/1) -gt 1000000 ]; do sleep 0.02; done; ";
+        String rotated = "while [ $(stat -L -c %s /proc/$$/fd/1) -gt 200000 ]; do sleep 0.02; done; ";
         RuntimeInfo r = platform.forService(serviceId).launch(RuntimeSpec.builder("chatty")
                 .command("/bin/sh", "-c", burst + rotated + burst + rotated + burst + "echo FINISHED; exec sleep 300")
                 .build());
@@ -447,7 +448,7 @@ public class NativeProcessRuntimesTest {
         Path third = log.resolveSibling(log.getFileName() + ".3");
         // (the log's first line, written by the platform, quotes the command; the writer's own is FINISHED alone)
         Pattern finished = Pattern.compile("(?m)^FINISHED$");
-        // 90 000 lines from a shell loop: seconds on an idle machine, far more on a busy one (CI)
+        // 12 000 lines from a shell loop: a second on an idle machine, far more on a busy one (CI)
         await("the writer to finish", 180, () -> finished.matcher(read(log)).find()
                 || finished.matcher(read(first)).find() || finished.matcher(read(second)).find());
         await("the log to be back under its limit", () -> size(log) <= max);

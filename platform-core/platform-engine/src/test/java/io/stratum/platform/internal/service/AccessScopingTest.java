@@ -111,6 +111,17 @@ public class AccessScopingTest {
     }
 
     @Test
+    public void aUserOfOneAccountMayLeaveTheAccountOut() throws Exception {
+        PlatformService alice = as("alice");
+        done(alice, alice.createService(new CreateServiceRequest(null, "database", "db1", null, null, Map.of())));
+        assertEquals("acme", alice.getService(null, "db1").account());
+        assertEquals(1, alice.listServices("acme").size());
+        ServiceDTO ext = alice.registerExternalService(new ExternalServiceRequest(null, "database", "ext1",
+                "jdbc:h2:tcp://127.0.0.1:9/x", "u", "p", Map.of()));
+        assertEquals("acme", ext.account());
+    }
+
+    @Test
     public void anotherAccountsThingsAreNotFoundAndNothingChanges() throws Exception {
         PlatformService alice = as("alice");
         JobDTO created = done(alice, alice.createService(new CreateServiceRequest("acme", "database", "db1", null, null,
