@@ -1,10 +1,7 @@
 package io.stratum.platform.rest;
 
+import io.stratum.platform.api.DurationText;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as the API takes them: seconds ({@code 30}), a number and a unit ({@code 500ms}, {@code 30s},
@@ -12,9 +9,6 @@ import java.util.regex.Pattern;
  * {@code P7D}), as the shell takes them.
  */
 final class Durations {
-
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|[smhdw])");
-    private static final Pattern ALL = Pattern.compile("(\\d+(ms|[smhdw]))+");
 
     private Durations() {
     }
@@ -26,37 +20,11 @@ final class Durations {
      * @throws ApiException 400 saying what is accepted
      */
     static Duration parse(String what, String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        try {
-            Duration d;
-            if (t.matches("\\d{1,9}")) {
-                d = Duration.ofSeconds(Long.parseLong(t));
-            } else if (t.startsWith("p")) {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else if (ALL.matcher(t).matches()) {
-                d = Duration.ZERO;
-                Matcher m = PART.matcher(t);
-                while (m.find()) {
-                    long n = Long.parseLong(m.group(1));
-                    d = d.plus(switch (m.group(2)) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        case "d" -> Duration.ofDays(n);
-                        default -> Duration.ofDays(Math.multiplyExact(n, 7));
-                    });
-                }
-            } else {
-                throw invalid(what);
-            }
-            if (d.isNegative()) {
-                throw invalid(what);
-            }
-            return d;
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw invalid(what);
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(t));
         }
+        return DurationText.parse(t).filter(d -> !d.isNegative()).orElseThrow(() -> invalid(what));
     }
 
     private static ApiException invalid(String what) {

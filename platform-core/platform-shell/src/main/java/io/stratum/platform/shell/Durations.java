@@ -1,12 +1,9 @@
 package io.stratum.platform.shell;
 
+import io.stratum.platform.api.DurationText;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as users type them: a number and a unit ({@code 45s}, {@code 30m}, {@code 12h}, {@code 7d},
@@ -14,9 +11,6 @@ import java.util.regex.Pattern;
  * case-insensitive; {@code m} is minutes (a month is not a fixed length, so there is no month unit).
  */
 final class Durations {
-
-    private static final Pattern PART = Pattern.compile("(\\d+)([smhdw])");
-    private static final Pattern ALL = Pattern.compile("(\\d+[smhdw])+");
 
     private Durations() {
     }
@@ -28,30 +22,7 @@ final class Durations {
      * @throws PlatformException INVALID, saying what is accepted, when the text is not such a duration
      */
     static Duration parse(String option, String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        Duration d;
-        try {
-            if (t.startsWith("p")) {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else if (ALL.matcher(t).matches()) {
-                d = Duration.ZERO;
-                Matcher m = PART.matcher(t);
-                while (m.find()) {
-                    long n = Long.parseLong(m.group(1));
-                    d = d.plus(switch (m.group(2)) {
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        case "d" -> Duration.ofDays(n);
-                        default -> Duration.ofDays(Math.multiplyExact(n, 7));
-                    });
-                }
-            } else {
-                throw invalid(option, text);
-            }
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw invalid(option, text);
-        }
+        Duration d = DurationText.parse(text).orElseThrow(() -> invalid(option, text));
         if (d.isNegative() || d.isZero()) {
             throw new PlatformException(Reason.INVALID, option + " must be longer than zero, not '" + text + "'");
         }

@@ -1,12 +1,9 @@
 package io.stratum.platform.webconsole;
 
+import io.stratum.platform.api.DurationText;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as users type them into the console's forms, as the platform's other interfaces take them: a number and a
@@ -14,9 +11,6 @@ import java.util.regex.Pattern;
  * ({@code PT30S}). Units are case-insensitive; {@code m} is minutes.
  */
 final class Durations {
-
-    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-    private static final Pattern ALL = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
 
     private Durations() {
     }
@@ -30,32 +24,9 @@ final class Durations {
      *     field that may not be
      */
     static Duration parse(String field, String text, boolean zero) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        Duration d;
-        try {
-            if (zero && t.equals("0")) {
-                d = Duration.ZERO;
-            } else if (t.startsWith("p")) {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else if (ALL.matcher(t).matches()) {
-                d = Duration.ZERO;
-                Matcher m = PART.matcher(t);
-                while (m.find()) {
-                    long n = Long.parseLong(m.group(1));
-                    d = d.plus(switch (m.group(2)) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofDays(n);
-                    });
-                }
-            } else {
-                throw invalid(field, text);
-            }
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw invalid(field, text);
-        }
+        String t = text == null ? "" : text.strip();
+        Duration d = zero && t.equals("0") ? Duration.ZERO
+                : DurationText.parse(t).orElseThrow(() -> invalid(field, text));
         if (d.isNegative() || (d.isZero() && !zero)) {
             throw new PlatformException(Reason.INVALID, field + " must be longer than zero, not '" + text + "'");
         }

@@ -1,12 +1,9 @@
 package io.stratum.platform.elasticity.internal;
 
+import io.stratum.platform.api.DurationText;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as users write them in alerts, policies and the configuration: a number and a unit ({@code 500ms},
@@ -14,9 +11,6 @@ import java.util.regex.Pattern;
  * ({@code PT30S}). Units are case-insensitive; {@code m} is minutes.
  */
 public final class Durations {
-
-    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-    private static final Pattern ALL = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
 
     private Durations() {
     }
@@ -53,30 +47,7 @@ public final class Durations {
     }
 
     private static Duration parseOrZero(String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        Duration d;
-        try {
-            if (t.startsWith("p")) {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else if (ALL.matcher(t).matches()) {
-                d = Duration.ZERO;
-                Matcher m = PART.matcher(t);
-                while (m.find()) {
-                    long n = Long.parseLong(m.group(1));
-                    d = d.plus(switch (m.group(2)) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofDays(n);
-                    });
-                }
-            } else {
-                throw invalid(text);
-            }
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw invalid(text);
-        }
+        Duration d = DurationText.parse(text).orElseThrow(() -> invalid(text));
         if (d.isNegative()) {
             throw invalid(text);
         }
