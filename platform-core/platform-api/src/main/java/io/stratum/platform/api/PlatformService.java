@@ -194,8 +194,10 @@ public interface PlatformService {
     /**
      * @param account an account name
      * @param name the service's name
-     * @param force also when no engine of its type is installed (its runtimes are killed and its files deleted
-     *     without the engine), and when other services use it as their provider (they lose their binding)
+     * @param force also where it would be refused: when other services use it as their provider (they lose their
+     *     binding), when consumers are bound to it (their access ends with it), when no engine of its type is
+     *     installed (its processes are stopped and its files deleted without its engine), and when a provider of
+     *     it has no engine installed (the binding is forgotten without being revoked)
      * @return the job that deletes it (its runtimes and data)
      */
     JobDTO deleteService(String account, String name, boolean force);
