@@ -141,6 +141,9 @@ public interface PlatformService {
     JobDTO createService(CreateServiceRequest request);
 
     /**
+     * Lists services without asking their engines anything: each one's health is the last the platform saw (see
+     * {@link ServiceDTO#health()}); no connection details.
+     *
      * @param account an account name
      * @return the account's services, by name
      */

@@ -37,6 +37,7 @@ import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.StoreException;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceHealth;
@@ -378,9 +379,31 @@ final class PlatformServiceImpl implements PlatformService {
         AccountDTO a = readable(account);
         return guard(() -> {
             return services.repository().ofAccount(a.id()).stream()
-                    .map(s -> toDto(s, null, null))
+                    .map(s -> toDto(s, listedHealth(s), null))
                     .toList();
         });
+    }
+
+    /** Seen health older than this is shown with its age. */
+    private static final Duration STALE_HEALTH = Duration.ofMinutes(1);
+
+    /**
+     * The health a listing shows, without asking any engine: the last one seen ({@link LastHealth}, kept fresh by
+     * the {@link HealthWatch}) of a service that should be serving; {@code STOPPED} for a stopped one; nothing
+     * (unknown) while a job takes it through another state.
+     */
+    private ServiceHealth listedHealth(ServiceRecord s) {
+        if (!s.external() && s.state() == ServiceState.STOPPED) {
+            return ServiceHealth.of(HealthState.STOPPED, "stopped");
+        }
+        if (!HealthWatch.watched(s)) {
+            return ServiceHealth.of(HealthState.UNKNOWN, "not checked while " + s.state());
+        }
+        return services.lastHealth().of(s.id()).map(seen -> {
+            Duration age = Duration.between(seen.at(), Instant.now());
+            return age.compareTo(STALE_HEALTH) < 0 ? seen.health() : ServiceHealth.of(seen.health().state(),
+                    seen.health().message() + " (checked " + age.toMinutes() + " min ago)");
+        }).orElse(ServiceHealth.of(HealthState.UNKNOWN, "not checked yet"));
     }
 
     @Override
