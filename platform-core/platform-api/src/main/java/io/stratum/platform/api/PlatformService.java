@@ -51,6 +51,19 @@ public interface PlatformService {
     AccountDTO createAccount(String name);
 
     /**
+     * Deletes an account (platform admins only) with its quota, its users' memberships (the users stay) and its
+     * history. Only an account with nothing left in it is deleted: while it has services, environments, consumers,
+     * unfinished jobs, or anything another core bundle keeps of it (backups, backup schedules) the request is
+     * refused, naming them, and changes nothing. The {@link #DEFAULT_ACCOUNT} cannot be deleted. The platform's log
+     * records who deleted it. An account created later with the same name sees nothing of it.
+     *
+     * @param account the account's name
+     * @throws PlatformException FORBIDDEN for callers who are not platform admins, NOT_FOUND if there is no such
+     *     account, INVALID for the default account and while anything is left in it
+     */
+    void deleteAccount(String account);
+
+    /**
      * Sets an account's quota (platform admins only). Lowering it below what the account uses is allowed; it only
      * refuses new requests.
      *

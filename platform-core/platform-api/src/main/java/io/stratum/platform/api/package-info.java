@@ -6,7 +6,8 @@
  * {@link io.stratum.platform.api.CloneService} (served by the backup and clone bundles), {@link io.stratum.platform.api.JobPlanDTO}. 2.2:
  * consumers (applications outside Stratum bound to a provider service: {@link io.stratum.platform.api.ConsumerDTO}),
  * {@link io.stratum.platform.api.Caller#system(String, String)}. 2.3: {@link io.stratum.platform.api.ElasticityService}
- * (metrics, alerts, scaling policies; served by the elasticity bundle).
+ * (metrics, alerts, scaling policies; served by the elasticity bundle),
+ * {@link io.stratum.platform.api.PlatformService#deleteAccount}.
  * Every user interface (Karaf shell, REST, Open Service Broker, web console) goes through it; it hands every lifecycle action to the orchestration engine as an asynchronous job.
  */
 @Export

@@ -565,6 +565,14 @@ final class ApiRoutes {
                 .summary("An account with its quota and usage")
                 .pathParam("name", Type.STRING, "The account's name").ok("Account")
                 .handle(x -> Reply.ok(x.platform().getAccount(x.path("name")))));
+        r.add(Route.delete("/accounts/{name}", "deleteAccount").tag("accounts")
+                .summary("Deletes an account with nothing left in it: its quota, memberships and history go with it "
+                        + "(platform admins; not the default account; stratum:account-delete)")
+                .pathParam("name", Type.STRING, "The account's name").noContent()
+                .handle(x -> {
+                    x.platform().deleteAccount(x.path("name"));
+                    return Reply.noContent();
+                }));
         r.add(Route.get("/accounts/{name}/quota", "getQuota").tag("accounts")
                 .summary("An account's quota and usage (stratum:account-quota)")
                 .pathParam("name", Type.STRING, "The account's name").ok("AccountQuota")

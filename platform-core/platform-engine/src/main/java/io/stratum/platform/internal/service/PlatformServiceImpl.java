@@ -36,6 +36,7 @@ import io.stratum.platform.internal.sdp.ConfigValues;
 import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.StoreException;
+import io.stratum.platform.spi.AccountContents;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ProviderEngine;
@@ -152,6 +153,34 @@ final class PlatformServiceImpl implements PlatformService {
                     AccountHistory.whole("account", name, Map.of(), false));
             return accounts.find(c, name).orElseThrow();
         }));
+    }
+
+    @Override
+    public void deleteAccount(String account) {
+        access().requirePlatformAdmin("delete accounts");
+        if (account == null || account.isBlank()) {
+            throw new PlatformException(Reason.INVALID, "name the account to delete (see stratum:account-list)");
+        }
+        List<String> elsewhere = new ArrayList<>();
+        if (!PlatformService.DEFAULT_ACCOUNT.equals(account)) {
+            String id = guard(() -> accounts.require(account)).id();
+            for (AccountContents contents : parts.accountContents()) {
+                try {
+                    elsewhere.addAll(contents.remaining(id));
+                } catch (RuntimeException e) {
+                    LOG.warn("{} could not tell what it keeps of account '{}'", contents.getClass().getName(),
+                            account, e);
+                    throw new PlatformException(Reason.UNAVAILABLE, "account '" + account + "' was not deleted: "
+                            + "what it has in " + contents.getClass().getSimpleName() + " could not be checked ("
+                            + e.getMessage() + "); see the Karaf log, and try again");
+                }
+            }
+        }
+        AccountManager.Deleted d = guard(() -> services.store().inTransaction(c -> accounts.delete(c, account,
+                elsewhere)));
+        // its history goes with it, so the log keeps who deleted it
+        LOG.info("Account '{}' deleted by {}, with {} membership(s) and {} version(s) of its history", account,
+                caller, d.memberships(), d.versions());
     }
 
     @Override
