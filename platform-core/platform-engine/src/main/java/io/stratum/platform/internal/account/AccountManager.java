@@ -197,7 +197,7 @@ public final class AccountManager {
         return new Deleted(a, memberships, versions);
     }
 
-    /** Adds "services 'a', 'b' (delete them with ...)" for the names there are, at most ten named. */
+    /** Adds e.g. "services 'a', 'b' (stratum:service-delete)" when there are any: ten named at most, more counted. */
     private static void names(List<String> out, String what, String how, List<String> names) {
         if (names.isEmpty()) {
             return;
