@@ -154,6 +154,7 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("account-history", "stratum:account-history blue");
         matrix.put("account-diff", "stratum:account-diff blue 0 1");
         matrix.put("account-create", "stratum:account-create evil");
+        matrix.put("account-delete", "stratum:account-delete blue");
         matrix.put("user-create", "stratum:user-create mallory --generate --platform-admin");
         matrix.put("user-delete", "stratum:user-delete bert");
         matrix.put("user-passwd", "stratum:user-passwd bert --generate");

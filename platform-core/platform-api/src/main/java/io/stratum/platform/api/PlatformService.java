@@ -51,6 +51,19 @@ public interface PlatformService {
     AccountDTO createAccount(String name);
 
     /**
+     * Deletes an account (platform admins only) with its quota, its users' memberships (the users stay) and its
+     * history. Only an account with nothing left in it is deleted: while it has services, environments, consumers,
+     * unfinished jobs, or anything another core bundle keeps of it (backups, backup schedules) the request is
+     * refused, naming them, and changes nothing. The {@link #DEFAULT_ACCOUNT} cannot be deleted. The platform's log
+     * records who deleted it. An account created later with the same name sees nothing of it.
+     *
+     * @param account the account's name
+     * @throws PlatformException FORBIDDEN for callers who are not platform admins, NOT_FOUND if there is no such
+     *     account, INVALID for the default account and while anything is left in it
+     */
+    void deleteAccount(String account);
+
+    /**
      * Sets an account's quota (platform admins only). Lowering it below what the account uses is allowed; it only
      * refuses new requests.
      *
@@ -141,6 +154,9 @@ public interface PlatformService {
     JobDTO createService(CreateServiceRequest request);
 
     /**
+     * Lists services without asking their engines anything: each one's health is the last the platform saw (see
+     * {@link ServiceDTO#health()}); no connection details.
+     *
      * @param account an account name
      * @return the account's services, by name
      */
@@ -194,8 +210,10 @@ public interface PlatformService {
     /**
      * @param account an account name
      * @param name the service's name
-     * @param force also when no engine of its type is installed (its runtimes are killed and its files deleted
-     *     without the engine), and when other services use it as their provider (they lose their binding)
+     * @param force also where it would be refused: when other services use it as their provider (they lose their
+     *     binding), when consumers are bound to it (their access ends with it), when no engine of its type is
+     *     installed (its processes are stopped and its files deleted without its engine), and when a provider of
+     *     it has no engine installed (the binding is forgotten without being revoked)
      * @return the job that deletes it (its runtimes and data)
      */
     JobDTO deleteService(String account, String name, boolean force);

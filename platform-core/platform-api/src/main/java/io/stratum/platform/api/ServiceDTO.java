@@ -20,8 +20,11 @@ import java.util.Map;
  * @param engineAvailable whether an engine for its type and version is installed now; when not, the service
  *     keeps running but cannot be managed until one returns
  * @param health its health ({@code HEALTHY}, {@code STARTING}, {@code UNHEALTHY}, {@code STOPPED},
- *     {@code UNKNOWN}), live in {@link PlatformService#getService}, else {@code UNKNOWN}
- * @param healthMessage explanation of the health
+ *     {@code UNKNOWN}): live in {@link PlatformService#getService}; in {@link PlatformService#listServices} the
+ *     last health the platform saw of a service that should be serving (running, its last job failed, or
+ *     external; the platform checks them every {@code healthWatchSeconds}, 15 by default), {@code STOPPED} for a
+ *     stopped one, else {@code UNKNOWN}
+ * @param healthMessage explanation of the health (in lists: with its age when it is a minute old or more)
  * @param connection how to connect, or {@code null} (not in lists; not while it cannot be told)
  * @param runtimes its runtimes
  * @param activeJobId the job working on it now, or 0

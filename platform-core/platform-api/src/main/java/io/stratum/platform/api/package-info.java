@@ -7,7 +7,7 @@
  * consumers (applications outside Stratum bound to a provider service: {@link io.stratum.platform.api.ConsumerDTO}),
  * {@link io.stratum.platform.api.Caller#system(String, String)}. 2.3: {@link io.stratum.platform.api.ElasticityService}
  * (metrics, alerts, scaling policies; served by the elasticity bundle), {@link io.stratum.platform.api.DurationText} (the
- * one grammar of durations every interface reads).
+ * one grammar of durations every interface reads), {@link io.stratum.platform.api.PlatformService#deleteAccount}.
  * Every user interface (Karaf shell, REST, Open Service Broker, web console) goes through it; it hands every lifecycle action to the orchestration engine as an asynchronous job.
  */
 @Export

@@ -129,8 +129,10 @@ final class ApiRoutes {
         r.add(job(Route.delete("/services/{name}", "deleteService").tag("services")
                 .summary("Deletes a service, its runtimes and its data (stratum:service-delete)")
                 .pathParam("name", Type.STRING, "The service's name")
-                .query(ACCOUNT, Param.flag("force", "Also when no engine of its type is installed, or when other "
-                        + "services use it as their provider")),
+                .query(ACCOUNT, Param.flag("force", "Also where it would be refused: services using it as their "
+                        + "provider lose their binding; consumers bound to it lose their access; with no engine of its "
+                        + "type installed, its processes are stopped and its files deleted without it; a binding no "
+                        + "engine can revoke is forgotten without being revoked")),
                 x -> p -> p.deleteService(x.account(), x.path("name"), x.flag("force"))));
         r.add(job(Route.post("/services/{name}/start", "startService").tag("services")
                 .summary("Starts a stopped service, or relaunches the failed runtimes of a running one "
@@ -563,6 +565,14 @@ final class ApiRoutes {
                 .summary("An account with its quota and usage")
                 .pathParam("name", Type.STRING, "The account's name").ok("Account")
                 .handle(x -> Reply.ok(x.platform().getAccount(x.path("name")))));
+        r.add(Route.delete("/accounts/{name}", "deleteAccount").tag("accounts")
+                .summary("Deletes an account with nothing left in it: its quota, memberships and history go with it "
+                        + "(platform admins; not the default account; stratum:account-delete)")
+                .pathParam("name", Type.STRING, "The account's name").noContent()
+                .handle(x -> {
+                    x.platform().deleteAccount(x.path("name"));
+                    return Reply.noContent();
+                }));
         r.add(Route.get("/accounts/{name}/quota", "getQuota").tag("accounts")
                 .summary("An account's quota and usage (stratum:account-quota)")
                 .pathParam("name", Type.STRING, "The account's name").ok("AccountQuota")

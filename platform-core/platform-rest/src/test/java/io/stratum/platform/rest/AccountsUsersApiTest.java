@@ -57,6 +57,13 @@ public class AccountsUsersApiTest {
         refused(403, "FORBIDDEN", () -> server.post("alice", "/accounts", "{\"name\": \"mine\"}"));
         refused(422, "INVALID", () -> server.post("admin", "/accounts", "{\"name\": \"Not Valid\"}"));
         refused(400, "INVALID_REQUEST", () -> server.post("admin", "/accounts", "{\"name\": [\"x\"]}"));
+
+        refused(403, "FORBIDDEN", () -> server.delete("alice", "/accounts/green"));
+        Response inUse = refused(422, "INVALID", () -> server.delete("admin", "/accounts/blue"));
+        assertTrue(inUse.toString(), inUse.body().contains("db1"));
+        assertEquals(204, server.delete("admin", "/accounts/green").status());
+        assertTrue(server.fake.calls.contains("admin rest: deleteAccount [green]"));
+        refused(404, "NOT_FOUND", () -> server.get("admin", "/accounts/green"));
     }
 
     @Test

@@ -525,6 +525,20 @@ final class FakePlatform implements PlatformAccess, BackupAccess, CloneAccess {
         }
 
         @Override
+        public void deleteAccount(String account) {
+            synchronized (lock) {
+                call("deleteAccount", account);
+                requireAdmin("PLATFORM");
+                Acct a = account(account, "READ");
+                if (a.name.equals("default") || !a.services.isEmpty() || !a.envs.isEmpty()) {
+                    throw new PlatformException(Reason.INVALID, "account '" + a.name + "' still has services "
+                            + a.services.keySet() + "; an account is deleted only when nothing is left in it");
+                }
+                accounts.remove(a.name);
+            }
+        }
+
+        @Override
         public AccountDTO setQuota(String account, QuotaDTO quota) {
             synchronized (lock) {
                 call("setQuota", account, quota);

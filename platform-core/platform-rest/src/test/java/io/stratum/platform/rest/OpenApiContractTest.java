@@ -227,6 +227,7 @@ public class OpenApiContractTest {
         c.put("listAccounts", new Call("GET", "/accounts", null));
         c.put("createAccount", new Call("POST", "/accounts", "{\"name\": \"green\"}"));
         c.put("getAccount", new Call("GET", "/accounts/blue", null));
+        c.put("deleteAccount", new Call("DELETE", "/accounts/green", null));
         c.put("getQuota", new Call("GET", "/accounts/blue/quota", null));
         c.put("setQuota", new Call("PATCH", "/accounts/blue/quota", "{\"maxServices\": 10, \"maxInstances\": 20, "
                 + "\"maxMemoryMb\": 4096}"));

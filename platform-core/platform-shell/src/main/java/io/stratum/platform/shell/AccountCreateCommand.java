@@ -1,7 +1,6 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.AccountDTO;
-import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -11,12 +10,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class AccountCreateCommand extends StratumCommand {
 
-    @Argument(index = 0, name = "name", required = true, description = "The account's name: lower-case letters, "
-            + "digits and dashes")
+    @Argument(index = 0, name = "name", required = true, description = "The new account's name: 1 to 63 "
+            + "lower-case letters, digits and dashes, starting with a letter")
     String name;
-
-    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
 
     @Override
     protected Object run() {

@@ -2,7 +2,6 @@ package io.stratum.platform.shell;
 
 import io.stratum.platform.api.AccountRole;
 import io.stratum.platform.api.UserDTO;
-import java.util.List;
 import java.util.Locale;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -25,9 +24,6 @@ public class AccountGrantCommand extends StratumCommand {
 
     @Argument(index = 2, name = "role", required = true, description = "viewer, member or admin")
     String role;
-
-    @Argument(index = 3, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
 
     @Override
     protected Object run() {

@@ -1,6 +1,5 @@
 package io.stratum.platform.shell;
 
-import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -18,9 +17,6 @@ public class AccountRevokeCommand extends StratumCommand {
 
     @Argument(index = 1, name = "user", required = true, description = "The user")
     String user;
-
-    @Argument(index = 2, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
 
     @Override
     protected Object run() {

@@ -1,7 +1,6 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.JobDTO;
-import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,9 +16,6 @@ public class JobInfoCommand extends StratumCommand {
     @Argument(index = 0, name = "id", required = true, description = "The job id")
     @Completion(JobIdCompleter.class)
     long id;
-
-    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
 
     @Override
     protected Object run() {

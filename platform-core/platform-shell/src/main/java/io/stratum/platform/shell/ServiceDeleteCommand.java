@@ -12,8 +12,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class ServiceDeleteCommand extends ServiceJobCommand {
 
-    @Option(name = "--force", aliases = "-f", description = "Delete even if no engine of its type is installed: "
-            + "kill its runtimes and delete its files without the engine")
+    /** What --force does, as the refusals it overrides say (they name the same consequences). */
+    static final String FORCE = "Delete it also where it would be refused. Services that use it as their provider: "
+            + "they lose their binding. Consumers bound to it: their access ends with it. No engine of its type "
+            + "installed: its processes are stopped and its files deleted without its engine. A provider of it "
+            + "without an engine: the binding is forgotten without being revoked";
+
+    @Option(name = "--force", aliases = "-f", description = FORCE)
     boolean force;
 
     @Override

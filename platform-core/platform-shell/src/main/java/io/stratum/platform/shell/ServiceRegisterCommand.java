@@ -18,7 +18,8 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 /**
  * Registers an external service (one Stratum does not run) so it can be a provider. The password need not be on the
  * command line, where the shell history keeps it: it is read from the first line of {@code --password-file}, or,
- * when a {@code --user} is given without either, asked for at a prompt that does not echo it.
+ * when a {@code --user} is given without either, asked for at a prompt that does not echo it. What was registered is
+ * shown as {@code stratum:service-info} shows it, the password masked.
  */
 @Command(scope = "stratum", name = "service-register", description = "Registers an external service, e.g. an "
         + "existing PostgreSQL database, by the URL and credentials its dependants use, so it can be a provider")
@@ -71,8 +72,10 @@ public class ServiceRegisterCommand extends StratumCommand {
         String secret = password();
         ServiceDTO s = platform.registerExternalService(new ExternalServiceRequest(account, type, name, url, user,
                 secret, ServiceCreateCommand.parsePairs("--property", properties)));
-        out.println("External " + s.serviceType() + " '" + s.name() + "' registered (" + s.health() + ": "
-                + s.healthMessage() + "). Name it as a provider: --provider " + type + "=" + name);
+        out.println("External " + s.serviceType() + " '" + s.name() + "' registered. Name it as a provider: "
+                + "--provider " + type + "=" + name);
+        // as stratum:service-info shows it, never with the password that was just typed
+        ServiceDetails.print(out, s, false, "stratum:service-info " + s.name() + " --credentials shows it");
         return null;
     }
 

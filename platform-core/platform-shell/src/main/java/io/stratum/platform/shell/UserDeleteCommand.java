@@ -1,6 +1,5 @@
 package io.stratum.platform.shell;
 
-import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -13,9 +12,6 @@ public class UserDeleteCommand extends StratumCommand {
 
     @Argument(index = 0, name = "user", required = true, description = "The user")
     String user;
-
-    @Argument(index = 1, name = "options", multiValued = true, description = TRAILING)
-    List<String> trailing;
 
     @Override
     protected Object run() {

@@ -31,15 +31,18 @@ import java.util.Map;
 /**
  * The platform the shell commands drive in Stratum, without OSGi: the real store, accounts, users (their passwords
  * hashed with fewer PBKDF2 iterations, for speed), access control, account history, orchestration engine and the
- * service create and delete jobs, with one service type, {@code database}, whose engine only pretends to run.
+ * service create and delete jobs, with one service type, {@code database}, whose engine only pretends to run (and is
+ * as healthy as {@link #health} says).
  */
 final class RealPlatform implements AutoCloseable {
 
     final Store store;
     final UserDirectory users;
     final PlatformAccess access;
+    /** What the pretend database's health checks answer. */
+    volatile ServiceHealth health = ServiceHealth.healthy("pretending");
     private final NativeProcessRuntimes runtimes;
-    private final ServiceManager services;
+    final ServiceManager services;
     private final OrchestrationEngine engine;
 
     RealPlatform(Path home) {
@@ -48,7 +51,7 @@ final class RealPlatform implements AutoCloseable {
         runtimes = new NativeProcessRuntimes(store, 1000, 3_600_000, false);
         Catalog catalog = new Catalog(DescriptorReader.nativeOnly(), Duration.ofSeconds(10), Clock.systemUTC(),
                 e -> { });
-        catalog.engineAdded(1, "database", new PretendDatabase());
+        catalog.engineAdded(1, "database", new PretendDatabase(this));
         catalog.bundleAdded(1, "db.bundle", "sdp.json", new ByteArrayInputStream(("{\"name\": \"h2-database\", "
                 + "\"serviceType\": \"database\", \"version\": \"1.0.0\", \"virtualization\": [\"native-process\"], "
                 + "\"plans\": [{\"name\": \"small\", \"settings\": {}}], \"provides\": [\"database\"]}")
@@ -72,8 +75,14 @@ final class RealPlatform implements AutoCloseable {
         store.close();
     }
 
-    /** Answers every call at once; healthy, with connection details of its own. */
+    /** Answers every call at once; as healthy as {@link #health} says, with connection details of its own. */
     private static final class PretendDatabase implements ServiceManagementEngine {
+        private final RealPlatform platform;
+
+        PretendDatabase(RealPlatform platform) {
+            this.platform = platform;
+        }
+
         @Override
         public void provision(ServiceContext service, TaskMonitor monitor) {
         }
@@ -92,7 +101,7 @@ final class RealPlatform implements AutoCloseable {
 
         @Override
         public ServiceHealth health(ServiceContext service) {
-            return ServiceHealth.healthy("pretending");
+            return platform.health;
         }
 
         @Override

@@ -262,6 +262,37 @@ public class UserCommandsTest {
         assertTrue("she can still log in, to nothing", canLogIn("rosa", "rosa-password-2"));
     }
 
+    private static AccountDeleteCommand accountDelete(String name) {
+        AccountDeleteCommand c = new AccountDeleteCommand();
+        c.name = name;
+        return c;
+    }
+
+    @Test
+    public void anAccountIsDeletedByAPlatformAdminOnceNothingIsLeftInIt() throws Exception {
+        run(admin, accountCreate("acme"));
+        run(admin, create("acme", "db1"));
+        run(admin, userCreate("rosa", "rosa-password-1", "rosa-password-1"));
+        run(admin, grant("acme", "rosa", "admin"));
+        Subject rosa = login("rosa", "rosa-password-1");
+
+        PlatformException e = refused(Reason.FORBIDDEN, rosa, accountDelete("acme"));
+        assertTrue(e.getMessage(), e.getMessage().contains("only platform admins can delete accounts"));
+        e = refused(Reason.INVALID, admin, accountDelete("acme"));
+        assertTrue(e.getMessage(), e.getMessage().contains("account 'acme' still has services 'db1'"));
+        assertEquals(List.of("acme", "default"), firstColumn(run(admin, accounts())));
+
+        ServiceDeleteCommand delete = new ServiceDeleteCommand();
+        delete.account = "acme";
+        delete.name = "db1";
+        delete.wait = true;
+        run(rosa, delete);
+        assertEquals("Account 'acme' deleted.\n", run(admin, accountDelete("acme")));
+        assertEquals(List.of("default"), firstColumn(run(admin, accounts())));
+        assertTrue("her membership went with it", run(rosa, new WhoAmICommand()).contains("Accounts:  -"));
+        refused(Reason.INVALID, admin, accountDelete("default"));
+    }
+
     private UserPasswdCommand passwdOf(String user, String... typed) {
         UserPasswdCommand c = passwd(typed);
         c.user = user;

@@ -1,7 +1,7 @@
 /**
  * What Stratum's core bundles extend, version 1.1: the seams of ARCHITECTURE. 1.1 adds
- * {@link io.stratum.platform.spi.AlertAction}, {@link io.stratum.platform.spi.Services#all()} and
- * {@link io.stratum.platform.spi.AccountScopes#recordVersion}.
+ * {@link io.stratum.platform.spi.AlertAction}, {@link io.stratum.platform.spi.Services#all()},
+ * {@link io.stratum.platform.spi.AccountScopes#recordVersion} and {@link io.stratum.platform.spi.AccountContents}.
  * <ul>
  * <li><b>Job kinds</b>: a bundle registers a {@link io.stratum.platform.spi.JobPlanner} for its kinds
  * ({@value io.stratum.platform.spi.JobPlanner#KINDS}, multi-valued); the orchestration engine runs, persists,
@@ -11,7 +11,8 @@
  * <li><b>Services and accounts</b>: {@link io.stratum.platform.spi.Services} describes the platform's services and
  * hands out the {@link io.stratum.sme.api.ServiceContext} that capability calls need;
  * {@link io.stratum.platform.spi.AccountScopes} scopes a {@link io.stratum.platform.api.Caller} to an account in
- * the one place that does it for the facade too.</li>
+ * the one place that does it for the facade too; an {@link io.stratum.platform.spi.AccountContents} tells what a
+ * bundle keeps of an account, which keeps it from being deleted.</li>
  * <li><b>Store</b>: see {@link io.stratum.platform.spi.store}.</li>
  * <li><b>Alert actions</b>: an {@link io.stratum.platform.spi.AlertAction} registered with
  * {@value io.stratum.platform.spi.AlertAction#NAME} runs when an alert of the elasticity manager changes state.</li>

@@ -206,6 +206,26 @@ public final class Schedules {
         });
     }
 
+    /**
+     * @param accountId an account's id
+     * @return its schedules, each as {@code id (scope 'target')}, by scope and target
+     */
+    List<String> ofAccount(String accountId) {
+        return store.inTransaction(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, scope, target FROM backup_schedules WHERE "
+                    + "account_id = ? ORDER BY scope, target")) {
+                s.setString(1, accountId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1) + " (" + rs.getString(2) + " '" + rs.getString(3) + "')");
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     void delete(Scope account, String id) {
         int n = store.inTransaction(c -> update(c, "DELETE FROM backup_schedules WHERE id = ? AND account_id = ?", id,
                 account.id()));

@@ -135,6 +135,37 @@ public class SchedulesTest {
         assertEquals(List.of("b0", "b1", "b2", "b3", "manual"), left);
     }
 
+    /** An account with backups or schedules is not deleted: they are named, with how to remove them. */
+    @Test
+    public void theBackupsAndSchedulesOfAnAccountAreWhatItHasLeft() throws Exception {
+        BackupAccountContents contents = new BackupAccountContents(backups, schedules);
+        assertEquals(List.of(), contents.remaining("acc"));
+        Scope acc = new Scope("acc", "default");
+        String id = schedules.put(acc, "account", "default", "0 2 * * *", 2, null, Caller.system("t")).id();
+        backup("b-mine", null, now, "acc");
+        backup("b-other", null, now, "other");
+        assertEquals(List.of("backups 'b-mine' (stratum:backup-delete)", "backup schedules " + id + " (account "
+                + "'default') (stratum:backup-schedule --delete ID)"), contents.remaining("acc"));
+        assertEquals(List.of("backups 'b-other' (stratum:backup-delete)"), contents.remaining("other"));
+
+        schedules.delete(acc, id);
+        for (int i = 0; i < 11; i++) {
+            backup("b" + i, null, now, "many");
+        }
+        assertEquals(List.of("backups 'b0', 'b1', 'b10', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8' and 1 more "
+                + "(stratum:backup-delete)"), contents.remaining("many"));
+    }
+
+    private void backup(String id, String schedule, Instant takenAt, String accountId) throws Exception {
+        try (BackupWriter w = backups.repository().begin(id)) {
+            try (OutputStream out = w.artifact("m", "data")) {
+                out.write(("data of " + id).getBytes(StandardCharsets.UTF_8));
+            }
+            w.commit(Map.of(Backups.TAKEN_AT, Long.toString(takenAt.toEpochMilli()), Backups.ACCOUNT_ID, accountId),
+                    Map.of("m", Map.of()));
+        }
+    }
+
     private void backup(String id, String schedule, Instant takenAt) throws Exception {
         try (BackupWriter w = backups.repository().begin(id)) {
             try (OutputStream out = w.artifact("m", "data")) {

@@ -138,6 +138,76 @@ public final class AccountManager {
     }
 
     /**
+     * What {@link #delete} removed with an account.
+     *
+     * @param account the account as it was
+     * @param memberships the memberships of users it had (the users stay)
+     * @param versions the versions of its history
+     */
+    public record Deleted(AccountDTO account, int memberships, int versions) {
+    }
+
+    /**
+     * Deletes an account with its quota, its users' memberships and its history. Refused while anything of it is
+     * left that would be lost or orphaned: services, environments, consumers, or a job that has not ended. It takes
+     * the account's row lock first, as {@link #checkQuota} does, so a service or environment created at the same
+     * time either is there to refuse the delete or finds the account gone.
+     *
+     * @param c the transaction
+     * @param name the account's name
+     * @param elsewhere what other bundles keep of it (see {@link io.stratum.platform.spi.AccountContents}), each
+     *     naming the things and how to remove them; the delete is refused unless empty
+     * @return what went with it
+     * @throws SQLException on a store error
+     * @throws PlatformException NOT_FOUND if there is no such account; INVALID for the default account, and while
+     *     it has services, environments, consumers, unfinished jobs or anything {@code elsewhere} (each named)
+     */
+    public Deleted delete(Connection c, String name, List<String> elsewhere) throws SQLException {
+        if (PlatformService.DEFAULT_ACCOUNT.equals(name)) {
+            throw new PlatformException(Reason.INVALID, "the '" + PlatformService.DEFAULT_ACCOUNT + "' account cannot "
+                    + "be deleted: it always exists, and commands use it when no account is named");
+        }
+        AccountDTO a = require(c, name);
+        Sql.update(c, "UPDATE accounts SET version = version WHERE id = ?", a.id()); // row lock, as checkQuota
+        Optional<Long> locked = Sql.one(c, "SELECT active_job_id FROM accounts WHERE id = ?", rs -> rs.getLong(1),
+                a.id()).filter(id -> id != 0); // getLong: 0 for NULL
+        List<String> left = new java.util.ArrayList<>();
+        names(left, "services", "stratum:service-delete", Sql.list(c, "SELECT name FROM services WHERE account_id = ? "
+                + "ORDER BY name", rs -> rs.getString(1), a.id()));
+        names(left, "environments", "stratum:env-delete", Sql.list(c, "SELECT name FROM environments WHERE "
+                + "account_id = ? ORDER BY name", rs -> rs.getString(1), a.id()));
+        names(left, "consumers", "stratum:consumer-unbind", Sql.list(c, "SELECT name FROM consumers WHERE "
+                + "account_id = ? ORDER BY name", rs -> rs.getString(1), a.id()));
+        List<String> jobs = new java.util.ArrayList<>(Sql.list(c, "SELECT id, kind FROM jobs WHERE account_id = ? AND "
+                + "state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') ORDER BY id", rs -> rs.getLong(1) + " ("
+                + rs.getString(2) + ")", a.id()));
+        locked.filter(id -> jobs.stream().noneMatch(j -> j.startsWith(id + " "))).ifPresent(id -> jobs.add(0,
+                Long.toString(id)));
+        if (!jobs.isEmpty()) {
+            left.add("unfinished jobs " + String.join(", ", jobs) + " (wait for them with stratum:job-wait)");
+        }
+        left.addAll(elsewhere);
+        if (!left.isEmpty()) {
+            throw new PlatformException(Reason.INVALID, "account '" + name + "' still has " + String.join("; ", left)
+                    + "; an account is deleted only when nothing is left in it");
+        }
+        int memberships = Sql.update(c, "DELETE FROM memberships WHERE account_id = ?", a.id());
+        int versions = Sql.update(c, "DELETE FROM account_versions WHERE account_id = ?", a.id());
+        Sql.update(c, "DELETE FROM accounts WHERE id = ?", a.id());
+        return new Deleted(a, memberships, versions);
+    }
+
+    /** Adds e.g. "services 'a', 'b' (stratum:service-delete)" when there are any: ten named at most, more counted. */
+    private static void names(List<String> out, String what, String how, List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        String shown = names.stream().limit(10).map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(
+                ", ")) + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : "");
+        out.add(what + " " + shown + " (" + how + ")");
+    }
+
+    /**
      * Refuses a request that would take an account over its quota. Call it in the transaction that records the
      * request: it locks the account's row, so two requests cannot both pass on the same room.
      *

@@ -11,6 +11,8 @@ import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.sdp.SdpCatalog;
+import io.stratum.platform.spi.AccountContents;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +45,11 @@ public final class PlatformAccessImpl implements PlatformAccess {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
+
+    /** What other bundles keep of accounts (asked before one is deleted); replaced whole as they come and go. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<AccountContents> accountContents = List.of();
 
     /**
      * @param accounts accounts
@@ -87,6 +94,20 @@ public final class PlatformAccessImpl implements PlatformAccess {
             target.sendEvent(new Event(UserEvents.TOPIC_CHANGED, Map.of(UserEvents.USER, user, UserEvents.CHANGE,
                     change)));
         }
+    }
+
+    /** @return what other bundles keep of accounts, as registered now */
+    List<AccountContents> accountContents() {
+        return List.copyOf(accountContents);
+    }
+
+    /**
+     * For tests without OSGi.
+     *
+     * @param contents what other bundles keep of accounts
+     */
+    void accountContents(List<AccountContents> contents) {
+        this.accountContents = List.copyOf(contents);
     }
 
     @Override

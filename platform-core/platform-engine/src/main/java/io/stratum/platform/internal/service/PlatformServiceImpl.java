@@ -36,7 +36,9 @@ import io.stratum.platform.internal.sdp.ConfigValues;
 import io.stratum.platform.internal.sdp.SdpCatalog;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.StoreException;
+import io.stratum.platform.spi.AccountContents;
 import io.stratum.sme.api.ConnectionInfo;
+import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceHealth;
@@ -151,6 +153,34 @@ final class PlatformServiceImpl implements PlatformService {
                     AccountHistory.whole("account", name, Map.of(), false));
             return accounts.find(c, name).orElseThrow();
         }));
+    }
+
+    @Override
+    public void deleteAccount(String account) {
+        access().requirePlatformAdmin("delete accounts");
+        if (account == null || account.isBlank()) {
+            throw new PlatformException(Reason.INVALID, "name the account to delete (see stratum:account-list)");
+        }
+        List<String> elsewhere = new ArrayList<>();
+        if (!PlatformService.DEFAULT_ACCOUNT.equals(account)) {
+            String id = guard(() -> accounts.require(account)).id();
+            for (AccountContents contents : parts.accountContents()) {
+                try {
+                    elsewhere.addAll(contents.remaining(id));
+                } catch (RuntimeException e) {
+                    LOG.warn("{} could not tell what it keeps of account '{}'", contents.getClass().getName(),
+                            account, e);
+                    throw new PlatformException(Reason.UNAVAILABLE, "account '" + account + "' was not deleted: "
+                            + "what it has in " + contents.getClass().getSimpleName() + " could not be checked ("
+                            + e.getMessage() + "); see the Karaf log, and try again");
+                }
+            }
+        }
+        AccountManager.Deleted d = guard(() -> services.store().inTransaction(c -> accounts.delete(c, account,
+                elsewhere)));
+        // its history goes with it, so the log keeps who deleted it
+        LOG.info("Account '{}' deleted by {}, with {} membership(s) and {} version(s) of its history", account,
+                caller, d.memberships(), d.versions());
     }
 
     @Override
@@ -378,9 +408,31 @@ final class PlatformServiceImpl implements PlatformService {
         AccountDTO a = readable(account);
         return guard(() -> {
             return services.repository().ofAccount(a.id()).stream()
-                    .map(s -> toDto(s, null, null))
+                    .map(s -> toDto(s, listedHealth(s), null))
                     .toList();
         });
+    }
+
+    /** Seen health older than this is shown with its age. */
+    private static final Duration STALE_HEALTH = Duration.ofMinutes(1);
+
+    /**
+     * The health a listing shows, without asking any engine: the last one seen ({@link LastHealth}, kept fresh by
+     * the {@link HealthWatch}) of a service that should be serving; {@code STOPPED} for a stopped one; nothing
+     * (unknown) while a job takes it through another state.
+     */
+    private ServiceHealth listedHealth(ServiceRecord s) {
+        if (!s.external() && s.state() == ServiceState.STOPPED) {
+            return ServiceHealth.of(HealthState.STOPPED, "stopped");
+        }
+        if (!HealthWatch.watched(s)) {
+            return ServiceHealth.of(HealthState.UNKNOWN, "not checked while " + s.state());
+        }
+        return services.lastHealth().of(s.id()).map(seen -> {
+            Duration age = Duration.between(seen.at(), Instant.now());
+            return age.compareTo(STALE_HEALTH) < 0 ? seen.health() : ServiceHealth.of(seen.health().state(),
+                    seen.health().message() + " (checked " + age.toMinutes() + " min ago)");
+        }).orElse(ServiceHealth.of(HealthState.UNKNOWN, "not checked yet"));
     }
 
     @Override

@@ -34,6 +34,20 @@ import java.util.stream.Collectors;
  */
 public final class ServiceLifecycle {
 
+    /*
+     * What a forced delete does where an unforced one is refused. Each refusal names its consequence with one of
+     * these; the help of stratum:service-delete --force, the facade's Javadoc and the README say the same (a test of
+     * the shell checks its help against them).
+     */
+    /** With {@code force}, services that use it as their provider: they lose their binding. */
+    public static final String FORCE_DEPENDANTS = "they lose their binding";
+    /** With {@code force}, consumers bound to it: their access ends with it. */
+    public static final String FORCE_CONSUMERS = "their access ends with it";
+    /** With {@code force}, no engine of its type installed: what is done without it. */
+    public static final String FORCE_NO_ENGINE = "its processes are stopped and its files deleted without its engine";
+    /** With {@code force}, a provider of it without an engine: what becomes of its binding. */
+    public static final String FORCE_PROVIDER_NO_ENGINE = "the binding is forgotten without being revoked";
+
     /**
      * A service as a possible provider.
      *
@@ -264,7 +278,9 @@ public final class ServiceLifecycle {
      * Submits the deletion of a service.
      *
      * @param s the service
-     * @param force also without its engine, and while others use it as their provider
+     * @param force also where it would be refused: without its engine, while services use it as their provider or
+     *     consumers are bound to it, and while a provider of it has no engine to revoke its binding (the
+     *     {@code FORCE_*} constants say what then happens)
      * @param caller who asks (recorded in the job; the account's history records the service's removal when the
      *     job has removed it)
      * @return the delete job
@@ -275,7 +291,7 @@ public final class ServiceLifecycle {
             if (!s.external() && services.engineFor(s).isEmpty()) {
                 throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': no engine for "
                         + s.serviceType() + " " + s.sdpVersion() + " (or a compatible version) is installed; install "
-                        + "its SDP first, or use --force to delete it without its engine");
+                        + "its SDP first, or use --force (" + FORCE_NO_ENGINE + ")");
             }
             // its providers revoke its bindings at the end of the delete: refuse now rather than after its removal
             for (Association a : services.associations().providersOf(s.id())) {
@@ -284,7 +300,7 @@ public final class ServiceLifecycle {
                     throw new PlatformException(Reason.UNAVAILABLE, "cannot delete '" + s.name() + "': its "
                             + a.providerType() + " provider '" + p.get().name() + "' has no engine installed to "
                             + "revoke its binding (" + p.get().serviceType() + " " + p.get().sdpVersion() + "); install "
-                            + "that SDP first, or use --force (the binding is then forgotten without being revoked)");
+                            + "that SDP first, or use --force (" + FORCE_PROVIDER_NO_ENGINE + ")");
                 }
             }
         }
@@ -303,15 +319,15 @@ public final class ServiceLifecycle {
                 }
                 if (!users.isEmpty()) {
                     throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is the provider of "
-                            + String.join(", ", users) + "; delete them first, or use --force (they lose their "
-                            + "binding)");
+                            + String.join(", ", users) + "; delete them first, or use --force (" + FORCE_DEPENDANTS
+                            + ")");
                 }
                 List<String> consumers = services.consumers().ofProvider(c, s.id()).stream()
                         .map(k -> "'" + k.name() + "'").toList();
                 if (!consumers.isEmpty()) {
                     throw new PlatformException(Reason.INVALID, "'" + s.name() + "' has consumers bound to it: "
-                            + String.join(", ", consumers) + "; unbind them first, or use --force (their access ends "
-                            + "with it)");
+                            + String.join(", ", consumers) + "; unbind them first, or use --force ("
+                            + FORCE_CONSUMERS + ")");
                 }
             }
             return Map.of(JobKinds.PARAM_FORCE, Boolean.toString(force));

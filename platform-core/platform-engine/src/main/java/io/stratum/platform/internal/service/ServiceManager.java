@@ -78,6 +78,11 @@ public final class ServiceManager {
                 + "(1 to 600)")
         int healthCheckTimeoutSeconds() default 5;
 
+        @AttributeDefinition(description = "Seconds between health checks of every service that should be serving, "
+                + "whose results listings show (0 to 86400; 0: none, listings then show what service-info and jobs "
+                + "last saw)")
+        int healthWatchSeconds() default HealthWatch.DEFAULT_SECONDS;
+
         @AttributeDefinition(description = "Seconds a job waits for the engine of a service's type to appear "
                 + "(e.g. while SDP bundles start after a restart) (0 to 3600)")
         int engineWaitSeconds() default 30;
@@ -120,6 +125,7 @@ public final class ServiceManager {
     private volatile HostFiles hostFiles;
     private final HostFiles defaultHostFiles;
     private final EngineCalls calls;
+    private final LastHealth lastHealth = new LastHealth(java.time.Clock.systemUTC());
 
     /**
      * Limits of service work.
@@ -494,12 +500,24 @@ public final class ServiceManager {
     /**
      * Checks a service's health through its engine, without throwing, within the health-check time limit. A check
      * that takes longer is {@link HealthState#UNKNOWN} "health check timed out after N s"; one the engine's pool has
-     * no room for is {@link HealthState#UNKNOWN} "engine ... is busy ...".
+     * no room for is {@link HealthState#UNKNOWN} "engine ... is busy ...". The answer is kept as the service's
+     * {@link #lastHealth() last health seen}.
      *
      * @param service the service
      * @return its health ({@link HealthState#UNKNOWN} without an engine or on error)
      */
     public ServiceHealth health(ServiceRecord service) {
+        ServiceHealth health = check(service);
+        lastHealth.record(service.id(), health);
+        return health;
+    }
+
+    /** @return the last health seen of each service (see {@link #health}) */
+    LastHealth lastHealth() {
+        return lastHealth;
+    }
+
+    private ServiceHealth check(ServiceRecord service) {
         if (service.external()) {
             return ExternalServices.health(service, settings.healthCheck());
         }

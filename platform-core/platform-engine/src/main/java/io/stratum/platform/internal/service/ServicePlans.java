@@ -180,7 +180,7 @@ public final class ServicePlans {
                         if (j.state() != JobState.SUCCEEDED) {
                             ServiceTasks.endState(c, j, ServiceState.FAILED, "delete failed: " + j.error()
                                     + "; run stratum:service-delete again"
-                                    + (force ? "" : " (--force removes it even without its engine)"));
+                                    + (force ? "" : " (with --force, " + ServiceLifecycle.FORCE_NO_ENGINE + ")"));
                         }
                     })
                     .build();

@@ -64,6 +64,10 @@ final class PlatformFixture implements AutoCloseable {
     final CountDownLatch releaseScale = new CountDownLatch(1);
     /** Run once by the next {@link ScalableEngine#instances} call, after it read the count and before it answers. */
     final AtomicReference<Runnable> onInstances = new AtomicReference<>();
+    /** What the engines' health checks answer, by service name (default: healthy "fine"). */
+    final Map<String, ServiceHealth> health = new ConcurrentHashMap<>();
+    /** Health checks the engines were asked for. */
+    final java.util.concurrent.atomic.AtomicInteger healthChecks = new java.util.concurrent.atomic.AtomicInteger();
     final CountDownLatch provisioningReached = new CountDownLatch(1);
     final CountDownLatch releaseProvisioning = new CountDownLatch(1);
 
@@ -199,7 +203,8 @@ final class PlatformFixture implements AutoCloseable {
 
         @Override
         public ServiceHealth health(ServiceContext service) {
-            return ServiceHealth.healthy("fine");
+            healthChecks.incrementAndGet();
+            return health.getOrDefault(service.name(), ServiceHealth.healthy("fine"));
         }
 
         @Override

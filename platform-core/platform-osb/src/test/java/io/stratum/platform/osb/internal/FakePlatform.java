@@ -501,6 +501,11 @@ final class FakePlatform implements PlatformAccess {
         }
 
         @Override
+        public void deleteAccount(String account) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void deleteUser(String user) {
             throw new UnsupportedOperationException();
         }
