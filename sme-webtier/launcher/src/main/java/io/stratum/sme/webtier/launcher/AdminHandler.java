@@ -19,6 +19,8 @@ import org.eclipse.jetty.util.Callback;
  * restarted, e.g. the proxy did);</li>
  * <li>{@code requests}, {@code errors} (answers 500 and above, requests that failed, and 503s for want of a healthy
  * backend): counters since then;</li>
+ * <li>{@code retries}: requests sent again to another backend after theirs failed ({@link BalancingProxy} says
+ * which), one per resend, since then;</li>
  * <li>{@code latency.count}, {@code latency.total.ms}, {@code latency.avg.ms}: of the requests that reached a backend
  * and finished;</li>
  * <li>{@code latency.p50.ms}, {@code latency.p95.ms}, {@code latency.p99.ms}: over its last 1024 requests;</li>
@@ -72,6 +74,7 @@ final class AdminHandler extends Handler.Abstract {
             out.append(p).append("since=").append(r.stats.since).append('\n');
             out.append(p).append("requests=").append(r.stats.requests.sum()).append('\n');
             out.append(p).append("errors=").append(r.stats.errors.sum()).append('\n');
+            out.append(p).append("retries=").append(r.stats.retries.sum()).append('\n');
             out.append(p).append("latency.count=").append(r.stats.latencyCount()).append('\n');
             out.append(p).append("latency.total.ms=").append(ms(r.stats.totalMs())).append('\n');
             out.append(p).append("latency.avg.ms=").append(ms(r.stats.averageMs())).append('\n');

@@ -60,6 +60,11 @@ final class Router {
         return defaultRoute;
     }
 
+    /** @return the route of that name now, or null if there is none */
+    Route named(String name) {
+        return byName.get(name);
+    }
+
     List<Route> routes() {
         return List.copyOf(byName.values());
     }
