@@ -1,5 +1,6 @@
 package io.stratum.sme.webtier.launcher;
 
+import java.util.List;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -30,6 +31,10 @@ import org.eclipse.jetty.util.Callback;
  * <li>per backend {@code backend.<i>.}: {@code url}, {@code healthy}, {@code requests}, {@code failures},
  * {@code inflight}, {@code problem}.</li>
  * </ul>
+ * Then {@code draining}: how many backends reloads took out of their routes still have requests in flight, and for
+ * each {@code draining.<i>.}: {@code route} (the route it was taken out of), {@code url}, {@code inflight}. Such a
+ * backend gets no new request; it is listed until its last request has ended, so that whoever stops it can wait for
+ * that.
  */
 final class AdminHandler extends Handler.Abstract {
 
@@ -96,6 +101,15 @@ final class AdminHandler extends Handler.Abstract {
                 out.append(q).append("inflight=").append(b.inFlight.get()).append('\n');
                 out.append(q).append("problem=").append(b.lastProblem().replace('\n', ' ')).append('\n');
             }
+        }
+        List<Router.Draining> draining = router.draining();
+        out.append("draining=").append(draining.size()).append('\n');
+        for (int i = 0; i < draining.size(); i++) {
+            Router.Draining d = draining.get(i);
+            String q = "draining." + i + ".";
+            out.append(q).append("route=").append(d.route()).append('\n');
+            out.append(q).append("url=").append(d.backend().uri).append('\n');
+            out.append(q).append("inflight=").append(d.backend().inFlight.get()).append('\n');
         }
         return out.toString();
     }

@@ -26,8 +26,8 @@ import org.eclipse.jetty.util.Callback;
  * in.
  * <p>
  * The failed request is sent to another healthy backend of its route (as the route is now: a backend the route no
- * longer has gets nothing new), one it was not sent to before, at most {@value #MAX_TRIES} tries in all and never more
- * than the route has backends, when sending it again cannot do harm:
+ * longer has gets nothing new), one it was not sent to before, at most {@value #MAX_TRIES} tries in all, when sending
+ * it again cannot do harm:
  * <ul>
  * <li>nothing of the answer was sent to the client yet, and the client is still there;</li>
  * <li>it has no body (no {@code Content-Length} above 0, no {@code Transfer-Encoding}): a body is streamed from the
@@ -141,7 +141,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             tried.add(failed);
             request.setAttribute(TRIED, tried);
         }
-        if (tried.size() >= Math.min(MAX_TRIES, current.backends.size())) {
+        if (tried.size() >= MAX_TRIES) {
             return false;
         }
         Backend next = current.next(tried);

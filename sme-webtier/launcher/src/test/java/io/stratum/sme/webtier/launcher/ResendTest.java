@@ -184,6 +184,37 @@ public class ResendTest {
     }
 
     @Test
+    public void aBackendTakenOutOfItsRouteIsListedAsDrainingWhileItHasRequestsAndGetsNoMore() throws Exception {
+        RawBackend leaving = backend("leaving");
+        RawBackend a = backend("a");
+        start(leaving, a);
+        leaving.mode(RawBackend.Mode.HOLD);
+        Future<HttpResponse<String>> held = sendAsync("GET", null);
+        await("the GET to reach the leaving backend", () -> leaving.held() == 1);
+
+        Path routes = tmp.getRoot().toPath().resolve("routes.properties");
+        Files.writeString(routes, "default = app\nroute.app.backends = " + a.url() + "\nroute.app.healthPath = /health\n");
+        HttpResponse<String> reload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin
+                + "/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, reload.statusCode());
+        assertEquals("1", metric("draining"));
+        assertEquals("app", metric("draining.0.route"));
+        assertEquals(leaving.url(), metric("draining.0.url"));
+        assertEquals("1", metric("draining.0.inflight"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals("a", send("GET", null).body());
+        }
+        assertEquals("it got nothing new", 1, leaving.received("GET"));
+
+        leaving.kill(); // the GET it held goes to the route as it is now
+        HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("a", r.body());
+        assertEquals("0", metric("draining"));
+        assertEquals("(no draining.0.url)", metric("draining.0.url"));
+    }
+
+    @Test
     public void aClientThatHangsUpDoesNotTakeTheBackendOut() throws Exception {
         // a backend that sends its headers and then a body slowly, so that the client can leave half-way
         try (ServerSocket slow = new ServerSocket(FreePorts.next(), 50, InetAddress.getLoopbackAddress())) {
