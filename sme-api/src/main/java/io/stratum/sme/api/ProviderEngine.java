@@ -15,6 +15,11 @@ public interface ProviderEngine {
     /**
      * Hands a dependant its binding to a provider service: for a database, its own schema and user where
      * the engine supports that; for a load balancer, a route.
+     * <p>
+     * The platform calls it again when the dependant's parameters change (e.g. its instances, after a scale). A
+     * provider that routes requests to the dependant's instances returns only once it sends nothing more to instances
+     * it no longer routes to and the requests in flight to them have ended (or its own time limit for that passed):
+     * the platform stops those instances after this returns.
      *
      * @param provider the provider service (of this engine)
      * @param dependant the service that depends on it

@@ -8,7 +8,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Scaling down happens in two steps so that providers (a web tier) stop sending traffic to the instances that
  * go before they are stopped: {@link #scale} marks the surplus instances as leaving (they keep running but are no
  * longer reported to providers, see {@link DependantEngine}); the platform then refreshes the service's
- * associations, lets in-flight requests drain, and calls {@link #retire}, which stops them.
+ * associations (a provider that routes requests to the instances returns once those in flight to the leaving ones
+ * have ended, see {@link ProviderEngine#associate}), optionally waits a configured time more, and calls
+ * {@link #retire}, which stops them.
  */
 @ConsumerType
 public interface ScalableEngine {

@@ -31,10 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -84,6 +86,9 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
     private static final String MAIN = "io.stratum.sme.webtier.launcher.WebTierMain";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Configuration: longest an association waits for requests to backends it takes out of a route, in seconds. */
+    static final String DRAIN_TIMEOUT = "drainTimeoutSeconds";
+    private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Longest a reload request may take, connecting included. */
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(5);
 
@@ -199,6 +204,10 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
      * Gives the dependant a route. Its parameters are checked first ({@link RouteSettings}): a health path that is
      * not a plain path, a host that is not a host name, or a backend that is not {@code http://host:port} is refused
      * (a permanent failure naming the parameter and what is allowed), and nothing is written.
+     * <p>
+     * When the route had backends that it no longer has (the dependant scaled down), this returns once the proxy has
+     * no request in flight to them any more, so that the platform stops them only then; it waits at most the
+     * service's {@value #DRAIN_TIMEOUT} (then returns all the same, saying how many requests it left).
      */
     @Override
     public Binding associate(ServiceContext provider, Dependant dependant, TaskMonitor monitor) throws SmeException {
@@ -212,10 +221,14 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         } catch (IllegalArgumentException e) {
             throw new SmeException("cannot route to '" + dependant.name() + "': " + e.getMessage());
         }
+        Set<String> leaving;
         synchronized (this) {
             Path file = routesFile(provider);
             Properties routes = readRoutes(file);
             String key = "route." + dependant.name() + ".";
+            leaving = new LinkedHashSet<>(List.of(routes.getProperty(key + "backends", "").split(",")));
+            leaving.removeAll(List.of(backends.split(",")));
+            leaving.remove("");
             routes.setProperty(key + "hosts", host);
             routes.setProperty(key + "backends", backends);
             routes.setProperty(key + "healthPath", healthPath);
@@ -230,11 +243,80 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         }
         monitor.progress(60, "reloading the routes");
         RuntimeInfo r = reload(provider);
+        if (!leaving.isEmpty()) {
+            drain(provider, r, dependant.name(), leaving, monitor);
+        }
         Map<String, String> binding = new LinkedHashMap<>();
         binding.put("url", "http://127.0.0.1:" + r.port(PORT) + "/");
         binding.put("host", host);
         binding.put("port", Integer.toString(r.port(PORT)));
         return new Binding(provider.serviceId(), "webtier", binding);
+    }
+
+    /**
+     * Waits until the proxy has no request in flight to backends a reload took out of a route (its {@code /metrics}
+     * list them as {@code draining.<i>} until then), at most the service's {@value #DRAIN_TIMEOUT}.
+     *
+     * @throws SmeException if the call is cancelled meanwhile
+     */
+    private void drain(ServiceContext service, RuntimeInfo r, String route, Set<String> leaving, TaskMonitor monitor)
+            throws SmeException {
+        Duration cap = drainTimeout(service);
+        long deadline = System.nanoTime() + cap.toNanos();
+        String which = leaving.size() == 1 ? leaving.iterator().next() : String.join(", ", leaving);
+        String reported = null;
+        long pause = 10;
+        while (true) {
+            String waitingFor;
+            try {
+                long inFlight = drainingInFlight(admin.metrics(r), route, leaving);
+                if (inFlight == 0) {
+                    monitor.progress(90, "no request in flight to " + which + " any more");
+                    return;
+                }
+                waitingFor = inFlight + " request(s) in flight to " + which;
+            } catch (IOException e) {
+                waitingFor = "the proxy to tell how many requests are in flight to " + which + " (" + e.getMessage()
+                        + ")";
+            }
+            if (monitor.isCancelled()) {
+                throw new SmeException("cancelled while waiting for " + waitingFor);
+            }
+            if (System.nanoTime() >= deadline) {
+                monitor.progress(90, "stopped waiting after " + cap.toSeconds() + " s (" + DRAIN_TIMEOUT + ") for "
+                        + waitingFor);
+                return;
+            }
+            if (!waitingFor.equals(reported)) {
+                monitor.progress(80, "waiting for " + waitingFor + " to end");
+                reported = waitingFor;
+            }
+            EngineSupport.pause(pause);
+            pause = Math.min(pause * 2, 200);
+        }
+    }
+
+    /** @return requests in flight to those backends of the route, as a proxy's metrics list them draining */
+    static long drainingInFlight(Properties metrics, String route, Set<String> backends) {
+        long inFlight = 0;
+        long listed = (long) number(metrics, "draining");
+        for (long i = 0; i < listed; i++) {
+            String prefix = "draining." + i + ".";
+            if (route.equals(metrics.getProperty(prefix + "route"))
+                    && backends.contains(metrics.getProperty(prefix + "url"))) {
+                inFlight += (long) number(metrics, prefix + "inflight");
+            }
+        }
+        return inFlight;
+    }
+
+    private static Duration drainTimeout(ServiceContext service) {
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(service.configuration()
+                    .getOrDefault(DRAIN_TIMEOUT, Long.toString(DEFAULT_DRAIN_TIMEOUT.toSeconds())).strip())));
+        } catch (NumberFormatException e) {
+            return DEFAULT_DRAIN_TIMEOUT;
+        }
     }
 
     @Override

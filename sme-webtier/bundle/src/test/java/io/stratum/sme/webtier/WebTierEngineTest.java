@@ -11,17 +11,31 @@ import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.testkit.FreePorts;
 import io.stratum.testkit.sme.EngineFixtures;
 import io.stratum.testkit.sme.FakeService;
 import io.stratum.testkit.sme.LocalRuntimes;
+import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -124,5 +138,139 @@ public class WebTierEngineTest {
         }
         assertFalse("no route was written", java.nio.file.Files.exists(service.dataDirectory()
                 .resolve("routes.properties")));
+    }
+
+    /** A monitor that keeps what it is told. */
+    private static final class Recording implements TaskMonitor {
+        final List<String> messages = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void progress(int percent, String message) {
+            messages.add(message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+    }
+
+    /**
+     * An instance that answers as {@code name}; {@code GET /slow} counts down {@code arrived}, waits for
+     * {@code answer} (at most {@code seconds}), answers, and then takes the next number of {@code events} into
+     * {@code answeredAt}.
+     */
+    private static HttpServer instance(String name, CountDownLatch arrived, CountDownLatch answer, long seconds,
+            AtomicInteger events, AtomicInteger answeredAt) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                FreePorts.next()), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", exchange -> {
+            boolean slow = exchange.getRequestURI().getPath().equals("/slow");
+            if (slow) {
+                arrived.countDown();
+                try {
+                    answer.await(seconds, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("X-Backend", name);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+            if (slow) {
+                answeredAt.set(events.incrementAndGet());
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** Sends {@code GET /slow} through the proxy until one reaches the instance that {@code arrived} belongs to. */
+    private static Future<HttpResponse<String>> slowRequest(HttpClient http, String url, CountDownLatch arrived)
+            throws Exception {
+        for (int i = 0; i < 4; i++) {
+            CompletableFuture<HttpResponse<String>> r = http.sendAsync(HttpRequest.newBuilder(URI.create(url + "slow"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            while (!r.isDone() && arrived.getCount() > 0) {
+                arrived.await(20, TimeUnit.MILLISECONDS);
+            }
+            if (arrived.getCount() == 0) {
+                return r;
+            }
+        }
+        throw new AssertionError("no GET /slow reached the instance that leaves");
+    }
+
+    @Test
+    public void aScaleDownReturnsOnlyWhenTheRequestsToTheLeavingInstanceHaveEnded() throws Exception {
+        AtomicInteger events = new AtomicInteger();
+        AtomicInteger answeredAt = new AtomicInteger();
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        HttpServer leaving = instance("two", arrived, answer, 2, events, answeredAt); // a request that takes 2 s
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            engine.provision(service, MONITOR);
+            String url = engine.connectionInfo(service).url();
+            String one = "http://127.0.0.1:" + backend.getAddress().getPort();
+            String two = "http://127.0.0.1:" + leaving.getAddress().getPort();
+            engine.associate(service, new Dependant("n1", "notes", "appserver", Map.of("backends", one + "," + two,
+                    "healthPath", "/")), MONITOR);
+            Future<HttpResponse<String>> slow = slowRequest(http, url, arrived);
+
+            // the platform refreshes the association of the service scaled down to one instance
+            Recording monitor = new Recording();
+            engine.associate(service, new Dependant("n1", "notes", "appserver", Map.of("backends", one,
+                    "healthPath", "/")), monitor);
+            int stoppedAt = events.incrementAndGet(); // as the platform does next: stop the instance
+            leaving.stop(0);
+
+            HttpResponse<String> r = slow.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals("the leaving instance answered it, not another one it was sent to again", "two", r.body());
+            assertTrue("answered (" + answeredAt.get() + ") before it was stopped (" + stoppedAt + ")",
+                    answeredAt.get() > 0 && answeredAt.get() < stoppedAt);
+            assertTrue(monitor.messages.toString(), monitor.messages.contains("waiting for 1 request(s) in flight to "
+                    + two + " to end"));
+            assertTrue(monitor.messages.toString(), monitor.messages.contains("no request in flight to " + two
+                    + " any more"));
+        } finally {
+            answer.countDown();
+            leaving.stop(0);
+        }
+    }
+
+    @Test
+    public void aScaleDownWaitsAtMostDrainTimeoutSeconds() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        HttpServer leaving = instance("two", arrived, answer, 60, new AtomicInteger(), new AtomicInteger());
+        HttpClient http = HttpClient.newHttpClient();
+        FakeService capped = new FakeService("id2", "lb2", tmp.newFolder("data2").toPath(),
+                Map.of("heapMb", "64", "healthIntervalMs", "200", "drainTimeoutSeconds", "1"), runtimes);
+        try {
+            engine.provision(capped, MONITOR);
+            String url = engine.connectionInfo(capped).url();
+            String one = "http://127.0.0.1:" + backend.getAddress().getPort();
+            String two = "http://127.0.0.1:" + leaving.getAddress().getPort();
+            engine.associate(capped, new Dependant("n1", "notes", "appserver", Map.of("backends", one + "," + two,
+                    "healthPath", "/")), MONITOR);
+            Future<HttpResponse<String>> held = slowRequest(http, url, arrived);
+
+            Recording monitor = new Recording();
+            engine.associate(capped, new Dependant("n1", "notes", "appserver", Map.of("backends", one,
+                    "healthPath", "/")), monitor);
+            assertTrue(monitor.messages.toString(), monitor.messages.contains("stopped waiting after 1 s "
+                    + "(drainTimeoutSeconds) for 1 request(s) in flight to " + two));
+            assertFalse("the request is still in flight", held.isDone());
+            answer.countDown();
+            assertEquals("two", held.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            answer.countDown();
+            leaving.stop(0);
+        }
     }
 }

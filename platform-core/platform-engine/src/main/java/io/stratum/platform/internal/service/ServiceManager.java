@@ -87,9 +87,11 @@ public final class ServiceManager {
                 + "(e.g. while SDP bundles start after a restart) (0 to 3600)")
         int engineWaitSeconds() default 30;
 
-        @AttributeDefinition(description = "Seconds in-flight requests get to finish on instances that leave a "
-                + "service (scale down) after its web tier stopped routing to them (0 to 3600)")
-        int drainSeconds() default 2;
+        @AttributeDefinition(description = "Seconds instances that leave a service (scale down) keep running after "
+                + "its providers were told, before they are stopped; a web tier already waits until the requests it "
+                + "sent them have ended (its drainTimeoutSeconds), so this is only for requests that reach them "
+                + "another way (0 to 3600)")
+        int drainSeconds() default 0;
 
         @AttributeDefinition(description = "Calls of one engine that run at once (1 to 1024); more wait")
         int engineCallThreads() default Settings.DEFAULT_CALL_THREADS;
@@ -147,7 +149,7 @@ public final class ServiceManager {
         /** Default calls of one engine that may wait for a thread. */
         public static final int DEFAULT_CALL_QUEUE = 64;
         static final Settings DEFAULTS = new Settings(Duration.ofSeconds(300), Duration.ofSeconds(120),
-                Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO);
 
         /**
          * Time limits with the default engine-call pools.

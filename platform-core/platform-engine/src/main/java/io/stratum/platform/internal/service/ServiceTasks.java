@@ -432,9 +432,12 @@ final class ServiceTasks {
         }
     }
 
-    /** Gives requests in flight on leaving instances time to finish, when the service scales down. */
+    /**
+     * Keeps leaving instances running {@code drainSeconds} more when the service scales down (0 by default: a
+     * provider that routes requests to them, a web tier, has waited for those in flight when it was told).
+     */
     void drain(JobContext job, int previous, int instances) throws Exception {
-        if (instances < previous) {
+        if (instances < previous && !services.settings().drain().isZero()) {
             job.message("letting requests to leaving instances finish");
             Thread.sleep(services.settings().drain().toMillis());
         }

@@ -311,7 +311,7 @@ public class ServiceManagerTest {
         assertEquals("kept", Duration.ofSeconds(2), services.settings().healthCheck());
         assertEquals("kept", 3, services.settings().callThreads());
         assertEquals("kept", ServiceManager.Settings.DEFAULT_CALL_QUEUE, services.settings().callQueue());
-        assertEquals("an absent key takes its default", Duration.ofSeconds(2), services.settings().drain());
+        assertEquals("an absent key takes its default", Duration.ZERO, services.settings().drain());
 
         provision(Duration.ofSeconds(5));
         assertEquals("the component still works", "secret",

@@ -1,5 +1,6 @@
 package io.stratum.sme.webtier.launcher;
 
+import java.util.List;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -19,6 +20,8 @@ import org.eclipse.jetty.util.Callback;
  * restarted, e.g. the proxy did);</li>
  * <li>{@code requests}, {@code errors} (answers 500 and above, requests that failed, and 503s for want of a healthy
  * backend): counters since then;</li>
+ * <li>{@code retries}: requests sent again to another backend after theirs failed ({@link BalancingProxy} says
+ * which), one per resend, since then;</li>
  * <li>{@code latency.count}, {@code latency.total.ms}, {@code latency.avg.ms}: of the requests that reached a backend
  * and finished;</li>
  * <li>{@code latency.p50.ms}, {@code latency.p95.ms}, {@code latency.p99.ms}: over its last 1024 requests;</li>
@@ -28,6 +31,10 @@ import org.eclipse.jetty.util.Callback;
  * <li>per backend {@code backend.<i>.}: {@code url}, {@code healthy}, {@code requests}, {@code failures},
  * {@code inflight}, {@code problem}.</li>
  * </ul>
+ * Then {@code draining}: how many backends reloads took out of their routes still have requests in flight, and for
+ * each {@code draining.<i>.}: {@code route} (the route it was taken out of), {@code url}, {@code inflight}. Such a
+ * backend gets no new request; it is listed until its last request has ended, so that whoever stops it can wait for
+ * that.
  */
 final class AdminHandler extends Handler.Abstract {
 
@@ -72,6 +79,7 @@ final class AdminHandler extends Handler.Abstract {
             out.append(p).append("since=").append(r.stats.since).append('\n');
             out.append(p).append("requests=").append(r.stats.requests.sum()).append('\n');
             out.append(p).append("errors=").append(r.stats.errors.sum()).append('\n');
+            out.append(p).append("retries=").append(r.stats.retries.sum()).append('\n');
             out.append(p).append("latency.count=").append(r.stats.latencyCount()).append('\n');
             out.append(p).append("latency.total.ms=").append(ms(r.stats.totalMs())).append('\n');
             out.append(p).append("latency.avg.ms=").append(ms(r.stats.averageMs())).append('\n');
@@ -93,6 +101,15 @@ final class AdminHandler extends Handler.Abstract {
                 out.append(q).append("inflight=").append(b.inFlight.get()).append('\n');
                 out.append(q).append("problem=").append(b.lastProblem().replace('\n', ' ')).append('\n');
             }
+        }
+        List<Router.Draining> draining = router.draining();
+        out.append("draining=").append(draining.size()).append('\n');
+        for (int i = 0; i < draining.size(); i++) {
+            Router.Draining d = draining.get(i);
+            String q = "draining." + i + ".";
+            out.append(q).append("route=").append(d.route()).append('\n');
+            out.append(q).append("url=").append(d.backend().uri).append('\n');
+            out.append(q).append("inflight=").append(d.backend().inFlight.get()).append('\n');
         }
         return out.toString();
     }

@@ -1,6 +1,11 @@
 package io.stratum.sme.webtier.launcher;
 
 import java.net.ConnectException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -13,10 +18,28 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The proxying part: {@link Front} picks the route and a healthy backend for a request (or answers 404/503), and
- * the Jetty reverse proxy forwards it there. A backend the proxy cannot reach is marked unhealthy at once
- * (passive health check), so the next requests avoid it until the active check finds it healthy again; a
- * request without a body that could not even connect (so its backend never saw it) is sent to another healthy
- * backend instead of failing.
+ * the Jetty reverse proxy forwards it there.
+ * <p>
+ * A request that fails at its backend (refused, reset, closed without an answer, timed out) takes that backend out
+ * at once (passive health check): the next requests avoid it until the active check finds it healthy again. A failure
+ * that is the client's (it hung up while its answer was being written) says nothing about the backend and leaves it
+ * in.
+ * <p>
+ * The failed request is sent to another healthy backend of its route (as the route is now: a backend the route no
+ * longer has gets nothing new), one it was not sent to before, at most {@value #MAX_TRIES} tries in all, when sending
+ * it again cannot do harm:
+ * <ul>
+ * <li>nothing of the answer was sent to the client yet, and the client is still there;</li>
+ * <li>it has no body (no {@code Content-Length} above 0, no {@code Transfer-Encoding}): a body is streamed from the
+ * client, not kept, so it cannot be sent again;</li>
+ * <li>and either its backend never saw it (the connection was refused), or its method is safe (RFC 9110, 9.2.1:
+ * {@code GET}, {@code HEAD}, {@code OPTIONS}, {@code TRACE}) and it did not time out (a backend that is slow, not
+ * dead, would get it twice). {@code PUT} and {@code DELETE} are idempotent by the RFC but are not sent again once a
+ * backend may have seen them: idempotence is a promise of the application, which the proxy cannot check (a second
+ * {@code DELETE} answers 404 where the first deleted), and a {@code PUT}'s body is gone. A {@code POST} that a backend
+ * may have seen gets a 502, since the proxy cannot know whether to send it twice.</li>
+ * </ul>
+ * Each resend counts in its route's {@link RouteStats#retries}.
  */
 final class BalancingProxy extends ProxyHandler.Reverse {
 
@@ -24,18 +47,22 @@ final class BalancingProxy extends ProxyHandler.Reverse {
     private static final String BACKEND = "stratum.backend";
     private static final String START = "stratum.start";
     private static final String DONE = "stratum.done";
-    private static final String RETRIES = "stratum.retries";
-    private static final int MAX_RETRIES = 2;
+    private static final String TRIED = "stratum.tried";
+    /** Most backends one request is sent to. */
+    static final int MAX_TRIES = 3;
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
+    private final Router router;
     private final HealthChecker health;
 
-    BalancingProxy(HealthChecker health) {
+    BalancingProxy(Router router, HealthChecker health) {
         super(request -> null);
+        this.router = router;
         this.health = health;
     }
 
     /** @return the handler that routes and then proxies */
-    Handler front(Router router) {
+    Handler front() {
         return new Front(router, this);
     }
 
@@ -44,6 +71,17 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         Backend b = (Backend) request.getAttribute(BACKEND);
         HttpURI in = request.getHttpURI();
         return HttpURI.build(b.uri.toString()).path(in.getPath()).query(in.getQuery());
+    }
+
+    /** Watches what is written to the client, so that a failure to write there is not blamed on the backend. */
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Response watched = proxyToClientResponse instanceof ClientWrites ? proxyToClientResponse
+                : new ClientWrites(clientToProxyRequest, proxyToClientResponse);
+        return super.newServerToProxyResponseListener(clientToProxyRequest, proxyToServerRequest, watched,
+                proxyToClientCallback);
     }
 
     @Override
@@ -63,11 +101,14 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             Callback proxyToClientCallback, Throwable failure) {
         Backend b = (Backend) clientToProxyRequest.getAttribute(BACKEND);
         Route route = (Route) clientToProxyRequest.getAttribute(ROUTE);
-        if (b != null) {
+        boolean clientGone = proxyToClientResponse instanceof ClientWrites w && w.failed
+                || !clientToProxyRequest.getConnectionMetaData().getConnection().getEndPoint().isOpen();
+        if (b != null && !clientGone) {
             b.failures.increment();
             health.markDown(route, b, "request failed: " + failure);
         }
-        if (retry(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, failure, b, route)) {
+        if (!clientGone && resend(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, failure, b,
+                route)) {
             return;
         }
         done(clientToProxyRequest, true);
@@ -76,34 +117,50 @@ final class BalancingProxy extends ProxyHandler.Reverse {
     }
 
     /**
-     * Sends a request that could not connect to another healthy backend, if that is safe: nothing was sent to the
-     * client yet, the request has no body (GET, HEAD, OPTIONS, DELETE without content), and few retries were made.
+     * Sends a failed request to another healthy backend if that is safe (see the class comment).
+     *
+     * @return whether it was sent again
      */
-    private boolean retry(Request request, Response response, Callback callback, Throwable failure, Backend failed,
+    private boolean resend(Request request, Response response, Callback callback, Throwable failure, Backend failed,
             Route route) {
-        Integer retries = (Integer) request.getAttribute(RETRIES);
-        int done = retries == null ? 0 : retries;
-        String method = request.getMethod();
-        boolean bodiless = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)
-                || request.getLength() == 0;
-        if (route == null || response.isCommitted() || done >= MAX_RETRIES || !bodiless
-                || !(rootCause(failure) instanceof ConnectException)) {
+        if (route == null || failed == null || response.isCommitted() || !bodiless(request)) {
             return false;
         }
-        Backend next = route.next();
-        if (next == null || next == failed) {
+        Throwable cause = rootCause(failure);
+        boolean neverSeen = cause instanceof ConnectException;
+        boolean safe = SAFE_METHODS.contains(request.getMethod()) && !(cause instanceof TimeoutException);
+        if (!neverSeen && !safe) {
             return false;
         }
+        Route now = router.named(route.name);
+        Route current = now != null ? now : route;
+        @SuppressWarnings("unchecked")
+        List<Backend> tried = (List<Backend>) request.getAttribute(TRIED);
+        if (tried == null) {
+            tried = new ArrayList<>(MAX_TRIES);
+            tried.add(failed);
+            request.setAttribute(TRIED, tried);
+        }
+        if (tried.size() >= MAX_TRIES) {
+            return false;
+        }
+        Backend next = current.next(tried);
+        if (next == null) {
+            return false;
+        }
+        response.reset(); // the failed backend may have sent a status and headers, never a byte of body
+        tried.add(next);
+        route.stats.retries.increment();
         failed.inFlight.decrementAndGet();
         next.requests.increment();
         next.inFlight.incrementAndGet();
         request.setAttribute(BACKEND, next);
-        request.setAttribute(RETRIES, done + 1);
-        org.eclipse.jetty.client.Request again = newProxyToServerRequest(request, rewriteHttpURI(request));
-        copyRequestHeaders(request, again);
-        addProxyHeaders(request, again);
-        sendProxyToServerRequest(request, again, response, callback);
-        return true;
+        return handle(request, response, callback);
+    }
+
+    /** @return whether a request has no body, so that nothing of it is lost when it is sent again */
+    private static boolean bodiless(Request request) {
+        return request.getLength() <= 0 && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null;
     }
 
     private static Throwable rootCause(Throwable t) {
@@ -137,6 +194,36 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             route.stats.errors.increment();
         }
         route.stats.recordLatency((System.nanoTime() - (Long) request.getAttribute(START)) / 1000);
+    }
+
+    /** The response to the client, which remembers whether writing to the client failed. */
+    private static final class ClientWrites extends Response.Wrapper {
+        volatile boolean failed;
+
+        ClientWrites(Request request, Response wrapped) {
+            super(request, wrapped);
+        }
+
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback callback) {
+            super.write(last, content, new Callback() {
+                @Override
+                public void succeeded() {
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    ClientWrites.this.failed = true;
+                    callback.failed(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return callback.getInvocationType();
+                }
+            });
+        }
     }
 
     /** Picks route and backend, or answers itself when there is none. */

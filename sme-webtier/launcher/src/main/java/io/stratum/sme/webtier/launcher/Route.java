@@ -1,5 +1,6 @@
 package io.stratum.sme.webtier.launcher;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,7 +28,15 @@ final class Route {
 
     /** @return the next healthy backend, or null if none is */
     Backend next() {
-        List<Backend> healthy = backends.stream().filter(Backend::isHealthy).toList();
+        return next(List.of());
+    }
+
+    /**
+     * @param tried backends a request was already sent to
+     * @return the next healthy backend that is not one of them, or null if none is
+     */
+    Backend next(Collection<Backend> tried) {
+        List<Backend> healthy = backends.stream().filter(b -> b.isHealthy() && !tried.contains(b)).toList();
         if (healthy.isEmpty()) {
             return null;
         }

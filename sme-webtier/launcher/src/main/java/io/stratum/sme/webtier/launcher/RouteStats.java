@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a route has served since {@link #since} (when the proxy started, or when the route first appeared): requests,
- * errors, and their latency. Latency is kept three ways, all bounded: a running total (a reader that samples twice
+ * errors, resends to another backend, and latency. Latency is kept three ways, all bounded: a running total (a reader that samples twice
  * gets the average over its own window), the last {@value #WINDOW} latencies (percentiles of the recent requests,
  * for people), and a histogram of every latency since {@link #since} (counts per bucket that only grow, so that a
  * reader that samples twice gets the percentiles of exactly the requests in between by subtracting its two readings).
@@ -23,6 +23,8 @@ final class RouteStats {
 
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Requests sent again to another backend after theirs failed (each resend counts once). */
+    final LongAdder retries = new LongAdder();
     /** When these counters started, in ms since the epoch: a reader that sees it change knows they restarted. */
     final long since = System.currentTimeMillis();
     private final long[] latencies = new long[WINDOW];

@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The routes, read from a properties file that the web tier's engine writes:
@@ -27,7 +30,9 @@ import java.util.TreeSet;
  * route.notes.healthPath = /health
  * </pre>
  * A request goes to the route of its Host header, else to the default route. Reloading keeps the counters of
- * routes that stay, and the health and counters of backends that stay. A route whose health path is not a plain
+ * routes that stay, and the health and counters of backends that stay. A backend that a reload takes out of its route
+ * gets no new request, and is listed as {@linkplain #draining() draining} while requests it was sent are in flight, so
+ * that whoever stops it can wait for them. A route whose health path is not a plain
  * path ({@link UrlPaths}) or whose backend is not an {@code http://host:port} URL is refused: it is left out, with
  * the reason logged and in {@link #refused()}; the other routes are served.
  */
@@ -39,6 +44,17 @@ final class Router {
     private volatile Route defaultRoute;
     private volatile Map<String, String> refused = Map.of();
     private volatile long loadedModified = -1;
+    /** Backends reloads took out of their routes, until their requests in flight have ended. */
+    private final List<Draining> draining = new CopyOnWriteArrayList<>();
+
+    /**
+     * A backend taken out of its route by a reload.
+     *
+     * @param route the route it was taken out of
+     * @param backend the backend, whose {@link Backend#inFlight} still counts the requests it was sent
+     */
+    record Draining(String route, Backend backend) {
+    }
 
     Router(Path file) {
         this.file = file;
@@ -58,6 +74,20 @@ final class Router {
             }
         }
         return defaultRoute;
+    }
+
+    /** @return the route of that name now, or null if there is none */
+    Route named(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * @return the backends taken out of their routes that still have requests in flight (those whose requests have
+     *     ended are forgotten)
+     */
+    List<Draining> draining() {
+        draining.removeIf(d -> d.backend().inFlight.get() <= 0);
+        return List.copyOf(draining);
     }
 
     List<Route> routes() {
@@ -131,6 +161,14 @@ final class Router {
             routeHosts.forEach(h -> hosts.put(h, route));
         }
         String defaultName = p.getProperty("default", "");
+        // forget the backends taken out before whose requests have ended; list the ones this reload takes out even
+        // with nothing in flight yet: a request that picked one just before the reload counts itself a moment later
+        draining.removeIf(d -> d.backend().inFlight.get() <= 0);
+        Set<Backend> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        names.values().forEach(r -> kept.addAll(r.backends));
+        for (Route r : old.values()) {
+            r.backends.stream().filter(b -> !kept.contains(b)).forEach(b -> draining.add(new Draining(r.name, b)));
+        }
         byName = names;
         byHost = hosts;
         defaultRoute = names.get(defaultName);

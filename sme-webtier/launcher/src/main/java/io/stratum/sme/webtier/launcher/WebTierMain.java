@@ -47,8 +47,8 @@ public final class WebTierMain {
         Router router = new Router(routesFile);
         router.reload();
         HealthChecker health = new HealthChecker(router, healthIntervalMs);
-        BalancingProxy proxy = new BalancingProxy(health);
-        Handler front = proxy.front(router);
+        BalancingProxy proxy = new BalancingProxy(router, health);
+        Handler front = proxy.front();
         AdminHandler admin = new AdminHandler(router, health);
 
         Server server = new Server();
