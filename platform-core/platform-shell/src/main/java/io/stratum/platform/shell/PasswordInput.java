@@ -87,20 +87,20 @@ final class PasswordInput {
      * @param prompt what to ask, e.g. "Password for alice"
      * @return the password typed, the same twice
      * @throws IOException if the session cannot read
-     * @throws IllegalArgumentException if the two do not match or nothing was typed
+     * @throws UsageException if the two do not match or nothing was typed
      */
     static char[] prompt(Session session, String prompt) throws IOException {
         if (session == null) {
-            throw new IllegalArgumentException("no terminal to type a password at: use --password-file or "
+            throw new UsageException("no terminal to type a password at: use --password-file or "
                     + "--generate");
         }
         String first = session.readLine(prompt + ": ", '*');
         String second = session.readLine("Again: ", '*');
         if (first == null || first.isEmpty()) {
-            throw new IllegalArgumentException("no password typed; nothing changed");
+            throw new UsageException("no password typed; nothing changed");
         }
         if (!first.equals(second)) {
-            throw new IllegalArgumentException("the two passwords differ; nothing changed");
+            throw new UsageException("the two passwords differ; nothing changed");
         }
         return first.toCharArray();
     }
@@ -126,7 +126,7 @@ final class PasswordInput {
     static char[] read(Session session, String file, boolean generate, String what, PrintStream out)
             throws IOException {
         if (file != null && generate) {
-            throw new IllegalArgumentException("give either --password-file or --generate, not both");
+            throw new UsageException("give either --password-file or --generate, not both");
         }
         return file != null ? fromFile(session, "--password-file", file, out) : generate ? generate()
                 : prompt(session, what);

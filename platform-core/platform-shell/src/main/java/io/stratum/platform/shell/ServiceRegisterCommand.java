@@ -10,9 +10,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
 /**
@@ -59,10 +57,6 @@ public class ServiceRegisterCommand extends StratumCommand {
     @Option(name = "--account", aliases = "-A", description = "The owning account (default: default)")
     @Completion(AccountCompleter.class)
     String account;
-
-    /** The console session, for the password prompt and the current directory; injected by Karaf. */
-    @Reference
-    Session session;
 
     @Override
     protected Object run() {

@@ -15,12 +15,18 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Base of the {@code stratum:*} commands: the platform facade, waiting for jobs with progress lines, and errors
- * as one clear line (a {@link PlatformException} message; Karaf prints it and the command fails).
+ * as one clear line (plain text without a terminal); a refusal of the user's input is not logged as an error, a
+ * failure of the platform is (see {@link CommandFailures}).
  */
 public abstract class StratumCommand implements Action {
 
@@ -31,19 +37,45 @@ public abstract class StratumCommand implements Action {
     /** The platform facade of the session's user (set when the command runs; tests may set it beforehand). */
     protected PlatformService platform;
 
+    /** The shell session the command runs in (its terminal, input and directory); injected by Karaf. */
+    @Reference(optional = true)
+    protected Session session;
+
     /** Where output goes; {@code System.out} is the session's output inside Karaf. */
     protected PrintStream out = System.out;
+
+    /** Where a failed command is logged (tests may set it). */
+    Logger log = LoggerFactory.getLogger(StratumCommand.class);
 
     /** Description of the trailing {@code options} argument that commands with arguments declare. */
     protected static final String TRAILING = "Options may also follow the arguments";
 
+    /**
+     * Runs the command for the session's user.
+     *
+     * @return what {@link #run()} returns
+     * @throws CommandException if it failed: one line for the user, the original exception as its cause
+     * @throws InterruptedException if the session was interrupted
+     */
     @Override
     public final Object execute() throws Exception {
-        applyTrailingOptions();
-        if (platform == null) {
-            platform = access.as(ShellCaller.require());
+        try {
+            applyTrailingOptions();
+            if (platform == null) {
+                platform = access.as(ShellCaller.require());
+            }
+            return run();
+        } catch (InterruptedException | CommandException e) {
+            throw e;
+        } catch (Exception e) {
+            throw CommandFailures.report(e, commandName(), ShellCaller.current().map(c -> c.user())
+                    .orElse("a session without a user"), CommandFailures.plain(session), log);
         }
-        return run();
+    }
+
+    private String commandName() {
+        Command c = getClass().getAnnotation(Command.class);
+        return c == null ? getClass().getSimpleName() : c.scope() + ":" + c.name();
     }
 
     /**
@@ -69,8 +101,8 @@ public abstract class StratumCommand implements Action {
             }
             Field field = optionField(name);
             if (field == null) {
-                throw new IllegalArgumentException(token.startsWith("-") ? "undefined option " + token
-                        : "too many arguments: '" + token + "' (see --help)");
+                throw token.startsWith("-") ? new UsageException("undefined option " + token, "undefined option")
+                        : new UsageException("too many arguments: '" + token + "' (see --help)", "too many arguments");
             }
             field.setAccessible(true);
             Option option = field.getAnnotation(Option.class);
@@ -80,7 +112,7 @@ public abstract class StratumCommand implements Action {
             }
             if (value == null) {
                 if (!it.hasNext()) {
-                    throw new IllegalArgumentException("missing value for option " + name);
+                    throw new UsageException("missing value for option " + name, "missing value for option " + name);
                 }
                 value = it.next();
             }
@@ -96,8 +128,8 @@ public abstract class StratumCommand implements Action {
                     boolean isInt = field.getType() == int.class || field.getType() == Integer.class;
                     field.set(this, isInt ? (Object) Integer.parseInt(value) : (Object) Long.parseLong(value));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("option " + name + " takes a whole number, not '" + value
-                            + "'");
+                    throw new UsageException("option " + name + " takes a whole number, not '" + value + "'", "option "
+                            + name + " takes a whole number");
                 }
             } else {
                 field.set(this, value);
@@ -207,11 +239,11 @@ public abstract class StratumCommand implements Action {
             return platform.getJob(id);
         }
         if (!last.isDone()) {
-            throw new IllegalStateException("job " + id + " did not end within " + timeout.toSeconds() + " s; it goes on "
-                    + "(stratum:job-info " + id + ")");
+            throw new JobNotSucceededException("job " + id + " did not end within " + timeout.toSeconds() + " s; it "
+                    + "goes on (stratum:job-info " + id + ")");
         }
         if (last.state() != JobState.SUCCEEDED) {
-            throw new IllegalStateException("job " + id + " " + last.state() + ": " + last.error());
+            throw new JobNotSucceededException("job " + id + " " + last.state() + ": " + last.error());
         }
         out.println("Job " + id + " SUCCEEDED in " + Format.duration(last.startedAt(), last.finishedAt()));
         return last;

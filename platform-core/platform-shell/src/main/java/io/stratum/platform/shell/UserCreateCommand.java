@@ -8,9 +8,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.Session;
 
 /** Creates a user. */
 @Command(scope = "stratum", name = "user-create", description = "Creates a user (platform admins only). The password "
@@ -40,9 +38,6 @@ public class UserCreateCommand extends StratumCommand {
 
     @Option(name = "--role", description = "The role in --account: viewer, member or admin (default: member)")
     String role = "member";
-
-    @Reference(optional = true)
-    Session session;
 
     @Override
     protected Object run() throws Exception {

@@ -19,7 +19,7 @@ final class UserGrantSupport {
         try {
             return AccountRole.valueOf(role.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown role '" + role + "': use viewer, member or admin");
+            throw new UsageException("unknown role '" + role + "': use viewer, member or admin", "unknown role");
         }
     }
 

@@ -4,9 +4,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.Session;
 
 /** Changes a password. */
 @Command(scope = "stratum", name = "user-passwd", description = "Changes your password (or, for platform admins, "
@@ -25,9 +23,6 @@ public class UserPasswdCommand extends StratumCommand {
 
     @Option(name = "--generate", description = "Generate a password and print it once")
     boolean generate;
-
-    @Reference(optional = true)
-    Session session;
 
     @Override
     protected Object run() throws Exception {

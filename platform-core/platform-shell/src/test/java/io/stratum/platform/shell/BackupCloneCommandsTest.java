@@ -43,6 +43,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Test;
 
 /**
@@ -263,7 +264,7 @@ public class BackupCloneCommandsTest {
     // --- missing bundles --------------------------------------------------------------------------------------
 
     @Test
-    public void withoutTheBackupBundleTheCommandsSayWhatIsMissing() {
+    public void withoutTheBackupBundleTheCommandsSayWhatIsMissing() throws Exception {
         for (BackupCommand c : List.of(new BackupListCommand(), new BackupCreateCommand(), new RestoreCommand())) {
             c.platform = stub(PlatformService.class);
             c.out = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -273,7 +274,8 @@ public class BackupCloneCommandsTest {
             try {
                 c.execute();
                 fail(c.getClass().getSimpleName() + " ran without the backup bundle");
-            } catch (Exception e) {
+            } catch (CommandException failed) {
+                Throwable e = failed.getCause();
                 assertTrue(e.toString(), e instanceof PlatformException);
                 assertEquals(PlatformException.Reason.UNAVAILABLE, ((PlatformException) e).reason());
                 assertTrue(e.getMessage(), e.getMessage().startsWith("backups are not available: the backup bundle "
@@ -283,7 +285,7 @@ public class BackupCloneCommandsTest {
     }
 
     @Test
-    public void withoutTheCloneBundleTheCommandsSayWhatIsMissing() {
+    public void withoutTheCloneBundleTheCommandsSayWhatIsMissing() throws Exception {
         ServiceCloneCommand c = new ServiceCloneCommand();
         c.platform = stub(PlatformService.class);
         c.out = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -293,8 +295,8 @@ public class BackupCloneCommandsTest {
         try {
             c.execute();
             fail("ran without the clone bundle");
-        } catch (Exception e) {
-            assertEquals(PlatformException.Reason.UNAVAILABLE, ((PlatformException) e).reason());
+        } catch (CommandException e) {
+            assertEquals(PlatformException.Reason.UNAVAILABLE, ((PlatformException) e.getCause()).reason());
             assertEquals(CloneCommand.CLONE_UNAVAILABLE, e.getMessage());
         }
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Test;
 
 /** Commands as Karaf runs them: fields set, then execute(); the facade is a stub recording the calls. */
@@ -109,7 +110,7 @@ public class CommandsTest {
         try {
             c.execute();
             fail("the command must fail when its job fails");
-        } catch (IllegalStateException e) {
+        } catch (CommandException e) {
             assertEquals("job 7 FAILED: provision/provision failed: disk full; rolled back", e.getMessage());
         }
         assertEquals("deleteService", calls.get(0)[0]);

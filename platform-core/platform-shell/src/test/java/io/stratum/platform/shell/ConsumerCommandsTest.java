@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Test;
 
 /**
@@ -173,7 +174,7 @@ public class ConsumerCommandsTest {
     }
 
     @Test
-    public void consumerBindRefusesParametersThatAreNotKeyValue() {
+    public void consumerBindRefusesParametersThatAreNotKeyValue() throws Exception {
         ConsumerBindCommand c = wire(new ConsumerBindCommand());
         c.service = "orders";
         c.consumer = "app1";
@@ -181,8 +182,8 @@ public class ConsumerCommandsTest {
         try {
             c.execute();
             fail("a parameter without '=' must be refused");
-        } catch (Exception e) {
-            assertTrue(e instanceof PlatformException);
+        } catch (CommandException e) {
+            assertTrue(e.getCause() instanceof PlatformException);
             assertEquals("--parameter takes key=value, not 'novalue'", e.getMessage());
         }
         assertTrue("nothing was submitted", calls.isEmpty());

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Test;
 
 /** The metrics, alert and policy commands as Karaf runs them, over a facade stub that records the calls. */
@@ -165,8 +166,9 @@ public class ElasticityCommandsTest {
             try {
                 c.execute();
                 fail("accepted " + bad);
-            } catch (PlatformException e) {
-                assertEquals(bad.toString(), PlatformException.Reason.INVALID, e.reason());
+            } catch (CommandException e) {
+                PlatformException refusal = (PlatformException) e.getCause();
+                assertEquals(bad.toString(), PlatformException.Reason.INVALID, refusal.reason());
             }
         }
         assertTrue(calls.stream().noneMatch(call -> call[0].equals("setPolicy") || call[0].equals("resetPolicy")));
@@ -192,8 +194,8 @@ public class ElasticityCommandsTest {
         try {
             c.execute();
             fail();
-        } catch (PlatformException e) {
-            assertEquals(PlatformException.Reason.UNAVAILABLE, e.reason());
+        } catch (CommandException e) {
+            assertEquals(PlatformException.Reason.UNAVAILABLE, ((PlatformException) e.getCause()).reason());
             assertTrue(e.getMessage(), e.getMessage().contains("bundle:list"));
         }
     }

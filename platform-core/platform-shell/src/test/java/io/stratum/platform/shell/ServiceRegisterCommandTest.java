@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -79,6 +80,8 @@ public class ServiceRegisterCommandTest {
                             return answer;
                         case "currentDir":
                             return tmp.getRoot().toPath();
+                        case "getTerminal":
+                            return null;
                         default:
                             throw new UnsupportedOperationException(method.getName());
                     }
@@ -188,7 +191,8 @@ public class ServiceRegisterCommandTest {
         try {
             c.execute();
             fail("expected an error: " + expected);
-        } catch (PlatformException e) {
+        } catch (CommandException e) {
+            assertTrue(e.getCause().toString(), e.getCause() instanceof PlatformException);
             assertTrue(e.getMessage(), e.getMessage().contains(expected));
         } catch (Exception e) {
             throw new AssertionError("unexpected " + e, e);
@@ -203,8 +207,9 @@ public class ServiceRegisterCommandTest {
             java.nio.file.Files.writeString(file, "first line of someone else's file");
             command("--url", "jdbc:x://h:1/d", "--user", "app", "--password-file", file.toString()).execute();
             org.junit.Assert.fail("a tenant could read a host file through --password-file");
-        } catch (io.stratum.platform.api.PlatformException e) {
-            org.junit.Assert.assertEquals(io.stratum.platform.api.PlatformException.Reason.FORBIDDEN, e.reason());
+        } catch (CommandException e) {
+            org.junit.Assert.assertEquals(io.stratum.platform.api.PlatformException.Reason.FORBIDDEN,
+                    ((io.stratum.platform.api.PlatformException) e.getCause()).reason());
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }

@@ -38,6 +38,7 @@ import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -103,6 +104,7 @@ public class UserCommandsTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "readLine" -> left.pop();
                     case "currentDir" -> tmp.getRoot().toPath();
+                    case "getTerminal" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -125,7 +127,8 @@ public class UserCommandsTest {
             String printed = run(who, command);
             fail(command.getClass().getSimpleName() + " should have been refused, but printed: " + printed);
             return null;
-        } catch (PlatformException e) {
+        } catch (CommandException failed) {
+            PlatformException e = (PlatformException) failed.getCause();
             assertEquals(e.getMessage(), reason, e.reason());
             return e;
         }
