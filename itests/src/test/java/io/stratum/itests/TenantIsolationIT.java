@@ -134,7 +134,7 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("service-scale", "stratum:service-scale blue-db 2 --account blue");
         matrix.put("service-create", "stratum:service-create database intruder --account blue");
         matrix.put("service-register", "stratum:service-register database intruder --account blue "
-                + "--url jdbc:h2:tcp://127.0.0.1:1/x");
+                + "--url jdbc:h2:tcp://127.0.0.1:1/x --user spy --password Leaked-Into-The-Log-7");
         matrix.put("consumer-list", "stratum:consumer-list blue-db --account blue");
         matrix.put("consumer-info", "stratum:consumer-info blue-db app --account blue --credentials");
         matrix.put("consumer-bind", "stratum:consumer-bind blue-db intruder --account blue");
@@ -203,6 +203,9 @@ public class TenantIsolationIT extends StratumTestSupport {
                     || output.contains("bert"));
         }
         assertEquals("nothing of blue changed", before, blueState(bert));
+        // a secret given as an option does not reach the log, not even through the thread's name (the command line)
+        String log = Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"));
+        assertFalse("karaf.log holds a password typed as an option", log.contains("Leaked-Into-The-Log-7"));
 
         // the matrix covers every stratum: command there is
         Set<String> commands = new TreeSet<>();
