@@ -166,8 +166,8 @@ public class EnvironmentIT extends StratumTestSupport {
             fail("the environment has mistakes");
         } catch (PlatformException e) {
             assertEquals(PlatformException.Reason.INVALID, e.reason());
-            assertTrue(e.getMessage(), e.getMessage().contains("b-app: the application '/tmp/no-such.war' "
-                    + "(configuration 'war') is not a file on the Stratum host"));
+            assertTrue(e.getMessage(), e.getMessage().contains("b-app: configuration 'war': there is no file "
+                    + "/tmp/no-such.war on the Stratum host"));
             assertTrue(e.getMessage(), e.getMessage().contains("b-cache: no service type 'cache' is installed"));
         }
         assertTrue("nothing was created", platform.listServices(null).isEmpty());

@@ -195,7 +195,9 @@ public class LauncherIT {
                 + " admin@localhost"));
         assertTrue("the isolation line: " + start, start.output().contains("Runtime isolation is OFF"));
         // (the RMI server port is bound only when a JMX connector is exported, so the registry's stands for both)
-        assertTrue("Karaf's RMI registry on the port asked for", listening(rmiRegistryPort));
+        // (Karaf's management bundle may open it a moment after the console answers)
+        awaitTrue("Karaf's RMI registry on the port asked for", () -> listening(rmiRegistryPort),
+                Duration.ofSeconds(60));
         assertEquals("one Stratum JVM with this data directory", 1, ours().filter(p -> p.info().command()
                 .map(c -> c.endsWith("java")).orElse(false)).count());
 

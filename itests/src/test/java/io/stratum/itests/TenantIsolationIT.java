@@ -84,7 +84,9 @@ public class TenantIsolationIT extends StratumTestSupport {
     private String attempt(String user, String command) {
         try {
             return shellAs(user, false, command);
-        } catch (Exception e) {
+        } catch (Exception thrown) {
+            // the shell hands Karaf a CommandException carrying the platform's refusal as its cause
+            Throwable e = thrown.getCause() instanceof PlatformException ? thrown.getCause() : thrown;
             String message = String.valueOf(e.getMessage());
             boolean refusal = e instanceof PlatformException pe
                     ? pe.reason() == PlatformException.Reason.NOT_FOUND || pe.reason() == PlatformException.Reason.FORBIDDEN
