@@ -609,8 +609,9 @@ final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO createEnvironment(EnvironmentRequest request) {
-        EnvironmentSpec spec = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
-        return createEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+        EnvironmentDocument document = EnvironmentDocument.read(request.document(), request.baseDirectory());
+        return toDto(submitEnvironment(request.account() != null ? request.account() : document.spec().account(),
+                document), false);
     }
 
     /**
@@ -621,7 +622,8 @@ final class PlatformServiceImpl implements PlatformService {
      * @return the environment's create job
      */
     JobRecord submitEnvironment(EnvironmentRequest request, Map<String, Map<String, String>> memberParams) {
-        EnvironmentSpec parsed = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
+        EnvironmentDocument document = EnvironmentDocument.read(request.document(), request.baseDirectory());
+        EnvironmentSpec parsed = document.spec();
         for (String member : memberParams.keySet()) {
             parsed.member(member); // names a member, or fails
         }
@@ -629,7 +631,8 @@ final class PlatformServiceImpl implements PlatformService {
                 .map(m -> new EnvironmentSpec.Member(m.name(), m.type(), m.plan(), m.version(),
                         userPart(m.type(), m.version(), m.config()), m.providers(),
                         memberParams.getOrDefault(m.name(), Map.of()))).toList(), parsed.levels());
-        return submitEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+        return submitEnvironment(request.account() != null ? request.account() : spec.account(),
+                document.withSpec(spec));
     }
 
     /**
@@ -656,27 +659,26 @@ final class PlatformServiceImpl implements PlatformService {
     }
 
     private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
-        return toDto(submitEnvironment(accountName, parsed), false);
+        return toDto(submitEnvironment(accountName, EnvironmentDocument.of(parsed)), false);
     }
 
-    private JobRecord submitEnvironment(String accountName, EnvironmentSpec parsed) {
+    private JobRecord submitEnvironment(String accountName, EnvironmentDocument document) {
         AccountDTO account = writable(accountName, "create environments");
-        EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
-                m -> lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config()),
+        EnvironmentPlanner.Planned planned = EnvironmentPlanner.plan(document,
+                m -> lifecycle.examine(caller, m.type(), m.name(), m.plan(), m.version(), m.config()),
                 n -> guard(() -> services.store().query(c -> services.repository().byName(c, account.id(), n)))
-                        .map(lifecycle::providerRef));
+                        .map(lifecycle::providerRef),
+                n -> guard(() -> environments.byName(account.id(), n)).isPresent());
+        EnvironmentSpec spec = planned.spec();
         String id = UUID.randomUUID().toString();
         int newServices = 0;
         int newInstances = 0;
         long newMemory = 0;
-        for (EnvironmentSpec.Member m : spec.services()) {
-            if (m.type() != null) {
-                ServiceLifecycle.Checked checked = lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config());
-                int instances = AccountManager.instancesOf(checked.config());
-                newServices++;
-                newInstances += instances;
-                newMemory += instances * AccountManager.memoryOf(checked.config());
-            }
+        for (ServiceLifecycle.Checked checked : planned.checked().values()) {
+            int instances = AccountManager.instancesOf(checked.config());
+            newServices++;
+            newInstances += instances;
+            newMemory += instances * AccountManager.memoryOf(checked.config());
         }
         int services1 = newServices;
         int instances1 = newInstances;
