@@ -703,7 +703,14 @@ final class PlatformServiceImpl implements PlatformService {
     @Override
     public List<EnvironmentDTO> listEnvironments(String account) {
         AccountDTO a = readable(account);
-        return guard(() -> environments.ofAccount(a.id()).stream().map(this::toDto).toList());
+        return guard(() -> {
+            // two queries, whatever the number of environments
+            Map<String, List<ServiceRecord>> members = services.repository().ofAccount(a.id()).stream()
+                    .filter(s -> s.environmentId() != null)
+                    .collect(Collectors.groupingBy(ServiceRecord::environmentId));
+            return environments.ofAccount(a.id()).stream()
+                    .map(e -> toDto(e, members.getOrDefault(e.id(), List.of()))).toList();
+        });
     }
 
     @Override
@@ -746,8 +753,13 @@ final class PlatformServiceImpl implements PlatformService {
     }
 
     private EnvironmentDTO toDto(EnvironmentRecord env) {
+        return toDto(env, services.repository().ofEnvironment(env.id()));
+    }
+
+    /** An environment as users see it; its state as {@link EnvironmentRecord#shown} tells, from its members. */
+    private EnvironmentDTO toDto(EnvironmentRecord env, List<ServiceRecord> memberRecords) {
         Map<String, ServiceRecord> existing = new HashMap<>();
-        services.repository().ofEnvironment(env.id()).forEach(s -> existing.put(s.name(), s));
+        memberRecords.forEach(s -> existing.put(s.name(), s));
         List<EnvironmentDTO.Member> members = new ArrayList<>();
         for (List<String> level : env.spec().levels()) {
             for (String name : level) {
@@ -758,7 +770,8 @@ final class PlatformServiceImpl implements PlatformService {
                         m.providers()));
             }
         }
-        return new EnvironmentDTO(env.id(), env.accountName(), env.name(), env.state(), env.stateMessage(), members,
+        EnvironmentRecord.Shown shown = env.shown(memberRecords);
+        return new EnvironmentDTO(env.id(), env.accountName(), env.name(), shown.state(), shown.message(), members,
                 env.spec().levels(), env.activeJobId(), env.createdAt());
     }
 
