@@ -42,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * The platform's service and environment jobs on a real store and the real orchestration engine, with two test
@@ -64,6 +65,8 @@ final class PlatformFixture implements AutoCloseable {
     final CountDownLatch releaseScale = new CountDownLatch(1);
     /** Run once by the next {@link ScalableEngine#instances} call, after it read the count and before it answers. */
     final AtomicReference<Runnable> onInstances = new AtomicReference<>();
+    /** What the appserver hands its database provider, from its instance count (0 before it is provisioned). */
+    final AtomicReference<IntFunction<Map<String, String>>> databaseParameters = new AtomicReference<>();
     final CountDownLatch provisioningReached = new CountDownLatch(1);
     final CountDownLatch releaseProvisioning = new CountDownLatch(1);
 
@@ -241,7 +244,9 @@ final class PlatformFixture implements AutoCloseable {
 
         @Override
         public Map<String, String> parameters(ServiceContext service, String providerType) {
-            return Map.of();
+            IntFunction<Map<String, String>> given = databaseParameters.get();
+            return given == null || !providerType.equals("database") ? Map.of()
+                    : given.apply(instances.getOrDefault(service.serviceId(), 0));
         }
 
         @Override
