@@ -166,9 +166,11 @@ public class EnvironmentIT extends StratumTestSupport {
             fail("the environment has mistakes");
         } catch (PlatformException e) {
             assertEquals(PlatformException.Reason.INVALID, e.reason());
-            assertTrue(e.getMessage(), e.getMessage().contains("b-app: configuration 'war': there is no file "
-                    + "/tmp/no-such.war on the Stratum host"));
-            assertTrue(e.getMessage(), e.getMessage().contains("b-cache: no service type 'cache' is installed"));
+            // every problem on a line of its own, naming the service, the field and its line
+            assertTrue(e.getMessage(), e.getMessage().contains("\n  - service 'b-app', config.war (line 8): "));
+            assertTrue(e.getMessage(), e.getMessage().contains("/tmp/no-such.war"));
+            assertTrue(e.getMessage(), e.getMessage().contains("\n  - service 'b-cache', type (line 12): no service "
+                    + "type 'cache' is installed"));
         }
         assertTrue("nothing was created", platform.listServices(null).isEmpty());
         assertTrue(platform.listEnvironments(null).isEmpty());

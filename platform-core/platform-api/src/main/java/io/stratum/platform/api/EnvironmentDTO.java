@@ -10,8 +10,10 @@ import java.util.Map;
  * @param id its immutable id
  * @param account the owning account's name
  * @param name its name
- * @param state {@code CREATING}, {@code READY}, {@code FAILED} or {@code DELETING}
- * @param stateMessage why it is in that state, or empty
+ * @param state {@code CREATING}, {@code READY}, {@code FAILED} or {@code DELETING}; a created environment is
+ *     {@code INCOMPLETE} while one of its services is deleted ({@code ABSENT}), and {@code DEGRADED} while one is not
+ *     {@code RUNNING}
+ * @param stateMessage why it is in that state (for INCOMPLETE and DEGRADED: which services), or empty
  * @param members its services, in creation order
  * @param levels the creation order: services of one level are created in parallel, after the levels before
  * @param activeJobId the job working on it, or 0

@@ -1,6 +1,7 @@
 package io.stratum.platform.shell;
 
 import io.stratum.platform.api.EnvironmentRequest;
+import io.stratum.platform.api.JobDTO;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -57,8 +59,8 @@ public class EnvCreateCommand extends StratumCommand {
                         + "than " + MAX_DOCUMENT / 1024 + " KiB");
             }
             EnvironmentRequest request = new EnvironmentRequest(account, new String(read, StandardCharsets.UTF_8), null);
-            submitted(p -> p.createEnvironment(request), dryRun, wait, "create the environment read from standard "
-                    + "input");
+            submitted(p -> naming("standard input", () -> p.createEnvironment(request)), dryRun, wait,
+                    "create the environment read from standard input");
             return null;
         }
         Path path = Path.of(file).toAbsolutePath().normalize();
@@ -87,7 +89,18 @@ public class EnvCreateCommand extends StratumCommand {
             throw new PlatformException(Reason.INVALID, "cannot read " + path + ": " + e);
         }
         EnvironmentRequest request = new EnvironmentRequest(account, document, path.getParent().toString());
-        submitted(p -> p.createEnvironment(request), dryRun, wait, "create the environment of " + path.getFileName());
+        Path source = path;
+        submitted(p -> naming(source.toString(), () -> p.createEnvironment(request)), dryRun, wait,
+                "create the environment of " + path.getFileName());
         return null;
+    }
+
+    /** The platform knows only the description's text: its refusal gets where the text came from in front. */
+    private static JobDTO naming(String source, Supplier<JobDTO> call) {
+        try {
+            return call.get();
+        } catch (PlatformException e) {
+            throw new PlatformException(e.reason(), source + ": " + e.getMessage(), e);
+        }
     }
 }

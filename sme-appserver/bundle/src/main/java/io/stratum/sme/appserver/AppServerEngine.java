@@ -269,6 +269,8 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             service.properties().remove(PROP_LEAVING);
         } else {
             service.properties().put(PROP_LEAVING, String.join(",", leaving));
+            monitor.progress(100, "instance(s) " + String.join(", ", leaving) + " leaving: no new requests are "
+                    + "sent to them, and they are removed once the ones they have are done");
         }
     }
 
@@ -437,16 +439,25 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
 
     // ------------------------------------------------------------------ instances
 
-    /** Launches instances 1..n that are not running and waits until all of them answer HTTP. */
+    /**
+     * Launches instances 1..n that are not running and waits until all of them answer HTTP. Progress names only the
+     * instances it starts: those already running (or being restarted by the platform) are left as they are.
+     */
     private void ensureInstances(ServiceContext service, int n, TaskMonitor monitor) throws SmeException {
         requireValidPaths(service);
         Map<String, String> env = environment(service);
         List<RuntimeInfo> launched = new ArrayList<>();
+        Set<String> started = new LinkedHashSet<>();
         for (int i = 1; i <= n; i++) {
             if (monitor.isCancelled()) {
                 throw new SmeException("cancelled before instance " + instance(i) + " was started");
             }
-            monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
+            RuntimeState before = service.runtimes().status(instance(i)).map(RuntimeInfo::state).orElse(null);
+            if (before != RuntimeState.RUNNING && before != RuntimeState.STARTING
+                    && before != RuntimeState.RESTARTING) {
+                started.add(instance(i));
+                monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
+            }
             RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
                     .command(EngineSupport.javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",
                             "-XX:TieredStopAtLevel=1", "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
@@ -464,10 +475,14 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (int k = 0; k < launched.size(); k++) {
             RuntimeInfo r = launched.get(k);
-            monitor.progress(30 + 70 * k / launched.size(), "waiting for instance " + r.name() + " to answer HTTP");
+            if (started.contains(r.name())) {
+                monitor.progress(30 + 70 * k / launched.size(), "waiting for instance " + r.name()
+                        + " to answer HTTP");
+            }
             awaitHealthy(service, r, deadline, monitor);
         }
-        monitor.progress(100, n + " instance(s) answer HTTP");
+        monitor.progress(100, n + " instance(s) answer HTTP" + (started.isEmpty() ? ""
+                : " (started " + String.join(", ", started) + ")"));
     }
 
     private void awaitHealthy(ServiceContext service, RuntimeInfo launched, long deadline, TaskMonitor monitor)

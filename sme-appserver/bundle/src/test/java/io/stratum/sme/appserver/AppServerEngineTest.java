@@ -103,6 +103,55 @@ public class AppServerEngineTest {
         assertEquals(Map.of(), engine.parameters(service, "database"));
     }
 
+    /** A monitor that keeps what it is told. */
+    private static final class Recording implements TaskMonitor {
+        final List<String> messages = new java.util.ArrayList<>();
+
+        @Override
+        public synchronized void progress(int percent, String message) {
+            messages.add(message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        synchronized List<String> starting() {
+            return messages.stream().filter(m -> m.startsWith("starting instance")).toList();
+        }
+    }
+
+    @Test
+    public void progressNamesOnlyTheInstancesAScaleStartsOrRemoves() throws Exception {
+        Recording provision = new Recording();
+        engine.provision(service, provision);
+        assertEquals(List.of("starting instance i1", "starting instance i2"), provision.starting());
+
+        Recording up = new Recording();
+        engine.scale(service, 3, up);
+        assertEquals("i1 and i2 were running already: " + up.messages, List.of("starting instance i3"),
+                up.starting());
+        assertFalse(up.messages.toString(), up.messages.stream().anyMatch(m -> m.contains("i1") || m.contains("i2")));
+        assertEquals("3 instance(s) answer HTTP (started i3)", up.messages.get(up.messages.size() - 1));
+        assertEquals(3, runtimes.launches());
+
+        Recording down = new Recording();
+        engine.scale(service, 1, down);
+        assertEquals(List.of(), down.starting());
+        assertTrue(down.messages.toString(), down.messages.contains("instance(s) i2, i3 leaving: no new requests are "
+                + "sent to them, and they are removed once the ones they have are done"));
+        Recording retire = new Recording();
+        engine.retire(service, retire);
+        assertEquals(List.of("removing instance i2", "removing instance i3"), retire.messages);
+
+        // an instance that died and was not restarted is started again by the next scale, and named
+        runtimes.stop("i1", java.time.Duration.ofSeconds(10));
+        Recording again = new Recording();
+        engine.scale(service, 2, again);
+        assertEquals(List.of("starting instance i1", "starting instance i2"), again.starting());
+    }
+
     @Test
     public void stopStartAndUnprovision() throws Exception {
         engine.provision(service, MONITOR);

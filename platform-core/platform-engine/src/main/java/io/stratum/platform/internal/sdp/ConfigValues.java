@@ -5,8 +5,7 @@ import io.stratum.platform.api.PlatformException;
 import io.stratum.sme.api.descriptor.ConfigProperty;
 import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,6 +58,33 @@ public final class ConfigValues {
     }
 
     /**
+     * Checks the values a user set against a descriptor's schema.
+     *
+     * @param descriptor the SDP's descriptor
+     * @param user what the user set
+     * @return key to what is wrong with it, in the order of {@code user}; empty if every value is valid
+     */
+    public static Map<String, String> problems(SdpDescriptor descriptor, Map<String, String> user) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        user.forEach((key, value) -> {
+            ConfigProperty p = descriptor.configSchema().get(key);
+            if (p == null) {
+                problems.put(key, "unknown configuration key '" + key + "' (" + descriptor.serviceType() + " knows "
+                        + new TreeMap<>(descriptor.configSchema()).keySet() + ")");
+            } else if (!p.userSettable()) {
+                problems.put(key, "'" + key + "' is set by the plan and cannot be changed at create time; choose "
+                        + "another plan");
+            } else {
+                String problem = check(key, p, value);
+                if (problem != null) {
+                    problems.put(key, problem);
+                }
+            }
+        });
+        return problems;
+    }
+
+    /**
      * The effective configuration of a new service: schema defaults, overridden by the plan's settings,
      * overridden by the user's values.
      *
@@ -69,23 +95,9 @@ public final class ConfigValues {
      * @throws PlatformException INVALID listing every problem with the user's values
      */
     public static Map<String, String> effective(SdpDescriptor descriptor, Plan plan, Map<String, String> user) {
-        List<String> problems = new ArrayList<>();
-        user.forEach((key, value) -> {
-            ConfigProperty p = descriptor.configSchema().get(key);
-            if (p == null) {
-                problems.add("unknown configuration key '" + key + "' (" + descriptor.serviceType() + " knows "
-                        + new TreeMap<>(descriptor.configSchema()).keySet() + ")");
-            } else if (!p.userSettable()) {
-                problems.add("'" + key + "' is set by the plan and cannot be changed at create time; choose another plan");
-            } else {
-                String problem = check(key, p, value);
-                if (problem != null) {
-                    problems.add(problem);
-                }
-            }
-        });
+        Map<String, String> problems = problems(descriptor, user);
         if (!problems.isEmpty()) {
-            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
+            throw new PlatformException(Reason.INVALID, String.join("; ", problems.values()));
         }
         Map<String, String> out = new TreeMap<>();
         descriptor.configSchema().forEach((key, p) -> {

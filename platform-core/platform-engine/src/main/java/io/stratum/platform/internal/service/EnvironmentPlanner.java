@@ -1,16 +1,12 @@
 package io.stratum.platform.internal.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.internal.account.AccountManager;
 import io.stratum.platform.internal.service.ServiceLifecycle.Checked;
+import io.stratum.platform.internal.service.ServiceLifecycle.Examined;
 import io.stratum.platform.internal.service.ServiceLifecycle.ProviderRef;
+import io.stratum.sme.api.descriptor.SdpDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,63 +19,31 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Reads an environment's description and checks all of it before anything is created: names, types, plans,
- * configuration, providers (members or services of the account), and that the dependencies have no cycle. It
- * orders the members into levels: each member after the members it depends on.
+ * Checks all of an environment's description (see {@link EnvironmentDocument}) before anything is created: names,
+ * types, plans, configuration, providers (members or services of the account), and that the dependencies have no
+ * cycle; every problem is listed in one refusal. It orders the members into levels: each member after the members
+ * it depends on.
  */
 public final class EnvironmentPlanner {
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private EnvironmentPlanner() {
     }
 
     /**
-     * Parses a JSON or YAML document and replaces {@code ${envDir}} in configuration values.
+     * A description checked completely.
      *
-     * @param document the text
-     * @param baseDirectory what {@code ${envDir}} stands for, or {@code null}
-     * @return the description (levels not computed yet)
-     * @throws PlatformException INVALID if it cannot be read
+     * @param spec the description with its levels
+     * @param checked member name to the checked service it creates
      */
-    public static EnvironmentSpec parse(String document, String baseDirectory) {
-        if (document == null || document.isBlank()) {
-            throw new PlatformException(Reason.INVALID, "the environment description is empty");
+    public record Planned(EnvironmentSpec spec, Map<String, Checked> checked) {
+
+        /** Copies. */
+        public Planned {
+            checked = Map.copyOf(checked);
         }
-        String text = document.strip();
-        EnvironmentSpec spec;
-        try {
-            spec = (text.startsWith("{") ? JSON : YAML).readValue(text, EnvironmentSpec.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new PlatformException(Reason.INVALID, "unknown field '" + e.getPropertyName() + "' at line "
-                    + e.getLocation().getLineNr() + " of the environment description (known fields: "
-                    + e.getKnownPropertyIds() + ")");
-        } catch (JsonProcessingException e) {
-            // the parser's own message may quote the document, which need not be the caller's to read: only where
-            throw new PlatformException(Reason.INVALID, "the environment description is not valid JSON or YAML "
-                    + "describing an environment" + (e.getLocation() == null ? "" : " (at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")")
-                    + "; see examples/notes-env.yaml");
-        }
-        if (spec == null) {
-            throw new PlatformException(Reason.INVALID, "the environment description is empty");
-        }
-        List<EnvironmentSpec.Member> members = new ArrayList<>();
-        for (EnvironmentSpec.Member m : spec.services()) {
-            if (m == null) {
-                throw new PlatformException(Reason.INVALID, "the environment description has an empty service entry");
-            }
-            Map<String, String> config = new LinkedHashMap<>();
-            m.config().forEach((k, v) -> config.put(k, baseDirectory == null || v == null ? v
-                    : v.replace("${envDir}", baseDirectory)));
-            members.add(new EnvironmentSpec.Member(m.name(), m.type(), m.plan(), m.version(), config, m.providers()));
-        }
-        return new EnvironmentSpec(spec.name(), spec.account(), members, null);
     }
 
     /**
@@ -94,65 +58,118 @@ public final class EnvironmentPlanner {
      */
     public static EnvironmentSpec plan(EnvironmentSpec spec, Function<EnvironmentSpec.Member, Checked> check,
             Function<String, Optional<ProviderRef>> existing) {
-        List<String> problems = new ArrayList<>();
-        try {
-            AccountManager.checkName("environment", spec.name());
-        } catch (PlatformException e) {
-            problems.add(e.getMessage());
+        return plan(EnvironmentDocument.of(spec), m -> {
+            try {
+                return Examined.ok(check.apply(m));
+            } catch (PlatformException e) {
+                return new Examined(null, null, List.of(new ServiceLifecycle.Problem(List.of(), e)));
+            }
+        }, existing, n -> false).spec();
+    }
+
+    /**
+     * Checks a description completely and computes its creation order: every problem of the document's form, of
+     * each member (name, type, version, plan, each configuration value, the engine's own check), of the providers,
+     * names used twice or taken in the account, and a dependency cycle, all in one refusal.
+     *
+     * @param document the description, and where each of its parts is in its text
+     * @param examine checks one member as a new service, collecting its problems
+     * @param existing finds a service of the account by name (a provider outside the environment, or a clash)
+     * @param environmentExists whether the account has an environment of a name
+     * @return the description with its levels, and each member checked
+     * @throws PlatformException INVALID listing every problem found, one a line, each naming the service, the field
+     *     and its line (FORBIDDEN if a member asks for something the caller may not have; ALREADY_EXISTS if the only
+     *     problem is that the account has an environment of that name)
+     */
+    public static Planned plan(EnvironmentDocument document, Function<EnvironmentSpec.Member, Examined> examine,
+            Function<String, Optional<ProviderRef>> existing, Predicate<String> environmentExists) {
+        EnvironmentSpec spec = document.spec();
+        List<EnvironmentDocument.Problem> problems = new ArrayList<>(document.problems());
+        boolean taken = false;
+        if (spec.name() == null || spec.name().isBlank()) {
+            problems.add(document.problem(-1, List.of("name"), "an environment name is required: 1 to 63 "
+                    + "lower-case letters, digits and dashes, starting with a letter"));
+        } else {
+            try {
+                AccountManager.checkName("environment", spec.name());
+                if (environmentExists.test(spec.name())) {
+                    taken = true;
+                    problems.add(document.problem(-1, List.of("name"), "an environment named '" + spec.name()
+                            + "' already exists in the account; choose another name, or delete it first "
+                            + "(stratum:env-delete " + spec.name() + ")"));
+                }
+            } catch (PlatformException e) {
+                problems.add(document.problem(-1, List.of("name"), e.getMessage()));
+            }
         }
-        if (spec.services().isEmpty()) {
-            problems.add("an environment needs at least one service");
+        if (document.entries() == 0) {
+            problems.add(document.problem(-1, List.of("services"), "an environment needs at least one service"));
         }
         Map<String, Checked> checked = new LinkedHashMap<>();
+        Map<String, SdpDescriptor> types = new HashMap<>(); // member to its SDP's descriptor, when its type is known
         boolean forbidden = false; // a member asks for what the caller may not have (e.g. a file of the host)
-        Set<String> names = new HashSet<>();
-        for (EnvironmentSpec.Member m : spec.services()) {
-            if (!names.add(m.name())) {
-                problems.add("service '" + m.name() + "' appears twice");
-                continue;
+        Map<String, Integer> names = new HashMap<>();
+        List<EnvironmentSpec.Member> members = spec.services();
+        for (int i = 0; i < members.size(); i++) {
+            EnvironmentSpec.Member m = members.get(i);
+            if (m.name() != null) {
+                Integer first = names.putIfAbsent(m.name(), i);
+                if (first != null) {
+                    problems.add(document.problem(i, List.of("name"), "'" + m.name() + "' names another service "
+                            + "of the environment too; give each service a name of its own"));
+                    continue;
+                }
+                if (existing.apply(m.name()).isPresent()) {
+                    problems.add(document.problem(i, List.of("name"), "a service named '" + m.name()
+                            + "' already exists in the account; choose another name"));
+                }
             }
-            if (existing.apply(m.name()).isPresent()) {
-                problems.add("a service named '" + m.name() + "' already exists in the account");
+            Examined examined = examine.apply(m);
+            for (ServiceLifecycle.Problem p : examined.problems()) {
+                problems.add(document.problem(i, p.field(), p.error().getMessage()));
+                forbidden |= p.error().reason() == Reason.FORBIDDEN;
             }
-            try {
-                checked.put(m.name(), check.apply(m));
-            } catch (PlatformException e) {
-                problems.add(m.name() + ": " + e.getMessage());
-                forbidden |= e.reason() == Reason.FORBIDDEN;
+            if (examined.checked() != null) {
+                checked.put(m.name(), examined.checked());
+            }
+            if (examined.descriptor() != null && m.name() != null) {
+                types.put(m.name(), examined.descriptor());
             }
         }
         Map<String, Set<String>> dependsOn = new LinkedHashMap<>();
-        for (EnvironmentSpec.Member m : spec.services()) {
+        for (int i = 0; i < members.size(); i++) {
+            EnvironmentSpec.Member m = members.get(i);
+            if (m.name() == null || names.get(m.name()) != i) {
+                continue; // named nothing, or a second service of one name: reported above
+            }
             Set<String> deps = new TreeSet<>();
             Map<String, ProviderRef> refs = new TreeMap<>();
-            for (Map.Entry<String, String> p : m.providers().entrySet()) {
+            for (Map.Entry<String, String> p : new TreeMap<>(m.providers()).entrySet()) {
                 String type = p.getKey();
                 String providerName = p.getValue();
-                Checked member = checked.get(providerName);
-                if (names.contains(providerName)) {
+                SdpDescriptor member = types.get(providerName);
+                if (names.containsKey(providerName)) {
                     deps.add(providerName);
                     if (member != null) {
-                        refs.put(type, new ProviderRef(providerName, member.descriptor().serviceType(),
-                                member.descriptor().provides()));
+                        refs.put(type, new ProviderRef(providerName, member.serviceType(), member.provides()));
                     }
                 } else {
                     Optional<ProviderRef> outside = existing.apply(providerName);
                     if (outside.isPresent()) {
                         refs.put(type, outside.get());
                     } else {
-                        problems.add(m.name() + ": its " + type + " provider '" + providerName + "' is neither a "
-                                + "service of the environment nor of the account");
+                        problems.add(document.problem(i, List.of("providers", type), "'" + providerName
+                                + "' is neither a service of the environment nor of the account"));
                     }
                 }
             }
             dependsOn.put(m.name(), deps);
-            Checked self = checked.get(m.name());
+            SdpDescriptor self = types.get(m.name());
             // providers that could not be resolved are reported above; check the rest only when all resolved
             if (self != null && refs.size() == m.providers().size()) {
-                try {
-                    ServiceLifecycle.checkProviders(self, refs);
-                } catch (PlatformException e) {
-                    problems.add(m.name() + ": " + e.getMessage());
+                for (ServiceLifecycle.Problem p : ServiceLifecycle.providerProblems(self, m.name(), refs,
+                        "add it under providers, e.g. 'providers: { <type>: <service> }'")) {
+                    problems.add(document.problem(i, p.field(), p.error().getMessage()));
                 }
             }
         }
@@ -160,13 +177,19 @@ public final class EnvironmentPlanner {
         try {
             levels = levels(dependsOn);
         } catch (PlatformException e) {
-            problems.add(e.getMessage());
+            problems.add(document.problem(-1, List.of(), e.getMessage()));
         }
         if (!problems.isEmpty()) {
-            throw new PlatformException(forbidden ? Reason.FORBIDDEN : Reason.INVALID, "environment '" + spec.name()
-                    + "' is not valid: " + String.join("; ", problems));
+            List<EnvironmentDocument.Problem> ordered = EnvironmentDocument.ordered(problems);
+            StringBuilder message = new StringBuilder(spec.name() == null || spec.name().isBlank()
+                    ? "the environment description" : "environment '" + spec.name() + "'");
+            message.append(" is not valid; nothing was created. ").append(ordered.size() == 1 ? "Its problem:"
+                    : "Its " + ordered.size() + " problems:");
+            ordered.forEach(p -> message.append("\n  - ").append(p.text()));
+            throw new PlatformException(forbidden ? Reason.FORBIDDEN : taken && ordered.size() == 1
+                    ? Reason.ALREADY_EXISTS : Reason.INVALID, message.toString());
         }
-        return spec.withLevels(levels);
+        return new Planned(spec.withLevels(levels), checked);
     }
 
     /**

@@ -661,8 +661,9 @@ final class PlatformServiceImpl implements PlatformService {
 
     @Override
     public JobDTO createEnvironment(EnvironmentRequest request) {
-        EnvironmentSpec spec = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
-        return createEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+        EnvironmentDocument document = EnvironmentDocument.read(request.document(), request.baseDirectory());
+        return toDto(submitEnvironment(request.account() != null ? request.account() : document.spec().account(),
+                document), false);
     }
 
     /**
@@ -673,7 +674,8 @@ final class PlatformServiceImpl implements PlatformService {
      * @return the environment's create job
      */
     JobRecord submitEnvironment(EnvironmentRequest request, Map<String, Map<String, String>> memberParams) {
-        EnvironmentSpec parsed = EnvironmentPlanner.parse(request.document(), request.baseDirectory());
+        EnvironmentDocument document = EnvironmentDocument.read(request.document(), request.baseDirectory());
+        EnvironmentSpec parsed = document.spec();
         for (String member : memberParams.keySet()) {
             parsed.member(member); // names a member, or fails
         }
@@ -681,7 +683,8 @@ final class PlatformServiceImpl implements PlatformService {
                 .map(m -> new EnvironmentSpec.Member(m.name(), m.type(), m.plan(), m.version(),
                         userPart(m.type(), m.version(), m.config()), m.providers(),
                         memberParams.getOrDefault(m.name(), Map.of()))).toList(), parsed.levels());
-        return submitEnvironment(request.account() != null ? request.account() : spec.account(), spec);
+        return submitEnvironment(request.account() != null ? request.account() : spec.account(),
+                document.withSpec(spec));
     }
 
     /**
@@ -708,27 +711,26 @@ final class PlatformServiceImpl implements PlatformService {
     }
 
     private JobDTO createEnvironment(String accountName, EnvironmentSpec parsed) {
-        return toDto(submitEnvironment(accountName, parsed), false);
+        return toDto(submitEnvironment(accountName, EnvironmentDocument.of(parsed)), false);
     }
 
-    private JobRecord submitEnvironment(String accountName, EnvironmentSpec parsed) {
+    private JobRecord submitEnvironment(String accountName, EnvironmentDocument document) {
         AccountDTO account = writable(accountName, "create environments");
-        EnvironmentSpec spec = EnvironmentPlanner.plan(parsed,
-                m -> lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config()),
+        EnvironmentPlanner.Planned planned = EnvironmentPlanner.plan(document,
+                m -> lifecycle.examine(caller, m.type(), m.name(), m.plan(), m.version(), m.config()),
                 n -> guard(() -> services.store().query(c -> services.repository().byName(c, account.id(), n)))
-                        .map(lifecycle::providerRef));
+                        .map(lifecycle::providerRef),
+                n -> guard(() -> environments.byName(account.id(), n)).isPresent());
+        EnvironmentSpec spec = planned.spec();
         String id = UUID.randomUUID().toString();
         int newServices = 0;
         int newInstances = 0;
         long newMemory = 0;
-        for (EnvironmentSpec.Member m : spec.services()) {
-            if (m.type() != null) {
-                ServiceLifecycle.Checked checked = lifecycle.check(caller, m.type(), m.name(), m.plan(), m.version(), m.config());
-                int instances = AccountManager.instancesOf(checked.config());
-                newServices++;
-                newInstances += instances;
-                newMemory += instances * AccountManager.memoryOf(checked.config());
-            }
+        for (ServiceLifecycle.Checked checked : planned.checked().values()) {
+            int instances = AccountManager.instancesOf(checked.config());
+            newServices++;
+            newInstances += instances;
+            newMemory += instances * AccountManager.memoryOf(checked.config());
         }
         int services1 = newServices;
         int instances1 = newInstances;
@@ -753,7 +755,14 @@ final class PlatformServiceImpl implements PlatformService {
     @Override
     public List<EnvironmentDTO> listEnvironments(String account) {
         AccountDTO a = readable(account);
-        return guard(() -> environments.ofAccount(a.id()).stream().map(this::toDto).toList());
+        return guard(() -> {
+            // two queries, whatever the number of environments
+            Map<String, List<ServiceRecord>> members = services.repository().ofAccount(a.id()).stream()
+                    .filter(s -> s.environmentId() != null)
+                    .collect(Collectors.groupingBy(ServiceRecord::environmentId));
+            return environments.ofAccount(a.id()).stream()
+                    .map(e -> toDto(e, members.getOrDefault(e.id(), List.of()))).toList();
+        });
     }
 
     @Override
@@ -796,8 +805,13 @@ final class PlatformServiceImpl implements PlatformService {
     }
 
     private EnvironmentDTO toDto(EnvironmentRecord env) {
+        return toDto(env, services.repository().ofEnvironment(env.id()));
+    }
+
+    /** An environment as users see it; its state as {@link EnvironmentRecord#shown} tells, from its members. */
+    private EnvironmentDTO toDto(EnvironmentRecord env, List<ServiceRecord> memberRecords) {
         Map<String, ServiceRecord> existing = new HashMap<>();
-        services.repository().ofEnvironment(env.id()).forEach(s -> existing.put(s.name(), s));
+        memberRecords.forEach(s -> existing.put(s.name(), s));
         List<EnvironmentDTO.Member> members = new ArrayList<>();
         for (List<String> level : env.spec().levels()) {
             for (String name : level) {
@@ -808,7 +822,8 @@ final class PlatformServiceImpl implements PlatformService {
                         m.providers()));
             }
         }
-        return new EnvironmentDTO(env.id(), env.accountName(), env.name(), env.state(), env.stateMessage(), members,
+        EnvironmentRecord.Shown shown = env.shown(memberRecords);
+        return new EnvironmentDTO(env.id(), env.accountName(), env.name(), shown.state(), shown.message(), members,
                 env.spec().levels(), env.activeJobId(), env.createdAt());
     }
 

@@ -14,6 +14,8 @@ import io.stratum.platform.internal.orchestration.OrchestrationEngine;
 import io.stratum.platform.internal.sdp.ConfigValues;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.sme.api.descriptor.ConfigProperty;
+import io.stratum.sme.api.descriptor.ConfigType;
 import io.stratum.sme.api.descriptor.Plan;
 import io.stratum.sme.api.descriptor.ProviderRequirement;
 import io.stratum.sme.api.descriptor.SdpDescriptor;
@@ -94,34 +96,144 @@ public final class ServiceLifecycle {
     }
 
     /**
+     * One problem of a new service.
+     *
+     * @param field the path of the field it is about: {@code name}, {@code type}, {@code version}, {@code plan},
+     *     {@code config} and a key (e.g. {@code [config, war]}), {@code config} alone (what the engine found), or
+     *     {@code providers} and a provider type
+     * @param error the refusal it is, alone
+     */
+    public record Problem(List<String> field, PlatformException error) {
+
+        /** Copies. */
+        public Problem {
+            field = List.copyOf(field);
+        }
+    }
+
+    /**
+     * What {@link #examine} found.
+     *
+     * @param checked the service to create, or {@code null} if it has a problem
+     * @param descriptor the descriptor of the SDP it would be created from, or {@code null} if its type or version
+     *     is not available (its providers can be checked against it also when other things are wrong)
+     * @param problems every problem found, empty if none
+     */
+    public record Examined(Checked checked, SdpDescriptor descriptor, List<Problem> problems) {
+
+        /** Copies. */
+        public Examined {
+            problems = List.copyOf(problems);
+        }
+
+        /**
+         * @param checked a service without problems
+         * @return it as examined
+         */
+        public static Examined ok(Checked checked) {
+            return new Examined(checked, checked.descriptor(), List.of());
+        }
+    }
+
+    /**
      * Checks name, type, version, plan and configuration: against the schema; then the files of the host that values
      * of type {@link io.stratum.sme.api.descriptor.ConfigType#FILE} name, against what the caller may name
      * ({@link HostFiles}; each such value becomes its file's real path); then by the engine if it can tell.
      *
      * @param caller who asks
      * @return the checked service
-     * @throws PlatformException if anything is wrong
+     * @throws PlatformException if anything is wrong: the one problem found, or all of them (see {@link #examine})
+     *     in one INVALID refusal (FORBIDDEN if one is)
      */
     public Checked check(Caller caller, String type, String name, String planName, String version,
             Map<String, String> config) {
-        AccountManager.checkName("service", name);
-        if (type == null || type.isBlank()) {
-            throw new PlatformException(Reason.INVALID, "a service type is required (see stratum:sdp-list)");
+        Examined examined = examine(caller, type, name, planName, version, config);
+        List<Problem> problems = examined.problems();
+        if (problems.size() == 1) {
+            throw problems.get(0).error();
         }
-        SdpEntry sdp = chooseSdp(type, version);
+        if (!problems.isEmpty()) {
+            boolean forbidden = problems.stream().anyMatch(p -> p.error().reason() == Reason.FORBIDDEN);
+            throw new PlatformException(forbidden ? Reason.FORBIDDEN : Reason.INVALID, String.join("; ",
+                    problems.stream().map(p -> p.error().getMessage()).toList()));
+        }
+        return examined.checked();
+    }
+
+    /**
+     * Checks a new service as {@link #check} does, and collects every problem instead of stopping at the first: a
+     * name and a type are checked apart; the configuration's values each apart (the engine's own check only once
+     * the type, the plan and every value are valid, since it needs them).
+     *
+     * @param caller who asks
+     * @return the checked service, or every problem found
+     */
+    public Examined examine(Caller caller, String type, String name, String planName, String version,
+            Map<String, String> config) {
+        List<Problem> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add(new Problem(List.of("name"), new PlatformException(Reason.INVALID, "a service name is "
+                    + "required: 1 to 63 lower-case letters, digits and dashes, starting with a letter")));
+        } else {
+            try {
+                AccountManager.checkName("service", name);
+            } catch (PlatformException e) {
+                problems.add(new Problem(List.of("name"), e));
+            }
+        }
+        if (type == null || type.isBlank()) {
+            problems.add(new Problem(List.of("type"), new PlatformException(Reason.INVALID,
+                    "a service type is required (see stratum:sdp-list)")));
+            return new Examined(null, null, problems);
+        }
+        SdpEntry sdp;
+        try {
+            sdp = chooseSdp(type, version);
+        } catch (PlatformException e) {
+            boolean typeKnown = services.catalog().entries().stream()
+                    .anyMatch(s -> s.descriptor() != null && type.equals(s.descriptor().serviceType()));
+            problems.add(new Problem(List.of(version != null && typeKnown ? "version" : "type"), e));
+            return new Examined(null, null, problems);
+        }
         SdpDescriptor d = sdp.descriptor();
         String chosen = planName != null ? planName : d.defaultPlan() != null ? d.defaultPlan() : d.plans().get(0).name();
-        Plan plan = d.plan(chosen).orElseThrow(() -> new PlatformException(Reason.INVALID, "service type '"
-                + d.serviceType() + "' has no plan '" + chosen + "'; its plans are "
-                + d.plans().stream().map(Plan::name).toList()));
-        Map<String, String> user = config == null ? Map.of() : config;
-        Map<String, String> effective = services.hostFiles().resolve(d, user, ConfigValues.effective(d, plan, user),
-                mayNameAnyFile(caller));
-        List<String> problems = services.checkConfiguration(sdp, name, effective);
-        if (!problems.isEmpty()) {
-            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
+        Optional<Plan> plan = d.plan(chosen);
+        if (plan.isEmpty()) {
+            problems.add(new Problem(List.of("plan"), new PlatformException(Reason.INVALID, "service type '"
+                    + d.serviceType() + "' has no plan '" + chosen + "'; its plans are "
+                    + d.plans().stream().map(Plan::name).toList())));
         }
-        return new Checked(name, sdp, plan, effective);
+        Map<String, String> user = config == null ? Map.of() : config;
+        Map<String, String> valueProblems = ConfigValues.problems(d, user);
+        valueProblems.forEach((key, problem) -> problems.add(new Problem(List.of("config", key),
+                new PlatformException(Reason.INVALID, problem))));
+        boolean anyFile = mayNameAnyFile(caller);
+        Map<String, String> files = new TreeMap<>();
+        for (Map.Entry<String, ConfigProperty> e : new TreeMap<>(d.configSchema()).entrySet()) {
+            String value = user.get(e.getKey());
+            if (e.getValue() != null && e.getValue().type() == ConfigType.FILE && value != null
+                    && !valueProblems.containsKey(e.getKey())) {
+                try {
+                    files.put(e.getKey(), services.hostFiles().resolve(e.getKey(), value, anyFile).toString());
+                } catch (PlatformException refused) {
+                    problems.add(new Problem(List.of("config", e.getKey()), refused));
+                }
+            }
+        }
+        if (plan.isEmpty() || !valueProblems.isEmpty() || problems.stream()
+                .anyMatch(p -> p.field().get(0).equals("config"))) {
+            return new Examined(null, d, problems);
+        }
+        Map<String, String> effective = new TreeMap<>(ConfigValues.effective(d, plan.get(), user));
+        effective.putAll(files);
+        for (String problem : services.checkConfiguration(sdp, name, effective)) {
+            // an engine's problem is about the key it names, if it names one of the service's keys
+            List<String> named = effective.keySet().stream().filter(k -> problem.contains("'" + k + "'")).toList();
+            problems.add(new Problem(named.size() == 1 ? List.of("config", named.get(0)) : List.of("config"),
+                    new PlatformException(Reason.INVALID, problem)));
+        }
+        return problems.isEmpty() ? Examined.ok(new Checked(name, sdp, plan.get(), effective))
+                : new Examined(null, d, problems);
     }
 
     /** @return whether the caller may name any file of the host (a user who no longer exists may not) */
@@ -143,29 +255,47 @@ public final class ServiceLifecycle {
      * @throws PlatformException if a provider is of the wrong type, not used by the type, or missing
      */
     public static void checkProviders(Checked service, Map<String, ProviderRef> providers) {
-        SdpDescriptor d = service.descriptor();
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = providerProblems(service.descriptor(), service.name(), providers, "name one with --provider <type>=<service>, "
+                + "or add --create-providers");
+        if (!problems.isEmpty()) {
+            throw new PlatformException(Reason.INVALID, String.join("; ", problems.stream()
+                    .map(p -> p.error().getMessage()).toList()));
+        }
+    }
+
+    /**
+     * Checks the providers a service is given against what its type requires.
+     *
+     * @param d the descriptor of the service's SDP
+     * @param name the service's name
+     * @param providers provider type to the service meant to provide it
+     * @param howToName how a missing provider is named, for the message ({@code <type>} stands for its type)
+     * @return each problem: a provider of the wrong type or not used by the type (field {@code providers.<type>}),
+     *     a missing one (field {@code providers})
+     */
+    public static List<Problem> providerProblems(SdpDescriptor d, String name, Map<String, ProviderRef> providers,
+            String howToName) {
+        List<Problem> problems = new ArrayList<>();
         List<String> uses = d.requires().stream().map(r -> r.serviceType() + (r.optional() ? " (optional)" : ""))
                 .toList();
-        providers.forEach((type, ref) -> {
+        new TreeMap<>(providers).forEach((type, ref) -> {
             if (d.requires().stream().noneMatch(r -> r.serviceType().equals(type))) {
-                problems.add(d.serviceType() + " has no use for a '" + type + "' provider"
-                        + (uses.isEmpty() ? "" : " (it uses " + String.join(", ", uses) + ")"));
+                problems.add(new Problem(List.of("providers", type), new PlatformException(Reason.INVALID,
+                        d.serviceType() + " has no use for a '" + type + "' provider"
+                        + (uses.isEmpty() ? "" : " (it uses " + String.join(", ", uses) + ")"))));
             } else if (!ref.offers(type)) {
-                problems.add("'" + ref.name() + "' is of type " + ref.serviceType() + ", which does not provide "
-                        + type);
+                problems.add(new Problem(List.of("providers", type), new PlatformException(Reason.INVALID,
+                        "'" + ref.name() + "' is of type " + ref.serviceType() + ", which does not provide " + type)));
             }
         });
         for (ProviderRequirement r : d.requires()) {
             if (!r.optional() && !providers.containsKey(r.serviceType())) {
-                problems.add(d.serviceType() + " '" + service.name() + "' needs a " + r.serviceType()
-                        + " provider: name one with --provider " + r.serviceType() + "=<service>, or add "
-                        + "--create-providers");
+                problems.add(new Problem(List.of("providers"), new PlatformException(Reason.INVALID,
+                        d.serviceType() + " '" + name + "' needs a " + r.serviceType() + " provider: "
+                        + howToName.replace("<type>", r.serviceType()))));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new PlatformException(Reason.INVALID, String.join("; ", problems));
-        }
+        return problems;
     }
 
     /**

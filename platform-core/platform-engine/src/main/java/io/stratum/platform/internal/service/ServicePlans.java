@@ -53,7 +53,7 @@ public final class ServicePlans {
                     .phase("start",
                             Task.of("await-healthy", tasks::awaitHealthy).weight(3).attempts(1));
             if (!providers.isEmpty()) {
-                plan.phase("publish", Task.of("refresh-associations", tasks::refreshAssociations));
+                plan.phase("publish", Task.of("refresh-associations", tasks::refreshChangedAssociations));
             }
             return plan.onEnd((c, j) -> {
                         if (j.state() == JobState.SUCCEEDED) {
@@ -224,7 +224,7 @@ public final class ServicePlans {
                                     tasks.retire(j);
                                 }
                             }))
-                    .phase("publish", Task.of("refresh-associations", tasks::refreshAssociations))
+                    .phase("publish", Task.of("refresh-associations", tasks::refreshChangedAssociations))
                     .phase("retire",
                             Task.of("drain", j -> tasks.drain(j, ServiceTasks.previousInstances(j).orElse(instances),
                                     instances)),

@@ -20,13 +20,18 @@ import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +127,26 @@ final class ServiceTasks {
                 binding(job, dependant, provider, providerType));
     }
 
+    /**
+     * After a create or a scale: associates again with each provider whose parameters from the service changed since
+     * the job associated with it or began to scale (e.g. a web tier, whose backends are the instances), and leaves
+     * the others alone: their binding was made from what they would be handed again (a database, handed nothing,
+     * would only be asked again for the user and schema it made). A provider the job has no record of is associated
+     * again.
+     */
+    void refreshChangedAssociations(JobContext job) throws Exception {
+        ServiceRecord dependant = record(job);
+        for (Association a : services.associations().providersOf(dependant.id())) {
+            Optional<String> handed = job.get(HANDED + a.providerType());
+            if (handed.isPresent() && handed.get().equals(digest(dependantParameters(dependant, a.providerType())))) {
+                LOG.debug("Not updating {} of {}: what it is handed did not change", a.providerType(),
+                        dependant.label());
+                continue;
+            }
+            refresh(job, dependant, a, false);
+        }
+    }
+
     /** Associates again with every provider, so they learn what changed (e.g. a web tier, new instances). */
     void refreshAssociations(JobContext job) throws Exception {
         refreshAssociations(job, false);
@@ -138,21 +163,27 @@ final class ServiceTasks {
     private void refreshAssociations(JobContext job, boolean onlyRunning) throws Exception {
         ServiceRecord dependant = record(job);
         for (Association a : services.associations().providersOf(dependant.id())) {
-            Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
-            if (provider.isPresent() && !provider.get().external()) {
-                if (onlyRunning) {
-                    boolean engine = services.engineFor(provider.get()).isPresent();
-                    if (provider.get().state() != ServiceState.RUNNING || !engine) {
-                        LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
-                                dependant.label(), provider.get().state(), engine ? "" : " without an engine");
-                        continue;
-                    }
-                }
-                job.message("updating " + a.providerType() + " '" + provider.get().name() + "'");
-                services.associations().save(dependant.id(), a.providerType(), a.providerId(),
-                        binding(job, dependant, provider.get(), a.providerType()));
+            refresh(job, dependant, a, onlyRunning);
+        }
+    }
+
+    private void refresh(JobContext job, ServiceRecord dependant, Association a, boolean onlyRunning)
+            throws Exception {
+        Optional<ServiceRecord> provider = services.repository().byId(a.providerId());
+        if (provider.isEmpty() || provider.get().external()) {
+            return;
+        }
+        if (onlyRunning) {
+            boolean engine = services.engineFor(provider.get()).isPresent();
+            if (provider.get().state() != ServiceState.RUNNING || !engine) {
+                LOG.warn("Not updating {} '{}' of {}: it is {}{}", a.providerType(), provider.get().name(),
+                        dependant.label(), provider.get().state(), engine ? "" : " without an engine");
+                return;
             }
         }
+        job.message("updating " + a.providerType() + " '" + provider.get().name() + "'");
+        services.associations().save(dependant.id(), a.providerType(), a.providerId(),
+                binding(job, dependant, provider.get(), a.providerType()));
     }
 
     private Map<String, String> binding(JobContext job, ServiceRecord dependant, ServiceRecord provider, String type)
@@ -169,10 +200,11 @@ final class ServiceTasks {
             throw new SmeException("the engine of '" + provider.name() + "' (" + sdp.label() + ") cannot act as a "
                     + "provider");
         }
-        Dependant d = new Dependant(dependant.id(), dependant.name(), dependant.serviceType(),
-                dependantParameters(dependant, type));
+        Map<String, String> parameters = dependantParameters(dependant, type);
+        Dependant d = new Dependant(dependant.id(), dependant.name(), dependant.serviceType(), parameters);
         Binding b = services.invoke(provider, sdp, "association with '" + dependant.name() + "'", lifecycleTimeout(),
                 job.monitor(), (e, c, m) -> ((ProviderEngine) e).associate(c, d, m));
+        job.put(HANDED + type, digest(parameters));
         return b.credentials();
     }
 
@@ -376,6 +408,23 @@ final class ServiceTasks {
 
     /** Job context key: how many instances the service ran when its scale job first asked the engine to scale it. */
     static final String PREVIOUS_INSTANCES = "previousInstances";
+    /**
+     * Job context key prefix, followed by a provider type: a digest (SHA-256, so no value of them is in the job's
+     * record) of the parameters the service handed its provider of that type when the job last associated with it,
+     * or (a scale) when the job began to scale.
+     */
+    static final String HANDED = "handed.";
+
+    /** @return a digest of parameters, the same for the same keys and values in any order */
+    static String digest(Map<String, String> parameters) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.write(new TreeMap<>(parameters)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
 
     /**
      * Scales the job's service, first recording (once, durably, before the engine is asked to scale) how many
@@ -386,6 +435,10 @@ final class ServiceTasks {
         if (job.get(PREVIOUS_INSTANCES).isEmpty()) {
             ServiceRecord s = record(job);
             SdpEntry sdp = scalable(s);
+            // what each provider is handed now, to tell after the scale which ones learn of a change
+            for (Association a : services.associations().providersOf(s.id())) {
+                job.put(HANDED + a.providerType(), digest(dependantParameters(s, a.providerType())));
+            }
             int before = services.invoke(s, sdp, "instances", lifecycleTimeout(), ServiceManager.NO_MONITOR,
                     (e, c, m) -> ((ScalableEngine) e).instances(c));
             job.put(PREVIOUS_INSTANCES, Integer.toString(before));

@@ -114,11 +114,17 @@ public class EnvironmentPlannerTest {
                 member("lb", "database", Map.of()),
                 member("lb", "webtier", Map.of()),
                 member("other", "appserver", Map.of("database", "nowhere", "cache", "lb"))), NOTHING_ELSE);
-        assertTrue(message, message.contains("db: no service type 'databse' is installed"));
-        assertTrue(message, message.contains("'app' needs a database provider"));
-        assertTrue(message, message.contains("service 'lb' appears twice"));
-        assertTrue(message, message.contains("its database provider 'nowhere' is neither"));
-        assertTrue(message, message.contains("app: 'lb' is of type database, which does not provide webtier"));
+        assertTrue(message, message.contains("\n  - service 'db': no service type 'databse' is installed"));
+        assertTrue(message, message.contains("\n  - service 'app', providers: appserver 'app' needs a database "
+                + "provider: add it under providers, e.g. 'providers: { database: <service> }'"));
+        assertTrue(message, message.contains("\n  - service 'lb', name: 'lb' names another service of the "
+                + "environment too"));
+        assertTrue(message, message.contains("\n  - service 'other', providers.database: 'nowhere' is neither a "
+                + "service of the environment nor of the account"));
+        assertTrue(message, message.contains("\n  - service 'app', providers.webtier: 'lb' is of type database, "
+                + "which does not provide webtier"));
+        assertTrue(message, message.startsWith("environment 'env' is not valid; nothing was created. Its 5 "
+                + "problems:\n"));
     }
 
     @Test
@@ -141,25 +147,30 @@ public class EnvironmentPlannerTest {
 
     @Test
     public void parsesYamlAndJsonAndReplacesTheEnvironmentDirectory() {
-        EnvironmentSpec yaml = EnvironmentPlanner.parse("name: shop\nservices:\n  - name: app\n    type: appserver\n"
+        EnvironmentSpec yaml = EnvironmentDocument.read("name: shop\nservices:\n  - name: app\n    type: appserver\n"
                 + "    config:\n      war: ${envDir}/app.war\n      instances: 2\n"
-                + "    providers: { database: db }\n", "/srv/envs");
+                + "    providers: { database: db }\n", "/srv/envs").spec();
         assertEquals("shop", yaml.name());
         assertEquals(Map.of("war", "/srv/envs/app.war", "instances", "2"), yaml.member("app").config());
         assertEquals(Map.of("database", "db"), yaml.member("app").providers());
-        EnvironmentSpec json = EnvironmentPlanner.parse("{\"name\": \"shop\", \"services\": [{\"name\": \"db\", "
-                + "\"type\": \"database\", \"plan\": \"large\"}]}", null);
+        EnvironmentSpec json = EnvironmentDocument.read("{\"name\": \"shop\", \"services\": [{\"name\": \"db\", "
+                + "\"type\": \"database\", \"plan\": \"large\"}]}", null).spec();
         assertEquals("large", json.member("db").plan());
     }
 
     @Test
     public void unreadableDescriptionsAreClearErrors() {
         for (String[] c : new String[][] {
-            {"name: x\nservices:\n  - name: a\n    typ: database\n", "unknown field 'typ' at line 4"},
-            {"{ \"name\": ", "not valid JSON or YAML"},
-            {"  ", "is empty"}}) {
+            {"name: x\nservices:\n  - name: a\n   type: database\n", "the environment description is not valid "
+                + "YAML at line 4, column 4 (see examples/notes-env.yaml for the form)"},
+            {"name: x\nservices:\n\t- name: a\n", "not valid YAML at line 3, column 1: a tab; YAML indents with "
+                + "spaces only"},
+            {"{ \"name\": ", "not valid JSON at line 1"},
+            {"  ", "is empty"},
+            {"# nothing but a comment\n", "is empty"},
+            {"- name: a\n", "is not a mapping of name, account, services but a list"}}) {
             try {
-                EnvironmentPlanner.parse(c[0], null);
+                EnvironmentDocument.read(c[0], null);
                 fail(c[0]);
             } catch (PlatformException e) {
                 assertTrue(e.getMessage(), e.getMessage().contains(c[1]));
@@ -170,12 +181,65 @@ public class EnvironmentPlannerTest {
     @Test
     public void aDocumentThatIsNotADescriptionIsNeverQuotedBack() {
         // e.g. a secret file named as the description: its content must not come back in the error
-        try {
-            EnvironmentPlanner.parse("s3cretKeyMaterial", null);
-            fail();
-        } catch (PlatformException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("not valid JSON or YAML"));
-            assertTrue(e.getMessage(), !e.getMessage().contains("s3cretKeyMaterial"));
+        for (String secret : List.of("s3cretKeyMaterial", "{s3cretKeyMaterial", "s3cretKeyMaterial: [",
+                "- s3cretKeyMaterial\n", "\"s3cretKeyMaterial")) {
+            try {
+                EnvironmentDocument.read(secret, null);
+                fail(secret);
+            } catch (PlatformException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("the environment description is not"));
+                assertTrue(e.getMessage(), !e.getMessage().contains("s3cret"));
+            }
         }
+        EnvironmentDocument read = EnvironmentDocument.read("name: x\nservices: s3cretKeyMaterial\n"
+                + "account: [s3cretKeyMaterial]\n", null);
+        assertEquals(2, read.problems().size());
+        assertTrue(read.problems().toString(), !read.problems().toString().contains("s3cret"));
+    }
+
+    @Test
+    public void everyProblemOfADocumentsFormIsCollectedWithItsServiceFieldAndLine() {
+        EnvironmentDocument read = EnvironmentDocument.read(String.join("\n",
+                "name: shop",                         // 1
+                "acount: acme",                       // 2
+                "services:",                          // 3
+                "  - name: db",                       // 4
+                "    typ: database",                  // 5
+                "    config:",                        // 6
+                "      heapMb: [1, 2]",               // 7
+                "      war:",                         // 8
+                "  - just-a-name",                    // 9
+                "  - name: app",                      // 10
+                "    type: appserver",                // 11
+                "    name: app2",                     // 12
+                "    providers: db",                  // 13
+                "    config:",                        // 14
+                "      war: ${envDir}/app.war",       // 15
+                "      instances: 2",                 // 16
+                ""), "/srv");
+        List<String> problems = read.problems().stream().map(EnvironmentDocument.Problem::text).toList();
+        assertEquals(List.of(
+                "environment, acount (line 2): unknown field (did you mean 'account'?); an environment has name, "
+                        + "account, services",
+                "service 'db', typ (line 5): unknown field (did you mean 'type'?); a service has name, type, plan, "
+                        + "version, config, providers",
+                "service 'db', config.heapMb (line 7): must be a single value, not a list",
+                "service 'db', config.war (line 8): has no value",
+                "service #2 (line 9): must be a mapping of name, type, plan, version, config, providers, not a "
+                        + "single value",
+                "service #3, name (line 12): appears twice in one mapping (also on line 10); keep one",
+                "service 'app2', providers (line 13): must be a mapping of provider types to service names, not a "
+                        + "single value"),
+                EnvironmentDocument.ordered(read.problems()).stream().map(EnvironmentDocument.Problem::text).toList());
+        assertEquals(7, problems.size());
+        assertEquals("what can be read is read", List.of("db", "app2"), read.spec().services().stream()
+                .map(EnvironmentSpec.Member::name).toList());
+        assertEquals(Map.of("war", "/srv/app.war", "instances", "2"), read.spec().member("app2").config());
+        assertEquals(3, read.entries());
+        assertEquals("a later problem of the second entry of services names it by its position and line",
+                "service 'app2', plan (line 10): no such plan", read.problem(1, List.of("plan"), "no such plan")
+                        .text());
+        assertEquals("service 'app2', config.war (line 15): no file", read.problem(1, List.of("config", "war"),
+                "no file").text());
     }
 }

@@ -42,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * The platform's service and environment jobs on a real store and the real orchestration engine, with two test
@@ -68,6 +69,8 @@ final class PlatformFixture implements AutoCloseable {
     final Map<String, ServiceHealth> health = new ConcurrentHashMap<>();
     /** Health checks the engines were asked for. */
     final java.util.concurrent.atomic.AtomicInteger healthChecks = new java.util.concurrent.atomic.AtomicInteger();
+    /** What the appserver hands its database provider, from its instance count (0 before it is provisioned). */
+    final AtomicReference<IntFunction<Map<String, String>>> databaseParameters = new AtomicReference<>();
     final CountDownLatch provisioningReached = new CountDownLatch(1);
     final CountDownLatch releaseProvisioning = new CountDownLatch(1);
 
@@ -246,7 +249,9 @@ final class PlatformFixture implements AutoCloseable {
 
         @Override
         public Map<String, String> parameters(ServiceContext service, String providerType) {
-            return Map.of();
+            IntFunction<Map<String, String>> given = databaseParameters.get();
+            return given == null || !providerType.equals("database") ? Map.of()
+                    : given.apply(instances.getOrDefault(service.serviceId(), 0));
         }
 
         @Override
