@@ -24,7 +24,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 @Service
 public class EnvCreateCommand extends StratumCommand {
 
-    @Argument(index = 0, name = "file", required = true, description = "The environment's description (JSON or "
+    @Argument(index = 0, name = "file", required = false, description = "The environment's description (JSON or "
             + "YAML): a file on the Stratum host (platform admins, or the distribution's examples/), or - to read it "
             + "from standard input; ${envDir} in it stands for the file's directory")
     @Completion(FileCompleter.class)
@@ -40,6 +40,10 @@ public class EnvCreateCommand extends StratumCommand {
     @Option(name = "--wait", aliases = "-w", description = "Wait for the job to end, showing its progress")
     boolean wait;
 
+    /** Karaf reads an argument that starts with '-' as an option: so {@code -} (standard input) is one. */
+    @Option(name = "-", description = "Read the description from standard input (as the file argument -)")
+    boolean standardInput;
+
     /** The largest description read from standard input. */
     static final int MAX_DOCUMENT = 1024 * 1024;
 
@@ -52,7 +56,15 @@ public class EnvCreateCommand extends StratumCommand {
 
     @Override
     protected Object run() throws Exception {
-        if ("-".equals(file)) {
+        if (file == null && !standardInput) {
+            throw new PlatformException(Reason.INVALID, "give the environment's description: the path of a YAML or "
+                    + "JSON file, or - to read it from standard input");
+        }
+        if (standardInput && file != null && !"-".equals(file)) {
+            throw new PlatformException(Reason.INVALID, "give the description as a file or on standard input (-), "
+                    + "not both");
+        }
+        if (standardInput || "-".equals(file)) {
             byte[] read = in.readNBytes(MAX_DOCUMENT + 1);
             if (read.length > MAX_DOCUMENT) {
                 throw new PlatformException(Reason.INVALID, "the environment description on standard input is larger "

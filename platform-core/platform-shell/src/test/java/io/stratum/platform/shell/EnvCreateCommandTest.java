@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.karaf.shell.impl.action.command.DefaultActionPreparator;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -87,6 +88,23 @@ public class EnvCreateCommandTest {
         assertTrue(message, message.contains("\n  - service 'Cache', name (line 6): invalid service name 'Cache'"));
         assertTrue(message, message.contains("\n  - service 'Cache', type (line 7): no service type 'cache' is "
                 + "installed"));
+    }
+
+    @Test
+    public void aDashReadsTheDescriptionFromStandardInputAsKarafParsesIt() throws Exception {
+        EnvCreateCommand c = command();
+        // the parser of Karaf's shell takes every word that starts with '-' for an option
+        new DefaultActionPreparator().prepare(c, null, List.of("-", "--wait"));
+        c.in = new ByteArrayInputStream("name: piped\nservices:\n  - name: piped-db\n    type: databse\n"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals("what it read was checked", "standard input: environment 'piped' is not valid; nothing was "
+                + "created. Its problem:\n  - service 'piped-db', type (line 4): no service type 'databse' is "
+                + "installed; installed types: database", refused(c).getMessage());
+
+        EnvCreateCommand nothing = command();
+        new DefaultActionPreparator().prepare(nothing, null, List.of());
+        assertEquals("give the environment's description: the path of a YAML or JSON file, or - to read it from "
+                + "standard input", refused(nothing).getMessage());
     }
 
     @Test

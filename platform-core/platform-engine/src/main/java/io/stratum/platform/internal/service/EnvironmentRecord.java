@@ -54,10 +54,8 @@ public record EnvironmentRecord(String id, String accountId, String accountName,
                 .collect(Collectors.toMap(ServiceRecord::name, Function.identity(), (a, b) -> a));
         List<String> absent = new ArrayList<>();
         List<String> notRunning = new ArrayList<>();
-        int all = 0;
         for (List<String> level : spec.levels()) {
             for (String name : level) {
-                all++;
                 ServiceRecord s = byName.get(name);
                 if (s == null) {
                     absent.add(name);
@@ -69,19 +67,15 @@ public record EnvironmentRecord(String id, String accountId, String accountName,
         }
         List<String> parts = new ArrayList<>();
         if (!absent.isEmpty()) {
-            parts.add(count(absent.size(), all) + " deleted: " + String.join(", ", absent));
+            parts.add("deleted: " + String.join(", ", absent));
         }
         if (!notRunning.isEmpty()) {
-            parts.add(count(notRunning.size(), all) + " not RUNNING: " + String.join(", ", notRunning));
+            parts.add("not running: " + String.join(", ", notRunning));
         }
         if (parts.isEmpty()) {
             return new Shown(state, stateMessage);
         }
         return new Shown(absent.isEmpty() ? DEGRADED : INCOMPLETE, String.join("; ", parts));
-    }
-
-    private static String count(int some, int all) {
-        return some + " of its " + all + " services " + (some == 1 ? "is" : "are");
     }
 
     /**

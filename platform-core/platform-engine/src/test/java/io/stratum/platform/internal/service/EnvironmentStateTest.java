@@ -63,7 +63,7 @@ public class EnvironmentStateTest {
         f.succeeded(f.platform.stopService(null, "app").id());
         EnvironmentDTO stopped = shop();
         assertEquals("DEGRADED", stopped.state());
-        assertEquals("1 of its 2 services is not RUNNING: app STOPPED", stopped.stateMessage());
+        assertEquals("not running: app STOPPED", stopped.stateMessage());
 
         f.succeeded(f.platform.startService(null, "app").id());
         assertEquals("READY", shop().state());
@@ -72,11 +72,11 @@ public class EnvironmentStateTest {
         EnvironmentDTO incomplete = shop();
         assertEquals("ABSENT", memberState(incomplete, "app"));
         assertEquals("INCOMPLETE", incomplete.state());
-        assertEquals("1 of its 2 services is deleted: app", incomplete.stateMessage());
+        assertEquals("deleted: app", incomplete.stateMessage());
 
         f.succeeded(f.platform.stopService(null, "db").id());
         assertEquals("INCOMPLETE", shop().state());
-        assertEquals("1 of its 2 services is deleted: app; 1 of its 2 services is not RUNNING: db STOPPED",
+        assertEquals("deleted: app; not running: db STOPPED",
                 shop().stateMessage());
     }
 }
