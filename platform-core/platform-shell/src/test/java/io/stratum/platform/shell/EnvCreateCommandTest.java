@@ -51,8 +51,10 @@ public class EnvCreateCommandTest {
             c.execute();
             fail("the description is refused");
             return null;
-        } catch (PlatformException e) {
-            return e;
+        } catch (org.apache.karaf.shell.support.CommandException e) {
+            // the shell hands Karaf the platform's refusal as the cause of a CommandException (see CommandFailures)
+            assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof PlatformException);
+            return (PlatformException) e.getCause();
         }
     }
 
