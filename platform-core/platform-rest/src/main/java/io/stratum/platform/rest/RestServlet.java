@@ -80,6 +80,8 @@ public final class RestServlet extends HttpServlet {
     static final String PATTERN = "/api/v1/*";
     /** The largest request body (an environment description is the largest thing sent). */
     static final int MAX_BODY = 1024 * 1024;
+    /** How much of a refused body is read and dropped before the 413, at most (see {@link #drain}). */
+    static final long DRAIN_LIMIT = 8L * 1024 * 1024;
     /** The most user names whose failed logins are remembered ({@link LoginThrottle}). */
     static final int MAX_THROTTLED_NAMES = 10_000;
     /** The challenge of a 401. */
@@ -513,15 +515,17 @@ public final class RestServlet extends HttpServlet {
      */
     private byte[] body(HttpServletRequest req, Route route) throws IOException {
         long declared = req.getContentLengthLong();
-        if (declared > MAX_BODY) {
-            throw tooLarge();
-        }
         byte[] body;
         try (InputStream in = req.getInputStream()) {
+            if (declared > MAX_BODY) {
+                drain(in);
+                throw tooLarge();
+            }
             body = in.readNBytes(MAX_BODY + 1);
-        }
-        if (body.length > MAX_BODY) {
-            throw tooLarge();
+            if (body.length > MAX_BODY) {
+                drain(in);
+                throw tooLarge();
+            }
         }
         if (body.length == 0) {
             if (route.body == Route.Body.JSON || route.body == Route.Body.ENVIRONMENT) {
@@ -568,6 +572,20 @@ public final class RestServlet extends HttpServlet {
             }
         }
         return parts[0].strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #DRAIN_LIMIT} bytes, so that the client, still
+     * sending, is not reset before it reads the 413 (a server that closes with unread data resets the connection, and
+     * the client's kernel then drops the answer). A larger body is left unread: the connection is closed on it.
+     */
+    private static void drain(InputStream in) throws IOException {
+        long left = DRAIN_LIMIT;
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static ApiException tooLarge() {
