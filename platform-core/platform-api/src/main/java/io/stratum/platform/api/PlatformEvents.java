@@ -41,6 +41,20 @@ public final class PlatformEvents {
     /** Service event property: its state's name. */
     public static final String SERVICE_STATE = "service.state";
 
+    /**
+     * Topic prefix of update events: {@code SCHEDULED} (asked for, waiting for its window), {@code STARTED},
+     * {@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED} follows, e.g. {@code io/stratum/update/SCHEDULED}.
+     */
+    public static final String UPDATE_TOPIC_PREFIX = "io/stratum/update/";
+    /** Topic of every update event, for subscriptions. */
+    public static final String UPDATE_TOPIC_ALL = UPDATE_TOPIC_PREFIX + "*";
+    /** Update event property: the update's id. */
+    public static final String UPDATE_ID = "update.id";
+    /** Update event property: when it may run (an ISO-8601 instant). */
+    public static final String UPDATE_NOT_BEFORE = "update.notBefore";
+    /** Update event property: one line saying what it changes, e.g. {@code upgrade 1.0.0 -> 1.1.0 (HARD)}. */
+    public static final String UPDATE_SUMMARY = "update.summary";
+
     /** Event property (jobs and services): the account's name, or empty. */
     public static final String ACCOUNT = "account";
 

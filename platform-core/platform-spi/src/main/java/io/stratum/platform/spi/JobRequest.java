@@ -15,15 +15,17 @@ public final class JobRequest {
     private final Map<String, String> params;
     private final Set<Resource> locks;
     private final Caller requester;
+    private final String serviceId;
 
     private JobRequest(String kind, String accountId, String target, Map<String, String> params, Set<Resource> locks,
-            Caller requester) {
+            Caller requester, String serviceId) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.accountId = accountId;
         this.target = Objects.requireNonNull(target, "target");
         this.params = Map.copyOf(params);
         this.locks = Set.copyOf(locks);
         this.requester = Objects.requireNonNull(requester, "requester");
+        this.serviceId = serviceId;
     }
 
     /**
@@ -33,7 +35,7 @@ public final class JobRequest {
      * @return a request without account, parameters or locks
      */
     public static JobRequest of(String kind, String target, Caller requester) {
-        return new JobRequest(kind, null, target, Map.of(), Set.of(), requester);
+        return new JobRequest(kind, null, target, Map.of(), Set.of(), requester, null);
     }
 
     /**
@@ -41,7 +43,7 @@ public final class JobRequest {
      * @return a copy
      */
     public JobRequest account(String id) {
-        return new JobRequest(kind, id, target, params, locks, requester);
+        return new JobRequest(kind, id, target, params, locks, requester, serviceId);
     }
 
     /**
@@ -52,7 +54,7 @@ public final class JobRequest {
     public JobRequest param(String key, String value) {
         Map<String, String> p = new TreeMap<>(params);
         p.put(key, Objects.requireNonNull(value, key));
-        return new JobRequest(kind, accountId, target, p, locks, requester);
+        return new JobRequest(kind, accountId, target, p, locks, requester, serviceId);
     }
 
     /**
@@ -62,7 +64,25 @@ public final class JobRequest {
     public JobRequest lock(Set<Resource> resources) {
         Set<Resource> l = new TreeSet<>(locks);
         l.addAll(resources);
-        return new JobRequest(kind, accountId, target, params, l, requester);
+        return new JobRequest(kind, accountId, target, params, l, requester, serviceId);
+    }
+
+    /**
+     * Makes the job a job of one service: it locks the service, and it is listed among the service's jobs (as its
+     * create, scale or delete are), so that its state changes are the service's events.
+     *
+     * @param id the service's id
+     * @return a copy
+     */
+    public JobRequest service(String id) {
+        Set<Resource> l = new TreeSet<>(locks);
+        l.add(Resource.service(Objects.requireNonNull(id, "id")));
+        return new JobRequest(kind, accountId, target, params, l, requester, id);
+    }
+
+    /** @return the service the job is a job of, or {@code null} */
+    public String serviceId() {
+        return serviceId;
     }
 
     /** @return the kind */

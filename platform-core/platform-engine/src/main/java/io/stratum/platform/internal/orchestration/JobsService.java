@@ -27,7 +27,8 @@ public final class JobsService implements Jobs {
     @Override
     public JobInfo submit(JobRequest request) {
         return SpiAdapters.info(engine.submit(new OrchestrationEngine.Submission(request.kind(), request.accountId(),
-                request.target(), null, null, request.params(), null).by(request.requester()).locking(request.locks())));
+                request.target(), request.serviceId(), null, request.params(), null).by(request.requester())
+                .locking(request.locks())));
     }
 
     @Override

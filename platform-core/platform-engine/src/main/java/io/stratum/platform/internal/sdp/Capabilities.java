@@ -3,8 +3,10 @@ package io.stratum.platform.internal.sdp;
 import io.stratum.sme.api.BackupEngine;
 import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.DependantEngine;
+import io.stratum.sme.api.MaintenanceEngine;
 import io.stratum.sme.api.MetricsEngine;
 import io.stratum.sme.api.ProviderEngine;
+import io.stratum.sme.api.RollingEngine;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.UpdateEngine;
@@ -29,7 +31,8 @@ final class Capabilities {
 
     /** The capability interfaces registered, when the engine implements them. */
     static final List<Class<?>> INTERFACES = List.of(BackupEngine.class, MetricsEngine.class, UpdateEngine.class,
-            ScalableEngine.class, ProviderEngine.class, DependantEngine.class, ConfigurationChecker.class);
+            RollingEngine.class, MaintenanceEngine.class, ScalableEngine.class, ProviderEngine.class, DependantEngine.class,
+            ConfigurationChecker.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
 
