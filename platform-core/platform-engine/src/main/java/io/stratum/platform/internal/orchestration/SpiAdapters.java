@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Runs the job SPI ({@link JobPlanner}s and their plans) on the engine's own plans, tasks and contexts. */
-final class SpiAdapters {
+public final class SpiAdapters {
 
     private SpiAdapters() {
     }
@@ -69,42 +69,63 @@ final class SpiAdapters {
     }
 
     private static io.stratum.platform.spi.JobContext context(JobContext ctx) {
-        return new io.stratum.platform.spi.JobContext() {
-            @Override
-            public JobInfo job() {
-                return info(ctx.job());
-            }
+        return new SpiContext(ctx);
+    }
 
-            @Override
-            public Optional<String> get(String key) {
-                return ctx.get(key);
-            }
+    /**
+     * @param job a job's context as the SPI shows it, handed to a task of this engine
+     * @return the engine's own context of that job
+     * @throws IllegalArgumentException if the context was not made by this engine
+     */
+    public static JobContext internal(io.stratum.platform.spi.JobContext job) {
+        if (job instanceof SpiContext s) {
+            return s.ctx;
+        }
+        throw new IllegalArgumentException("not a context of a running job of this platform: " + job);
+    }
 
-            @Override
-            public void put(String key, String value) {
-                ctx.put(key, value);
-            }
+    /** A running job's context, as the SPI shows it. */
+    private static final class SpiContext implements io.stratum.platform.spi.JobContext {
+        private final JobContext ctx;
 
-            @Override
-            public void note(String key, String text) {
-                ctx.note(key, text);
-            }
+        SpiContext(JobContext ctx) {
+            this.ctx = ctx;
+        }
 
-            @Override
-            public TaskMonitor monitor() {
-                return ctx.monitor();
-            }
+        @Override
+        public JobInfo job() {
+            return info(ctx.job());
+        }
 
-            @Override
-            public void message(String message) {
-                ctx.message(message);
-            }
+        @Override
+        public Optional<String> get(String key) {
+            return ctx.get(key);
+        }
 
-            @Override
-            public boolean isCancelled() {
-                return ctx.isCancelled();
-            }
-        };
+        @Override
+        public void put(String key, String value) {
+            ctx.put(key, value);
+        }
+
+        @Override
+        public void note(String key, String text) {
+            ctx.note(key, text);
+        }
+
+        @Override
+        public TaskMonitor monitor() {
+            return ctx.monitor();
+        }
+
+        @Override
+        public void message(String message) {
+            ctx.message(message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return ctx.isCancelled();
+        }
     }
 
     /** A job's record, as the SPI shows it. */
