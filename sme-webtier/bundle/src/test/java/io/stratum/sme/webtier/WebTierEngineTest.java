@@ -392,4 +392,34 @@ public class WebTierEngineTest {
         assertFalse(engine.connectionInfo(service).properties().toString(),
                 engine.connectionInfo(service).properties().containsKey("route shop"));
     }
+
+    @Test
+    public void aLockoutWaitsAtMostDrainTimeoutSecondsForRequestsInFlight() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        HttpServer slowOne = instance("one", arrived, answer, 60, new AtomicInteger(), new AtomicInteger());
+        HttpClient http = HttpClient.newHttpClient();
+        FakeService capped = new FakeService("id2", "lb2", tmp.newFolder("data2").toPath(),
+                Map.of("heapMb", "64", "healthIntervalMs", "200", "drainTimeoutSeconds", "1"), runtimes);
+        try {
+            engine.provision(capped, MONITOR);
+            String url = engine.connectionInfo(capped).url();
+            Dependant notes = new Dependant("n1", "notes", "appserver", Map.of("backends",
+                    "http://127.0.0.1:" + slowOne.getAddress().getPort(), "healthPath", "/"));
+            engine.associate(capped, notes, MONITOR);
+            Future<HttpResponse<String>> held = slowRequest(http, url, arrived);
+
+            Recording monitor = new Recording();
+            engine.beginMaintenance(capped, notes, 10, monitor);
+            assertTrue(monitor.messages.toString(), monitor.messages.contains("stopped waiting after 1 s "
+                    + "(drainTimeoutSeconds) for 1 request(s) in flight to 'notes'"));
+            assertFalse("the request is still in flight", held.isDone());
+            assertEquals("503", get(url, null)[0]);
+            answer.countDown();
+            assertEquals("one", held.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            answer.countDown();
+            slowOne.stop(0);
+        }
+    }
 }
