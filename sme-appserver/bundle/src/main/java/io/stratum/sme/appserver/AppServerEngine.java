@@ -6,12 +6,14 @@ import io.stratum.sme.api.ConfigurationChecker;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.DependantEngine;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.RollingEngine;
 import io.stratum.sme.api.ScalableEngine;
 import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.UpdateEngine;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
@@ -84,16 +86,26 @@ import org.slf4j.LoggerFactory;
  * clone is created with the backup's count (the {@code instances} of the configuration the backup recorded, also
  * in {@value #ARTIFACT_SETTINGS}), and after a restore in place the platform scales the service to that count.</li>
  * </ul>
+ *
+ * <h2>Updates</h2>
+ * Every configuration change restarts the instances ({@link #liveSettings} is empty), and no SDP version has data to
+ * migrate ({@link #upgrade} returns at once). A service with several instances is updated one instance at a time
+ * ({@link RollingEngine}): {@link #drain} takes an instance out of what {@link #parameters} reports to the web tier
+ * (service property {@value #PROP_DRAINED}), {@link #replace} restarts it with the current configuration (same name;
+ * its port may change) and, once it answers HTTP, reports it again. A start of the service reports every instance
+ * again.
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=appserver")
 public final class AppServerEngine implements ServiceManagementEngine, ScalableEngine, DependantEngine,
-        ConfigurationChecker, BackupEngine {
+        ConfigurationChecker, BackupEngine, UpdateEngine, RollingEngine {
 
     static final String PORT = "http";
     /** Service property: the number of instances the service is meant to run. */
     static final String PROP_INSTANCES = "instances";
     /** Service property: instances that leave at the next retire (comma-separated runtime names). */
     static final String PROP_LEAVING = "leaving";
+    /** Service property: instances drained for a rolling update, not reported to providers (comma-separated). */
+    static final String PROP_DRAINED = "drained";
     /** Backup artifact: the deployed application. */
     static final String ARTIFACT_APPLICATION = "app.war";
     /** Backup artifact: the settings the service ran with (properties). */
@@ -135,6 +147,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         installRuntime(service);
         int instances = target(service);
         service.properties().put(PROP_INSTANCES, Integer.toString(instances));
+        service.properties().remove(PROP_DRAINED);
         ensureInstances(service, instances, monitor);
     }
 
@@ -146,6 +159,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         }
         installRuntime(service);
         ensureInstances(service, target(service), monitor);
+        service.properties().remove(PROP_DRAINED);
     }
 
     @Override
@@ -172,6 +186,7 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         }
         service.properties().remove(PROP_INSTANCES);
         service.properties().remove(PROP_LEAVING);
+        service.properties().remove(PROP_DRAINED);
     }
 
     /** Checks every running instance over HTTP at once, so the answer takes one probe's time at most. */
@@ -228,8 +243,9 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
     @Override
     public ConnectionInfo connectionInfo(ServiceContext service) throws SmeException {
         Map<String, String> props = new LinkedHashMap<>();
+        Set<String> drained = names(service, PROP_DRAINED);
         for (RuntimeInfo r : instanceRuntimes(service)) {
-            props.put("instance " + r.name(), url(service, r));
+            props.put("instance " + r.name(), url(service, r) + (drained.contains(r.name()) ? " (drained)" : ""));
         }
         if (props.isEmpty()) {
             throw new SmeException("'" + service.name() + "' has no instances");
@@ -425,8 +441,10 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
             return Map.of();
         }
         Set<String> leaving = leaving(service);
+        Set<String> drained = names(service, PROP_DRAINED);
         String backends = instanceRuntimes(service).stream()
-                .filter(r -> !leaving.contains(r.name()) && index(r.name()) <= targetQuietly(service))
+                .filter(r -> !leaving.contains(r.name()) && !drained.contains(r.name())
+                        && index(r.name()) <= targetQuietly(service))
                 .map(r -> "http://127.0.0.1:" + r.port(PORT))
                 .collect(Collectors.joining(","));
         Map<String, String> params = new LinkedHashMap<>();
@@ -435,6 +453,88 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         params.put("healthPath", (context.endsWith("/") ? context.substring(0, context.length() - 1) : context)
                 + healthPath(service));
         return params;
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    /** @return none: a change of any setting restarts the instances (see the class comment) */
+    @Override
+    public Set<String> liveSettings(ServiceContext service) {
+        return Set.of();
+    }
+
+    /** Nothing changes live (see {@link #liveSettings}); this is only called with no changed key. */
+    @Override
+    public void reconfigure(ServiceContext service, Map<String, String> before, TaskMonitor monitor) {
+        monitor.progress(100, before.isEmpty() ? "nothing to apply" : "nothing applies without a restart: "
+                + String.join(", ", before.keySet()) + " take effect when the instances restart");
+    }
+
+    /** Nothing to migrate: an app server keeps no data of its own beyond the application it serves. */
+    @Override
+    public void upgrade(ServiceContext service, String fromVersion, TaskMonitor monitor) {
+        monitor.progress(100, "nothing to migrate from " + fromVersion);
+    }
+
+    /** @return the instances the service is meant to run ({@code i1..iN}, not those leaving), in that order */
+    @Override
+    public List<String> instanceNames(ServiceContext service) {
+        int target = targetQuietly(service);
+        Set<String> leaving = leaving(service);
+        return instanceRuntimes(service).stream().map(RuntimeInfo::name)
+                .filter(name -> index(name) <= target && !leaving.contains(name)).toList();
+    }
+
+    @Override
+    public void drain(ServiceContext service, String instance) throws SmeException {
+        requireInstance(service, instance);
+        Set<String> drained = names(service, PROP_DRAINED);
+        if (drained.add(instance)) {
+            service.properties().put(PROP_DRAINED, String.join(",", drained));
+            LOG.info("App server '{}': instance {} drained, no longer reported to its providers", service.name(),
+                    instance);
+        }
+    }
+
+    /**
+     * Stops the instance, launches it again with the service's current configuration and bindings, waits until it
+     * answers HTTP, and reports it to providers again. If it does not answer, it stays drained (the others keep
+     * serving) and this fails saying why.
+     */
+    @Override
+    public void replace(ServiceContext service, String instance, TaskMonitor monitor) throws SmeException {
+        requireInstance(service, instance);
+        requireValidPaths(service);
+        installRuntime(service);
+        monitor.progress(10, "stopping instance " + instance);
+        service.runtimes().stop(instance, STOP_TIMEOUT);
+        monitor.progress(30, "starting instance " + instance + " with the new configuration");
+        RuntimeInfo r;
+        try {
+            r = service.runtimes().launch(spec(service, index(instance), environment(service)));
+        } catch (RuntimeLaunchException e) {
+            throw SmeException.transientFailure(e.getMessage(), e);
+        }
+        monitor.progress(50, "waiting for instance " + instance + " to answer HTTP");
+        awaitHealthy(service, r, System.nanoTime() + READY_TIMEOUT.toNanos(), monitor);
+        Set<String> drained = names(service, PROP_DRAINED);
+        if (drained.remove(instance)) {
+            if (drained.isEmpty()) {
+                service.properties().remove(PROP_DRAINED);
+            } else {
+                service.properties().put(PROP_DRAINED, String.join(",", drained));
+            }
+        }
+        monitor.progress(100, "instance " + instance + " answers HTTP on 127.0.0.1:" + r.port(PORT)
+                + " with the new configuration");
+    }
+
+    private void requireInstance(ServiceContext service, String instance) throws SmeException {
+        List<String> names = instanceNames(service);
+        if (!names.contains(instance)) {
+            throw new SmeException("'" + service.name() + "' has no instance '" + instance + "'"
+                    + (names.isEmpty() ? "" : "; its instances are " + String.join(", ", names)));
+        }
     }
 
     // ------------------------------------------------------------------ instances
@@ -458,16 +558,8 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
                 started.add(instance(i));
                 monitor.progress(10 + 20 * i / n, "starting instance " + instance(i));
             }
-            RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
-                    .command(EngineSupport.javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m", "-XX:+UseSerialGC",
-                            "-XX:TieredStopAtLevel=1", "-cp", service.dataDirectory().resolve("lib") + "/*", MAIN,
-                            "--port", "${port." + PORT + "}", "--war", war(service).toString(),
-                            "--base", "${workdir}", "--context", contextPath(service), "--instance", instance(i))
-                    .port(PORT)
-                    .env("STRATUM_INSTANCE", instance(i));
-            env.forEach(spec::env);
             try {
-                launched.add(service.runtimes().launch(spec.build()));
+                launched.add(service.runtimes().launch(spec(service, i, env)));
             } catch (RuntimeLaunchException e) {
                 throw SmeException.transientFailure(e.getMessage(), e);
             }
@@ -483,6 +575,21 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
         }
         monitor.progress(100, n + " instance(s) answer HTTP" + (started.isEmpty() ? ""
                 : " (started " + String.join(", ", started) + ")"));
+    }
+
+    /** @return how instance {@code i} runs: the service's current configuration, with that environment */
+    private RuntimeSpec spec(ServiceContext service, int i, Map<String, String> env) {
+        RuntimeSpec.Builder spec = RuntimeSpec.builder(instance(i))
+                .command(EngineSupport.javaExecutable(), "-Xmx" + config(service, "heapMb", "128") + "m",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                        service.dataDirectory().resolve("lib") + "/*", MAIN,
+                        "--port", "${port." + PORT + "}", "--war", war(service).toString(),
+                        "--base", "${workdir}", "--context", contextPath(service), "--instance", instance(i),
+                        "--max-threads", config(service, "maxThreads", "200"))
+                .port(PORT)
+                .env("STRATUM_INSTANCE", instance(i));
+        env.forEach(spec::env);
+        return spec.build();
     }
 
     private void awaitHealthy(ServiceContext service, RuntimeInfo launched, long deadline, TaskMonitor monitor)
@@ -577,7 +684,12 @@ public final class AppServerEngine implements ServiceManagementEngine, ScalableE
     }
 
     private static Set<String> leaving(ServiceContext service) {
-        return service.properties().get(PROP_LEAVING)
+        return names(service, PROP_LEAVING);
+    }
+
+    /** @return the runtime names a service property lists, comma-separated */
+    private static Set<String> names(ServiceContext service, String property) {
+        return service.properties().get(property)
                 .map(v -> Stream.of(v.split(",")).filter(s -> !s.isBlank()).collect(Collectors.toCollection(
                         LinkedHashSet::new)))
                 .orElseGet(LinkedHashSet::new);

@@ -267,4 +267,72 @@ public class AppServerEngineTest {
         }
         assertEquals(HealthState.HEALTHY, engine.health(service).state());
     }
+
+    /** @return the maxThreads the last start of an instance reported in its log */
+    private static String reportedMaxThreads(RuntimeInfo r) throws Exception {
+        String last = null;
+        for (String line : Files.readAllLines(r.logFile())) {
+            if (line.startsWith("stratum: instance " + r.name() + " serves ")) {
+                last = line;
+            }
+        }
+        assertTrue("no start line in " + r.logFile(), last != null);
+        return last.substring(last.lastIndexOf("(maxThreads ") + 12, last.length() - 1);
+    }
+
+    @Test
+    public void aRollingReplaceRestartsOneDrainedInstanceWithTheNewMaxThreads() throws Exception {
+        engine.provision(service, MONITOR);
+        assertEquals(List.of("i1", "i2"), engine.instanceNames(service));
+        assertEquals("Tomcat's default", "200", reportedMaxThreads(runtimes.status("i1").orElseThrow()));
+        assertEquals(Set.of(), engine.liveSettings(service));
+
+        RuntimeInfo i1 = runtimes.status("i1").orElseThrow();
+        RuntimeInfo i2 = runtimes.status("i2").orElseThrow();
+        engine.drain(service, "i1");
+        engine.drain(service, "i1"); // idempotent
+        assertEquals("the drained instance is no longer a backend", "http://127.0.0.1:" + i2.port("http"),
+                engine.parameters(service, "webtier").get("backends"));
+        assertTrue("it keeps running", runtimes.status("i1").orElseThrow().state() == io.stratum.sme.api.runtime
+                .RuntimeState.RUNNING);
+        try {
+            engine.drain(service, "i9");
+            fail();
+        } catch (SmeException e) {
+            assertEquals("'notes' has no instance 'i9'; its instances are i1, i2", e.getMessage());
+        }
+
+        // the platform records the new configuration, then replaces the instance
+        FakeService updated = new FakeService(service.serviceId(), service.name(), service.dataDirectory(),
+                Map.of("war", System.getProperty("sample.war"), "instances", "2", "heapMb", "128",
+                        "contextPath", "/", "healthPath", "/health", "maxThreads", "100"), runtimes)
+                .bind(service.bindings().get(0));
+        service.asMap().forEach(updated::put);
+        Recording monitor = new Recording();
+        engine.replace(updated, "i1", monitor);
+        RuntimeInfo replaced = runtimes.status("i1").orElseThrow();
+        assertTrue("a new process: " + i1.pid() + " then " + replaced.pid(), replaced.pid() != i1.pid());
+        assertFalse(ProcessHandle.of(i1.pid()).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals("i1", instanceAt("http://127.0.0.1:" + replaced.port("http") + "/"));
+        assertEquals("100", reportedMaxThreads(replaced));
+        assertEquals("the other instance was left alone", i2.pid(), runtimes.status("i2").orElseThrow().pid());
+        assertEquals("200", reportedMaxThreads(runtimes.status("i2").orElseThrow()));
+        assertEquals("reported to providers again", 2, engine.parameters(updated, "webtier").get("backends")
+                .split(",").length);
+        assertEquals(monitor.messages.get(monitor.messages.size() - 1), "instance i1 answers HTTP on 127.0.0.1:"
+                + replaced.port("http") + " with the new configuration");
+        assertEquals(HealthState.HEALTHY, engine.health(updated).state());
+    }
+
+    @Test
+    public void aStartReportsEveryInstanceAgainAndUpgradeHasNothingToMigrate() throws Exception {
+        engine.provision(service, MONITOR);
+        engine.drain(service, "i2");
+        assertEquals(1, engine.parameters(service, "webtier").get("backends").split(",").length);
+        engine.upgrade(service, "0.9.0", MONITOR);
+        engine.reconfigure(service, Map.of(), MONITOR);
+        engine.stop(service, MONITOR);
+        engine.start(service, MONITOR);
+        assertEquals(2, engine.parameters(service, "webtier").get("backends").split(",").length);
+    }
 }

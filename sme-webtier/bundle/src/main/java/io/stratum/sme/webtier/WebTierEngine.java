@@ -5,6 +5,7 @@ import io.stratum.sme.api.Binding;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.Dependant;
 import io.stratum.sme.api.HealthState;
+import io.stratum.sme.api.MaintenanceEngine;
 import io.stratum.sme.api.MetricsEngine;
 import io.stratum.sme.api.ProviderEngine;
 import io.stratum.sme.api.ServiceContext;
@@ -39,6 +40,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -67,9 +69,18 @@ import org.osgi.service.component.annotations.Component;
  * if the service has a route of that name, it becomes the default; if not yet, the name is kept
  * ({@value #PROP_RESTORED_DEFAULT}) and a dependant of that name associated later becomes the default.</li>
  * </ul>
+ *
+ * <h2>Maintenance</h2>
+ * {@link #beginMaintenance} locks a dependant's route out: the routes file says {@code route.<name>.maintenance =
+ * <Retry-After seconds>}, and the proxy answers the route's requests with a 503 maintenance page (with
+ * {@code Retry-After} and {@code X-Stratum-Maintenance: <name>}) instead of forwarding them. Since the lockout is kept
+ * in the routes file, it survives a restart of the proxy and a backup; {@link #associate} keeps it (it only writes the
+ * route's hosts, backends and health path); {@link #endMaintenance} removes it, and {@link #dissociate} with the
+ * route.
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=webtier")
-public final class WebTierEngine implements ServiceManagementEngine, ProviderEngine, MetricsEngine, BackupEngine {
+public final class WebTierEngine implements ServiceManagementEngine, ProviderEngine, MetricsEngine, BackupEngine,
+        MaintenanceEngine {
 
     static final String RUNTIME = "proxy";
     static final String PORT = "http";
@@ -89,6 +100,8 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
     /** Configuration: longest an association waits for requests to backends it takes out of a route, in seconds. */
     static final String DRAIN_TIMEOUT = "drainTimeoutSeconds";
     private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest {@link #endMaintenance} waits for a healthy backend of the route it opens. */
+    static final Duration HEALTHY_AFTER_MAINTENANCE = Duration.ofSeconds(5);
     /** Longest a reload request may take, connecting included. */
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(5);
 
@@ -172,7 +185,9 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
             List<String> routes = new ArrayList<>();
             for (String name : routeNames(m)) {
                 routes.add(name + " " + m.getProperty("route." + name + ".backends.healthy") + "/"
-                        + m.getProperty("route." + name + ".backends") + " backends healthy");
+                        + m.getProperty("route." + name + ".backends") + " backends healthy"
+                        + ("true".equals(m.getProperty("route." + name + ".maintenance")) ? " (under maintenance)"
+                                : ""));
             }
             return ServiceHealth.healthy("proxying on 127.0.0.1:" + r.get().port(PORT)
                     + (routes.isEmpty() ? ", no routes yet" : "; " + String.join(", ", routes)));
@@ -190,7 +205,8 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         Properties routes = readRoutes(routesFile(service));
         for (String name : routeNames(routes)) {
             props.put("route " + name, routes.getProperty("route." + name + ".hosts") + " -> "
-                    + routes.getProperty("route." + name + ".backends", ""));
+                    + routes.getProperty("route." + name + ".backends", "")
+                    + (routes.getProperty("route." + name + ".maintenance") != null ? " (under maintenance)" : ""));
         }
         if (!routes.getProperty("default", "").isEmpty()) {
             props.put("default route", routes.getProperty("default"));
@@ -261,20 +277,33 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
      */
     private void drain(ServiceContext service, RuntimeInfo r, String route, Set<String> leaving, TaskMonitor monitor)
             throws SmeException {
+        String which = leaving.size() == 1 ? leaving.iterator().next() : String.join(", ", leaving);
+        awaitNoneInFlight(service, r, which, m -> drainingInFlight(m, route, leaving), monitor);
+    }
+
+    /**
+     * Waits until the proxy's {@code /metrics} count no request in flight, at most the service's
+     * {@value #DRAIN_TIMEOUT} (then it returns all the same, saying how many requests it left).
+     *
+     * @param which what the requests go to, for progress messages
+     * @param inFlight how many requests the metrics say are in flight
+     * @throws SmeException if the call is cancelled meanwhile
+     */
+    private void awaitNoneInFlight(ServiceContext service, RuntimeInfo r, String which,
+            ToLongFunction<Properties> inFlight, TaskMonitor monitor) throws SmeException {
         Duration cap = drainTimeout(service);
         long deadline = System.nanoTime() + cap.toNanos();
-        String which = leaving.size() == 1 ? leaving.iterator().next() : String.join(", ", leaving);
         String reported = null;
         long pause = 10;
         while (true) {
             String waitingFor;
             try {
-                long inFlight = drainingInFlight(admin.metrics(r), route, leaving);
-                if (inFlight == 0) {
+                long n = inFlight.applyAsLong(admin.metrics(r));
+                if (n == 0) {
                     monitor.progress(90, "no request in flight to " + which + " any more");
                     return;
                 }
-                waitingFor = inFlight + " request(s) in flight to " + which;
+                waitingFor = n + " request(s) in flight to " + which;
             } catch (IOException e) {
                 waitingFor = "the proxy to tell how many requests are in flight to " + which + " (" + e.getMessage()
                         + ")";
@@ -339,6 +368,125 @@ public final class WebTierEngine implements ServiceManagementEngine, ProviderEng
         if (r.isPresent() && r.get().state() == RuntimeState.RUNNING) {
             reload(provider);
         }
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /**
+     * Locks the dependant's route out (see the class comment) and returns once the proxy has no request in flight to
+     * the route's backends, nor to backends a reload took out of it, waiting at most the service's
+     * {@value #DRAIN_TIMEOUT}. A dependant without a route yet gets one that only answers the maintenance page (for
+     * its {@code host}, else {@code <name>.localhost}), so that its host does not reach the default route meanwhile;
+     * {@link #endMaintenance} removes it again unless the dependant was associated since. When the proxy is not
+     * running, the lockout is written and applies when it starts: nothing is in flight.
+     */
+    @Override
+    public void beginMaintenance(ServiceContext provider, Dependant dependant, int retryAfterSeconds,
+            TaskMonitor monitor) throws SmeException {
+        if (retryAfterSeconds < 0) {
+            throw new SmeException("cannot lock '" + dependant.name() + "' out: Retry-After must be 0 or more seconds, "
+                    + "not " + retryAfterSeconds);
+        }
+        String key = "route." + dependant.name() + ".";
+        synchronized (this) {
+            Path file = routesFile(provider);
+            Properties routes = readRoutes(file);
+            if (routes.getProperty(key + "hosts") == null) {
+                try {
+                    routes.setProperty(key + "hosts", RouteSettings.host(dependant.parameters()
+                            .getOrDefault("host", dependant.name() + ".localhost")));
+                } catch (IllegalArgumentException e) {
+                    throw new SmeException("cannot lock '" + dependant.name() + "' out: " + e.getMessage());
+                }
+            }
+            String value = Integer.toString(retryAfterSeconds);
+            if (!value.equals(routes.getProperty(key + "maintenance"))) {
+                routes.setProperty(key + "maintenance", value);
+                writeRoutes(file, routes);
+            }
+        }
+        Optional<RuntimeInfo> now = provider.runtimes().status(RUNTIME);
+        if (now.isEmpty() || now.get().state() != RuntimeState.RUNNING) {
+            monitor.progress(100, "'" + dependant.name() + "' is locked out from when the proxy runs again (it is "
+                    + now.map(r -> r.state().name().toLowerCase(java.util.Locale.ROOT)).orElse("not provisioned")
+                    + ")");
+            return;
+        }
+        monitor.progress(40, "answering the routes of '" + dependant.name() + "' with the maintenance page");
+        RuntimeInfo r = reload(provider);
+        awaitNoneInFlight(provider, r, "'" + dependant.name() + "'", m -> routeInFlight(m, dependant.name()), monitor);
+        monitor.progress(100, "'" + dependant.name() + "' is locked out: its routes answer the maintenance page");
+    }
+
+    /**
+     * Lifts the lockout (see the class comment); nothing to do for a dependant that is not locked out. Once the proxy
+     * forwards the route again, this waits a little ({@link #HEALTHY_AFTER_MAINTENANCE}) for its health checks to find
+     * one of the route's backends healthy, so that the first requests do not get a 503 for want of one (which they
+     * would after backends were restarted on the same ports); it returns all the same, saying so, when none is.
+     */
+    @Override
+    public void endMaintenance(ServiceContext provider, Dependant dependant, TaskMonitor monitor)
+            throws SmeException {
+        String key = "route." + dependant.name() + ".";
+        synchronized (this) {
+            Path file = routesFile(provider);
+            if (!Files.exists(file)) {
+                monitor.progress(100, "'" + dependant.name() + "' has no route: nothing to open");
+                return;
+            }
+            Properties routes = readRoutes(file);
+            if (routes.remove(key + "maintenance") == null) {
+                monitor.progress(100, "'" + dependant.name() + "' was not locked out");
+                return;
+            }
+            if (routes.getProperty(key + "backends") == null) {
+                // the route was made only for the lockout: the dependant was never associated
+                routes.stringPropertyNames().stream().filter(k -> k.startsWith(key)).forEach(routes::remove);
+            }
+            writeRoutes(file, routes);
+        }
+        Optional<RuntimeInfo> now = provider.runtimes().status(RUNTIME);
+        if (now.isEmpty() || now.get().state() != RuntimeState.RUNNING) {
+            monitor.progress(100, "'" + dependant.name() + "' is open again from when the proxy runs again");
+            return;
+        }
+        RuntimeInfo r = reload(provider);
+        monitor.progress(60, "forwarding the routes of '" + dependant.name() + "' again");
+        long deadline = System.nanoTime() + HEALTHY_AFTER_MAINTENANCE.toNanos();
+        String last = "";
+        while (true) {
+            try {
+                Properties m = admin.metrics(r);
+                long backends = (long) number(m, key + "backends");
+                long healthy = (long) number(m, key + "backends.healthy");
+                if (backends == 0 || healthy > 0) {
+                    monitor.progress(100, "'" + dependant.name() + "' is open again: " + healthy + "/" + backends
+                            + " backends healthy");
+                    return;
+                }
+                last = "none of its " + backends + " backends is healthy yet";
+            } catch (IOException e) {
+                last = "the proxy does not tell its backends' health (" + e.getMessage() + ")";
+            }
+            if (monitor.isCancelled() || System.nanoTime() >= deadline) {
+                monitor.progress(100, "'" + dependant.name() + "' is open again; " + last);
+                return;
+            }
+            EngineSupport.pause(50);
+        }
+    }
+
+    /** @return requests in flight to a route's backends, and to backends reloads took out of it */
+    static long routeInFlight(Properties metrics, String route) {
+        long inFlight = (long) number(metrics, "route." + route + ".inflight");
+        long listed = (long) number(metrics, "draining");
+        for (long i = 0; i < listed; i++) {
+            String prefix = "draining." + i + ".";
+            if (route.equals(metrics.getProperty(prefix + "route"))) {
+                inFlight += (long) number(metrics, prefix + "inflight");
+            }
+        }
+        return inFlight;
     }
 
     // ------------------------------------------------------------------ backup and restore

@@ -45,6 +45,11 @@ import org.junit.rules.TemporaryFolder;
 /** The web tier engine with a real proxy process and real HTTP backends. */
 public class WebTierEngineTest {
 
+    static {
+        // lets HttpURLConnection send the Host header the tests choose (virtual hosts)
+        System.setProperty("sun.net.http.allowRestrictedHeaders", "true");
+    }
+
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -271,6 +276,150 @@ public class WebTierEngineTest {
         } finally {
             answer.countDown();
             leaving.stop(0);
+        }
+    }
+
+    /** A GET through the proxy: status, the maintenance header, Retry-After, X-Backend, body. */
+    private static String[] get(String url, String host) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        if (host != null) {
+            c.setRequestProperty("Host", host);
+        }
+        int status = c.getResponseCode();
+        java.io.InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(status), c.getHeaderField("X-Stratum-Maintenance"),
+            c.getHeaderField("Retry-After"), c.getHeaderField("X-Backend"), body};
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    public void maintenanceAnswersThePageLetsRequestsInFlightEndAndOutlivesRestartAndReassociation()
+            throws Exception {
+        AtomicInteger events = new AtomicInteger();
+        AtomicInteger answeredAt = new AtomicInteger();
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        HttpServer one = instance("one", arrived, answer, 30, events, answeredAt);
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.concurrent.ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            engine.provision(service, MONITOR);
+            String url = engine.connectionInfo(service).url();
+            Dependant notes = new Dependant("n1", "notes", "appserver", Map.of("backends",
+                    "http://127.0.0.1:" + one.getAddress().getPort(), "healthPath", "/"));
+            engine.associate(service, notes, MONITOR);
+            assertEquals("200", get(url + "x", null)[0]);
+            Future<HttpResponse<String>> slow = slowRequest(http, url, arrived);
+
+            Recording monitor = new Recording();
+            AtomicInteger lockedAt = new AtomicInteger();
+            Future<?> begin = caller.submit(() -> {
+                engine.beginMaintenance(service, notes, 120, monitor);
+                lockedAt.set(events.incrementAndGet());
+                return null;
+            });
+            await("the lockout to wait for the request in flight", () -> monitor.messages.contains(
+                    "waiting for 1 request(s) in flight to 'notes' to end"));
+            String[] page = get(url + "x", null);
+            assertEquals("503", page[0]);
+            assertEquals("notes", page[1]);
+            assertEquals("120", page[2]);
+            assertTrue(page[4], page[4].contains("<h1>notes is under maintenance</h1>"));
+            assertFalse("still waiting for the request in flight", begin.isDone());
+
+            answer.countDown();
+            begin.get(30, TimeUnit.SECONDS);
+            HttpResponse<String> r = slow.get(30, TimeUnit.SECONDS);
+            assertEquals("the request in flight finished normally", 200, r.statusCode());
+            assertEquals("one", r.body());
+            assertTrue("the lockout returned (" + lockedAt.get() + ") after the request was answered ("
+                    + answeredAt.get() + ")", answeredAt.get() > 0 && answeredAt.get() < lockedAt.get());
+            assertTrue(engine.health(service).message(), engine.health(service).message().contains(
+                    "(under maintenance)"));
+
+            engine.associate(service, notes, MONITOR);
+            assertEquals("associating again does not end the lockout", "notes", get(url + "x", null)[1]);
+            engine.beginMaintenance(service, notes, 120, MONITOR); // idempotent
+
+            engine.stop(service, MONITOR);
+            engine.start(service, MONITOR);
+            String[] afterRestart = get(url + "x", null);
+            assertEquals("the restarted proxy keeps the lockout", "503", afterRestart[0]);
+            assertEquals("notes", afterRestart[1]);
+
+            engine.endMaintenance(service, notes, MONITOR);
+            String[] open = get(url + "x", null);
+            assertEquals("200", open[0]);
+            assertEquals("one", open[3]);
+            engine.endMaintenance(service, notes, MONITOR); // idempotent
+            assertEquals("200", get(url + "x", null)[0]);
+        } finally {
+            answer.countDown();
+            caller.shutdownNow();
+            one.stop(0);
+        }
+    }
+
+    @Test
+    public void aDependantWithoutARouteIsLockedOutOnItsOwnHostAndLeavesNoRouteBehind() throws Exception {
+        engine.endMaintenance(service, new Dependant("s1", "shop", "appserver", Map.of()), MONITOR);
+        engine.provision(service, MONITOR);
+        String url = engine.connectionInfo(service).url();
+        engine.associate(service, new Dependant("n1", "notes", "appserver", Map.of("backends",
+                "http://127.0.0.1:" + backend.getAddress().getPort(), "healthPath", "/")), MONITOR);
+        Dependant shop = new Dependant("s1", "shop", "appserver", Map.of());
+        engine.beginMaintenance(service, shop, 30, MONITOR);
+        String[] page = get(url, "shop.localhost");
+        assertEquals("not the default route's backend", "503", page[0]);
+        assertEquals("shop", page[1]);
+        assertEquals("30", page[2]);
+        assertEquals("other routes forward", "one", get(url, "notes.localhost")[3]);
+
+        engine.endMaintenance(service, shop, MONITOR);
+        String[] after = get(url, "shop.localhost");
+        assertEquals("its host goes to the default route again", "200", after[0]);
+        assertEquals("one", after[3]);
+        assertFalse(engine.connectionInfo(service).properties().toString(),
+                engine.connectionInfo(service).properties().containsKey("route shop"));
+    }
+
+    @Test
+    public void aLockoutWaitsAtMostDrainTimeoutSecondsForRequestsInFlight() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        HttpServer slowOne = instance("one", arrived, answer, 60, new AtomicInteger(), new AtomicInteger());
+        HttpClient http = HttpClient.newHttpClient();
+        FakeService capped = new FakeService("id2", "lb2", tmp.newFolder("data2").toPath(),
+                Map.of("heapMb", "64", "healthIntervalMs", "200", "drainTimeoutSeconds", "1"), runtimes);
+        try {
+            engine.provision(capped, MONITOR);
+            String url = engine.connectionInfo(capped).url();
+            Dependant notes = new Dependant("n1", "notes", "appserver", Map.of("backends",
+                    "http://127.0.0.1:" + slowOne.getAddress().getPort(), "healthPath", "/"));
+            engine.associate(capped, notes, MONITOR);
+            Future<HttpResponse<String>> held = slowRequest(http, url, arrived);
+
+            Recording monitor = new Recording();
+            engine.beginMaintenance(capped, notes, 10, monitor);
+            assertTrue(monitor.messages.toString(), monitor.messages.contains("stopped waiting after 1 s "
+                    + "(drainTimeoutSeconds) for 1 request(s) in flight to 'notes'"));
+            assertFalse("the request is still in flight", held.isDone());
+            assertEquals("503", get(url, null)[0]);
+            answer.countDown();
+            assertEquals("one", held.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            answer.countDown();
+            slowOne.stop(0);
         }
     }
 }

@@ -20,14 +20,21 @@ import org.apache.tomcat.util.scan.StandardJarScanFilter;
  * {@value #INSTANCE_HEADER} header naming the instance, so clients and tests can tell instances apart behind a
  * load balancer. SIGTERM stops Tomcat gracefully (requests in flight finish).
  * <p>
- * Arguments: {@code --port N --war FILE --base DIR [--context /path] [--instance NAME]}. The context path is
- * {@code /} or a path such as {@code /notes}: between single slashes only letters, digits and {@code - . _ ~}, no
- * {@code .} or {@code ..} segment, at most 100 characters; anything else is refused (exit status 1).
+ * Arguments: {@code --port N --war FILE --base DIR [--context /path] [--instance NAME] [--max-threads N]}. The
+ * context path is {@code /} or a path such as {@code /notes}: between single slashes only letters, digits and
+ * {@code - . _ ~}, no {@code .} or {@code ..} segment, at most 100 characters; {@code --max-threads} is the HTTP
+ * connector's {@code maxThreads} (the most requests it serves at once), {@value #MIN_THREADS} to
+ * {@value #MAX_THREADS}, default {@value #DEFAULT_THREADS}. Anything else is refused (exit status 1). Once started, it
+ * prints {@code stratum: instance NAME serves APP at URL (maxThreads N)}, N read back from the running connector.
  */
 public final class AppServerMain {
 
     /** Response header naming the instance that served the request. */
     public static final String INSTANCE_HEADER = "X-Stratum-Instance";
+    /** The connector's {@code maxThreads} when {@code --max-threads} is not given (Tomcat's own default). */
+    static final int DEFAULT_THREADS = 200;
+    static final int MIN_THREADS = 1;
+    static final int MAX_THREADS = 10000;
 
     private AppServerMain() {
     }
@@ -49,6 +56,13 @@ public final class AppServerMain {
             return;
         }
         String instance = options.getOrDefault("instance", "i1");
+        int maxThreads;
+        try {
+            maxThreads = maxThreads(options.get("max-threads"));
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
         if (!Files.isRegularFile(war)) {
             fail("the application " + war + " does not exist");
         }
@@ -60,6 +74,7 @@ public final class AppServerMain {
         Connector connector = new Connector("HTTP/1.1");
         connector.setPort(port);
         connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxThreads", Integer.toString(maxThreads));
         tomcat.setConnector(connector);
         tomcat.getHost().getPipeline().addValve(new InstanceHeader(instance));
         Context context = tomcat.addWebapp(contextPath, war.toString());
@@ -82,8 +97,9 @@ public final class AppServerMain {
             fail("the application " + war.getFileName() + " did not start (state " + context.getState()
                     + "); see the messages above");
         }
+        Object running = connector.getProperty("maxThreads");
         System.out.println("stratum: instance " + instance + " serves " + war.getFileName() + " at http://127.0.0.1:"
-                + port + contextPath + "/");
+                + port + contextPath + "/ (maxThreads " + running + ")");
         tomcat.getServer().await();
     }
 
@@ -107,11 +123,33 @@ public final class AppServerMain {
         return value.equals("/") ? "" : value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
+    /**
+     * @param value the {@code --max-threads} argument, or null
+     * @return the connector's maxThreads
+     * @throws IllegalArgumentException if it is not a whole number from {@value #MIN_THREADS} to
+     *     {@value #MAX_THREADS}
+     */
+    static int maxThreads(String value) {
+        if (value == null) {
+            return DEFAULT_THREADS;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= MIN_THREADS && n <= MAX_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--max-threads '" + value.replaceAll("\\p{Cntrl}", "?") + "' is not allowed:"
+                + " it must be a whole number from " + MIN_THREADS + " to " + MAX_THREADS);
+    }
+
     private static Map<String, String> parse(String[] args) {
         Map<String, String> out = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                fail("usage: --port N --war FILE --base DIR [--context /path] [--instance NAME]; got " + args[i]);
+                fail("usage: --port N --war FILE --base DIR [--context /path] [--instance NAME] [--max-threads N]; got " + args[i]);
             }
             out.put(args[i].substring(2), args[++i]);
         }

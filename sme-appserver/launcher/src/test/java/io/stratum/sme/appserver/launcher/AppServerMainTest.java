@@ -31,4 +31,20 @@ public class AppServerMainTest {
             }
         }
     }
+
+    @Test
+    public void maxThreadsIsAWholeNumberFromOneToTenThousandTwoHundredByDefault() {
+        assertEquals(200, AppServerMain.maxThreads(null));
+        assertEquals(1, AppServerMain.maxThreads("1"));
+        assertEquals(10000, AppServerMain.maxThreads("10000"));
+        for (String bad : List.of("0", "10001", "-1", "many", "", "1.5")) {
+            try {
+                AppServerMain.maxThreads(bad);
+                fail(bad);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().endsWith("is not allowed: it must be a whole number from 1 "
+                        + "to 10000"));
+            }
+        }
+    }
 }

@@ -28,6 +28,9 @@ import org.eclipse.jetty.util.Callback;
  * <li>{@code latency.histogram}: every latency since {@code since}, as {@code lower:count} buckets in microseconds
  * ({@link RouteStats}), so that a reader gets the percentiles of the requests between two of its readings;</li>
  * <li>{@code inflight}: requests being forwarded now; {@code backends}, {@code backends.healthy};</li>
+ * <li>{@code maintenance}: {@code true} while the route answers with the maintenance page, and
+ * {@code maintenance.pages}: how many requests got it since {@code since} (they are not in {@code requests} or
+ * {@code errors});</li>
  * <li>per backend {@code backend.<i>.}: {@code url}, {@code healthy}, {@code requests}, {@code failures},
  * {@code inflight}, {@code problem}.</li>
  * </ul>
@@ -89,6 +92,8 @@ final class AdminHandler extends Handler.Abstract {
             out.append(p).append("latency.histogram=").append(r.stats.histogram()).append('\n');
             out.append(p).append("inflight=").append(r.backends.stream().mapToLong(b -> b.inFlight.get()).sum())
                     .append('\n');
+            out.append(p).append("maintenance=").append(r.inMaintenance()).append('\n');
+            out.append(p).append("maintenance.pages=").append(r.stats.maintenancePages.sum()).append('\n');
             out.append(p).append("backends=").append(r.backends.size()).append('\n');
             out.append(p).append("backends.healthy=").append(healthy).append('\n');
             for (int i = 0; i < r.backends.size(); i++) {

@@ -40,6 +40,13 @@ import org.eclipse.jetty.util.Callback;
  * may have seen gets a 502, since the proxy cannot know whether to send it twice.</li>
  * </ul>
  * Each resend counts in its route's {@link RouteStats#retries}.
+ * <p>
+ * A route {@linkplain Route#inMaintenance() under maintenance} forwards nothing: each request gets
+ * {@code 503 Service Unavailable} with {@code Retry-After}, {@value #MAINTENANCE_HEADER} (the route's name, so that
+ * clients tell the page from a backend's 503) and a short HTML page naming the service. A request already forwarded
+ * when the lockout began goes on to its end. The check is made after the request counts itself in flight at its
+ * backend, against the route as it is then: whoever locks a route out and then reads that no request is in flight
+ * (see the admin port's {@code /metrics}) knows that no request reaches its backends any more.
  */
 final class BalancingProxy extends ProxyHandler.Reverse {
 
@@ -50,6 +57,8 @@ final class BalancingProxy extends ProxyHandler.Reverse {
     private static final String TRIED = "stratum.tried";
     /** Most backends one request is sent to. */
     static final int MAX_TRIES = 3;
+    /** Response header of the maintenance page: the name of the route (the service) under maintenance. */
+    static final String MAINTENANCE_HEADER = "X-Stratum-Maintenance";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final Router router;
@@ -134,6 +143,9 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         }
         Route now = router.named(route.name);
         Route current = now != null ? now : route;
+        if (current.inMaintenance()) {
+            return false; // locked out: nothing new goes to its backends
+        }
         @SuppressWarnings("unchecked")
         List<Backend> tried = (List<Backend>) request.getAttribute(TRIED);
         if (tried == null) {
@@ -242,6 +254,9 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             if (route == null) {
                 return answer(response, callback, 404, "no route for host '" + host + "'");
             }
+            if (route.inMaintenance()) {
+                return maintenancePage(route, response, callback);
+            }
             route.stats.requests.increment();
             Backend backend = route.next();
             if (backend == null) {
@@ -250,6 +265,15 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             }
             backend.requests.increment();
             backend.inFlight.incrementAndGet();
+            Route now = router.named(route.name);
+            if (now != null && now.inMaintenance()) {
+                // locked out since the route was picked: whoever waits for the requests in flight may already have
+                // read none, so this one must not go on
+                backend.inFlight.decrementAndGet();
+                backend.requests.decrement();
+                route.stats.requests.decrement();
+                return maintenancePage(now, response, callback);
+            }
             request.setAttribute(ROUTE, route);
             request.setAttribute(BACKEND, backend);
             request.setAttribute(START, System.nanoTime());
@@ -263,5 +287,40 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             Content.Sink.write(response, true, text + "\n", callback);
             return true;
         }
+
+        private static boolean maintenancePage(Route route, Response response, Callback callback) {
+            route.stats.maintenancePages.increment();
+            response.setStatus(503);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(route.maintenanceRetryAfter));
+            response.getHeaders().put(MAINTENANCE_HEADER, route.name);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
+            Content.Sink.write(response, true, page(route.name, route.maintenanceRetryAfter), callback);
+            return true;
+        }
+    }
+
+    /** @return the maintenance page of a service */
+    static String page(String service, int retryAfterSeconds) {
+        String name = html(service);
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>" + name
+                + " is under maintenance</title></head>\n<body>\n<h1>" + name + " is under maintenance</h1>\n"
+                + "<p>The service is being updated. Please try again in " + retryAfterSeconds + " seconds.</p>\n"
+                + "</body>\n</html>\n";
+    }
+
+    private static String html(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return out.toString();
     }
 }

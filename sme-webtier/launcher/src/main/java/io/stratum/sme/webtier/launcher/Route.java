@@ -16,14 +16,30 @@ final class Route {
     final List<Backend> backends;
     final String healthPath;
     final RouteStats stats;
+    /**
+     * While the service behind the route is locked out for maintenance: the seconds its maintenance page's
+     * {@code Retry-After} header says; {@code -1} when the route forwards requests.
+     */
+    final int maintenanceRetryAfter;
     private final AtomicInteger next = new AtomicInteger();
 
     Route(String name, List<String> hosts, List<Backend> backends, String healthPath, RouteStats stats) {
+        this(name, hosts, backends, healthPath, stats, -1);
+    }
+
+    Route(String name, List<String> hosts, List<Backend> backends, String healthPath, RouteStats stats,
+            int maintenanceRetryAfter) {
         this.name = name;
         this.hosts = List.copyOf(hosts);
         this.backends = List.copyOf(backends);
         this.healthPath = healthPath;
         this.stats = stats;
+        this.maintenanceRetryAfter = maintenanceRetryAfter;
+    }
+
+    /** @return whether the route answers with the maintenance page instead of forwarding */
+    boolean inMaintenance() {
+        return maintenanceRetryAfter >= 0;
     }
 
     /** @return the next healthy backend, or null if none is */

@@ -25,6 +25,8 @@ final class RouteStats {
     final LongAdder errors = new LongAdder();
     /** Requests sent again to another backend after theirs failed (each resend counts once). */
     final LongAdder retries = new LongAdder();
+    /** Requests answered with the maintenance page (not counted in {@link #requests} or {@link #errors}). */
+    final LongAdder maintenancePages = new LongAdder();
     /** When these counters started, in ms since the epoch: a reader that sees it change knows they restarted. */
     final long since = System.currentTimeMillis();
     private final long[] latencies = new long[WINDOW];

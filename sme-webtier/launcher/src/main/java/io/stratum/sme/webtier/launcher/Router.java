@@ -28,7 +28,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * route.notes.hosts = notes.localhost
  * route.notes.backends = http://127.0.0.1:41001,http://127.0.0.1:41002
  * route.notes.healthPath = /health
+ * route.notes.maintenance = 120
  * </pre>
+ * A route with {@code maintenance} (the seconds of its page's {@code Retry-After}) answers every request with the
+ * maintenance page instead of forwarding it ({@link BalancingProxy}); a value that is not a whole number of seconds
+ * from 0 up still locks the route out, with {@value #DEFAULT_RETRY_AFTER} s, since a lockout must never open by a
+ * typing error.
  * A request goes to the route of its Host header, else to the default route. Reloading keeps the counters of
  * routes that stay, and the health and counters of backends that stay. A backend that a reload takes out of its route
  * gets no new request, and is listed as {@linkplain #draining() draining} while requests it was sent are in flight, so
@@ -37,6 +42,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the reason logged and in {@link #refused()}; the other routes are served.
  */
 final class Router {
+
+    /** The {@code Retry-After} of a route whose {@code maintenance} value is not a number of seconds. */
+    static final int DEFAULT_RETRY_AFTER = 60;
 
     private final Path file;
     private volatile Map<String, Route> byName = Map.of();
@@ -156,7 +164,8 @@ final class Router {
                     .map(h -> h.toLowerCase(Locale.ROOT)).toList();
             Route before = old.get(name);
             Route route = new Route(name, routeHosts, backends, healthPath,
-                    before != null ? before.stats : new RouteStats());
+                    before != null ? before.stats : new RouteStats(),
+                    retryAfter(p.getProperty("route." + name + ".maintenance")));
             names.put(name, route);
             routeHosts.forEach(h -> hosts.put(h, route));
         }
@@ -179,6 +188,22 @@ final class Router {
         }
         refused = Collections.unmodifiableMap(left);
         return names.size();
+    }
+
+    /**
+     * @param value a route's {@code maintenance} value, or null
+     * @return its seconds, {@value #DEFAULT_RETRY_AFTER} if it is not a number of seconds, -1 if there is none
+     */
+    static int retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            int seconds = Integer.parseInt(value.strip());
+            return seconds >= 0 ? seconds : DEFAULT_RETRY_AFTER;
+        } catch (NumberFormatException e) {
+            return DEFAULT_RETRY_AFTER;
+        }
     }
 
     /** @return whether a backend URL is {@code http://host:port} (optionally with a trailing slash) */

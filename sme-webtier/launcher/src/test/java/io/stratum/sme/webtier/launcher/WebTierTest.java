@@ -246,6 +246,50 @@ public class WebTierTest {
         assertTrue(r[2], r[2].contains("no healthy backend for route 'app'"));
     }
 
+    @Test
+    public void aRouteUnderMaintenanceAnswersThePageUntilTheLockoutIsLifted() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        start("default = other\nroute.other.backends = " + b + "\n"
+                + "route.notes.hosts = notes.localhost\nroute.notes.backends = " + a + "\nroute.notes.maintenance = 90\n");
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/x").toURL()
+                .openConnection();
+        c.setRequestProperty("Host", "notes.localhost");
+        assertEquals(503, c.getResponseCode());
+        assertEquals("90", c.getHeaderField("Retry-After"));
+        assertEquals("notes", c.getHeaderField("X-Stratum-Maintenance"));
+        assertTrue(c.getContentType(), c.getContentType().startsWith("text/html"));
+        String page = new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(page, page.contains("<h1>notes is under maintenance</h1>"));
+        assertEquals("another route still forwards", "b", get("/", "other.localhost")[1]);
+        String m = metrics();
+        assertTrue(m, m.contains("route.notes.maintenance=true\n"));
+        assertTrue(m, m.contains("route.notes.maintenance.pages=1\n"));
+        assertTrue("the page is not a forwarded request nor an error: " + m, m.contains("route.notes.requests=0\n")
+                && m.contains("route.notes.errors=0\n"));
+
+        Files.writeString(routes, "default = other\nroute.other.backends = " + b + "\n"
+                + "route.notes.hosts = notes.localhost\nroute.notes.backends = " + a + "\n");
+        HttpURLConnection reload = (HttpURLConnection) URI.create("http://127.0.0.1:" + admin + "/reload").toURL()
+                .openConnection();
+        reload.setRequestMethod("POST");
+        assertEquals(200, reload.getResponseCode());
+        String[] r = get("/x", "notes.localhost");
+        assertEquals("200", r[0]);
+        assertEquals("a", r[1]);
+        assertTrue(metrics().contains("route.notes.maintenance=false\n"));
+    }
+
+    @Test
+    public void aMaintenanceValueThatIsNoNumberStillLocksTheRouteOut() {
+        assertEquals(-1, Router.retryAfter(null));
+        assertEquals(-1, Router.retryAfter(" "));
+        assertEquals(0, Router.retryAfter("0"));
+        assertEquals(Router.DEFAULT_RETRY_AFTER, Router.retryAfter("soon"));
+        assertEquals(Router.DEFAULT_RETRY_AFTER, Router.retryAfter("-5"));
+        assertEquals("the name is escaped", true, BalancingProxy.page("<b>&", 5).contains("&lt;b&gt;&amp; is under"));
+    }
+
     private boolean metricsContain(String line) {
         try {
             return metrics().contains(line + "\n");
