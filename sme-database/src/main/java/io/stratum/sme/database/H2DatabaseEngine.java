@@ -12,6 +12,8 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import io.stratum.sme.api.UpdateEngine;
+import io.stratum.sme.api.descriptor.ConfigProperty;
 import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeLaunchException;
 import io.stratum.sme.api.runtime.RuntimeSpec;
@@ -127,6 +129,20 @@ import org.slf4j.LoggerFactory;
  * tenant that connects first opens the database with H2's default (commits written within 0.5 s) until the
  * platform's login next connects (a health check, an association, a start).
  *
+ * <h2>Versions and updates</h2>
+ * The same code serves every version of this SDP; what a service gets follows the descriptor of the version it runs
+ * ({@link ServiceContext#descriptor}), not the bundle the engine came from:
+ * <ul>
+ * <li>1.0.x: H2's default lock timeout; nothing of the SDP's own in the database.</li>
+ * <li>1.1.0: the configuration key {@value SdpMigrations#LOCK_TIMEOUT} (H2's {@code DEFAULT_LOCK_TIMEOUT}, in ms),
+ * set at every start and changed live by {@link #reconfigure}: connections opened afterwards wait that long for a
+ * row lock; connections already open keep the timeout they had until they reconnect (H2 sets a session's timeout
+ * when it opens). The database keeps the table {@code STRATUM_SDP.MIGRATIONS} ({@link SdpMigrations}).
+ * {@link #upgrade} from 1.0.x creates it and records the migrations, on the stopped service's file, through a
+ * server of its own ({@value #MAINTENANCE}); a start of a 1.1.0 service whose database lacks them (a restored
+ * older backup) applies them too.</li>
+ * </ul>
+ *
  * <h2>Backup and restore</h2>
  * <b>Lock.</b> {@link #lock} opens an administrator connection that the engine keeps, by service id, until
  * {@link #unlock}, and on it sets {@code SET EXCLUSIVE 1}: from then on H2 holds every statement another session
@@ -184,7 +200,8 @@ import org.slf4j.LoggerFactory;
  * schemas are created only if missing (and set again as they should be).
  */
 @Component(service = ServiceManagementEngine.class, property = ServiceManagementEngine.SERVICE_TYPE + "=database")
-public final class H2DatabaseEngine implements ServiceManagementEngine, ProviderEngine, BackupEngine, MetricsEngine {
+public final class H2DatabaseEngine
+        implements ServiceManagementEngine, ProviderEngine, BackupEngine, MetricsEngine, UpdateEngine {
 
     static final String RUNTIME = "h2";
     static final String PORT = "jdbc";
@@ -329,6 +346,149 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
         props.put("schema", "PUBLIC");
         props.put("driver", "org.h2.Driver (com.h2database:h2:" + org.h2.engine.Constants.VERSION + ")");
         return new ConnectionInfo(url(r, mode(service)), TENANT, password, props);
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    /**
+     * @return {@value SdpMigrations#LOCK_TIMEOUT} for a service whose descriptor has that key (1.1.0 and later),
+     *     else nothing
+     */
+    @Override
+    public Set<String> liveSettings(ServiceContext service) {
+        return hasLockTimeout(service) ? Set.of(SdpMigrations.LOCK_TIMEOUT) : Set.of();
+    }
+
+    /**
+     * Sets H2's {@code DEFAULT_LOCK_TIMEOUT} to the service's {@value SdpMigrations#LOCK_TIMEOUT} over the
+     * administrator's connection; the server keeps running. Connections opened afterwards get the new timeout; open
+     * ones keep theirs until they reconnect. A server that is not running gets it when it starts.
+     *
+     * @throws SmeException if a key that changed is not live, or (transient) if the server does not take it
+     */
+    @Override
+    public void reconfigure(ServiceContext service, Map<String, String> before, TaskMonitor monitor)
+            throws SmeException {
+        Set<String> live = liveSettings(service);
+        for (String key : before.keySet()) {
+            if (!live.contains(key)) {
+                throw new SmeException("'" + key + "' of '" + service.name() + "' (SDP " + service.descriptor().name()
+                        + " " + service.descriptor().version() + ") cannot change while the database runs; only "
+                        + (live.isEmpty() ? "no key" : String.join(", ", live)) + " can. Change it with a hard update "
+                        + "(the service restarts)");
+            }
+        }
+        if (!before.containsKey(SdpMigrations.LOCK_TIMEOUT)) {
+            monitor.progress(100, "nothing to change");
+            return;
+        }
+        int timeout = lockTimeout(service);
+        Optional<RuntimeInfo> r = service(service);
+        if (r.isEmpty() || r.get().state() == RuntimeState.STOPPED || r.get().state() == RuntimeState.FAILED) {
+            monitor.progress(100, "the H2 server is not running: it gets a lock timeout of " + timeout
+                    + " ms when it starts");
+            return;
+        }
+        RuntimeInfo running = running(service);
+        monitor.progress(30, "setting the lock timeout to " + timeout + " ms");
+        try (Connection c = admin(service, running, H2Database.ADMIN_TIMEOUT); Statement s = c.createStatement()) {
+            s.execute("SET DEFAULT_LOCK_TIMEOUT " + timeout);
+        } catch (SQLException e) {
+            throw failure(service, "cannot set the lock timeout of '" + service.name() + "'", e);
+        }
+        LOG.info("Database '{}': lock timeout {} ms (was {}), without a restart (pid {})", service.name(), timeout,
+                before.get(SdpMigrations.LOCK_TIMEOUT), running.pid());
+        monitor.progress(100, "lock timeout " + timeout + " ms for new connections (pid " + running.pid()
+                + ", not restarted)");
+    }
+
+    /**
+     * Migrates a database of SDP version 1.0.x to the service's new version: for 1.1.0, creates
+     * {@code STRATUM_SDP.MIGRATIONS} and sets the persistent {@code DEFAULT_LOCK_TIMEOUT} ({@link SdpMigrations}), on
+     * the stopped service's file through a server of its own ({@value #MAINTENANCE}, closed cleanly afterwards); on
+     * its running server if the service was not stopped. Running it again changes nothing. From a lower 1.x version
+     * that already keeps the table, or to a version with nothing to migrate, it returns at once.
+     *
+     * @throws SmeException if {@code fromVersion} is newer than the service's version (a downgrade), not a 1.x
+     *     version, or not a version; or (transient) if the file cannot be opened
+     */
+    @Override
+    public void upgrade(ServiceContext service, String fromVersion, TaskMonitor monitor) throws SmeException {
+        String toVersion = service.descriptor().version();
+        int[] to = SdpMigrations.version(toVersion);
+        int[] from = SdpMigrations.version(fromVersion);
+        String sdp = "SDP " + service.descriptor().name();
+        if (to == null) {
+            throw new SmeException("'" + service.name() + "' runs " + sdp + " version '" + toVersion + "', which is not "
+                    + "a version (major.minor.micro); the SDP's descriptor is broken: install a released version");
+        }
+        if (from == null || from[0] != to[0] || SdpMigrations.compare(from, new int[] {1, 0, 0}) < 0) {
+            throw new SmeException("'" + service.name() + "' cannot be upgraded from version '" + fromVersion + "' to "
+                    + sdp + " " + toVersion + ": this version migrates databases of " + sdp + " 1.0.x and later 1.x "
+                    + "versions only. Upgrade it to a 1.0.x version first, or back it up and restore the backup "
+                    + "into a new service of " + toVersion);
+        }
+        if (SdpMigrations.compare(from, to) > 0) {
+            throw new SmeException("'" + service.name() + "' cannot go back from " + sdp + " " + fromVersion + " to "
+                    + toVersion + ": databases are migrated forward only. Keep it on " + fromVersion + ", or restore "
+                    + "a backup taken before it was upgraded to " + fromVersion);
+        }
+        if (SdpMigrations.compare(from, to) == 0 || !SdpMigrations.keptBy(service.descriptor())) {
+            monitor.progress(100, "nothing to migrate from " + fromVersion + " to " + toVersion);
+            return;
+        }
+        Path dbDir = service.dataDirectory().resolve("db");
+        if (!H2Database.exists(dbDir)) {
+            throw new SmeException("the database of '" + service.name() + "' is missing from " + dbDir + "; it cannot "
+                    + "be upgraded (restore it from a backup, or delete and recreate the service)");
+        }
+        int timeout = lockTimeout(service);
+        List<String> applied;
+        Optional<RuntimeInfo> r = service(service);
+        if (r.isPresent() && r.get().state() != RuntimeState.STOPPED && r.get().state() != RuntimeState.FAILED) {
+            RuntimeInfo running = running(service);
+            monitor.progress(20, "migrating the database from " + fromVersion + " to " + toVersion
+                    + " on its running server");
+            try (Connection c = admin(service, running, H2Database.ADMIN_TIMEOUT); Statement s = c.createStatement()) {
+                applied = SdpMigrations.apply(s, toVersion, fromVersion, timeout);
+            } catch (SQLException e) {
+                throw failure(service, "cannot migrate the database of '" + service.name() + "'", e);
+            }
+        } else {
+            monitor.progress(20, "migrating the database file from " + fromVersion + " to " + toVersion);
+            applied = withMaintenanceServer(service, dbDir, ADMIN, adminPasswords(service), c -> {
+                try (Statement s = c.createStatement()) {
+                    List<String> done = SdpMigrations.apply(s, toVersion, fromVersion, timeout);
+                    s.execute("SHUTDOWN");
+                    return done;
+                }
+            }, monitor, "");
+        }
+        LOG.info("Database '{}' migrated from {} to {}: {}", service.name(), fromVersion, toVersion,
+                applied.isEmpty() ? "it had every migration already" : "applied " + applied);
+        monitor.progress(100, applied.isEmpty() ? "already migrated to " + toVersion
+                : "migrated to " + toVersion + ": " + String.join(", ", applied));
+    }
+
+    /** @return whether the service's descriptor has {@value SdpMigrations#LOCK_TIMEOUT} (1.1.0 and later) */
+    private static boolean hasLockTimeout(ServiceContext service) {
+        return service.descriptor().configSchema().containsKey(SdpMigrations.LOCK_TIMEOUT);
+    }
+
+    /** @return the service's {@value SdpMigrations#LOCK_TIMEOUT}: its configuration, else the descriptor's default */
+    private static int lockTimeout(ServiceContext service) throws SmeException {
+        if (service.configuration().containsKey(SdpMigrations.LOCK_TIMEOUT)) {
+            return intConfig(service, SdpMigrations.LOCK_TIMEOUT);
+        }
+        ConfigProperty p = service.descriptor().configSchema().get(SdpMigrations.LOCK_TIMEOUT);
+        String value = p == null || p.defaultValue() == null ? "10000" : p.defaultValue();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new SmeException("the descriptor of " + service.descriptor().name() + " "
+                    + service.descriptor().version() + " has a default " + SdpMigrations.LOCK_TIMEOUT
+                    + " that is not a number: " + value);
+        }
     }
 
     // ------------------------------------------------------------------ metrics
@@ -1128,6 +1288,16 @@ public final class H2DatabaseEngine implements ServiceManagementEngine, Provider
             s.execute("SET DB_CLOSE_DELAY -1");
             s.execute("SET WRITE_DELAY 0");
             s.execute("SET CACHE_SIZE " + intConfig(service, "cacheSizeMb") * 1024L);
+            if (hasLockTimeout(service)) {
+                s.execute("SET DEFAULT_LOCK_TIMEOUT " + lockTimeout(service));
+            }
+            if (SdpMigrations.keptBy(service.descriptor())) {
+                List<String> applied = SdpMigrations.apply(s, service.descriptor().version(), null,
+                        lockTimeout(service));
+                if (!applied.isEmpty()) {
+                    LOG.info("Database '{}': applied {}", service.name(), applied);
+                }
+            }
             dropRestoreLogins(s);
             tenantLogin(service, s);
             List<String> removed = lockDown(s);
