@@ -148,7 +148,7 @@ public class OsbBrokerIT extends StratumTestSupport {
         for (JsonNode p : database.path("plans")) {
             if (p.path("name").asText().equals("small")) {
                 planId = p.path("id").asText();
-                assertEquals("1.0.0", p.path("maintenance_info").path("version").asText());
+                assertEquals("1.1.0", p.path("maintenance_info").path("version").asText());
             }
         }
         assertNotNull(planId);

@@ -104,7 +104,7 @@ public class SdpHotDeployIT extends StratumTestSupport {
         Path bad = bundle("test.sdp.bad", "{ \"name\": \"cache\", \"serviceType\": \"cache\", \"versoin\": \"1.0.0\" }");
         Path invalid = bundle("test.sdp.invalid", "{ \"name\": \"Queue!\", \"serviceType\": \"queue\", "
                 + "\"version\": \"1.0\", \"virtualization\": [\"native-process\"], \"plans\": [] }");
-        Path duplicate = bundle("test.sdp.duplicate", descriptor("h2-database", "database", "1.0.0"));
+        Path duplicate = bundle("test.sdp.duplicate", descriptor("h2-database", "database", "1.1.0"));
         Path noEngine = bundle("test.sdp.noengine", descriptor("blob-store", "blob", "1.0.0"));
         Path unresolvable = bundle("test.sdp.unresolvable", descriptor("mq", "mq", "1.0.0"),
                 "io.stratum.sme.api;version=\"[3.0,4)\""); // a major version no platform here exports
@@ -122,7 +122,7 @@ public class SdpHotDeployIT extends StratumTestSupport {
             await("the duplicate to be refused", DEPLOY_TIMEOUT, () -> sdpNamed("test.sdp.duplicate").isPresent());
             SdpDTO dup = sdpNamed("test.sdp.duplicate").orElseThrow();
             assertEquals(SdpDTO.State.REFUSED, dup.state());
-            assertTrue(dup.reason(), dup.reason().startsWith("duplicate: SDP h2-database 1.0.0"));
+            assertTrue(dup.reason(), dup.reason().startsWith("duplicate: SDP h2-database 1.1.0"));
 
             await("the SDP without engine to be refused", DEPLOY_TIMEOUT,
                     () -> sdpNamed("test.sdp.noengine").map(s -> s.state() == SdpDTO.State.REFUSED).orElse(false));
