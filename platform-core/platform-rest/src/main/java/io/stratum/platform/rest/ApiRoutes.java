@@ -432,12 +432,12 @@ final class ApiRoutes {
         r.add(Route.post("/patches/{id}/apply", "applyPatch").tag("updates")
                 .summary("Asks for a patch to be applied to a service, or to every service it applies to "
                         + "(stratum:patch-apply)")
-                .description("Without 'service': every service the patch applies to, of 'account' or (without it) "
-                        + "of every account you administer. Each update waits for its service's maintenance window "
-                        + "unless 'force'.")
+                .description("Without 'service': every service the patch applies to, of 'account' (without it: of "
+                        + "your only account, or for a platform admin of every account). Each update waits for its "
+                        + "service's maintenance window unless 'force'.")
                 .pathParam("id", Type.STRING, "The patch's id")
-                .query(Param.string("account", "The account (default: with a service your only account, else "
-                        + "'default'; without one every account)"))
+                .query(Param.string("account", "The account (default: your only account, else 'default'; "
+                        + "without a service, a platform admin's default is every account)"))
                 .optionalBody(ApplyPatch.class, "ApplyPatch").ok("Update[]")
                 .handle(x -> {
                     ApplyPatch b = x.body(ApplyPatch.class);

@@ -29,7 +29,8 @@ import org.osgi.service.event.Event;
  * 127.0.0.1 and a port it picks, the servlet at {@code /api/v1/*} as the whiteboard registers it, logins through the
  * real {@link JaasAuthenticator} and a real {@link javax.security.auth.login.LoginContext} over {@link FakeLoginModule},
  * failed logins throttled by a {@link LoginThrottle} on a clock of the test's,
- * the facades of a {@link FakePlatform}, a {@link FakeElasticity} and a {@link FakeUpdates}; and a {@link HttpClient} to call it over HTTP.
+ * the facades of a {@link FakePlatform}, a {@link FakeElasticity} and a {@link FakeUpdates}; and a {@link HttpClient}
+ * to call it over HTTP.
  */
 final class RestServer implements AutoCloseable {
 
@@ -66,7 +67,8 @@ final class RestServer implements AutoCloseable {
                 Map.of(UserEvents.USER, user, UserEvents.CHANGE, UserEvents.PASSWORD))));
         throttle = new LoginThrottle(5, Duration.ofMinutes(15), Duration.ofMinutes(15), 100, throttleClock::get);
         servlet = new RestServlet(fake, authenticator, () -> backups ? fake : null, () -> clones ? fake : null,
-                () -> elastic ? elasticity : null, () -> updating ? updates : null, maxWait, heartbeat, maxStreams, throttle);
+                () -> elastic ? elasticity : null, () -> updating ? updates : null, maxWait, heartbeat, maxStreams,
+                throttle);
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");

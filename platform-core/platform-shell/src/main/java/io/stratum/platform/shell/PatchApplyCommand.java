@@ -10,8 +10,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** Asks for a patch to be applied to one service or to every service it applies to. */
 @Command(scope = "stratum", name = "patch-apply", description = "Asks for a patch to be applied to a service, or to "
-        + "every service it applies to (of --account, or of every account: platform admins only). Each update waits "
-        + "for its service's maintenance window unless --force; see stratum:update-list")
+        + "every service it applies to (of --account; for a platform admin without --account, of every account). "
+        + "Each update waits for its service's maintenance window unless --force; see stratum:update-list")
 @Service
 public class PatchApplyCommand extends UpdateCommand {
 
@@ -27,8 +27,8 @@ public class PatchApplyCommand extends UpdateCommand {
     @Argument(index = 2, name = "options", multiValued = true, description = TRAILING)
     List<String> trailing;
 
-    @Option(name = "--account", aliases = "-A", description = "The account (with a service: default your only "
-            + "account, else default; without: every account you administer)")
+    @Option(name = "--account", aliases = "-A", description = "The account (default: your only account, else "
+            + "default; without a service, a platform admin's default is every account)")
     @Completion(AccountCompleter.class)
     String account;
 
@@ -42,7 +42,7 @@ public class PatchApplyCommand extends UpdateCommand {
     protected Object run() {
         List<UpdateDTO> asked = updates().applyPatch(id, account, service, force);
         String target = service != null ? "'" + service + "'" : account != null ? "the services of account '"
-                + account + "' it applies to" : "every service it applies to";
+                + account + "' it applies to" : "every service it applies to that you may update";
         if (asked.isEmpty()) {
             out.println("Nothing to do: patch " + id + " is applied to " + target + " already, or applies to none.");
             return null;

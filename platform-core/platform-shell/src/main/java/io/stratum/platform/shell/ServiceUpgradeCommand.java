@@ -38,6 +38,7 @@ public class ServiceUpgradeCommand extends UpdateCommand {
 
     @Option(name = "--to", description = "The SDP version to move to (default: the newest installed; see "
             + "stratum:sdp-versions)")
+    @Completion(SdpVersionCompleter.class)
     String to;
 
     @Option(name = "--force", aliases = "-f", description = "Run now, not in the maintenance window")

@@ -177,7 +177,8 @@ public class UpdateCommandsTest {
     @Test
     public void serviceUpgradeRefusesContradictoryTargets() throws Exception {
         for (List<String> bad : List.of(List.<String>of(), List.of("db1", "--type", "database"),
-                List.of("--type", "database", "--all-accounts", "--account", "acme"), List.of("db1", "--all-accounts"))) {
+                List.of("--type", "database", "--all-accounts", "--account", "acme"),
+                List.of("db1", "--all-accounts"))) {
             ServiceUpgradeCommand c = wire(new ServiceUpgradeCommand());
             if (!bad.isEmpty() && !bad.get(0).startsWith("-")) {
                 c.name = bad.get(0);
