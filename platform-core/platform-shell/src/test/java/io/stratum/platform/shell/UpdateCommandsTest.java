@@ -77,6 +77,13 @@ public class UpdateCommandsTest {
                             return new UpdateDTO(u.id(), u.account(), u.service(), u.serviceType(), u.type(),
                                     u.fromVersion(), u.toVersion(), null, "HARD", UpdateDTO.State.RUNNING, T0, false,
                                     42L, "alice", T0, null, "");
+                        case "update":
+                            return pending((String) args[0], "db1", T0.plusSeconds(3 * 86400));
+                        case "cancel":
+                            UpdateDTO p = pending((String) args[0], "db1", T0);
+                            return new UpdateDTO(p.id(), p.account(), p.service(), p.serviceType(), p.type(),
+                                    p.fromVersion(), p.toVersion(), null, "HARD", UpdateDTO.State.CANCELLED, T0,
+                                    false, null, "alice", T0, T0, "cancelled by alice");
                         case "window":
                             return WINDOW;
                         case "setWindow":
@@ -233,6 +240,26 @@ public class UpdateCommandsTest {
         c.execute();
         assertTrue(printed(), printed().contains("Running update u1 of 'db1' (1.0.0 -> 1.1.0, HARD) now as job 42."));
         assertTrue(printed(), printed().contains("stratum:job-wait 42"));
+    }
+
+    @Test
+    public void updateInfoSaysWhenAPendingUpdateRunsAndHowToRunOrWithdrawIt() throws Exception {
+        UpdateInfoCommand c = wire(new UpdateInfoCommand());
+        c.id = "u7";
+        c.execute();
+        String out = printed();
+        assertTrue(out, out.contains("Mode:          HARD (lockout, backup, restart; runs in the chosen slot)"));
+        assertTrue(out, out.contains("Runs at:       2026-12-06 11:00 Europe/Berlin (in 3 d)"));
+        assertTrue(out, out.contains("stratum:update-run u7, withdraw it with stratum:update-cancel u7."));
+    }
+
+    @Test
+    public void updateCancelSaysTheServiceStaysOnItsVersion() throws Exception {
+        UpdateCancelCommand c = wire(new UpdateCancelCommand());
+        c.id = "u1";
+        c.execute();
+        assertTrue(printed(), printed().contains("Update u1 of 'db1' (1.0.0 -> 1.1.0) CANCELLED; the service stays on "
+                + "1.0.0."));
     }
 
     @Test
