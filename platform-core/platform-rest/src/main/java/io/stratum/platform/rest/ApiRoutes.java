@@ -19,7 +19,10 @@ import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.PolicyDTO;
 import io.stratum.platform.api.QuotaDTO;
 import io.stratum.platform.api.UserDTO;
+import io.stratum.platform.api.MaintenanceWindowRequest;
+import io.stratum.platform.api.UpdateService;
 import io.stratum.platform.rest.Bodies.Alert;
+import io.stratum.platform.rest.Bodies.ApplyPatch;
 import io.stratum.platform.rest.Bodies.BindConsumer;
 import io.stratum.platform.rest.Bodies.Clone;
 import io.stratum.platform.rest.Bodies.CloneAccount;
@@ -35,6 +38,8 @@ import io.stratum.platform.rest.Bodies.Quota;
 import io.stratum.platform.rest.Bodies.Restore;
 import io.stratum.platform.rest.Bodies.Scale;
 import io.stratum.platform.rest.Bodies.Schedule;
+import io.stratum.platform.rest.Bodies.Upgrade;
+import io.stratum.platform.rest.Bodies.Window;
 import io.stratum.platform.rest.Param.Type;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +53,7 @@ import java.util.function.Function;
 /**
  * The route table of the API: every operation of the {@code stratum:} shell commands, each a call of the caller's
  * facade ({@link PlatformService}, {@link BackupService}, {@link io.stratum.platform.api.CloneService},
- * {@link ElasticityService}). A handler reads the request, calls the facade, and says how to answer; what is allowed,
+ * {@link ElasticityService}, {@link UpdateService}). A handler reads the request, calls the facade, and says how to answer; what is allowed,
  * and every check of the values, is the facade's. Long actions answer 202 with the job and its {@code Location};
  * those the facade can plan without doing take {@code ?dryRun=true} and answer the plan.
  */
@@ -82,6 +87,7 @@ final class ApiRoutes {
         services(r);
         environments(r);
         elasticity(r);
+        updates(r);
         jobs(r);
         backups(r);
         accounts(r);
@@ -372,6 +378,123 @@ final class ApiRoutes {
                 .ok("ScalingDecision[]")
                 .handle(x -> Reply.ok(x.elasticity().decisions(x.account(), x.path("name"),
                         x.smallInteger("limit", 10)))));
+    }
+
+    /**
+     * SDP versions, patches, updates and maintenance windows ({@link UpdateService}, served by the update bundle: 503
+     * without it). Asking for an upgrade or a patch answers the updates it made (200; none when every service is
+     * there already): they are not jobs yet, each waits for its service's window unless forced.
+     */
+    private static void updates(List<Route> r) {
+        r.add(Route.get("/sdps/versions", "listSdpVersions").tag("updates")
+                .summary("Every installed version of each SDP, newest first, with the services of your accounts on "
+                        + "each (stratum:sdp-versions)")
+                .query(Param.string("type", "Only this service type (default: every type)"))
+                .ok("SdpVersion[]").handle(x -> Reply.ok(x.updates().versions(x.string("type")))));
+        r.add(Route.post("/sdps/{type}/upgrade", "upgradeServiceType").tag("updates")
+                .summary("Asks for the upgrade of every service of a type to an installed SDP version (stratum:"
+                        + "service-upgrade --type)")
+                .description("Without 'account' and 'allAccounts', the services of your only account (else of the "
+                        + "default account); 'allAccounts' takes every account (platform admins). Each update waits "
+                        + "for its service's maintenance window unless 'force'.")
+                .pathParam("type", Type.STRING, "The service type")
+                .query(ACCOUNT, Param.flag("allAccounts", "The services of every account (platform admins)"))
+                .optionalBody(Upgrade.class, "Upgrade").ok("Update[]")
+                .handle(x -> {
+                    Upgrade b = x.body(Upgrade.class);
+                    boolean all = x.flag("allAccounts");
+                    if (all && x.account() != null) {
+                        throw ApiException.invalid("give 'account' or 'allAccounts', not both");
+                    }
+                    String account = all ? null : x.account() != null ? x.account() : ownAccount(x.platform());
+                    return Reply.ok(x.updates().upgrade(account, null, x.path("type"), b.toVersion(),
+                            Bodies.isTrue(b.force())));
+                }));
+        r.add(Route.post("/services/{name}/upgrade", "upgradeService").tag("updates")
+                .summary("Asks for the upgrade of a service to an installed SDP version, by default the newest "
+                        + "(stratum:service-upgrade)")
+                .description("The update waits for the service's maintenance window (a hard one: its chosen slot) "
+                        + "unless 'force'. Answers the update, or none if the service runs that version already.")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT)
+                .optionalBody(Upgrade.class, "Upgrade").ok("Update[]")
+                .handle(x -> {
+                    Upgrade b = x.body(Upgrade.class);
+                    return Reply.ok(x.updates().upgrade(x.account(), x.path("name"), null, b.toVersion(),
+                            Bodies.isTrue(b.force())));
+                }));
+        r.add(Route.get("/patches", "listPatches").tag("updates")
+                .summary("The patches in the patch folder, valid or refused with why (stratum:patch-list)")
+                .ok("Patch[]").handle(x -> Reply.ok(x.updates().patches())));
+        r.add(Route.get("/patches/{id}", "getPatch").tag("updates")
+                .summary("A patch: what it applies to and changes, its checksum (stratum:patch-info)")
+                .pathParam("id", Type.STRING, "The patch's id").ok("Patch")
+                .handle(x -> Reply.ok(x.updates().patch(x.path("id")))));
+        r.add(Route.post("/patches/{id}/apply", "applyPatch").tag("updates")
+                .summary("Asks for a patch to be applied to a service, or to every service it applies to "
+                        + "(stratum:patch-apply)")
+                .description("Without 'service': every service the patch applies to, of 'account' (without it: of "
+                        + "your only account, or for a platform admin of every account). Each update waits for its "
+                        + "service's maintenance window unless 'force'.")
+                .pathParam("id", Type.STRING, "The patch's id")
+                .query(Param.string("account", "The account (default: your only account, else 'default'; "
+                        + "without a service, a platform admin's default is every account)"))
+                .optionalBody(ApplyPatch.class, "ApplyPatch").ok("Update[]")
+                .handle(x -> {
+                    ApplyPatch b = x.body(ApplyPatch.class);
+                    return Reply.ok(x.updates().applyPatch(x.path("id"), x.account(), b.service(),
+                            Bodies.isTrue(b.force())));
+                }));
+        r.add(Route.get("/updates", "listUpdates").tag("updates")
+                .summary("Pending and running updates, newest first, each with when it runs (notBefore); with "
+                        + "?all=true also those that ended (stratum:update-list)")
+                .query(Param.string("account", "Only this account (default: every account you may see)"),
+                        Param.flag("all", "Also the updates that ended"))
+                .ok("Update[]").handle(x -> Reply.ok(x.updates().updates(x.account(), x.flag("all")))));
+        r.add(Route.get("/updates/{id}", "getUpdate").tag("updates")
+                .summary("An update: what it changes, how and when it runs, its job and what happened "
+                        + "(stratum:update-info)")
+                .pathParam("id", Type.STRING, "The update's id").ok("Update")
+                .handle(x -> Reply.ok(x.updates().update(x.path("id")))));
+        r.add(Route.post("/updates/{id}/run", "runUpdate").tag("updates")
+                .summary("Runs a pending update now, not in its window; answers it with its job (stratum:update-run)")
+                .description("Follow the job with GET /jobs/{jobId}?wait=30s. 409 if the update is not pending.")
+                .pathParam("id", Type.STRING, "The pending update's id").ok("Update")
+                .handle(x -> Reply.ok(x.updates().runNow(x.path("id")))));
+        r.add(Route.delete("/updates/{id}", "cancelUpdate").tag("updates")
+                .summary("Withdraws a pending update; answers it, CANCELLED (stratum:update-cancel)")
+                .description("409 if it is not pending: a running update is cancelled through its job (POST "
+                        + "/jobs/{id}/cancel), which rolls the service back.")
+                .pathParam("id", Type.STRING, "The pending update's id").ok("Update")
+                .handle(x -> Reply.ok(x.updates().cancel(x.path("id")))));
+        r.add(Route.get("/services/{name}/window", "getWindow").tag("updates")
+                .summary("A service's maintenance window: frame, zone, the three slots and the chosen one, when each "
+                        + "next begins (stratum:window-show)")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT).ok("MaintenanceWindow")
+                .handle(x -> Reply.ok(x.updates().window(x.account(), x.path("name")))));
+        r.add(Route.put("/services/{name}/window", "setWindow").tag("updates")
+                .summary("Sets a service's maintenance window; absent fields keep their value (stratum:window-set)")
+                .description("Frames are '<days> HH:mm/<length>': 'daily 02:00/2h', 'Mon-Fri 22:30/90m', 'Sat,Sun "
+                        + "03:00/4h'. 'slots' takes all three; 'chosenSlot' 1 to 3; 'notifyEmail' \"\" for nobody. "
+                        + "The platform checks the whole window (422 naming what is wrong) and answers it.")
+                .pathParam("name", Type.STRING, "The service's name").query(ACCOUNT)
+                .body(Window.class, "WindowUpdate").ok("MaintenanceWindow")
+                .handle(x -> {
+                    Window b = x.body(Window.class);
+                    return Reply.ok(x.updates().setWindow(x.account(), x.path("name"), new MaintenanceWindowRequest(
+                            b.frame(), b.zone(), b.slots(), b.chosenSlot(), b.notifyEmail())));
+                }));
+    }
+
+    /**
+     * The account a request about a service type means when it names none: the caller's only account, else the
+     * default one (as the platform reads a missing account for one service).
+     */
+    private static String ownAccount(PlatformService p) {
+        UserDTO me = p.whoAmI();
+        if (!me.platformAdmin() && me.memberships().size() == 1) {
+            return me.memberships().keySet().iterator().next();
+        }
+        return PlatformService.DEFAULT_ACCOUNT;
     }
 
     /** The catalog of a service's metrics; with a window, each metric's values over it. */

@@ -163,6 +163,37 @@ final class Bodies {
         }
     }
 
+    /** {@code POST /services/{name}/upgrade} and {@code POST /sdps/{type}/upgrade}: stratum:service-upgrade. */
+    record Upgrade(String toVersion, Boolean force) implements Checked {
+        @Override
+        public void check() {
+            // both optional: the newest version, in the maintenance window
+        }
+    }
+
+    /** {@code POST /patches/{id}/apply}: stratum:patch-apply. */
+    record ApplyPatch(String service, Boolean force) implements Checked {
+        @Override
+        public void check() {
+            // both optional: every service the patch applies to, in the maintenance window
+        }
+    }
+
+    /** {@code PUT /services/{name}/window}: stratum:window-set; absent fields keep their value. */
+    record Window(String frame, String zone, List<String> slots, Integer chosenSlot, String notifyEmail)
+            implements Checked {
+        @Override
+        public void check() {
+            if (slots != null && slots.size() != 3) {
+                throw ApiException.invalid("field 'slots' takes the three slots offered for hard updates, not "
+                        + slots.size() + " (leave it out to keep them)");
+            }
+            if (slots != null && slots.stream().anyMatch(java.util.Objects::isNull)) {
+                throw ApiException.invalid("field 'slots' holds a null; give three frames such as \"Tue 02:00/2h\"");
+            }
+        }
+    }
+
     /** {@code POST /accounts}: stratum:account-create. */
     record CreateAccount(String name) implements Checked {
         @Override

@@ -6,6 +6,7 @@ import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.CloneService;
 import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.UpdateService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,10 +34,12 @@ final class Exchange {
     private final Supplier<BackupService> backups;
     private final Supplier<CloneService> clones;
     private final Supplier<ElasticityService> elasticity;
+    private final Supplier<UpdateService> updates;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Route route, Map<String, String> pathValues,
             Map<String, String> query, byte[] body, ObjectMapper mapper, String user, PlatformService platform,
-            Supplier<BackupService> backups, Supplier<CloneService> clones, Supplier<ElasticityService> elasticity) {
+            Supplier<BackupService> backups, Supplier<CloneService> clones, Supplier<ElasticityService> elasticity,
+            Supplier<UpdateService> updates) {
         this.request = request;
         this.response = response;
         this.route = route;
@@ -49,6 +52,7 @@ final class Exchange {
         this.backups = backups;
         this.clones = clones;
         this.elasticity = elasticity;
+        this.updates = updates;
     }
 
     /** @return the API's base path as the client reached it, e.g. {@code /api/v1} */
@@ -93,6 +97,14 @@ final class Exchange {
      */
     ElasticityService elasticity() {
         return elasticity.get();
+    }
+
+    /**
+     * @return the SDP versions, patches, updates and maintenance windows of the caller
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE (503) without the update bundle
+     */
+    UpdateService updates() {
+        return updates.get();
     }
 
     /** @return the value of a path variable of the route's template */

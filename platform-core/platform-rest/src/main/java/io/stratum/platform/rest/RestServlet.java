@@ -12,6 +12,8 @@ import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformException.Reason;
+import io.stratum.platform.api.UpdateAccess;
+import io.stratum.platform.api.UpdateService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -106,6 +108,7 @@ public final class RestServlet extends HttpServlet {
     private final transient Supplier<BackupAccess> backupAccess;
     private final transient Supplier<CloneAccess> cloneAccess;
     private final transient Supplier<ElasticityAccess> elasticityAccess;
+    private final transient Supplier<UpdateAccess> updateAccess;
     private final transient ObjectMapper mapper;
     private final transient JobStreams streams;
     private final transient Router router;
@@ -128,6 +131,11 @@ public final class RestServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ElasticityAccess elasticity;
 
+    /** Served by the update bundle (SDP versions, patches, updates, maintenance windows), when it is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile UpdateAccess updates;
+
     /**
      * @param access the platform
      * @param authenticator checks credentials
@@ -143,6 +151,7 @@ public final class RestServlet extends HttpServlet {
         this.backupAccess = () -> backups;
         this.cloneAccess = () -> clones;
         this.elasticityAccess = () -> elasticity;
+        this.updateAccess = () -> updates;
         this.mapper = Json.mapper();
         this.streams = new JobStreams(mapper, Duration.ofSeconds(Math.max(0, config.maxWaitSeconds())),
                 Duration.ofSeconds(Math.max(1, config.heartbeatSeconds())), config.maxStreams());
@@ -166,20 +175,23 @@ public final class RestServlet extends HttpServlet {
      * @param backupAccess the backups, or a supplier of {@code null} when absent
      * @param cloneAccess the clones, or a supplier of {@code null} when absent
      * @param elasticityAccess metrics, alerts and policies, or a supplier of {@code null} when absent
+     * @param updateAccess SDP versions, patches, updates and windows, or a supplier of {@code null} when absent
      * @param maxWait the longest long poll
      * @param heartbeat the time between keep-alive comments of event streams
      * @param maxStreams the most long polls and event streams at once
      * @param throttle delays user names after failed logins
      */
     RestServlet(PlatformAccess access, Authenticator authenticator, Supplier<BackupAccess> backupAccess,
-            Supplier<CloneAccess> cloneAccess, Supplier<ElasticityAccess> elasticityAccess, Duration maxWait,
-            Duration heartbeat, int maxStreams, LoginThrottle throttle) {
+            Supplier<CloneAccess> cloneAccess, Supplier<ElasticityAccess> elasticityAccess,
+            Supplier<UpdateAccess> updateAccess, Duration maxWait, Duration heartbeat, int maxStreams,
+            LoginThrottle throttle) {
         this.access = access;
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.backupAccess = backupAccess;
         this.cloneAccess = cloneAccess;
         this.elasticityAccess = elasticityAccess;
+        this.updateAccess = updateAccess;
         this.mapper = Json.mapper();
         this.streams = new JobStreams(mapper, maxWait, heartbeat, maxStreams);
         this.router = new Router(new ApiRoutes(streams, new SecureRandom(), this::openApi).routes());
@@ -216,7 +228,7 @@ public final class RestServlet extends HttpServlet {
             byte[] body = body(req, route);
             Exchange x = new Exchange(req, resp, route, match.pathValues(), query, body, mapper, user,
                     user == null ? null : access.as(Caller.user(user, Caller.VIA_REST)),
-                    () -> backups(user), () -> clones(user), () -> elasticity(user));
+                    () -> backups(user), () -> clones(user), () -> elasticity(user), () -> updates(user));
             if (head && "text/event-stream".equals(route.produces)) { // the headers of a stream, not the stream
                 x.platform().getJob(x.pathId("id", "job"));
                 resp.setStatus(200);
@@ -407,6 +419,17 @@ public final class RestServlet extends HttpServlet {
                     + "Stratum; a platform admin can see its state with bundle:list and start it with bundle:start");
         }
         return e.as(Caller.user(user, Caller.VIA_REST));
+    }
+
+    private UpdateService updates(String user) {
+        UpdateAccess u = updateAccess.get();
+        if (u == null) {
+            throw new PlatformException(Reason.UNAVAILABLE, "SDP versions, patches, updates and maintenance windows "
+                    + "are not available: the update bundle (io.stratum.platform-update) is not installed or not "
+                    + "active in this Stratum; a platform admin can see its state with bundle:list and start it with "
+                    + "bundle:start");
+        }
+        return u.as(Caller.user(user, Caller.VIA_REST));
     }
 
     // ------------------------------------------------------------------ the request's form

@@ -208,6 +208,22 @@ public class OpenApiContractTest {
                 + "\"fixedInstances\": 2, \"source\": \"sdp\"}"));
         c.put("listScalingDecisions", new Call("GET", "/services/db1/policy/decisions?account=blue&limit=5", null));
         c.put("resetPolicy", new Call("DELETE", "/services/db1/policy?account=blue", null));
+        c.put("listSdpVersions", new Call("GET", "/sdps/versions?type=database", null));
+        c.put("listPatches", new Call("GET", "/patches", null));
+        c.put("getPatch", new Call("GET", "/patches/maxthreads", null));
+        c.put("applyPatch", new Call("POST", "/patches/maxthreads/apply", "{\"force\": true}"));
+        c.put("listUpdates", new Call("GET", "/updates?account=blue&all=true", null));
+        c.put("getUpdate", new Call("GET", "/updates/u-blue", null));
+        c.put("cancelUpdate", new Call("DELETE", "/updates/u-blue", null));
+        c.put("upgradeService", new Call("POST", "/services/db1/upgrade?account=blue", "{\"toVersion\": \"1.1.0\", "
+                + "\"force\": false}"));
+        c.put("upgradeServiceType", new Call("POST", "/sdps/database/upgrade?allAccounts=true", "{\"toVersion\": "
+                + "\"1.0.0\", \"force\": true}"));
+        c.put("runUpdate", new Call("POST", "/updates/u-red/run", null));
+        c.put("getWindow", new Call("GET", "/services/db1/window?account=blue", null));
+        c.put("setWindow", new Call("PUT", "/services/db1/window?account=blue", "{\"frame\": \"Mon-Fri 22:30/90m\", "
+                + "\"zone\": \"Europe/Berlin\", \"slots\": [\"Tue 02:00/2h\", \"Wed 23:00/2h\", \"Sat 02:00/2h\"], "
+                + "\"chosenSlot\": 2, \"notifyEmail\": \"ops@example.com\"}"));
         c.put("listJobs", new Call("GET", "/jobs?account=blue&service=db1&active=false&limit=10", null));
         c.put("getJob", new Call("GET", "/jobs/{ended}?wait=1s", null));
         c.put("cancelJob", new Call("POST", "/jobs/{job}/cancel", null));

@@ -29,7 +29,8 @@ import org.osgi.service.event.Event;
  * 127.0.0.1 and a port it picks, the servlet at {@code /api/v1/*} as the whiteboard registers it, logins through the
  * real {@link JaasAuthenticator} and a real {@link javax.security.auth.login.LoginContext} over {@link FakeLoginModule},
  * failed logins throttled by a {@link LoginThrottle} on a clock of the test's,
- * the facades of a {@link FakePlatform} and a {@link FakeElasticity}; and a {@link HttpClient} to call it over HTTP.
+ * the facades of a {@link FakePlatform}, a {@link FakeElasticity} and a {@link FakeUpdates}; and a {@link HttpClient}
+ * to call it over HTTP.
  */
 final class RestServer implements AutoCloseable {
 
@@ -37,6 +38,7 @@ final class RestServer implements AutoCloseable {
 
     final FakePlatform fake = new FakePlatform();
     final FakeElasticity elasticity = new FakeElasticity(fake);
+    final FakeUpdates updates = new FakeUpdates(fake);
     final JaasAuthenticator authenticator;
     final RestServlet servlet;
     /** The clock of the login throttle (5 failures allowed), moved by tests. */
@@ -49,6 +51,8 @@ final class RestServer implements AutoCloseable {
     volatile boolean clones = true;
     /** Whether the elasticity bundle is "there". */
     volatile boolean elastic = true;
+    /** Whether the update bundle is "there". */
+    volatile boolean updating = true;
     private final Server jetty;
 
     /** A server with the default limits: long polls up to 30 s, heartbeat 200 ms, 4 streams. */
@@ -63,7 +67,8 @@ final class RestServer implements AutoCloseable {
                 Map.of(UserEvents.USER, user, UserEvents.CHANGE, UserEvents.PASSWORD))));
         throttle = new LoginThrottle(5, Duration.ofMinutes(15), Duration.ofMinutes(15), 100, throttleClock::get);
         servlet = new RestServlet(fake, authenticator, () -> backups ? fake : null, () -> clones ? fake : null,
-                () -> elastic ? elasticity : null, maxWait, heartbeat, maxStreams, throttle);
+                () -> elastic ? elasticity : null, () -> updating ? updates : null, maxWait, heartbeat, maxStreams,
+                throttle);
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -171,14 +176,15 @@ final class RestServer implements AutoCloseable {
     }
 
     /**
-     * Runs a request that must be refused and checks that the fake platform and elasticity are unchanged.
+     * Runs a request that must be refused and checks that the fake platform, elasticity and updates are unchanged.
      *
      * @return the answer
      */
     Response unchanged(Supplier<Response> request) {
-        String before = fake.state() + elasticity.state();
+        String before = fake.state() + elasticity.state() + updates.state();
         Response r = request.get();
-        assertEquals("a refused request (" + r + ") changed the platform", before, fake.state() + elasticity.state());
+        assertEquals("a refused request (" + r + ") changed the platform", before, fake.state() + elasticity.state()
+                + updates.state());
         return r;
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the console's forms do: each POST becomes one call of the user's {@code PlatformService} (or
- * {@code BackupService}, {@code CloneService}; the elasticity page's forms are {@link ElasticityActions}), and its
+ * {@code BackupService}, {@code CloneService}; the elasticity page's forms are {@link ElasticityActions}, the update
+ * pages' {@link UpdateActions}), and its
  * outcome a redirect: to the job it submitted, or back to the form's page with the platform's message when the
  * platform refused it. The console decides nothing itself; it only checks that a form field it must pass on is there.
  */
@@ -49,6 +50,9 @@ final class Actions {
     static Outcome handle(View v, String path) {
         if (path.startsWith("/elasticity/")) {
             return ElasticityActions.handle(v, path);
+        }
+        if (path.startsWith("/updates/")) {
+            return UpdateActions.handle(v, path);
         }
         String account = v.param("account");
         String name = v.param("name");

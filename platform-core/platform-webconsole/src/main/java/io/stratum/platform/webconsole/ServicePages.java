@@ -240,6 +240,10 @@ final class ServicePages {
                 + " policies need the elasticity bundle</span>" : "<a id=\"service-elasticity\" data-test=\""
                 + "service-elasticity\" href=\"" + esc(ElasticityPages.url(v, s.account(), s.name()))
                 + "\">metrics, alerts and scaling policy</a>");
+        if (v.updates() != null && !s.external()) {
+            row(b, "Updates", "<a id=\"service-window\" data-test=\"service-window\" href=\""
+                    + esc(UpdatePages.windowUrl(v, s.account(), s.name())) + "\">maintenance window, upgrade</a>");
+        }
         row(b, "Created", esc(Html.time(s.createdAt())));
         row(b, "Changed", esc(Html.time(s.updatedAt())));
         b.append("</tbody></table>");

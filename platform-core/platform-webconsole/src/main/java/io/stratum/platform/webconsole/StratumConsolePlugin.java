@@ -9,6 +9,7 @@ import io.stratum.platform.api.ElasticityAccess;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.UpdateAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * GET requests without an extension are pages (the console adds its header and footer); {@code /jobs/{id}.json} is
  * a job's snapshot for the page's script, {@code /elasticity.json} a service's metrics and alert states for the
- * elasticity page's script, and {@code /res/*} the scripts and style sheet, sent as they are. The backup, clone and
- * elasticity bundles are optional: while one is absent, its pages and forms say so. Every POST
+ * elasticity page's script, and {@code /res/*} the scripts and style sheet, sent as they are. The backup, clone,
+ * elasticity and update bundles are optional: while one is absent, its pages and forms say so. Every POST
  * must carry the session's form token ({@link CsrfTokens}); without it nothing is done. A POST is answered with a
  * redirect: to the job it submitted, or back to its form with the platform's message.
  */
@@ -73,6 +74,7 @@ public final class StratumConsolePlugin extends HttpServlet {
     private static final Map<String, String> RESOURCES = Map.of(
             "/res/stratum.js", "application/javascript;charset=utf-8",
             "/res/elasticity.js", "application/javascript;charset=utf-8",
+            "/res/updates.js", "application/javascript;charset=utf-8",
             "/res/stratum.css", "text/css;charset=utf-8");
     private static final Map<String, String> TABS = tabs();
 
@@ -92,6 +94,10 @@ public final class StratumConsolePlugin extends HttpServlet {
     /** The elasticity bundle's access, while it is installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile transient ElasticityAccess elasticityAccess;
+
+    /** The update bundle's access, while it is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile transient UpdateAccess updateAccess;
 
     /**
      * @param access the way into the platform
@@ -131,6 +137,7 @@ public final class StratumConsolePlugin extends HttpServlet {
         tabs.put("/environments", "Environments");
         tabs.put("/jobs", "Jobs");
         tabs.put("/alerts", "Alerts");
+        tabs.put("/updates", "Updates");
         tabs.put("/backups", "Backups");
         tabs.put("/sdps", "SDPs");
         tabs.put("/accounts", "Accounts");
@@ -165,7 +172,7 @@ public final class StratumConsolePlugin extends HttpServlet {
         View v = view(request, caller.get(), true);
         String content;
         try {
-            content = page(v, path);
+            content = page(v, path, clock.instant());
             if (content == null) {
                 response.setStatus(HttpServletResponse.SC_NOT_FOUND);
                 content = message(true, "There is no Stratum page '" + path + "'.");
@@ -221,13 +228,15 @@ public final class StratumConsolePlugin extends HttpServlet {
         BackupAccess backups = backupAccess;
         CloneAccess clones = cloneAccess;
         ElasticityAccess elasticity = elasticityAccess;
+        UpdateAccess updates = updateAccess;
         return new View(root(request), caller.user(), platform, backups == null ? null : backups.as(caller),
                 clones == null ? null : clones.as(caller), elasticity == null ? null : elasticity.as(caller),
+                updates == null ? null : updates.as(caller),
                 page ? csrf.issue(request, caller.user()) : null, request, deployDir);
     }
 
     /** @return the content of a page, or {@code null} if there is none at that path */
-    private static String page(View v, String path) {
+    private static String page(View v, String path, java.time.Instant now) {
         Matcher job = JOB.matcher(path);
         if (job.matches()) {
             return JobPages.detail(v, Long.parseLong(job.group(1)));
@@ -240,6 +249,8 @@ public final class StratumConsolePlugin extends HttpServlet {
             case "/jobs" -> JobPages.list(v);
             case "/alerts" -> ElasticityPages.alerts(v);
             case "/elasticity" -> ElasticityPages.service(v);
+            case "/updates" -> UpdatePages.list(v, now);
+            case "/window" -> UpdatePages.window(v, now);
             case "/backups" -> CatalogPages.backups(v);
             case "/backup" -> CatalogPages.backup(v);
             case "/sdps" -> CatalogPages.sdps(v);
@@ -259,6 +270,7 @@ public final class StratumConsolePlugin extends HttpServlet {
         String active = switch (path) {
             case "/", "/service", "/elasticity" -> "/services";
             case "/environment" -> "/environments";
+            case "/window" -> "/updates";
             case "/backup" -> "/backups";
             default -> path.startsWith("/jobs/") ? "/jobs" : path;
         };

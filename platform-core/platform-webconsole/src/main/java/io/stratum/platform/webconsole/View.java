@@ -6,6 +6,7 @@ import io.stratum.platform.api.BackupService;
 import io.stratum.platform.api.CloneService;
 import io.stratum.platform.api.ElasticityService;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.UpdateService;
 import javax.servlet.http.HttpServletRequest;
 
 /**
@@ -19,12 +20,14 @@ import javax.servlet.http.HttpServletRequest;
  * @param clones clones as that user, or {@code null} while the clone bundle is not installed
  * @param elasticity metrics, alerts and scaling policies as that user, or {@code null} while the elasticity bundle is
  *     not installed
+ * @param updates SDP versions, patches, updates and maintenance windows as that user, or {@code null} while the update
+ *     bundle is not installed
  * @param csrf the session's form token
  * @param request the request
  * @param deployDir where SDP bundles are dropped in
  */
 record View(String root, String user, PlatformService platform, BackupService backups, CloneService clones,
-        ElasticityService elasticity, String csrf, HttpServletRequest request, String deployDir) {
+        ElasticityService elasticity, UpdateService updates, String csrf, HttpServletRequest request, String deployDir) {
 
     /** @return the URL of a page of the plugin with the parameters (names and values alternating) */
     String url(String path, String... params) {

@@ -16,7 +16,8 @@ import org.junit.Test;
  * The pages' scripts, run by Node.js (on every build machine) on minimal stand-ins for the page: a job page follows
  * its job to its end from the JSON snapshots, once a second, and stops polling when the job has ended; the console's
  * menu of a user who may open only the Stratum pages shows only them; a service's elasticity page plots its metrics
- * and follows its alerts' states from the JSON document, in the window chosen. The browser test of the distribution
+ * and follows its alerts' states from the JSON document, in the window chosen; the updates page follows the job of
+ * each running update. The browser test of the distribution
  * runs them in Chromium.
  */
 public class StratumScriptTest {
@@ -34,6 +35,11 @@ public class StratumScriptTest {
     @Test
     public void theElasticityPagePlotsTheMetricsAndFollowsTheAlertsInTheChosenWindow() throws Exception {
         assertEquals("OK", run("elasticity.js", "elasticity-check.js"));
+    }
+
+    @Test
+    public void theUpdatesPageFollowsEachRunningUpdatesJobUntilItHasEnded() throws Exception {
+        assertEquals("OK", run("updates.js", "updates-check.js"));
     }
 
     /** @return what a check script printed about one of the pages' scripts, after it exited 0 */

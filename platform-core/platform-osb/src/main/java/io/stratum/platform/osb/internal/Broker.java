@@ -12,6 +12,8 @@ import io.stratum.platform.api.PlatformException.Reason;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.ServiceDTO;
 import io.stratum.platform.api.ServiceState;
+import io.stratum.platform.api.UpdateDTO;
+import io.stratum.platform.api.UpdateService;
 import io.stratum.platform.osb.internal.BrokerStore.Instance;
 import io.stratum.platform.osb.internal.BrokerStore.Kind;
 import io.stratum.platform.osb.internal.OsbCatalog.Offering;
@@ -30,7 +32,9 @@ import java.util.regex.Pattern;
 /**
  * The Open Service Broker API (v2.17) mapped onto {@link PlatformService}: an instance is a Stratum service in the
  * account of its organization's space (created on the first provision there), an operation is a Stratum job, a
- * binding is a consumer of the service (a binding of its own from the service's engine). No rule of the platform is
+ * binding is a consumer of the service (a binding of its own from the service's engine), an update whose
+ * {@code maintenance_info.version} is newer than the instance's is a forced upgrade of the service by the update
+ * manager ({@link UpdateService}), its operation the upgrade's job. No rule of the platform is
  * decided here: every check the platform makes (quotas, configuration, a busy service) is the platform's, and its
  * refusal is answered with the status the spec gives for it.
  * <p>
@@ -73,6 +77,11 @@ final class Broker {
     private enum Op {
         PROVISION, UPDATE, DEPROVISION, BIND, UNBIND
     }
+
+    /** The kind of the update manager's jobs (an upgrade asked for through the broker runs as one). */
+    static final String UPDATE_JOB = "update.service";
+    /** How the operation of an upgrade not yet handed to its job begins (then the update's id). */
+    static final String UPDATE_OPERATION = "update-";
 
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|passwd|secret|token|credential|key).*");
@@ -177,7 +186,21 @@ final class Broker {
         });
     }
 
-    Reply update(PlatformService p, String instanceId, boolean async, JsonNode json) {
+    /**
+     * Updates an instance: its {@code instances} parameter (a scale job), or with a {@code maintenance_info.version}
+     * newer than the instance's SDP version, an upgrade to that version (the catalog's: the newest of the type), run at
+     * once ({@link UpdateService#upgrade} forced). The instance's own version is no change; any other version is a
+     * {@code MaintenanceInfoConflict}.
+     *
+     * @param p the platform
+     * @param updates the update manager (throws UNAVAILABLE, answered 503, without the update bundle)
+     * @param instanceId the instance
+     * @param async whether the platform accepts an operation
+     * @param json the request's body
+     * @return the answer
+     */
+    Reply update(PlatformService p, Supplier<UpdateService> updates, String instanceId, boolean async,
+            JsonNode json) {
         checkId("instance_id", instanceId);
         ObjectNode body = Requests.object(json);
         String serviceId = Requests.text(body, "service_id", true);
@@ -217,20 +240,18 @@ final class Broker {
                 throw OsbException.unprocessable("the plan of an existing instance cannot be changed (the catalog says "
                         + "plan_updateable false); provision a new instance with the plan you want");
             }
-            if (maintenance != null) {
+            String upgradeTo = null;
+            String running = OsbCatalog.semver(service.sdpVersion());
+            if (maintenance != null && !maintenance.equals(running)) {
                 String current = offering.flatMap(o -> o.plan(row.planId())).map(OsbCatalog.Plan::version)
                         .orElseThrow(() -> new OsbException(422, OsbException.MAINTENANCE_INFO_CONFLICT, "the plan of "
                                 + "instance '" + instanceId + "' is no longer in the catalog; fetch it again"));
-                if (!maintenance.equals(current)) {
-                    throw new OsbException(422, OsbException.MAINTENANCE_INFO_CONFLICT, "the plan is at maintenance "
-                            + "version " + current + ", not " + maintenance + "; fetch the catalog again");
+                if (!maintenance.equals(current) || OsbCatalog.compare(current, running) <= 0) {
+                    throw new OsbException(422, OsbException.MAINTENANCE_INFO_CONFLICT, "instance '" + instanceId
+                            + "' runs maintenance version " + running + " and the plan is at " + current + ", not "
+                            + maintenance + "; fetch the catalog again");
                 }
-                String running = OsbCatalog.semver(service.sdpVersion());
-                if (!running.equals(current)) {
-                    throw OsbException.unprocessable("instance '" + instanceId + "' runs " + service.sdpName() + " "
-                            + service.sdpVersion() + "; Stratum cannot move a service to another SDP version yet, so "
-                            + "maintenance version " + current + " needs a new instance");
-                }
+                upgradeTo = offering.get().sdp().version();
             }
             Integer instances = null;
             List<String> unchangeable = new ArrayList<>();
@@ -256,6 +277,13 @@ final class Broker {
                 throw OsbException.unprocessable("parameters " + unchangeable + " of an existing instance cannot be "
                         + "changed; only 'instances' can, on service types that scale");
             }
+            if (upgradeTo != null) {
+                if (instances != null) {
+                    throw OsbException.unprocessable("an upgrade and a change of 'instances' cannot be one request; "
+                            + "ask for the upgrade, then for the change of 'instances' once it has ended");
+                }
+                return upgrade(updates, row, upgradeTo, async, digest);
+            }
             if (instances == null) {
                 return Reply.of(200, Map.of());
             }
@@ -272,6 +300,29 @@ final class Broker {
                     row.digest(), row.parameterNames(), job.id(), Kind.UPDATE, digest));
             return Reply.of(202, operation(job));
         });
+    }
+
+    /** Asks the update manager for the instance's upgrade, forced (the platform asked for it now). */
+    private Reply upgrade(Supplier<UpdateService> updates, Instance row, String toVersion, boolean async,
+            String digest) {
+        if (!async) {
+            throw OsbException.asyncRequired("an upgrade");
+        }
+        List<UpdateDTO> asked;
+        try {
+            asked = updates.get().upgrade(row.account(), row.serviceName(), null, toVersion, true);
+        } catch (RuntimeException e) {
+            throw refusal(e, Op.UPDATE);
+        }
+        if (asked.isEmpty()) {
+            return Reply.of(200, Map.of()); // it reached that version meanwhile
+        }
+        UpdateDTO u = asked.get(0);
+        store.put(new Instance(row.instanceId(), row.serviceId(), row.planId(), row.account(), row.serviceName(),
+                row.digest(), row.parameterNames(), u.jobId(), Kind.UPDATE, digest));
+        // a forced update not yet handed to its job is polled by its own id until it has one
+        return Reply.of(202, u.jobId() != null ? operation(u.jobId()) : Map.of("operation", UPDATE_OPERATION
+                + u.id()));
     }
 
     Reply deprovision(PlatformService p, String instanceId, boolean async, String serviceId, String planId) {
@@ -354,14 +405,48 @@ final class Broker {
         return Reply.of(200, out);
     }
 
-    Reply lastOperation(PlatformService p, String instanceId, String operation) {
+    /**
+     * @param p the platform
+     * @param updates the update manager, for the operation of an upgrade not yet handed to its job
+     * @param instanceId the instance
+     * @param operation the operation asked about, or {@code null} for the last
+     * @return the operation's state
+     */
+    Reply lastOperation(PlatformService p, Supplier<UpdateService> updates, String instanceId, String operation) {
         checkId("instance_id", instanceId);
         Instance row = store.instance(instanceId).orElseThrow(() -> OsbException.notFound("there is no instance '"
                 + instanceId + "'"));
+        String op = operation;
+        if (op != null && op.startsWith(UPDATE_OPERATION)) {
+            UpdateDTO u;
+            try {
+                u = updates.get().update(op.substring(UPDATE_OPERATION.length()));
+            } catch (PlatformException e) {
+                if (e.reason() != Reason.NOT_FOUND) {
+                    throw e;
+                }
+                u = null;
+            }
+            if (u == null || !u.account().equals(row.account()) || !u.service().equals(row.serviceName())) {
+                throw OsbException.badRequest("operation '" + operation + "' is not an operation of instance '"
+                        + instanceId + "'");
+            }
+            if (u.jobId() == null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("state", u.state() == UpdateDTO.State.CANCELLED || u.state() == UpdateDTO.State.FAILED
+                        ? "failed" : "in progress");
+                out.put("description", "upgrade to " + u.toVersion() + ": " + u.state().name().toLowerCase(
+                        java.util.Locale.ROOT) + (u.message().isEmpty() ? "" : ", " + u.message()));
+                return u.state() == UpdateDTO.State.PENDING || u.state() == UpdateDTO.State.RUNNING
+                        ? new Reply(200, out, retryAfterSeconds) : Reply.of(200, out);
+            }
+            op = Long.toString(u.jobId());
+        }
         JobDTO job;
-        if (operation != null) {
-            job = job(p, parseOperation(operation)).filter(j -> j.account().equals(row.account())
-                    && j.target().equals(row.serviceName()) && j.kind().matches("service\\.(create|scale|delete)"))
+        if (op != null) {
+            job = job(p, parseOperation(op)).filter(j -> j.account().equals(row.account())
+                    && j.target().equals(row.serviceName())
+                    && j.kind().matches("service\\.(create|scale|delete)|" + UPDATE_JOB))
                     .orElseThrow(() -> OsbException.badRequest("operation '" + operation + "' is not an operation of "
                             + "instance '" + instanceId + "'"));
         } else {
@@ -372,6 +457,7 @@ final class Broker {
         String what = switch (job.kind()) {
             case "service.create" -> "provisioning";
             case "service.delete" -> "deprovisioning";
+            case UPDATE_JOB -> "upgrade";
             default -> "update";
         };
         if (!job.isDone()) {

@@ -13,7 +13,8 @@ import java.util.UUID;
  * (its newest SDP version; older ones still manage the services made with them), one plan per plan of that SDP.
  * A type whose SDP requires a provider (e.g. an app server needs a database) is left out: OSB has no way to name one.
  * Offerings are bindable when the SDP provides something; plans cannot be changed ({@code plan_updateable} false:
- * Stratum has no plan change); {@code maintenance_info.version} is the SDP version.
+ * Stratum has no plan change); {@code maintenance_info.version} is the SDP version (the newest of the type): a
+ * platform's update of an instance with that version upgrades it.
  */
 final class OsbCatalog {
 
@@ -155,7 +156,8 @@ final class OsbCatalog {
         return out.toString();
     }
 
-    private static int compare(String a, String b) {
+    /** @return how two SDP versions compare, as semantic versions */
+    static int compare(String a, String b) {
         String[] x = semver(a).split("\\.");
         String[] y = semver(b).split("\\.");
         for (int i = 0; i < 3; i++) {

@@ -6,6 +6,8 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
+import io.stratum.platform.api.UpdateAccess;
+import io.stratum.platform.api.UpdateService;
 import io.stratum.platform.spi.store.DataStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.servlet.Servlet;
@@ -23,6 +26,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -84,6 +90,11 @@ public final class OsbServlet extends HttpServlet {
     private final transient UUID storedNamespace;
     private transient volatile BrokerCredentials credentials;
     private transient volatile Broker broker;
+
+    /** Served by the update bundle (upgrades asked for with a newer maintenance_info), when it is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile UpdateAccess updates;
 
     /**
      * @param access the way into the platform
@@ -171,8 +182,9 @@ public final class OsbServlet extends HttpServlet {
             } else {
                 checkVersion(req.getHeader("X-Broker-API-Version"));
                 String cause = cause(req.getHeader("X-Broker-API-Originating-Identity"), requestIdentity);
-                PlatformService platform = access.as(Caller.system("osb", Caller.VIA_OSB).because(cause));
-                reply = route(platform, method, path, req);
+                Caller caller = Caller.system("osb", Caller.VIA_OSB).because(cause);
+                PlatformService platform = access.as(caller);
+                reply = route(platform, () -> updates(caller), method, path, req);
                 if (!method.equals("GET")) {
                     LOG.info("OSB {} {}: {}{}", method, path, reply.status(), cause.isEmpty() ? "" : " (" + cause + ")");
                 }
@@ -203,8 +215,22 @@ public final class OsbServlet extends HttpServlet {
         resp.getOutputStream().write(Requests.JSON.writeValueAsBytes(reply.body()));
     }
 
-    private Broker.Reply route(PlatformService p, String method, String path, HttpServletRequest req)
-            throws IOException {
+    /**
+     * @param caller the broker's caller
+     * @return the update manager for it
+     * @throws PlatformException UNAVAILABLE (503) without the update bundle
+     */
+    private UpdateService updates(Caller caller) {
+        UpdateAccess u = updates;
+        if (u == null) {
+            throw new PlatformException(PlatformException.Reason.UNAVAILABLE, "upgrades are not available: the update "
+                    + "bundle (io.stratum.platform-update) is not installed or not active in this Stratum");
+        }
+        return u.as(caller);
+    }
+
+    private Broker.Reply route(PlatformService p, Supplier<UpdateService> updates, String method, String path,
+            HttpServletRequest req) throws IOException {
         Broker b = broker;
         boolean async = "true".equals(req.getParameter("accepts_incomplete"));
         if (path.equals("/catalog")) {
@@ -232,11 +258,11 @@ public final class OsbServlet extends HttpServlet {
             String instance = m.group(1);
             if (m.group(2) != null) {
                 allow(method, "GET");
-                return b.lastOperation(p, instance, req.getParameter("operation"));
+                return b.lastOperation(p, updates, instance, req.getParameter("operation"));
             }
             return switch (method) {
                 case "PUT" -> b.provision(p, instance, async, body(req));
-                case "PATCH" -> b.update(p, instance, async, body(req));
+                case "PATCH" -> b.update(p, updates, instance, async, body(req));
                 case "GET" -> b.fetchInstance(p, instance);
                 case "DELETE" -> b.deprovision(p, instance, async, req.getParameter("service_id"),
                         req.getParameter("plan_id"));

@@ -28,7 +28,7 @@ import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * The broker's servlet in a real embedded Jetty 9.4 (the Jetty of Karaf's Pax Web) on 127.0.0.1, over a real H2 store
- * and a {@link FakePlatform}, driven over real HTTP.
+ * and a {@link FakePlatform} (with the {@link FakeUpdates} of the update bundle), driven over real HTTP.
  */
 final class BrokerHarness implements AutoCloseable {
 
@@ -37,6 +37,9 @@ final class BrokerHarness implements AutoCloseable {
     private static final AtomicLong DB = new AtomicLong();
 
     final FakePlatform platform = new FakePlatform();
+    final FakeUpdates updates = new FakeUpdates(platform);
+    /** Whether the update bundle is "there". */
+    volatile boolean updating = true;
     final String jdbcUrl = "jdbc:h2:mem:osb-" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
     final DataStore dataStore = new H2Store(jdbcUrl);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -108,6 +111,7 @@ final class BrokerHarness implements AutoCloseable {
             server.stop();
         }
         servlet = new OsbServlet(platform, dataStore, config);
+        servlet.updates = updating ? updates : null;
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

@@ -130,6 +130,26 @@ final class FakePlatform implements PlatformAccess {
         j.onFailure.run();
     }
 
+    /**
+     * Starts the job of an update of a service to another SDP version, as the update manager would (for its fake):
+     * the service is busy with it, and on success runs that version.
+     *
+     * @return the job's id
+     */
+    synchronized long upgradeJob(Caller caller, String account, String name, String toVersion) {
+        Svc s = services.get(account + "/" + name);
+        if (s.activeJob != 0) {
+            throw refuse(Reason.CONCURRENCY, "'" + name + "' is busy with job " + s.activeJob);
+        }
+        calls.add("upgrade " + account + "/" + name + " " + toVersion);
+        Job j = newJob(caller, "update.service", account, name, () -> {
+            s.sdpVersion = toVersion;
+            s.activeJob = 0;
+        }, () -> s.activeJob = 0);
+        s.activeJob = j.id;
+        return j.id;
+    }
+
     synchronized JobDTO job(long id) {
         return dto(jobs.get(id));
     }
@@ -142,7 +162,8 @@ final class FakePlatform implements PlatformAccess {
     synchronized String snapshot() {
         StringBuilder out = new StringBuilder(accounts.keySet().toString());
         services.forEach((k, s) -> out.append(" | ").append(k).append(' ').append(s.state).append(' ')
-                .append(s.activeJob).append(' ').append(s.plan).append(' ').append(s.config));
+                .append(s.sdpVersion).append(' ').append(s.activeJob).append(' ').append(s.plan).append(' ')
+                .append(s.config));
         consumers.forEach((k, c) -> out.append(" | ").append(k).append(' ').append(c.state));
         jobs.forEach((k, j) -> out.append(" | job ").append(k).append(' ').append(j.state));
         return out.toString();

@@ -468,12 +468,13 @@ public class OsbBrokerTest {
         refused(422, "UnprocessableEntity", broker.request("PATCH", "/service_instances/no-such?"
                 + "accepts_incomplete=true").body(scale));
 
-        // a newer SDP: the catalog offers it, and the instance cannot move to it yet
+        // a newer SDP in the catalog: the instance's own version is still no change; an older one is a conflict
         broker.platform.sdps.add(FakePlatform.sdp("appcache", "appcache", "2.1.0", List.of(), List.of(), "tiny"));
-        refused(422, "UnprocessableEntity", broker.request("PATCH", async).body("{\"service_id\": \""
-                + cacheService + "\", \"maintenance_info\": {\"version\": \"2.1.0\"}}"));
+        assertEquals(200, broker.request("PATCH", async).body("{\"service_id\": \"" + cacheService
+                + "\", \"maintenance_info\": {\"version\": \"2.0.0\"}}").send().status());
         refused(422, "MaintenanceInfoConflict", broker.request("PATCH", async).body("{\"service_id\": \""
-                + cacheService + "\", \"maintenance_info\": {\"version\": \"2.0.0\"}}"));
+                + cacheService + "\", \"maintenance_info\": {\"version\": \"1.9.0\"}}"));
+        assertTrue(broker.updates.calls.toString(), broker.updates.calls.isEmpty());
 
         // a plan change (the catalog says plan_updateable false), a type that does not scale
         provisioned(INSTANCE, null);
@@ -483,6 +484,114 @@ public class OsbBrokerTest {
         refused(422, "UnprocessableEntity", broker.request("PATCH", "/service_instances/" + INSTANCE
                 + "?accepts_incomplete=true").body("{\"service_id\": \"" + dbService
                 + "\", \"parameters\": {\"instances\": 2}}"));
+    }
+
+    /** Provisions an appcache instance at SDP 2.0.0 and adds SDP 2.1.0 to the catalog; @return its path. */
+    private String cacheAt200WithNewerSdp(String cache) {
+        Answer a = provision(cache, "{\"service_id\": \"" + cacheService + "\", \"plan_id\": \"" + cachePlan
+                + "\", \"organization_guid\": \"" + ORG + "\", \"space_guid\": \"" + SPACE + "\"}");
+        broker.platform.succeed(Long.parseLong(a.text("operation")));
+        broker.platform.sdps.add(FakePlatform.sdp("appcache", "appcache", "2.1.0", List.of(), List.of(), "tiny"));
+        return "/service_instances/" + cache;
+    }
+
+    private String upgradeTo(String version) {
+        return "{\"service_id\": \"" + cacheService + "\", \"maintenance_info\": {\"version\": \"" + version
+                + "\"}}";
+    }
+
+    @Test
+    public void aNewerMaintenanceVersionUpgradesTheInstanceAsAnOperationThePlatformPolls() throws Exception {
+        String cache = "c0ffee00-0000-4000-8000-000000000002";
+        String path = cacheAt200WithNewerSdp(cache);
+        String service = Names.account(ORG, SPACE) + " i-" + cache;
+        JsonNode catalog = get("/catalog").send().json();
+        boolean offered = false;
+        for (JsonNode s : catalog.path("services")) {
+            if (s.path("id").asText().equals(cacheService)) {
+                offered = s.path("plans").get(0).path("maintenance_info").path("version").asText().equals("2.1.0");
+            }
+        }
+        assertTrue("the catalog offers the newest version: " + catalog, offered);
+
+        refused(422, "AsyncRequired", broker.request("PATCH", path).body(upgradeTo("2.1.0")));
+        Answer accepted = broker.request("PATCH", path + "?accepts_incomplete=true").body(upgradeTo("2.1.0")).send();
+        assertEquals(accepted.toString(), 202, accepted.status());
+        String op = accepted.text("operation");
+        assertEquals(List.of("system:osb: upgrade " + service + " null 2.1.0 true"),
+                broker.updates.calls);
+        assertEquals("update.service", broker.platform.job(Long.parseLong(op)).kind());
+        Answer again = broker.request("PATCH", path + "?accepts_incomplete=true").body(upgradeTo("2.1.0")).send();
+        assertEquals(again.toString(), 202, again.status());
+        assertEquals(op, again.text("operation"));
+        assertEquals("no second upgrade", 1, broker.updates.calls.size());
+        refused(422, "ConcurrencyError", get(path));
+        Answer polling = get(path + "/last_operation?operation=" + op).send();
+        assertEquals("in progress", polling.text("state"));
+        assertTrue(polling.toString(), polling.text("description").startsWith("upgrade: "));
+        assertEquals("2", polling.header("Retry-After"));
+
+        broker.platform.succeed(Long.parseLong(op));
+        Answer done = get(path + "/last_operation?operation=" + op).send();
+        assertEquals("succeeded", done.text("state"));
+        assertEquals("upgrade done (job " + op + ")", done.text("description"));
+        assertEquals("2.1.0", get(path).send().json().path("maintenance_info").path("version").asText());
+        // the instance's version now: nothing to do
+        Answer same = broker.request("PATCH", path + "?accepts_incomplete=true").body(upgradeTo("2.1.0")).send();
+        assertEquals(same.toString(), 200, same.status());
+        assertEquals("{}", same.response().body());
+        assertEquals(1, broker.updates.calls.size());
+        refused(422, "MaintenanceInfoConflict", broker.request("PATCH", path + "?accepts_incomplete=true")
+                .body(upgradeTo("2.0.0")));
+    }
+
+    @Test
+    public void anUpgradeAndAScaleInOneRequestAreRefusedAndAFailedUpgradeLeavesTheInstanceUsable() throws Exception {
+        String cache = "c0ffee00-0000-4000-8000-000000000003";
+        String path = cacheAt200WithNewerSdp(cache) + "?accepts_incomplete=true";
+        refused(422, "UnprocessableEntity", broker.request("PATCH", path).body("{\"service_id\": \"" + cacheService
+                + "\", \"maintenance_info\": {\"version\": \"2.1.0\"}, \"parameters\": {\"instances\": 2}}"));
+        String op = broker.request("PATCH", path).body(upgradeTo("2.1.0")).send().text("operation");
+        broker.platform.fail(Long.parseLong(op), "injected failure at health; put back as before");
+        Answer failed = get("/service_instances/" + cache + "/last_operation?operation=" + op).send();
+        assertEquals("failed", failed.text("state"));
+        assertTrue(failed.toString(), failed.text("description").contains("injected failure at health"));
+        assertTrue(failed.json().path("instance_usable").asBoolean());
+        assertEquals("2.0.0", get("/service_instances/" + cache).send().json().path("maintenance_info")
+                .path("version").asText());
+    }
+
+    @Test
+    public void anUpgradeNotYetHandedToItsJobIsPolledByItsOwnOperation() throws Exception {
+        String cache = "c0ffee00-0000-4000-8000-000000000004";
+        String path = cacheAt200WithNewerSdp(cache);
+        broker.updates.defer = true;
+        Answer accepted = broker.request("PATCH", path + "?accepts_incomplete=true").body(upgradeTo("2.1.0")).send();
+        assertEquals(accepted.toString(), 202, accepted.status());
+        String op = accepted.text("operation");
+        assertTrue(op, op.startsWith("update-"));
+        Answer waiting = get(path + "/last_operation?operation=" + op).send();
+        assertEquals(waiting.toString(), "in progress", waiting.text("state"));
+        assertTrue(waiting.toString(), waiting.text("description").startsWith("upgrade to 2.1.0: pending"));
+        long job = broker.updates.start(op.substring("update-".length()), Caller.system("update"));
+        assertEquals("in progress", get(path + "/last_operation?operation=" + op).send().text("state"));
+        broker.platform.succeed(job);
+        assertEquals("succeeded", get(path + "/last_operation?operation=" + op).send().text("state"));
+        refused(400, "BadRequest", get(path + "/last_operation?operation=update-nope"));
+    }
+
+    @Test
+    public void withoutTheUpdateBundleAnUpgradeIs503AndChangesNothing() throws Exception {
+        String cache = "c0ffee00-0000-4000-8000-000000000005";
+        String path = cacheAt200WithNewerSdp(cache);
+        broker.updating = false;
+        broker.start(BrokerHarness.config());
+        Answer a = refused(503, "Unavailable", broker.request("PATCH", path + "?accepts_incomplete=true")
+                .body(upgradeTo("2.1.0")));
+        assertTrue(a.toString(), a.text("description").contains("platform-update"));
+        // what needs no upgrade still works
+        assertEquals(200, broker.request("PATCH", path + "?accepts_incomplete=true").body(upgradeTo("2.0.0")).send()
+                .status());
     }
 
     // ------------------------------------------------------------------ deprovision
