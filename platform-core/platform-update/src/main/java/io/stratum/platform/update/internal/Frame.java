@@ -5,10 +5,12 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -172,7 +174,10 @@ public record Frame(Set<DayOfWeek> days, LocalTime start, Duration length) {
             if (!days.contains(day.getDayOfWeek())) {
                 continue;
             }
-            Instant begins = ZonedDateTime.of(day, start, zone).toInstant();
+            LocalDateTime local = LocalDateTime.of(day, start);
+            ZoneOffsetTransition gap = zone.getRules().getTransition(local);
+            Instant begins = gap != null && gap.isGap() ? gap.getInstant()
+                    : ZonedDateTime.of(local, zone).toInstant(); // in an overlap: the earlier offset
             Instant ends = begins.plus(length);
             if (!ends.isAfter(now)) {
                 continue;
