@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * What the caller may not see is NOT_FOUND, as what does not exist. An update is asked for now and recorded PENDING
  * with when it may run ({@link Windows#notBefore}: the next frame for a soft update, the chosen slot for a hard or
  * rolling one; now when forced); the {@link UpdateScheduler} runs it. How it runs is decided per service here: see
- * {@link UpdateRules#mode}. An upgrade goes to a newer installed version of the same major only; its configuration is
+ * {@link UpdateRules#mode}. An upgrade goes to a newer installed version of the same major only (with no version
+ * named: the newest installed of the service's own major); its configuration is
  * the service's without the keys the new version drops, with the new version's defaults for the keys it adds, and its
  * message says which. A service with an update pending or running gets no second one (CONCURRENCY, the API's
  * "conflict").
@@ -308,13 +309,11 @@ public final class UpdateAccessImpl implements UpdateAccess {
                         + "installed (see stratum:sdp-list)");
             }
             String versions = installed.stream().map(SdpCatalog.Entry::version).collect(Collectors.joining(", "));
-            SdpCatalog.Entry to = toVersion == null ? installed.get(0) : installed.stream()
+            Optional<SdpCatalog.Entry> asked = toVersion == null ? Optional.empty() : Optional.of(installed.stream()
                     .filter(e -> e.version().equals(toVersion.strip())).findFirst()
                     .orElseThrow(() -> new PlatformException(Reason.NOT_FOUND, "version " + toVersion + " of "
-                            + type + " is not installed (installed: " + versions + ")"));
-            Map<String, String> schema = catalog.schema(type, to.version()).orElseThrow(() -> new PlatformException(
-                    Reason.UNAVAILABLE, "the configuration schema of " + type + " " + to.version() + " cannot be "
-                            + "read; see the Karaf log"));
+                            + type + " is not installed (installed: " + versions + ")")));
+            Map<String, Map<String, String>> schemas = new HashMap<>();
             List<UpdateStore.Row> rows = new ArrayList<>();
             Map<String, String> notify = new HashMap<>();
             for (ManagedService s : targets) {
@@ -322,10 +321,13 @@ public final class UpdateAccessImpl implements UpdateAccess {
                     throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is an external service: the "
                             + "platform does not run it, so it cannot upgrade it");
                 }
-                if (s.sdpVersion().equals(to.version())) {
+                Version from = Version.parseVersion(s.sdpVersion());
+                // no version asked for: the newest of the service's own major
+                SdpCatalog.Entry to = asked.orElseGet(() -> installed.stream()
+                        .filter(e -> e.osgiVersion().getMajor() == from.getMajor()).findFirst().orElse(null));
+                if (to == null || s.sdpVersion().equals(to.version())) {
                     continue;
                 }
-                Version from = Version.parseVersion(s.sdpVersion());
                 Version next = to.osgiVersion();
                 if (next.compareTo(from) < 0 || next.getMajor() != from.getMajor()) {
                     if (!single && next.compareTo(from) < 0) {
@@ -344,6 +346,9 @@ public final class UpdateAccessImpl implements UpdateAccess {
                             + " cannot move services to its version (it has no update capability, or is not "
                             + "running)");
                 }
+                Map<String, String> schema = schemas.computeIfAbsent(to.version(), v -> catalog.schema(type, v)
+                        .orElseThrow(() -> new PlatformException(Reason.UNAVAILABLE, "the configuration schema of "
+                                + type + " " + v + " cannot be read; see the Karaf log")));
                 UpdateRules.Upgraded u = UpdateRules.upgrade(s.configuration(), schema);
                 String mode = UpdateJob.HARD;
                 rows.add(row(s, UpdateDTO.Type.UPGRADE, to.version(), null, mode, force, u.configuration(),
