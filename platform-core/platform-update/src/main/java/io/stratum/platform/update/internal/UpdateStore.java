@@ -368,37 +368,40 @@ public final class UpdateStore {
     }
 
     /**
-     * Forgets what is kept of a service (its window; its updates stay as history).
-     *
-     * @param serviceId the service
+     * @param accountId an account
+     * @return the ids of the services it has windows or updates of
      */
-    public void forgetWindow(String serviceId) {
-        update("DELETE FROM update_windows WHERE service_id = ?", serviceId);
+    public List<String> servicesOf(String accountId) {
+        return store.inTransaction(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT service_id FROM update_windows WHERE account_id = ? "
+                    + "UNION SELECT service_id FROM update_updates WHERE account_id = ?")) {
+                ps.setString(1, accountId);
+                ps.setString(2, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
     }
 
     /**
-     * @param accountId an account
-     * @return how many windows and open updates it has
+     * Forgets everything kept of a service that no longer exists: its window and its updates.
+     *
+     * @param serviceId the service
      */
-    public int[] countsOf(String accountId) {
-        return store.inTransaction(c -> {
-            int[] n = new int[2];
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM update_windows WHERE account_id = ?")) {
-                ps.setString(1, accountId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    n[0] = rs.getInt(1);
+    public void forget(String serviceId) {
+        store.inTransaction(c -> {
+            for (String table : List.of("update_windows", "update_updates")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE service_id = ?")) {
+                    ps.setString(1, serviceId);
+                    ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM update_updates WHERE account_id = ? "
-                    + "AND state IN ('PENDING', 'RUNNING')")) {
-                ps.setString(1, accountId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    n[1] = rs.getInt(1);
-                }
-            }
-            return n;
+            return null;
         });
     }
 

@@ -434,4 +434,52 @@ public class UpdateAccessTest {
         assertEquals(List.of("shop/db"), v.get(2).services());
         assertTrue(as("olga").versions("database").get(2).services().isEmpty());
     }
+
+    // ------------------------------------------------------------------ notifications and account contents
+
+    @Test
+    public void aScheduledHardUpdateIsMailedWhenTheWindowSaysWhere() throws Exception {
+        List<io.stratum.platform.spi.AlertAction.Firing> mailed = Collections.synchronizedList(new ArrayList<>());
+        ledger.bindEmail(new io.stratum.platform.spi.AlertAction() {
+            @Override
+            public void validate(String argument) {
+            }
+
+            @Override
+            public void run(Firing firing) {
+                mailed.add(firing);
+            }
+        });
+        patch("sessions", "appserver", "{\"sessionTimeoutS\": \"600\"}");
+        as("alice").setWindow("shop", "db", new MaintenanceWindowRequest(null, null, null, null, "ops@example.com"));
+        as("alice").setWindow("shop", "app", new MaintenanceWindowRequest(null, null, null, null, "ops@example.com"));
+        as("alice").applyPatch("sessions", "shop", "app", false); // soft: not mailed
+        UpdateDTO u = as("alice").upgrade("shop", "db", null, "1.1.0", false).get(0);
+        long until = System.currentTimeMillis() + 10_000;
+        while (mailed.isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, mailed.size());
+        io.stratum.platform.spi.AlertAction.Firing m = mailed.get(0);
+        assertEquals("ops@example.com", m.argument());
+        assertEquals("db", m.service());
+        assertEquals("update " + u.id(), m.alert());
+        assertTrue(m.summary(), m.summary().contains("upgrade 1.0.0 -> 1.1.0 (HARD) scheduled for "
+                + "2026-12-08T02:00:00Z"));
+    }
+
+    @Test
+    public void anAccountWithOpenUpdatesSaysSoAndWhatIsLeftOfGoneServicesIsForgotten() {
+        UpdateAccountContents contents = new UpdateAccountContents(store, f.servicesView);
+        assertTrue(contents.remaining(shop).isEmpty());
+        UpdateDTO u = as("alice").upgrade("shop", "db", null, "1.1.0", false).get(0);
+        as("alice").setWindow("shop", "app", new MaintenanceWindowRequest(null, null, null, 2, null));
+        List<String> left = contents.remaining(shop);
+        assertEquals(List.of("updates '" + u.id() + "' (db, PENDING) (stratum:update-cancel)"), left);
+        f.services.remove("id-db");
+        f.services.remove("id-app");
+        assertTrue(contents.remaining(shop).isEmpty());
+        assertTrue(store.window("id-app").isEmpty());
+        assertTrue(store.find(u.id()).isEmpty());
+    }
 }
