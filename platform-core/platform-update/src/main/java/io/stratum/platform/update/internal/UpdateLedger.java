@@ -145,7 +145,7 @@ public final class UpdateLedger {
                 ? "job " + job.id() + ": " + job.message()
                 : "job " + job.id() + " ended " + job.state() + ": " + (job.error().isBlank() ? job.message()
                         : job.error()) + "; the service was put back as it was";
-        if (store.ended(id, state, clock.instant(), message)) {
+        if (store.ended(id, state, clock.instant(), message, job.id())) {
             store.find(id).ifPresent(r -> post(state.name(), r.dto()));
         }
     }
@@ -159,7 +159,7 @@ public final class UpdateLedger {
      * @return whether it was pending
      */
     public boolean endPending(UpdateStore.Row r, UpdateDTO.State state, String message) {
-        if (store.ended(r.id(), state, clock.instant(), message)) {
+        if (store.ended(r.id(), state, clock.instant(), message, null)) {
             store.find(r.id()).ifPresent(x -> post(state.name(), x.dto()));
             return true;
         }

@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * cause {@code update <id>}).
  */
 @Component(service = UpdateScheduler.class, immediate = true, configurationPid = UpdateConfig.PID)
+@Designate(ocd = UpdateConfig.class)
 public final class UpdateScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpdateScheduler.class);

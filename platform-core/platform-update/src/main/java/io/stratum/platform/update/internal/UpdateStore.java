@@ -246,11 +246,17 @@ public final class UpdateStore {
      * @param state SUCCEEDED, FAILED or CANCELLED
      * @param at when
      * @param message what happened
+     * @param jobId its job, if it had one (recorded if the job ended before its start was recorded)
      * @return whether it had not ended yet
      */
-    public boolean ended(String id, UpdateDTO.State state, Instant at, String message) {
-        return update("UPDATE update_updates SET state = ?, ended_at = ?, message = ? WHERE id = ? "
-                + "AND state IN ('PENDING', 'RUNNING')", state.name(), at.toEpochMilli(), clip(message), id) == 1;
+    public boolean ended(String id, UpdateDTO.State state, Instant at, String message, Long jobId) {
+        if (jobId == null) {
+            return update("UPDATE update_updates SET state = ?, ended_at = ?, message = ? WHERE id = ? "
+                    + "AND state IN ('PENDING', 'RUNNING')", state.name(), at.toEpochMilli(), clip(message), id) == 1;
+        }
+        return update("UPDATE update_updates SET state = ?, ended_at = ?, message = ?, job_id = COALESCE(job_id, ?) "
+                + "WHERE id = ? AND state IN ('PENDING', 'RUNNING')", state.name(), at.toEpochMilli(), clip(message),
+                jobId, id) == 1;
     }
 
     /**

@@ -293,8 +293,8 @@ public class UpdateAccessTest {
 
     @Test
     public void aBusyServiceLeavesTheUpdatePendingUntilItIsFree() {
-        UpdateDTO u = as("alice").upgrade("shop", "db", null, "1.1.0", true).get(0);
         refuseWith = new PlatformException(Reason.CONCURRENCY, "'db' is busy with job 7 (backup.create)");
+        UpdateDTO u = as("alice").upgrade("shop", "db", null, "1.1.0", true).get(0);
         scheduler.tick();
         UpdateDTO waiting = as("alice").update(u.id());
         assertEquals(UpdateDTO.State.PENDING, waiting.state());
