@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * {@link UpdateRules#mode}. An upgrade goes to a newer installed version of the same major only (with no version
  * named: the newest installed of the service's own major); its configuration is
  * the service's without the keys the new version drops, with the new version's defaults for the keys it adds, and its
- * message says which. A service with an update pending or running gets no second one (CONCURRENCY, the API's
- * "conflict").
+ * message says which. A forced update is handed to its job before the call returns (RUNNING with its job's id, or
+ * PENDING with why, if its service is busy). A service with an update pending or running gets no second one
+ * (CONCURRENCY, the API's "conflict").
  */
 @Component(service = UpdateAccess.class)
 public final class UpdateAccessImpl implements UpdateAccess {
@@ -440,7 +441,10 @@ public final class UpdateAccessImpl implements UpdateAccess {
                 return List.of();
             }
             ledger.scheduled(rows, notify);
-            if (force || rows.stream().anyMatch(r -> !r.dto().notBefore().isAfter(clock.instant()))) {
+            if (force) {
+                // handed to their jobs now, so that the caller gets each job's id (a busy service stays pending)
+                rows.forEach(scheduler::submit);
+            } else if (rows.stream().anyMatch(r -> !r.dto().notBefore().isAfter(clock.instant()))) {
                 scheduler.wake();
             }
             return rows.stream().map(r -> store.find(r.id()).map(UpdateStore.Row::dto).orElse(r.dto())).toList();

@@ -252,6 +252,8 @@ public class UpdateAccessTest {
         UpdateDTO u = as("alice").upgrade("shop", "db", null, "1.1.0", true).get(0);
         assertEquals(NOW, u.notBefore());
         assertTrue(u.forced());
+        assertEquals("handed to its job at once", UpdateDTO.State.RUNNING, u.state());
+        assertEquals(Long.valueOf(100), u.jobId());
         scheduler.tick();
         assertEquals(1, submitted.size());
         JobRequest r = submitted.get(0);
