@@ -164,6 +164,9 @@ public final class PatchFolder {
             }
         }
         patches = Map.copyOf(found);
+        java.util.Set<String> current = new java.util.HashSet<>();
+        found.values().forEach(p -> current.add(p.file() + ":" + p.sha256()));
+        seen.keySet().retainAll(current);
     }
 
     private static PatchDTO refused(PatchDTO p, String reason) {

@@ -8,7 +8,10 @@ import io.stratum.platform.spi.JobInfo;
 import io.stratum.platform.spi.JobRequest;
 import io.stratum.platform.spi.Jobs;
 import io.stratum.platform.spi.StepContributor;
+import io.stratum.platform.spi.Services;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs pending updates when their time has come: every {@link UpdateConfig#schedulerSeconds()} (and at once when
  * asked, for a forced update) it submits each pending update whose {@code notBefore} has passed as a job
- * {@value UpdateJob#KIND} of its service, and records the job and RUNNING. A service busy with another job
+ * {@value UpdateJob#KIND} of its service, and records the job and RUNNING. One that is not forced and whose window
+ * closed meanwhile (its service was busy while it was open) waits for the window's next opening. A service busy with
+ * another job
  * (CONCURRENCY) leaves the update pending, with a message saying why, and it is tried again at the next look; a
  * service that is gone fails the update. A hard update's job needs the backup bundle's
  * {@value UpdateJob#BACKUP_GUARD} contribution. The job runs as the user who asked for the update (recorded with the
@@ -41,6 +46,7 @@ public final class UpdateScheduler {
     private final UpdateLedger ledger;
     private final Clock clock;
     private final String failAt;
+    private final Function<UpdateStore.Row, Instant> window;
     private final ScheduledExecutorService thread;
 
     /**
@@ -51,9 +57,10 @@ public final class UpdateScheduler {
      */
     @Activate
     public UpdateScheduler(@Reference Jobs jobs, @Reference UpdateStore store, @Reference UpdateLedger ledger,
-            UpdateConfig config) {
+            @Reference Windows windows, @Reference Services services, UpdateConfig config) {
         this(jobs, store, ledger, Clock.systemUTC(), config.faultInjection() ? config.failAt() : "",
-                Math.max(1, config.schedulerSeconds()));
+                Math.max(1, config.schedulerSeconds()), r -> services.find(r.serviceId())
+                        .map(s -> windows.notBefore(s, r.dto().mode())).orElse(Instant.MIN));
     }
 
     /**
@@ -63,10 +70,13 @@ public final class UpdateScheduler {
      * @param clock the time
      * @param failAt the task every job fails at ({@code ""}: none)
      * @param everySeconds seconds between looks; 0: never on its own (tests call {@link #tick})
+     * @param window when a pending update that is not forced may run: now (or earlier) if its window is open, else
+     *     when the window next opens
      */
     public UpdateScheduler(Jobs jobs, UpdateStore store, UpdateLedger ledger, Clock clock, String failAt,
-            int everySeconds) {
+            int everySeconds, Function<UpdateStore.Row, Instant> window) {
         this.jobs = jobs;
+        this.window = window;
         this.store = store;
         this.ledger = ledger;
         this.clock = clock;
@@ -106,7 +116,17 @@ public final class UpdateScheduler {
 
     /** Submits every due update (tests call it directly). */
     public void tick() {
-        for (UpdateStore.Row r : store.due(clock.instant())) {
+        Instant now = clock.instant();
+        for (UpdateStore.Row r : store.due(now)) {
+            if (!r.dto().forced()) {
+                Instant next = window.apply(r);
+                if (next.isAfter(now)) {
+                    // its window closed before it could run (its service was busy): it waits for the next one
+                    store.reschedule(r.id(), next, false, UpdateLedger.summary(r.dto()) + "; its window closed before "
+                            + "it could run (its service was busy); waits for the next opening at " + next);
+                    continue;
+                }
+            }
             submit(r);
         }
     }

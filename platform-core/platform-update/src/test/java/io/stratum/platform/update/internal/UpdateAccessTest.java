@@ -151,7 +151,7 @@ public class UpdateAccessTest {
                 events.add(event);
             }
         });
-        scheduler = new UpdateScheduler(jobs, store, ledger, clock, "", 0);
+        scheduler = new UpdateScheduler(jobs, store, ledger, clock, "", 0, r -> Instant.MIN);
         Windows windows = new Windows(store, clock, "daily 02:00/2h", "UTC", List.of("Tue 02:00/2h",
                 "Thu 02:00/2h", "Sat 02:00/2h"));
         patches = tmp.newFolder("patches").toPath();

@@ -93,7 +93,7 @@ public class UpdateSchedulerTest {
     public void theSchedulerSubmitsDueUpdatesOnItsOwnAndLeavesFutureOnesPending() throws Exception {
         pending("u-due", Instant.now().minusSeconds(1), "HARD");
         pending("u-later", Instant.now().plusSeconds(3600), "SOFT");
-        UpdateScheduler scheduler = new UpdateScheduler(jobs, store, ledger, Clock.systemUTC(), "", 1);
+        UpdateScheduler scheduler = new UpdateScheduler(jobs, store, ledger, Clock.systemUTC(), "", 1, r -> Instant.MIN);
         try {
             long until = System.currentTimeMillis() + 10_000;
             while (store.find("u-due").orElseThrow().dto().state() != UpdateDTO.State.RUNNING
@@ -113,7 +113,7 @@ public class UpdateSchedulerTest {
     public void aServiceThatIsGoneFailsTheUpdateAndFaultInjectionReachesTheJob() {
         pending("u-1", Instant.now().minusSeconds(1), "HARD");
         refuse = Reason.NOT_FOUND;
-        UpdateScheduler scheduler = new UpdateScheduler(jobs, store, ledger, Clock.systemUTC(), "stop", 0);
+        UpdateScheduler scheduler = new UpdateScheduler(jobs, store, ledger, Clock.systemUTC(), "stop", 0, r -> Instant.MIN);
         try {
             scheduler.tick();
             UpdateDTO u = store.find("u-1").orElseThrow().dto();
@@ -141,5 +141,23 @@ public class UpdateSchedulerTest {
         assertEquals(Long.valueOf(77), u.jobId());
         assertFalse(store.reschedule("u-1", Instant.now(), true, "x"));
         assertFalse(ledger.endPending(r, UpdateDTO.State.CANCELLED, "too late"));
+    }
+
+    @Test
+    public void anUpdateWhoseWindowClosedWhileItsServiceWasBusyWaitsForTheNextOpening() {
+        pending("u-1", Instant.now().minusSeconds(60), "HARD");
+        Instant nextOpening = Instant.now().plus(Duration.ofDays(2));
+        UpdateScheduler scheduler = new UpdateScheduler(jobs, store, ledger, Clock.systemUTC(), "", 0,
+                r -> nextOpening);
+        try {
+            scheduler.tick();
+            UpdateDTO u = store.find("u-1").orElseThrow().dto();
+            assertEquals(UpdateDTO.State.PENDING, u.state());
+            assertEquals(nextOpening.toEpochMilli(), u.notBefore().toEpochMilli());
+            assertTrue(u.message(), u.message().contains("its window closed before it could run"));
+            assertTrue(submitted.isEmpty());
+        } finally {
+            scheduler.deactivate();
+        }
     }
 }
