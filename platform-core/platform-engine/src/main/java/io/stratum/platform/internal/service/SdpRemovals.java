@@ -9,8 +9,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.service.event.propertytypes.EventTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * another installed version of the same major if there is one, else by none until one is installed. An operator who
  * removes a version in use learns it in {@code karaf.log} at once, not at the services' next job.
  */
-@Component(service = EventHandler.class)
-@EventTopics(SdpManager.TOPIC_PREFIX + "REMOVED")
+@Component(service = EventHandler.class,
+        property = EventConstants.EVENT_TOPIC + "=" + SdpManager.TOPIC_PREFIX + "REMOVED")
 public final class SdpRemovals implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SdpRemovals.class);
