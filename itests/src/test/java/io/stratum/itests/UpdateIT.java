@@ -1,7 +1,6 @@
 package io.stratum.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratum.platform.api.Caller;
@@ -14,8 +13,6 @@ import io.stratum.platform.api.UpdateAccess;
 import io.stratum.platform.api.UpdateDTO;
 import io.stratum.platform.api.UpdateService;
 import java.io.IOException;
-import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,6 +84,13 @@ public class UpdateIT extends StratumTestSupport {
         }
     }
 
+    /** @return the service id of the update manager's facade now (a new one after it restarted), or -1 */
+    private long updateAccessId() {
+        ServiceReference<UpdateAccess> ref = FrameworkUtil.getBundle(getClass()).getBundleContext()
+                .getServiceReference(UpdateAccess.class);
+        return ref == null ? -1 : (Long) ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
+    }
+
     @After
     public void noFaults() throws Exception {
         Configuration c = configAdmin.getConfiguration("io.stratum.update", null);
@@ -138,12 +142,13 @@ public class UpdateIT extends StratumTestSupport {
         return platform.getService(null, name);
     }
 
-    private static Connection connect(ServiceDTO db) throws Exception {
-        return jdbc(db.connection().url(), db.connection().user(), db.connection().password());
+    private Connection connect(ServiceDTO db) throws Exception {
+        ServiceDTO revealed = platform.getService(null, db.name(), true);
+        return jdbc(revealed.connection().url(), revealed.connection().user(), revealed.connection().password());
     }
 
     /** @return every row of the test's table, in order, as text */
-    private static List<String> rows(ServiceDTO db) throws Exception {
+    private List<String> rows(ServiceDTO db) throws Exception {
         List<String> rows = new ArrayList<>();
         try (Connection c = connect(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id, body FROM notes ORDER BY id")) {
@@ -154,7 +159,7 @@ public class UpdateIT extends StratumTestSupport {
         return rows;
     }
 
-    private static void fill(ServiceDTO db, int n) throws Exception {
+    private void fill(ServiceDTO db, int n) throws Exception {
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE notes(id INT PRIMARY KEY, body VARCHAR(200))");
             for (int i = 1; i <= n; i++) {
@@ -163,7 +168,7 @@ public class UpdateIT extends StratumTestSupport {
         }
     }
 
-    private static int lockTimeout(ServiceDTO db) throws Exception {
+    private int lockTimeout(ServiceDTO db) throws Exception {
         try (Connection c = connect(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT LOCK_TIMEOUT()")) {
             rs.next();
@@ -306,8 +311,13 @@ public class UpdateIT extends StratumTestSupport {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put("faultInjection", "true");
             p.put("failAt", step);
+            long before = updateAccessId();
             c.update(p);
-            Thread.sleep(1500); // the component restarts with its new configuration
+            await("the update manager to restart with failAt '" + step + "'", Duration.ofSeconds(30),
+                    () -> {
+                        long now = updateAccessId();
+                        return now != before && now != -1;
+                    });
             UpdateDTO done = ended(updates().upgrade(null, "legacy", null, "1.1.0", true).get(0));
             assertEquals("failure at '" + step + "': " + done.message(), UpdateDTO.State.FAILED, done.state());
             assertTrue(done.message(), done.message().contains("injected failure at " + step));
