@@ -50,6 +50,16 @@ public class SchedulesTest {
         }
 
         @Override
+        public String seal(String plaintext) {
+            return plaintext; // this test's store keeps nothing secret
+        }
+
+        @Override
+        public String open(String stored) {
+            return stored;
+        }
+
+        @Override
         public synchronized <T> T inTransaction(Work<T> work) {
             try {
                 T t = work.run(h2);

@@ -47,4 +47,18 @@ public final class DataStoreService implements DataStore {
                     + e.getMessage());
         }
     }
+
+    @Override
+    public String seal(String plaintext) {
+        return store.secrets().seal(plaintext);
+    }
+
+    @Override
+    public String open(String stored) {
+        try {
+            return store.secrets().open(stored);
+        } catch (StoreException e) {
+            throw new PlatformException(Reason.UNAVAILABLE, e.getMessage());
+        }
+    }
 }

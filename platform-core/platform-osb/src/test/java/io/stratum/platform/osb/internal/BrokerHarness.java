@@ -61,6 +61,16 @@ final class BrokerHarness implements AutoCloseable {
         }
 
         @Override
+        public String seal(String plaintext) {
+            return plaintext; // this test's store keeps nothing secret
+        }
+
+        @Override
+        public String open(String stored) {
+            return stored;
+        }
+
+        @Override
         public <T> T inTransaction(Work<T> work) {
             try (Connection c = DriverManager.getConnection(url)) {
                 c.setAutoCommit(false);

@@ -48,4 +48,21 @@ public interface DataStore {
      * @throws io.stratum.platform.api.PlatformException UNAVAILABLE if a migration fails (with its version and why)
      */
     void migrate(String owner, List<Migration> migrations);
+
+    /**
+     * Seals a value that must not be readable at rest (a configuration that may hold passwords), with the key the
+     * platform seals its own secrets with (kept beside the store, not in it). Store what this returns; the same
+     * value sealed twice gives different texts.
+     *
+     * @param plaintext the value
+     * @return the sealed text
+     */
+    String seal(String plaintext);
+
+    /**
+     * @param stored a text {@link #seal} returned, or a value stored unsealed (returned as it is)
+     * @return the value
+     * @throws io.stratum.platform.api.PlatformException UNAVAILABLE if it was sealed with another key
+     */
+    String open(String stored);
 }

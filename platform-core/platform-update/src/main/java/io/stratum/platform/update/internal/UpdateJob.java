@@ -19,10 +19,6 @@ public final class UpdateJob {
     public static final String TO_VERSION = "toVersion";
     /** Job parameter: the SDP version the service has. */
     public static final String FROM_VERSION = "fromVersion";
-    /** Job parameter: the whole new effective configuration, as a JSON object of strings. */
-    public static final String CONFIGURATION = "configuration";
-    /** Job parameter: the whole configuration before, as a JSON object of strings. */
-    public static final String BEFORE = "before";
     /** Job parameter: the patch, if the update applies one. */
     public static final String PATCH = "patch";
     /** Job parameter (with the configuration's {@code faultInjection} only): the task that fails after its work. */

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Plans update jobs ({@value UpdateJob#KIND}); every job locks its service. Its parameters say how it runs
  * ({@value UpdateJob#MODE}) and between which versions and configurations ({@value UpdateJob#FROM_VERSION},
- * {@value UpdateJob#TO_VERSION}, {@value UpdateJob#BEFORE}, {@value UpdateJob#CONFIGURATION}):
+ * {@value UpdateJob#TO_VERSION}; the configurations come from the update's record):
  * <ul>
  * <li><b>SOFT</b>: {@code release} records the new configuration (compensation: the old one), {@code reconfigure}
  * hands the changed live settings to {@link UpdateEngine#reconfigure} (compensation: the old configuration recorded
@@ -62,6 +63,7 @@ public final class UpdatePlanner implements JobPlanner {
     private final ServiceSteps steps;
     private final Services services;
     private final Consumer<JobInfo> onEnd;
+    private final Function<String, Optional<UpdateStore.Row>> updates;
     private final boolean faultInjection;
     private final int retryAfterSeconds;
 
@@ -69,26 +71,30 @@ public final class UpdatePlanner implements JobPlanner {
      * @param steps the platform's steps on services
      * @param services the services
      * @param ledger records how updates end
+     * @param store the updates, with the configurations they move between
      * @param config the configuration
      */
     @Activate
     public UpdatePlanner(@Reference ServiceSteps steps, @Reference Services services, @Reference UpdateLedger ledger,
-            UpdateConfig config) {
-        this(steps, services, ledger::jobEnded, config.faultInjection(), config.retryAfterSeconds());
+            @Reference UpdateStore store, UpdateConfig config) {
+        this(steps, services, ledger::jobEnded, store::find, config.faultInjection(), config.retryAfterSeconds());
     }
 
     /**
      * @param steps the platform's steps on services
      * @param services the services
      * @param onEnd what to do with a job that ended
+     * @param updates finds an update by its id: its job carries only the id, so that no configuration (which may hold
+     *     passwords) is in a job record; the update's record keeps them sealed
      * @param faultInjection whether {@value UpdateJob#FAIL_AT} is obeyed
      * @param retryAfterSeconds what the maintenance page's Retry-After says
      */
-    public UpdatePlanner(ServiceSteps steps, Services services, Consumer<JobInfo> onEnd, boolean faultInjection,
-            int retryAfterSeconds) {
+    public UpdatePlanner(ServiceSteps steps, Services services, Consumer<JobInfo> onEnd,
+            Function<String, Optional<UpdateStore.Row>> updates, boolean faultInjection, int retryAfterSeconds) {
         this.steps = steps;
         this.services = services;
         this.onEnd = onEnd;
+        this.updates = updates;
         this.faultInjection = faultInjection;
         this.retryAfterSeconds = retryAfterSeconds;
     }
@@ -97,8 +103,11 @@ public final class UpdatePlanner implements JobPlanner {
     public JobPlan plan(JobInfo job) {
         String sid = job.serviceId().orElseThrow(() -> new IllegalStateException("update job " + job.id()
                 + " names no service"));
+        String id = job.param(UpdateJob.UPDATE);
+        UpdateStore.Row update = updates.apply(id).orElseThrow(() -> new IllegalStateException("update job "
+                + job.id() + ": update " + id + " is not recorded"));
         Params p = new Params(sid, job.param(UpdateJob.FROM_VERSION), job.param(UpdateJob.TO_VERSION),
-                UpdateJob.map(job.param(UpdateJob.BEFORE)), UpdateJob.map(job.param(UpdateJob.CONFIGURATION)));
+                UpdateJob.map(update.before()), UpdateJob.map(update.configuration()));
         JobPlan.Builder b = switch (job.param(UpdateJob.MODE)) {
             case UpdateJob.SOFT -> soft(p);
             case UpdateJob.HARD -> hard(p);

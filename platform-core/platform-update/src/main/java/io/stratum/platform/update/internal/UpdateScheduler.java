@@ -175,9 +175,7 @@ public final class UpdateScheduler {
                 .param(UpdateJob.UPDATE, u.id())
                 .param(UpdateJob.MODE, u.mode())
                 .param(UpdateJob.FROM_VERSION, u.fromVersion())
-                .param(UpdateJob.TO_VERSION, u.toVersion())
-                .param(UpdateJob.CONFIGURATION, r.configuration())
-                .param(UpdateJob.BEFORE, r.before());
+                .param(UpdateJob.TO_VERSION, u.toVersion());
         if (u.patchId() != null) {
             q = q.param(UpdateJob.PATCH, u.patchId());
         }

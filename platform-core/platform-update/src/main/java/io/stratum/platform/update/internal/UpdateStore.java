@@ -163,8 +163,9 @@ public final class UpdateStore {
                         ps.setLong(i++, u.endedAt().toEpochMilli());
                     }
                     ps.setString(i++, clip(u.message()));
-                    ps.setString(i++, r.configuration());
-                    ps.setString(i, r.before());
+                    // sealed at rest, as the platform seals services' configurations: they may hold passwords
+                    ps.setString(i++, store.seal(r.configuration()));
+                    ps.setString(i, store.seal(r.before()));
                     ps.executeUpdate();
                 }
             }
@@ -296,7 +297,7 @@ public final class UpdateStore {
         return store.inTransaction(c -> query(c, where, args));
     }
 
-    private static List<Row> query(Connection c, String where, Object... args) throws SQLException {
+    private List<Row> query(Connection c, String where, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM update_updates " + where)) {
             bind(ps, args);
             List<Row> rows = new ArrayList<>();
@@ -309,7 +310,7 @@ public final class UpdateStore {
         }
     }
 
-    private static Row row(ResultSet rs) throws SQLException {
+    private Row row(ResultSet rs) throws SQLException {
         long job = rs.getLong("job_id");
         Long jobId = rs.wasNull() ? null : job;
         long ended = rs.getLong("ended_at");
@@ -322,7 +323,7 @@ public final class UpdateStore {
                 rs.getString("requested_by"), Instant.ofEpochMilli(rs.getLong("requested_at")), endedAt,
                 rs.getString("message"));
         return new Row(dto, rs.getString("account_id"), rs.getString("service_id"), rs.getString("requested_via"),
-                rs.getString("configuration"), rs.getString("before_configuration"));
+                store.open(rs.getString("configuration")), store.open(rs.getString("before_configuration")));
     }
 
     // ------------------------------------------------------------------ windows

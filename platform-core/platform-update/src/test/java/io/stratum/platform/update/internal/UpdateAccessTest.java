@@ -262,9 +262,22 @@ public class UpdateAccessTest {
         assertEquals(shop, r.accountId());
         assertEquals("HARD", r.params().get(UpdateJob.MODE));
         assertEquals(UpdateJob.BACKUP_GUARD, r.params().get(StepContributor.REQUIRED));
-        assertEquals(Map.of("heapMb", "64", "lockTimeoutMs", "10000"), UpdateJob.map(r.params()
-                .get(UpdateJob.CONFIGURATION)));
-        assertEquals(Map.of("heapMb", "64"), UpdateJob.map(r.params().get(UpdateJob.BEFORE)));
+        // the job carries the update's id only; the configurations are in the update's record, sealed at rest
+        assertEquals(u.id(), r.params().get(UpdateJob.UPDATE));
+        assertTrue(r.params().toString(), r.params().values().stream().noneMatch(v -> v.contains("heapMb")));
+        UpdateStore.Row row = store.find(u.id()).orElseThrow();
+        assertEquals(Map.of("heapMb", "64", "lockTimeoutMs", "10000"), UpdateJob.map(row.configuration()));
+        assertEquals(Map.of("heapMb", "64"), UpdateJob.map(row.before()));
+        String atRest = real.data.inTransaction(c -> {
+            try (var st = c.prepareStatement("SELECT configuration FROM update_updates WHERE id = ?")) {
+                st.setString(1, u.id());
+                try (var rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+        assertTrue("sealed at rest: " + atRest, !atRest.contains("heapMb"));
         assertEquals("alice", r.requester().user());
         UpdateDTO running = as("alice").update(u.id());
         assertEquals(UpdateDTO.State.RUNNING, running.state());

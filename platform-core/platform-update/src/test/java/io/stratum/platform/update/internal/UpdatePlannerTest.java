@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.Before;
 import org.junit.Test;
@@ -34,18 +35,22 @@ public class UpdatePlannerTest {
     }
 
     private UpdatePlanner planner(boolean faults) {
-        return new UpdatePlanner(f.steps, f.servicesView, ended::add, faults, 30);
+        return new UpdatePlanner(f.steps, f.servicesView, ended::add, id -> Optional.ofNullable(updates.get(id)), faults,
+                30);
     }
 
-    private static JobInfo job(String sid, String mode, String from, String to, Map<String, String> before,
+    /** The updates' records, with the configurations they move between (their jobs carry only the update's id). */
+    private final Map<String, UpdateStore.Row> updates = new HashMap<>();
+
+    private JobInfo job(String sid, String mode, String from, String to, Map<String, String> before,
             Map<String, String> after, String failAt) {
         Map<String, String> p = new HashMap<>();
         p.put(UpdateJob.UPDATE, "u-1");
         p.put(UpdateJob.MODE, mode);
         p.put(UpdateJob.FROM_VERSION, from);
         p.put(UpdateJob.TO_VERSION, to);
-        p.put(UpdateJob.BEFORE, UpdateJob.json(before));
-        p.put(UpdateJob.CONFIGURATION, UpdateJob.json(after));
+        updates.put("u-1", new UpdateStore.Row(null, "acc", sid, "shell", UpdateJob.json(after),
+                UpdateJob.json(before)));
         if (failAt != null) {
             p.put(UpdateJob.FAIL_AT, failAt);
         }
