@@ -129,12 +129,32 @@ public class UpdateIT extends StratumTestSupport {
         Files.copy(jar, deployFolder().resolve("sme-database-1.0.0.jar"), StandardCopyOption.REPLACE_EXISTING);
         await("database 1.0.0 and 1.1.0 side by side", Duration.ofSeconds(60), () -> {
             try {
-                return updates().versions("database").stream().map(v -> v.version()).toList()
-                        .containsAll(List.of("1.0.0", "1.1.0"));
+                return updates().versions("database").stream()
+                        .filter(v -> v.state() == io.stratum.platform.api.SdpDTO.State.AVAILABLE)
+                        .map(v -> v.version()).toList().containsAll(List.of("1.0.0", "1.1.0"));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * Asks for an upgrade, again while the engines are not all back: installing or removing one version of a bundle
+     * makes Karaf refresh the other for a moment (the platform then says UNAVAILABLE, as it would to a user).
+     */
+    private List<UpdateDTO> upgrade(String service, boolean force) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return updates().upgrade(null, service, null, "1.1.0", force);
+            } catch (io.stratum.platform.api.PlatformException e) {
+                if (e.reason() != io.stratum.platform.api.PlatformException.Reason.UNAVAILABLE
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private ServiceDTO database(String name, String version) throws Exception {
@@ -222,7 +242,7 @@ public class UpdateIT extends StratumTestSupport {
         assertTrue(versions.toString(), versions.stream().anyMatch(v -> v.version().equals("1.1.0")
                 && v.services().contains("default/fresh") && v.newest()));
 
-        List<UpdateDTO> asked = updates().upgrade(null, "legacy", null, "1.1.0", true);
+        List<UpdateDTO> asked = upgrade("legacy", true);
         assertEquals(1, asked.size());
         assertEquals("HARD", asked.get(0).mode());
         assertEquals(UpdateDTO.Type.UPGRADE, asked.get(0).type());
@@ -305,8 +325,8 @@ public class UpdateIT extends StratumTestSupport {
         fill(db, 50);
         List<String> rows = rows(db);
         Map<String, String> config = new TreeMap<>(db.configuration());
-        for (String step : List.of("lock out", "stop", "release 1.1.0", "migrate", "start",
-                "refresh associations")) {
+        for (String step : List.of("lock out", "back up", "store backup", "guard", "stop", "release 1.1.0",
+                "migrate", "start", "refresh associations", "open up")) {
             Configuration c = configAdmin.getConfiguration("io.stratum.update", null);
             Dictionary<String, Object> p = new Hashtable<>();
             p.put("faultInjection", "true");
@@ -318,7 +338,7 @@ public class UpdateIT extends StratumTestSupport {
                         long now = updateAccessId();
                         return now != before && now != -1;
                     });
-            UpdateDTO done = ended(updates().upgrade(null, "legacy", null, "1.1.0", true).get(0));
+            UpdateDTO done = ended(upgrade("legacy", true).get(0));
             assertEquals("failure at '" + step + "': " + done.message(), UpdateDTO.State.FAILED, done.state());
             assertTrue(done.message(), done.message().contains("injected failure at " + step));
             ServiceDTO now = platform.getService(null, "legacy");
@@ -411,8 +431,8 @@ public class UpdateIT extends StratumTestSupport {
             updates().setWindow(null, s, new MaintenanceWindowRequest(frame, "UTC", List.of(frame, frame, frame), 1,
                     null));
         }
-        UpdateDTO held = updates().upgrade(null, "legacy", null, "1.1.0", false).get(0);
-        UpdateDTO cancelled = updates().upgrade(null, "other", null, "1.1.0", false).get(0);
+        UpdateDTO held = upgrade("legacy", false).get(0);
+        UpdateDTO cancelled = upgrade("other", false).get(0);
         assertEquals(UpdateDTO.State.PENDING, held.state());
         assertTrue(held.notBefore() + " is in the window, not now",
                 held.notBefore().isAfter(Instant.now().plus(Duration.ofHours(2))));

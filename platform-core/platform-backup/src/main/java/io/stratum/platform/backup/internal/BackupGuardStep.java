@@ -34,6 +34,11 @@ public final class BackupGuardStep implements StepContributor {
     public static final String KIND = "update.service";
     /** Job parameter: the update's id. */
     public static final String PARAM_UPDATE = "update";
+    /**
+     * Job parameter, for tests: the task that fails once it has done its work ({@code injected failure at <task>}).
+     * The update manager sets it only when its {@code faultInjection} setting is on, as for its own tasks.
+     */
+    public static final String PARAM_FAIL_AT = "failAt";
 
     private final Backups backups;
     private final ServiceSteps steps;
@@ -68,16 +73,16 @@ public final class BackupGuardStep implements StepContributor {
         String backupId = backupId(job);
         String update = job.param(PARAM_UPDATE);
         return List.of(
-                new JobPlan.Step("backup", JobTask.of("prepare backup", j -> StagedArtifacts.delete(
+                new JobPlan.Step("backup", injectable("prepare backup", j -> StagedArtifacts.delete(
                         backups.staging(j.job().id())))),
-                new JobPlan.Step("backup", JobTask.of("lock for backup", j -> backups.lock(j, sid)).notIdempotent()
+                new JobPlan.Step("backup", injectable("lock for backup", j -> backups.lock(j, sid)).notIdempotent()
                         .attempts(1).compensatedBy(j -> backups.unlock(j, sid))),
-                new JobPlan.Step("backup", JobTask.of("back up", j -> {
+                new JobPlan.Step("backup", injectable("back up", j -> {
                     j.message("backing up before the update");
                     backups.backup(j, List.of(sid));
                 }).notIdempotent().attempts(1).weight(2)),
-                new JobPlan.Step("backup", JobTask.of("unlock after backup", j -> backups.unlock(j, sid))),
-                new JobPlan.Step("backup", JobTask.of("store backup", j -> {
+                new JobPlan.Step("backup", injectable("unlock after backup", j -> backups.unlock(j, sid))),
+                new JobPlan.Step("backup", injectable("store backup", j -> {
                     Map<String, String> props = new TreeMap<>();
                     props.put(Backups.ACCOUNT_ID, j.job().accountId().orElse(""));
                     props.put(Backups.ACCOUNT, j.job().accountName().orElse(""));
@@ -94,8 +99,18 @@ public final class BackupGuardStep implements StepContributor {
                         backups.repository().abandon(backupId);
                     }
                 })),
-                new JobPlan.Step("backup", JobTask.of("guard", j -> j.put("guard.stored", backupId))
+                new JobPlan.Step("backup", injectable("guard", j -> j.put("guard.stored", backupId))
                         .compensatedBy(j -> restore(j, backupId, sid))));
+    }
+
+    /** @return a task that fails after its work when the job names it in {@value #PARAM_FAIL_AT} */
+    private static JobTask injectable(String name, JobTask.Action action) {
+        return JobTask.of(name, j -> {
+            action.run(j);
+            if (name.equals(j.job().params().get(PARAM_FAIL_AT))) {
+                throw new IllegalStateException("injected failure at " + name);
+            }
+        });
     }
 
     /** Restores the backup into the service and starts it; starts it even when the restore fails. */
