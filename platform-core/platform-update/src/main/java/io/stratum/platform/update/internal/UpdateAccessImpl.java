@@ -429,7 +429,7 @@ public final class UpdateAccessImpl implements UpdateAccess {
             Instant notBefore = force ? now : windows.notBefore(s, mode);
             String message = what + (force ? "; runs now (forced)" : "; waits for its maintenance "
                     + (UpdateJob.SOFT.equals(mode) ? "frame" : "slot") + " at " + notBefore);
-            UpdateDTO dto = new UpdateDTO(UUID.randomUUID().toString(), s.accountName(), s.name(), s.serviceType(),
+            UpdateDTO dto = new UpdateDTO(newId(), s.accountName(), s.name(), s.serviceType(),
                     type, s.sdpVersion(), toVersion, patchId, mode, UpdateDTO.State.PENDING, notBefore, force, null,
                     caller.user(), now, null, message);
             return new UpdateStore.Row(dto, s.accountId(), s.id(), caller.via(), UpdateJob.json(after),
@@ -508,5 +508,13 @@ public final class UpdateAccessImpl implements UpdateAccess {
             }
             return w;
         }
+    }
+
+    /**
+     * @return a new update's id: {@code u-} and 8 hex digits, short enough to type (update-run u-77798673); unique
+     *     among the few thousand updates a platform keeps (a clash fails the request, which may simply be asked again)
+     */
+    static String newId() {
+        return "u-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }
