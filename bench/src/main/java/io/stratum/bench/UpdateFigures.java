@@ -32,7 +32,7 @@ final class UpdateFigures {
         Path examples = stratum.home().resolve("examples");
         Path patches = stratum.home().resolve("patches");
         Files.createDirectories(patches);
-        Path document = env.work.resolve("notes-env-3.yaml");
+        Path document = examples.resolve("notes-env-3.yaml"); // beside notes.war, which it names relatively
         Files.writeString(document, Files.readString(examples.resolve("notes-env.yaml")).replace("instances: 2",
                 "instances: 3"));
         List<Double> rolling = new ArrayList<>();
@@ -104,9 +104,10 @@ final class UpdateFigures {
     private static void awaitValid(KarafInstance k, String id) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            String out = k.exec("stratum:patch-info " + id);
-            if (out.contains("VALID")) {
-                return;
+            for (String line : k.exec("stratum:patch-list").split("\n")) {
+                if (line.startsWith(id + " ") && line.contains("VALID")) {
+                    return;
+                }
             }
             Thread.sleep(200);
         }
