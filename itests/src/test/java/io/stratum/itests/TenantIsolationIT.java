@@ -16,11 +16,13 @@ import io.stratum.platform.api.JobQuery;
 import io.stratum.platform.api.PlatformException;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.ServiceDTO;
+import io.stratum.platform.api.UpdateAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +57,9 @@ public class TenantIsolationIT extends StratumTestSupport {
     /** Blue's state as its own member sees it: what must not change. */
     @Inject
     protected BackupAccess backupAccess;
+
+    @Inject
+    protected UpdateAccess updateAccess;
 
     private String blueState(PlatformService bert) throws Exception {
         StringBuilder out = new StringBuilder();
@@ -122,6 +127,20 @@ public class TenantIsolationIT extends StratumTestSupport {
         JobDTO backupJob = succeeded(backupAccess.as(Caller.user("bert", Caller.VIA_SHELL)).backup("blue",
                 BackupService.SERVICE, "blue-db"));
         String backup = platform.getJob(backupJob.id()).message().replaceAll("(?s).*backup (\\S+) \\(.*", "$1");
+        // a pending update of blue's (a patch file written here; a soft patch waits for blue-db's window)
+        Path patches = Path.of(System.getProperty("karaf.base"), "patches");
+        Files.createDirectories(patches);
+        Path patchFile = patches.resolve("iso-lock.json");
+        Files.writeString(patchFile, "{\"id\": \"iso-lock\", \"title\": \"t\", \"description\": \"d\", "
+                + "\"serviceType\": \"database\", \"sdpVersions\": \"[1.0.0,2.0.0)\", \"configuration\": "
+                + "{\"lockTimeoutMs\": \"1234\"}}");
+        Files.writeString(patches.resolve("iso-lock.json.sha256"), java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(patchFile)))
+                + "  iso-lock.json\n");
+        await("the patch to be read", Duration.ofSeconds(30), () -> updateAccess.as(Caller.system("itest"))
+                .patches().stream().anyMatch(x -> x.id().equals("iso-lock")));
+        String blueUpdate = updateAccess.as(Caller.user("bert", Caller.VIA_SHELL)).applyPatch("iso-lock", "blue",
+                "blue-db", false).get(0).id();
         String before = blueState(bert);
         long id = blueJob.id();
 
@@ -183,6 +202,17 @@ public class TenantIsolationIT extends StratumTestSupport {
         matrix.put("alert-delete", "stratum:alert-delete blue-db many-connections --account blue");
         matrix.put("policy-show", "stratum:policy-show blue-db --account blue");
         matrix.put("policy-set", "stratum:policy-set blue-db --enable --account blue");
+        matrix.put("service-upgrade", "stratum:service-upgrade blue-db --account blue --force");
+        matrix.put("service-upgrade --type", "stratum:service-upgrade --type database --account blue --force");
+        matrix.put("patch-list", "stratum:patch-list");
+        matrix.put("patch-info", "stratum:patch-info iso-lock");
+        matrix.put("patch-apply", "stratum:patch-apply iso-lock blue-db --account blue --force");
+        matrix.put("update-list --account", "stratum:update-list --account blue");
+        matrix.put("update-info", "stratum:update-info " + blueUpdate);
+        matrix.put("update-run", "stratum:update-run " + blueUpdate);
+        matrix.put("update-cancel", "stratum:update-cancel " + blueUpdate);
+        matrix.put("window-show", "stratum:window-show blue-db --account blue");
+        matrix.put("window-set", "stratum:window-set blue-db --choose 2 --account blue");
         List<String> notRefused = new ArrayList<>();
         for (Map.Entry<String, String> row : matrix.entrySet()) {
             String output = attempt("rosa", row.getValue());
@@ -199,6 +229,8 @@ public class TenantIsolationIT extends StratumTestSupport {
         harmless.put("whoami", "stratum:whoami");
         harmless.put("sdp-list", "stratum:sdp-list");
         harmless.put("backup-list", "stratum:backup-list");
+        harmless.put("sdp-versions", "stratum:sdp-versions");
+        harmless.put("update-list", "stratum:update-list --all");
         for (Map.Entry<String, String> row : harmless.entrySet()) {
             String output = shellAs("rosa", false, row.getValue());
             assertFalse(row.getKey() + " shows blue's things: " + output, output.contains("blue")

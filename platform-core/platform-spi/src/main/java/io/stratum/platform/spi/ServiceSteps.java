@@ -4,6 +4,7 @@ import io.stratum.sme.api.ServiceContext;
 import io.stratum.sme.api.ServiceManagementEngine;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.TaskMonitor;
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -91,4 +92,16 @@ public interface ServiceSteps {
      *     installed
      */
     void release(JobContext job, String serviceId, String sdpVersion, Map<String, String> configuration);
+
+    /**
+     * Checks a whole effective configuration against an installed SDP version's descriptor, as {@link #release} does,
+     * without recording anything (so that an update can refuse a configuration before it changes anything).
+     *
+     * @param serviceType a service type
+     * @param sdpVersion an SDP version of it
+     * @param configuration the whole effective configuration
+     * @return what is wrong, one problem an entry; empty if nothing is
+     * @throws io.stratum.platform.api.PlatformException NOT_FOUND if the version is not installed
+     */
+    List<String> problems(String serviceType, String sdpVersion, Map<String, String> configuration);
 }

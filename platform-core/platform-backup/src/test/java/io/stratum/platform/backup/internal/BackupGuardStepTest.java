@@ -120,6 +120,12 @@ public class BackupGuardStepTest {
         @Override
         public void release(JobContext job, String serviceId, String sdpVersion, Map<String, String> configuration) {
         }
+
+        @Override
+        public java.util.List<String> problems(String serviceType, String sdpVersion,
+                Map<String, String> configuration) {
+            return java.util.List.of();
+        }
     };
 
     /** A hard update's plan, reduced to what the guard sits among. */

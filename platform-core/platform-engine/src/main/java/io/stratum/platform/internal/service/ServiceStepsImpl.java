@@ -109,6 +109,14 @@ public final class ServiceStepsImpl implements ServiceSteps {
         });
     }
 
+    @Override
+    public List<String> problems(String serviceType, String sdpVersion, Map<String, String> configuration) {
+        SdpEntry sdp = services.catalog().exact(serviceType, sdpVersion).orElseThrow(() -> new PlatformException(
+                Reason.NOT_FOUND, "SDP version " + sdpVersion + " of service type '" + serviceType
+                        + "' is not installed (see stratum:sdp-list)"));
+        return problems(sdp.descriptor(), configuration);
+    }
+
     /** @return what is wrong with a whole effective configuration under a descriptor, one entry a problem */
     static List<String> problems(SdpDescriptor d, Map<String, String> configuration) {
         List<String> problems = new ArrayList<>();

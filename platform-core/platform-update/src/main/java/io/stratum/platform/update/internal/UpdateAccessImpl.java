@@ -73,6 +73,8 @@ public final class UpdateAccessImpl implements UpdateAccess {
     private final SdpCatalog catalog;
     private final UpdateEngines engines;
     private final Clock clock;
+    /** Held while updates are checked against those open and recorded, so that one service gets one at a time. */
+    private final Object recording = new Object();
 
     /**
      * @param scopes scopes callers to accounts
@@ -339,7 +341,7 @@ public final class UpdateAccessImpl implements UpdateAccess {
                             + s.sdpVersion().replaceAll("\\..*", "") + ".x), not to " + to.version()
                             + " (installed: " + versions + ")");
                 }
-                if (busy(s, single)) {
+                if (busy(s, single) || stopped(s, UpdateJob.HARD, single)) {
                     continue;
                 }
                 if (engines.update(type, to.version()).isEmpty()) {
@@ -361,15 +363,20 @@ public final class UpdateAccessImpl implements UpdateAccess {
 
         @Override
         public List<UpdateDTO> applyPatch(String patchId, String account, String service, boolean force) {
+            boolean single = service != null;
+            // the caller's right to the service first: what the patch folder holds is for those who may patch
+            ManagedService named = single ? service(account, service, Need.WRITE, "patch services") : null;
+            if (!single && account != null) {
+                scopes.resolve(caller, account, Need.WRITE, "patch services");
+            }
             PatchDTO p = folder.find(patchId == null ? "" : patchId).orElseThrow(() -> noPatch(patchId));
             if (p.state() != PatchDTO.State.VALID) {
                 throw new PlatformException(Reason.INVALID, "patch '" + p.id() + "' is refused: " + p.reason());
             }
             VersionRange range = VersionRange.valueOf(p.sdpVersions());
-            boolean single = service != null;
             List<ManagedService> targets;
             if (single) {
-                ManagedService s = service(account, service, Need.WRITE, "patch services");
+                ManagedService s = named;
                 if (!s.serviceType().equals(p.serviceType())
                         || !range.includes(Version.parseVersion(s.sdpVersion()))) {
                     throw new PlatformException(Reason.INVALID, "patch '" + p.id() + "' applies to " + p.serviceType()
@@ -398,6 +405,9 @@ public final class UpdateAccessImpl implements UpdateAccess {
                 }
                 String mode = UpdateRules.mode(s, s.sdpVersion(), after, live(s),
                         engines.rolling(s.serviceType(), s.sdpVersion()));
+                if (stopped(s, mode, single)) {
+                    continue;
+                }
                 String keys = UpdatePlanner.changed(s.configuration(), after).keySet().stream().sorted()
                         .map(k -> k + "=" + after.get(k)).collect(Collectors.joining(", "));
                 rows.add(row(s, UpdateDTO.Type.PATCH, s.sdpVersion(), p.id(), mode, force, after, "patch " + p.id()
@@ -405,6 +415,22 @@ public final class UpdateAccessImpl implements UpdateAccess {
                 notify.put(s.id(), windows.notifyEmail(s));
             }
             return record(rows, notify, force);
+        }
+
+        /**
+         * @return whether the service is not running and the update would restart it (HARD, ROLLING): INVALID for a
+         *     single service, skipped in bulk (an update must not start a service its owner stopped)
+         */
+        private boolean stopped(ManagedService s, String mode, boolean single) {
+            if (UpdateJob.SOFT.equals(mode) || s.state() == io.stratum.platform.api.ServiceState.RUNNING) {
+                return false;
+            }
+            if (single) {
+                throw new PlatformException(Reason.INVALID, "'" + s.name() + "' is " + s.state() + ": a " + mode
+                        + " update restarts it, so it runs only on a running service; start it first");
+            }
+            LOG.info("Update of '{}/{}' not asked for: it is {}", s.accountName(), s.name(), s.state());
+            return true;
         }
 
         /** @return whether the service has an open update: CONCURRENCY for a single service, skipped in bulk */
@@ -440,7 +466,22 @@ public final class UpdateAccessImpl implements UpdateAccess {
             if (rows.isEmpty()) {
                 return List.of();
             }
-            ledger.scheduled(rows, notify);
+            synchronized (recording) { // two requests for one service at once: one of them is recorded
+                List<UpdateStore.Row> free = new ArrayList<>();
+                for (UpdateStore.Row r : rows) {
+                    Optional<UpdateStore.Row> open = store.open(r.serviceId());
+                    if (open.isEmpty()) {
+                        free.add(r);
+                    } else if (rows.size() == 1) {
+                        throw new PlatformException(Reason.CONCURRENCY, "'" + r.dto().service() + "' has update "
+                                + open.get().id() + " " + open.get().dto().state() + " (" + UpdateLedger.summary(
+                                        open.get().dto()) + "); cancel it (stratum:update-cancel) or wait until it has "
+                                + "run");
+                    }
+                }
+                rows = free;
+                ledger.scheduled(rows, notify);
+            }
             if (force) {
                 // handed to their jobs now, so that the caller gets each job's id (a busy service stays pending)
                 rows.forEach(scheduler::submit);

@@ -129,6 +129,9 @@ public final class UpdateLedger {
         return moved;
     }
 
+    /** What the orchestrator says of a job whose rollback could not finish. */
+    static final String ROLLBACK_INCOMPLETE = "rollback incomplete";
+
     /**
      * Records the end of an update's job (its plan's end; may be called twice).
      *
@@ -141,10 +144,15 @@ public final class UpdateLedger {
         }
         UpdateDTO.State state = job.state() == JobState.SUCCEEDED ? UpdateDTO.State.SUCCEEDED
                 : job.state() == JobState.CANCELLED ? UpdateDTO.State.CANCELLED : UpdateDTO.State.FAILED;
+        // the orchestrator marks a rollback that could not finish so (its message, and its error)
+        boolean incomplete = job.message().contains(ROLLBACK_INCOMPLETE) || job.error().contains(ROLLBACK_INCOMPLETE);
         String message = state == UpdateDTO.State.SUCCEEDED
                 ? "job " + job.id() + ": " + job.message()
                 : "job " + job.id() + " ended " + job.state() + ": " + (job.error().isBlank() ? job.message()
-                        : job.error()) + "; the service was put back as it was";
+                        : job.error()) + (incomplete ? "; the update could not be fully undone, so the service may "
+                                + "not be as it was: check it (stratum:service-info); a hard update's backup from "
+                                + "before it is backup update-" + id + "-" + job.id() + " (stratum:backup-restore)"
+                                : "; the service was put back as it was");
         if (store.ended(id, state, clock.instant(), message, job.id())) {
             store.find(id).ifPresent(r -> post(state.name(), r.dto()));
         }

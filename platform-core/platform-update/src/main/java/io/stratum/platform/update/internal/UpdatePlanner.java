@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -63,7 +62,7 @@ public final class UpdatePlanner implements JobPlanner {
     private final ServiceSteps steps;
     private final Services services;
     private final Consumer<JobInfo> onEnd;
-    private final Function<String, Optional<UpdateStore.Row>> updates;
+    private final Records updates;
     private final boolean faultInjection;
     private final int retryAfterSeconds;
 
@@ -77,20 +76,30 @@ public final class UpdatePlanner implements JobPlanner {
     @Activate
     public UpdatePlanner(@Reference ServiceSteps steps, @Reference Services services, @Reference UpdateLedger ledger,
             @Reference UpdateStore store, UpdateConfig config) {
-        this(steps, services, ledger::jobEnded, store::find, config.faultInjection(), config.retryAfterSeconds());
+        this(steps, services, ledger::jobEnded, new Records() {
+            @Override
+            public Optional<UpdateStore.Row> find(String id) {
+                return store.find(id);
+            }
+
+            @Override
+            public void rebase(String id, String before, String configuration) {
+                store.rebase(id, before, configuration);
+            }
+        }, config.faultInjection(), config.retryAfterSeconds());
     }
 
     /**
      * @param steps the platform's steps on services
      * @param services the services
      * @param onEnd what to do with a job that ended
-     * @param updates finds an update by its id: its job carries only the id, so that no configuration (which may hold
-     *     passwords) is in a job record; the update's record keeps them sealed
+     * @param updates the updates' records: a job carries only its update's id, so that no configuration (which may
+     *     hold passwords) is in a job record; the update's record keeps them sealed
      * @param faultInjection whether {@value UpdateJob#FAIL_AT} is obeyed
      * @param retryAfterSeconds what the maintenance page's Retry-After says
      */
     public UpdatePlanner(ServiceSteps steps, Services services, Consumer<JobInfo> onEnd,
-            Function<String, Optional<UpdateStore.Row>> updates, boolean faultInjection, int retryAfterSeconds) {
+            Records updates, boolean faultInjection, int retryAfterSeconds) {
         this.steps = steps;
         this.services = services;
         this.onEnd = onEnd;
@@ -103,12 +112,10 @@ public final class UpdatePlanner implements JobPlanner {
     public JobPlan plan(JobInfo job) {
         String sid = job.serviceId().orElseThrow(() -> new IllegalStateException("update job " + job.id()
                 + " names no service"));
-        String id = job.param(UpdateJob.UPDATE);
-        UpdateStore.Row update = updates.apply(id).orElseThrow(() -> new IllegalStateException("update job "
-                + job.id() + ": update " + id + " is not recorded"));
-        Params p = new Params(sid, job.param(UpdateJob.FROM_VERSION), job.param(UpdateJob.TO_VERSION),
-                UpdateJob.map(update.before()), UpdateJob.map(update.configuration()));
-        JobPlan.Builder b = switch (job.param(UpdateJob.MODE)) {
+        String mode = job.param(UpdateJob.MODE);
+        Params p = new Params(job.param(UpdateJob.UPDATE), sid, job.param(UpdateJob.FROM_VERSION),
+                job.param(UpdateJob.TO_VERSION), mode);
+        JobPlan.Builder b = switch (mode) {
             case UpdateJob.SOFT -> soft(p);
             case UpdateJob.HARD -> hard(p);
             case UpdateJob.ROLLING -> rolling(p);
@@ -118,29 +125,140 @@ public final class UpdatePlanner implements JobPlanner {
         return b.onEnd(onEnd::accept).build();
     }
 
-    /** What every plan works with. */
-    private record Params(String sid, String from, String to, Map<String, String> before, Map<String, String> after) {
+    /** The updates' records, which hold the configurations an update moves between (sealed at rest). */
+    public interface Records {
+        /**
+         * @param id an update's id
+         * @return its record
+         */
+        Optional<UpdateStore.Row> find(String id);
+
+        /**
+         * Records the configurations an update moves between, as its job found the service.
+         *
+         * @param id the update's id
+         * @param before the service's configuration now, as JSON
+         * @param configuration what it becomes, as JSON
+         */
+        void rebase(String id, String before, String configuration);
+    }
+
+    /**
+     * What every plan works with; the configurations are read from the update's record when a task runs, since the
+     * job's first task sets them from the service as it is then.
+     */
+    private final class Params {
+        private final String id;
+        private final String sid;
+        private final String from;
+        private final String to;
+        private final String mode;
+
+        Params(String id, String sid, String from, String to, String mode) {
+            this.id = id;
+            this.sid = sid;
+            this.from = from;
+            this.to = to;
+            this.mode = mode;
+        }
+
+        String sid() {
+            return sid;
+        }
+
+        String from() {
+            return from;
+        }
+
+        String to() {
+            return to;
+        }
+
+        private UpdateStore.Row row() {
+            return updates.find(id).orElseThrow(() -> new IllegalStateException("update " + id + " is not "
+                    + "recorded any more"));
+        }
+
+        Map<String, String> before() {
+            return UpdateJob.map(row().before());
+        }
+
+        Map<String, String> after() {
+            return UpdateJob.map(row().configuration());
+        }
+    }
+
+    /**
+     * The first task of every update: checks that the update still fits the service, and rebases it on the service as
+     * it is now. An update waits for its window, and the service may have changed meanwhile (a scale changes its
+     * {@code instances}): the update's own changes (what its configuration changed from the one it was asked on) are
+     * applied to the configuration the service has now, so that nothing done meanwhile is undone. Refused, before
+     * anything changes: another version than the update was asked on, a stopped service (a hard or rolling update would
+     * start it), a rolling update of a service that has one instance left, and a configuration the new version refuses.
+     */
+    private JobTask check(Params p) {
+        return task("check", j -> {
+            ManagedService s = service(p.sid());
+            if (!s.sdpVersion().equals(p.from())) {
+                throw new IllegalStateException("'" + s.name() + "' runs version " + s.sdpVersion() + " now, not "
+                        + p.from() + " as when the update was asked for; ask for it again");
+            }
+            if (!p.mode.equals(UpdateJob.SOFT) && s.state() != ServiceState.RUNNING) {
+                throw new IllegalStateException("'" + s.name() + "' is " + s.state() + ": a " + p.mode
+                        + " update restarts it, so it runs only on a running service; start it and ask again");
+            }
+            if (p.mode.equals(UpdateJob.ROLLING) && s.instances() < 2) {
+                throw new IllegalStateException("'" + s.name() + "' has " + s.instances() + " instance now: a "
+                        + "rolling update needs at least 2 (one serves while the other is replaced); ask again for a "
+                        + "hard update");
+            }
+            UpdateStore.Row row = p.row();
+            Map<String, String> asked = UpdateJob.map(row.before());
+            Map<String, String> wanted = UpdateJob.map(row.configuration());
+            Map<String, String> now = new java.util.TreeMap<>(s.configuration());
+            Map<String, String> target = new java.util.TreeMap<>(now);
+            for (String k : changed(asked, wanted).keySet()) {
+                String v = wanted.get(k);
+                if (v == null) {
+                    target.remove(k);
+                } else {
+                    target.put(k, v);
+                }
+            }
+            List<String> problems = steps.problems(s.serviceType(), p.to(), target);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("the new configuration of '" + s.name() + "' does not fit "
+                        + s.serviceType() + " " + p.to() + ": " + String.join("; ", problems)
+                        + "; nothing was changed");
+            }
+            updates.rebase(p.id, UpdateJob.json(now), UpdateJob.json(target));
+            if (!asked.equals(now)) {
+                j.note("rebased", "the configuration changed since the update was asked for ("
+                        + String.join(", ", changed(asked, now).keySet()) + "): the update applied its own changes to "
+                        + "it");
+            }
+        });
     }
 
     // ------------------------------------------------------------------ plans
 
     private JobPlan.Builder soft(Params p) {
-        Map<String, String> oldValues = changed(p.before(), p.after());
-        Map<String, String> newValues = changed(p.after(), p.before());
-        String keys = String.join(", ", new TreeSet<>(oldValues.keySet()));
         return JobPlan.builder()
+                .phase("check", check(p))
                 .phase("release", task("release configuration", j -> {
-                    j.message("recording the new configuration (" + keys + ")");
+                    j.message("recording the new configuration (" + keys(p) + ")");
                     steps.release(j, p.sid(), p.to(), p.after());
                 }).compensatedBy(j -> steps.release(j, p.sid(), p.from(), p.before())))
                 .phase("reconfigure", task("reconfigure", j -> {
-                    j.message("applying " + keys + " to the running service");
+                    j.message("applying " + keys(p) + " to the running service");
+                    Map<String, String> oldValues = changed(p.before(), p.after());
                     steps.call(j, p.sid(), "reconfiguration", (e, c, m) -> {
                         update(e, c.name()).reconfigure(c, oldValues, m);
                         return null;
                     });
                 }).compensatedBy(j -> {
-                    j.message("applying the previous " + keys + " again");
+                    j.message("applying the previous " + keys(p) + " again");
+                    Map<String, String> newValues = changed(p.after(), p.before());
                     steps.release(j, p.sid(), p.from(), p.before());
                     steps.call(j, p.sid(), "reconfiguration back", (e, c, m) -> {
                         update(e, c.name()).reconfigure(c, newValues, m);
@@ -149,8 +267,13 @@ public final class UpdatePlanner implements JobPlanner {
                 }));
     }
 
+    private static String keys(Params p) {
+        return String.join(", ", new TreeSet<>(changed(p.before(), p.after()).keySet()));
+    }
+
     private JobPlan.Builder hard(Params p) {
         JobPlan.Builder b = JobPlan.builder()
+                .phase("check", check(p))
                 .phase("lockout", task("lock out", j -> lockout(j, p.sid())).compensatedBy(j -> openUp(j, p.sid(),
                         true)))
                 .phase("stop", task("stop", j -> {
@@ -188,6 +311,7 @@ public final class UpdatePlanner implements JobPlanner {
 
     private JobPlan.Builder rolling(Params p) {
         return JobPlan.builder()
+                .phase("check", check(p))
                 .phase("release", task("release configuration", j -> {
                     j.message("recording the new configuration");
                     steps.release(j, p.sid(), p.to(), p.after());

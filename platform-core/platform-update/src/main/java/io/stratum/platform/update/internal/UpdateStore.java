@@ -326,6 +326,26 @@ public final class UpdateStore {
                 store.open(rs.getString("configuration")), store.open(rs.getString("before_configuration")));
     }
 
+    /**
+     * Records the configurations an update moves between, as its job found the service (sealed at rest).
+     *
+     * @param id the update's id
+     * @param before the service's configuration when the job began, as JSON
+     * @param configuration what the update makes it, as JSON
+     */
+    public void rebase(String id, String before, String configuration) {
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE update_updates SET configuration = ?, "
+                    + "before_configuration = ? WHERE id = ?")) {
+                ps.setString(1, store.seal(configuration));
+                ps.setString(2, store.seal(before));
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ------------------------------------------------------------------ windows
 
     /**

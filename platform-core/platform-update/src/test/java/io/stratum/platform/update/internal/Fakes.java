@@ -96,6 +96,17 @@ final class Fakes {
         }
 
         @Override
+        public List<String> problems(String serviceType, String sdpVersion, Map<String, String> configuration) {
+            List<String> p = new ArrayList<>();
+            configuration.forEach((k, v) -> {
+                if (v.equals("bad")) {
+                    p.add("'" + k + "' is bad");
+                }
+            });
+            return p;
+        }
+
+        @Override
         public void release(JobContext job, String serviceId, String sdpVersion, Map<String, String> configuration) {
             recorded.put(serviceId, new TreeMap<>(configuration));
             ManagedService s = services.get(serviceId);

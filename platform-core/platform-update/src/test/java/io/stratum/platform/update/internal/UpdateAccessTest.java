@@ -497,4 +497,15 @@ public class UpdateAccessTest {
         assertTrue(store.window("id-app").isEmpty());
         assertTrue(store.find(u.id()).isEmpty());
     }
+
+    @Test
+    public void aHardUpdateOfAStoppedServiceIsRefusedSinceItWouldStartIt() {
+        ManagedService s = f.services.get("id-db");
+        f.services.put(s.id(), new ManagedService(s.id(), s.accountId(), s.accountName(), s.name(), s.serviceType(),
+                s.sdpName(), s.sdpVersion(), s.plan(), s.configuration(), s.instances(), ServiceState.STOPPED,
+                s.environmentId(), s.providers(), s.external()));
+        PlatformException e = refused(Reason.INVALID, () -> as("alice").upgrade("shop", "db", null, "1.1.0", true));
+        assertTrue(e.getMessage(), e.getMessage().contains("'db' is STOPPED: a HARD update restarts it"));
+        assertTrue("nothing recorded", as("alice").updates("shop", true).isEmpty());
+    }
 }

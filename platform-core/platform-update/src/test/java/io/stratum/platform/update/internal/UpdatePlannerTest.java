@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.stratum.platform.api.JobState;
 import io.stratum.platform.spi.JobInfo;
+import io.stratum.platform.spi.ManagedService;
 import io.stratum.platform.spi.JobPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +36,19 @@ public class UpdatePlannerTest {
     }
 
     private UpdatePlanner planner(boolean faults) {
-        return new UpdatePlanner(f.steps, f.servicesView, ended::add, id -> Optional.ofNullable(updates.get(id)), faults,
-                30);
+        return new UpdatePlanner(f.steps, f.servicesView, ended::add, new UpdatePlanner.Records() {
+            @Override
+            public Optional<UpdateStore.Row> find(String id) {
+                return Optional.ofNullable(updates.get(id));
+            }
+
+            @Override
+            public void rebase(String id, String before, String configuration) {
+                UpdateStore.Row r = updates.get(id);
+                updates.put(id, new UpdateStore.Row(r.dto(), r.accountId(), r.serviceId(), r.requestedVia(),
+                        configuration, before));
+            }
+        }, faults, 30);
     }
 
     /** The updates' records, with the configurations they move between (their jobs carry only the update's id). */
@@ -51,6 +63,11 @@ public class UpdatePlannerTest {
         p.put(UpdateJob.TO_VERSION, to);
         updates.put("u-1", new UpdateStore.Row(null, "acc", sid, "shell", UpdateJob.json(after),
                 UpdateJob.json(before)));
+        // the service as it was when the update was asked for (a test changes it afterwards to see the rebase)
+        ManagedService s = f.services.get(sid);
+        f.services.put(sid, new ManagedService(s.id(), s.accountId(), s.accountName(), s.name(), s.serviceType(),
+                s.sdpName(), s.sdpVersion(), s.plan(), before, s.instances(), s.state(), s.environmentId(),
+                s.providers(), s.external()));
         if (failAt != null) {
             p.put(UpdateJob.FAIL_AT, failAt);
         }
@@ -68,7 +85,7 @@ public class UpdatePlannerTest {
     public void hardUpgradePlanLocksOutStopsReleasesMigratesStartsAndOpensUp() {
         JobPlan plan = planner(false).plan(job("d1", "HARD", "1.0.0", "1.1.0", Map.of("heapMb", "64"),
                 Map.of("heapMb", "64", "lockTimeoutMs", "1000"), null));
-        assertEquals(List.of("lockout/lock out", "stop/stop", "release/release 1.1.0", "migrate/migrate",
+        assertEquals(List.of("check/check", "lockout/lock out", "stop/stop", "release/release 1.1.0", "migrate/migrate",
                 "start/start", "open/refresh associations", "open/open up"), UpdatePlanner.names(plan));
     }
 
@@ -76,7 +93,7 @@ public class UpdatePlannerTest {
     public void hardUpdateOfTheSameVersionHasNoMigration() {
         JobPlan plan = planner(false).plan(job("s1", "HARD", "1.0.0", "1.0.0", Map.of("maxThreads", "200"),
                 Map.of("maxThreads", "100"), null));
-        assertEquals(List.of("lockout/lock out", "stop/stop", "release/release 1.0.0", "start/start",
+        assertEquals(List.of("check/check", "lockout/lock out", "stop/stop", "release/release 1.0.0", "start/start",
                 "open/refresh associations", "open/open up"), UpdatePlanner.names(plan));
     }
 
@@ -84,7 +101,7 @@ public class UpdatePlannerTest {
     public void hardUpgradeRunsOnTheNewVersionAndLocksOutAtTheProvider() {
         List<String> log = run(planner(false), job("s1", "HARD", "1.0.0", "1.1.0", Map.of("maxThreads", "200"),
                 Map.of("maxThreads", "200", "x", "1"), null));
-        assertEquals(List.of(
+        assertEquals(List.of("> check/check",
                 "> lockout/lock out", "begin maintenance of app at web {backends=i1,i2}",
                 "> stop/stop", "stop app",
                 "> release/release 1.1.0", "release app 1.1.0 {maxThreads=200, x=1}",
@@ -112,7 +129,7 @@ public class UpdatePlannerTest {
     public void aFailureAtTheLockoutOpensTheRoutesAgain() {
         List<String> log = run(planner(true), job("s1", "HARD", "1.0.0", "1.0.0", Map.of("maxThreads", "200"),
                 Map.of("maxThreads", "100"), "lock out"));
-        assertEquals(List.of("> lockout/lock out", "begin maintenance of app at web {backends=i1,i2}",
+        assertEquals(List.of("> check/check", "> lockout/lock out", "begin maintenance of app at web {backends=i1,i2}",
                 "! injected failure at lock out", "< lockout/lock out", "refresh app",
                 "end maintenance of app at web"), log);
     }
@@ -128,7 +145,8 @@ public class UpdatePlannerTest {
     public void softUpdateReleasesAndReconfiguresWithTheOldValues() {
         List<String> log = run(planner(false), job("d1", "SOFT", "1.0.0", "1.0.0", Map.of("heapMb", "64"),
                 Map.of("heapMb", "64", "lockTimeoutMs", "500"), null));
-        assertEquals(List.of("> release/release configuration", "release db 1.0.0 {heapMb=64, lockTimeoutMs=500}",
+        assertEquals(List.of("> check/check",
+                "> release/release configuration", "release db 1.0.0 {heapMb=64, lockTimeoutMs=500}",
                 "> reconfigure/reconfigure", "reconfigure db {heapMb=64, lockTimeoutMs=500} before {lockTimeoutMs=null}"),
                 log);
     }
@@ -152,7 +170,7 @@ public class UpdatePlannerTest {
         f.log.clear();
         Fakes.Context c = f.new Context(job);
         assertNull(f.run(plan, c));
-        List<String> expected = new ArrayList<>(List.of("> release/release configuration",
+        List<String> expected = new ArrayList<>(List.of("> check/check", "> release/release configuration",
                 "release app 1.0.0 {maxThreads=100}", "> roll/roll instances"));
         for (String i : List.of("i1", "i2", "i3")) {
             expected.addAll(List.of("drain " + i + " {maxThreads=100}", "refresh app", "replace " + i
@@ -188,5 +206,44 @@ public class UpdatePlannerTest {
             throw new AssertionError(e);
         }
         assertEquals(List.of(end), ended);
+    }
+
+    @Test
+    public void anUpdateRebasesOnTheServiceAsItIsWhenItsJobRunsSoThatAScaleMeanwhileIsNotUndone() {
+        JobInfo job = job("s1", "HARD", "1.0.0", "1.0.0", Map.of("maxThreads", "200", "instances", "3"),
+                Map.of("maxThreads", "100", "instances", "3"), null);
+        ManagedService s = f.services.get("s1"); // scaled to 5 while the update waited for its window
+        f.services.put("s1", new ManagedService(s.id(), s.accountId(), s.accountName(), s.name(), s.serviceType(),
+                s.sdpName(), s.sdpVersion(), s.plan(), Map.of("maxThreads", "200", "instances", "5"), 5, s.state(),
+                s.environmentId(), s.providers(), s.external()));
+        List<String> log = run(planner(false), job);
+        assertTrue(log.toString(), log.contains("release app 1.0.0 {instances=5, maxThreads=100}"));
+        assertEquals(Map.of("instances", "5", "maxThreads", "100"), f.recorded.get("s1"));
+        assertEquals("the rollback's configuration is the one the job found", Map.of("instances", "5",
+                "maxThreads", "200"), UpdateJob.map(updates.get("u-1").before()));
+    }
+
+    @Test
+    public void anUpdateOfAServiceThatMovedToAnotherVersionOrStoppedOrWouldGetABadValueChangesNothing() {
+        JobInfo moved = job("d1", "HARD", "0.9.0", "1.1.0", Map.of("heapMb", "64"), Map.of("heapMb", "64"), null);
+        List<String> log = run(planner(false), moved);
+        assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("runs version 1.0.0 now, not 0.9.0")));
+        assertTrue(log.toString(), log.stream().noneMatch(l -> l.startsWith("> lockout") || l.startsWith("stop")));
+
+        JobInfo bad = job("d1", "HARD", "1.0.0", "1.1.0", Map.of("heapMb", "64"), Map.of("heapMb", "bad"), null);
+        log = run(planner(false), bad);
+        assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("'heapMb' is bad; nothing was changed")));
+        assertTrue(log.toString(), log.stream().noneMatch(l -> l.startsWith("> lockout") || l.startsWith("stop")));
+
+        JobInfo stopped = job("d1", "HARD", "1.0.0", "1.1.0", Map.of("heapMb", "64"),
+                Map.of("heapMb", "64", "lockTimeoutMs", "10000"), null);
+        ManagedService s = f.services.get("d1"); // stopped by its owner while the update waited
+        f.services.put("d1", new ManagedService(s.id(), s.accountId(), s.accountName(), s.name(), s.serviceType(),
+                s.sdpName(), s.sdpVersion(), s.plan(), Map.of("heapMb", "64"), s.instances(),
+                io.stratum.platform.api.ServiceState.STOPPED, s.environmentId(), s.providers(), s.external()));
+        log = run(planner(false), stopped);
+        assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("is STOPPED: a HARD update restarts it")));
+        assertTrue(log.toString(), log.stream().noneMatch(l -> l.equals("start db")));
+        assertEquals("1.0.0", f.services.get("d1").sdpVersion());
     }
 }

@@ -258,21 +258,33 @@ final class BalancingProxy extends ProxyHandler.Reverse {
                 return maintenancePage(route, response, callback);
             }
             route.stats.requests.increment();
-            Backend backend = route.next();
-            if (backend == null) {
-                route.stats.errors.increment();
-                return answer(response, callback, 503, "no healthy backend for route '" + route.name + "'");
-            }
-            backend.requests.increment();
-            backend.inFlight.incrementAndGet();
-            Route now = router.named(route.name);
-            if (now != null && now.inMaintenance()) {
-                // locked out since the route was picked: whoever waits for the requests in flight may already have
-                // read none, so this one must not go on
-                backend.inFlight.decrementAndGet();
-                backend.requests.decrement();
-                route.stats.requests.decrement();
-                return maintenancePage(now, response, callback);
+            Backend backend = null;
+            for (int tries = 0; backend == null; tries++) {
+                Backend picked = route.next();
+                if (picked == null) {
+                    route.stats.errors.increment();
+                    return answer(response, callback, 503, "no healthy backend for route '" + route.name + "'");
+                }
+                picked.requests.increment();
+                picked.inFlight.incrementAndGet();
+                Route now = router.named(route.name);
+                if (now != null && now.inMaintenance()) {
+                    // locked out since the route was picked: whoever waits for the requests in flight may already
+                    // have read none, so this one must not go on
+                    picked.inFlight.decrementAndGet();
+                    picked.requests.decrement();
+                    route.stats.requests.decrement();
+                    return maintenancePage(now, response, callback);
+                }
+                if (now != null && now != route && !now.backends.contains(picked) && tries < 3) {
+                    // taken out of the route since it was picked (a scale-down or a rolling update drains it): whoever
+                    // waits for its requests in flight may already have read none, so pick again from the route now
+                    picked.inFlight.decrementAndGet();
+                    picked.requests.decrement();
+                    route = now;
+                    continue;
+                }
+                backend = picked;
             }
             request.setAttribute(ROUTE, route);
             request.setAttribute(BACKEND, backend);
