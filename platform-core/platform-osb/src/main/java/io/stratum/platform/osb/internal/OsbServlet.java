@@ -148,10 +148,17 @@ public final class OsbServlet extends HttpServlet {
             }
         }
         if (next.problem() != null) {
-            LOG.warn("The Open Service Broker at /osb/v2 answers every request with 401: {}. Set username and "
+            // not set up at all is how Stratum comes (the broker is off until an operator turns it on): INFO, so that a
+            // clean first boot logs no warning; credentials that are set but wrong are a mistake to fix: WARN
+            boolean unset = string(properties, "username").isBlank() && string(properties, "passwordHash").isBlank();
+            String text = "The Open Service Broker at /osb/v2 answers every request with 401: {}. Set username and "
                     + "passwordHash in etc/{}.cfg; make the hash with: java -cp system/io/stratum/platform-osb/<version>/"
-                    + "platform-osb-<version>.jar io.stratum.platform.osb.internal.BrokerPassword", next.problem(),
-                    PID);
+                    + "platform-osb-<version>.jar io.stratum.platform.osb.internal.BrokerPassword";
+            if (unset) {
+                LOG.info(text, next.problem(), PID);
+            } else {
+                LOG.warn(text, next.problem(), PID);
+            }
         } else {
             LOG.info("Open Service Broker at /osb/v2: platforms log in as '{}'; catalog ids under {}",
                     string(properties, "username").strip(), namespace);
