@@ -219,6 +219,8 @@ public class OsbBrokerTest {
         assertEquals(logged, 1, logged.split("answers every request with 401", -1).length - 1);
         assertTrue(logged, logged.contains("Set username and passwordHash in etc/io.stratum.osb.cfg"));
         assertTrue(logged, logged.contains("io.stratum.platform.osb.internal.BrokerPassword"));
+        assertTrue("a broker nobody set up is no warning: " + logged, logged.lines()
+                .filter(l -> l.contains("answers every request with 401")).allMatch(l -> l.contains(" INFO ")));
         Map<String, Object> broken = new HashMap<>(BrokerHarness.config());
         broken.put("passwordHash", "plain-text-password");
         broker.start(broken);
