@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 import java.util.UUID;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -274,5 +275,119 @@ public class OsbBrokerIT extends StratumTestSupport {
                 + "&plan_id=" + planId + "&accepts_incomplete=true", null).status());
         List<String> left = platform.listServices(account).stream().map(ServiceDTO::name).toList();
         assertTrue(left.toString(), left.isEmpty());
+    }
+
+    /** @return the maintenance version the catalog gives the database's small plan, or "" */
+    private static String catalogVersion() throws Exception {
+        Response catalog = call("GET", "/catalog", null);
+        for (JsonNode svc : catalog.json().path("services")) {
+            if (svc.path("name").asText().equals("database")) {
+                for (JsonNode p : svc.path("plans")) {
+                    if (p.path("name").asText().equals("small")) {
+                        return p.path("maintenance_info").path("version").asText();
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    @Test
+    public void aPlatformUpgradesAnInstanceToTheCatalogsNewerMaintenanceVersion() throws Exception {
+        await("the broker", Duration.ofSeconds(60), () -> {
+            try {
+                return call("GET", "/catalog", null).status() == 200 && catalogVersion().equals("1.1.0");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        // only database 1.0.0 installed while the platform provisions: the shipped 1.1.0 parked aside
+        Path deploy = deployFolder();
+        Path shipped;
+        try (java.util.stream.Stream<Path> jars = java.nio.file.Files.list(deploy)) {
+            shipped = jars.filter(j -> j.getFileName().toString().startsWith("sme-database")).findFirst()
+                    .orElseThrow();
+        }
+        Path parked = Path.of(System.getProperty("karaf.data"), shipped.getFileName().toString());
+        Path old = deploy.resolve("sme-database-1.0.0.jar");
+        try {
+            java.nio.file.Files.move(shipped, parked);
+            java.nio.file.Files.copy(Path.of(System.getProperty("karaf.base"), "sdp", "sme-database-1.0.0.jar"), old);
+            await("the catalog at database 1.0.0", Duration.ofSeconds(60), () -> {
+                try {
+                    return catalogVersion().equals("1.0.0");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Response catalog = call("GET", "/catalog", null);
+            String serviceId = null;
+            String planId = null;
+            for (JsonNode svc : catalog.json().path("services")) {
+                if (svc.path("name").asText().equals("database")) {
+                    serviceId = svc.path("id").asText();
+                    for (JsonNode p : svc.path("plans")) {
+                        if (p.path("name").asText().equals("small")) {
+                            planId = p.path("id").asText();
+                        }
+                    }
+                }
+            }
+            String instance = UUID.randomUUID().toString();
+            Response accepted = call("PUT", "/service_instances/" + instance + "?accepts_incomplete=true",
+                    "{\"service_id\":\"" + serviceId + "\",\"plan_id\":\"" + planId + "\",\"organization_guid\":"
+                    + "\"org-1\",\"space_guid\":\"space-1\",\"maintenance_info\":{\"version\":\"1.0.0\"}}");
+            assertEquals(accepted.toString(), 202, accepted.status());
+            Response done = poll("/service_instances/" + instance + "/last_operation?operation="
+                    + accepted.json().path("operation").asText());
+            assertEquals(done.toString(), "succeeded", done.json().path("state").asText());
+            assertEquals("1.0.0", call("GET", "/service_instances/" + instance, null).json()
+                    .path("maintenance_info").path("version").asText());
+
+            // the platform's operator installs 1.1.0: the catalog offers it, the instance stays on 1.0.0
+            java.nio.file.Files.move(parked, shipped);
+            await("the catalog at database 1.1.0", Duration.ofSeconds(60), () -> {
+                try {
+                    return catalogVersion().equals("1.1.0");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals("1.0.0", call("GET", "/service_instances/" + instance, null).json()
+                    .path("maintenance_info").path("version").asText());
+            Response conflict = call("PATCH", "/service_instances/" + instance + "?accepts_incomplete=true",
+                    "{\"service_id\":\"" + serviceId + "\",\"maintenance_info\":{\"version\":\"9.9.9\"}}");
+            assertEquals(conflict.toString(), 422, conflict.status());
+            assertEquals("MaintenanceInfoConflict", conflict.json().path("error").asText());
+
+            // the platform's update: a PATCH with the catalog's maintenance version runs the upgrade
+            Response upgrade = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            do { // the engines of 1.1.0 may still be coming up: the broker then answers 503 (retry)
+                upgrade = call("PATCH", "/service_instances/" + instance + "?accepts_incomplete=true",
+                        "{\"service_id\":\"" + serviceId + "\",\"maintenance_info\":{\"version\":\"1.1.0\"}}");
+                if (upgrade.status() != 503) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+            assertEquals(upgrade.toString(), 202, upgrade.status());
+            Response upgraded = poll("/service_instances/" + instance + "/last_operation?operation="
+                    + upgrade.json().path("operation").asText());
+            assertEquals(upgraded.toString(), "succeeded", upgraded.json().path("state").asText());
+            assertEquals("1.1.0", call("GET", "/service_instances/" + instance, null).json()
+                    .path("maintenance_info").path("version").asText());
+            String account = platform.listAccounts().stream().map(a -> a.name()).filter(n -> n.startsWith("osb-"))
+                    .findFirst().orElseThrow();
+            assertEquals("1.1.0", platform.getService(account, "i-" + instance, false).sdpVersion());
+            assertEquals("the same PATCH again changes nothing", 200, call("PATCH", "/service_instances/" + instance
+                    + "?accepts_incomplete=true", "{\"service_id\":\"" + serviceId + "\",\"maintenance_info\":"
+                    + "{\"version\":\"1.1.0\"}}").status());
+        } finally {
+            if (java.nio.file.Files.exists(parked)) {
+                java.nio.file.Files.move(parked, shipped, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            java.nio.file.Files.deleteIfExists(old);
+        }
     }
 }
