@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -568,6 +569,15 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     @Override
     public List<RuntimeInfo> list(String serviceId) {
         return repository.ofService(serviceId).stream().map(RuntimeRecord::toInfo).toList();
+    }
+
+    @Override
+    public Map<String, List<RuntimeInfo>> listOfAccount(String accountId) {
+        Map<String, List<RuntimeInfo>> out = new HashMap<>();
+        for (RuntimeRecord r : repository.ofAccount(accountId)) {
+            out.computeIfAbsent(r.serviceId(), k -> new ArrayList<>()).add(r.toInfo());
+        }
+        return out;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The platform side of the runtime platform: per-service views for engines, and cleanup for the core. */
 public interface RuntimeManager {
@@ -21,6 +22,15 @@ public interface RuntimeManager {
      * @return the service's runtimes
      */
     List<RuntimeInfo> list(String serviceId);
+
+    /**
+     * The runtimes of every service of an account, read at once (a listing of many services asks the store once,
+     * not once per service).
+     *
+     * @param accountId an account id
+     * @return the runtimes by service id, each list in name order; services without runtimes are absent
+     */
+    Map<String, List<RuntimeInfo>> listOfAccount(String accountId);
 
     /**
      * Stops and forgets every runtime of a service (after its engine unprovisioned it, so nothing is left).

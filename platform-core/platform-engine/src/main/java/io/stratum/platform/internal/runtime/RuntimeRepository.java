@@ -39,6 +39,12 @@ final class RuntimeRepository {
                 this::map, serviceId));
     }
 
+    /** Every runtime of the services of an account, in one query (for listings), by service id then name. */
+    List<RuntimeRecord> ofAccount(String accountId) {
+        return store.query(c -> Sql.list(c, "SELECT * FROM runtimes WHERE service_id IN "
+                + "(SELECT id FROM services WHERE account_id = ?) ORDER BY service_id, name", this::map, accountId));
+    }
+
     List<RuntimeRecord> all() {
         return store.query(c -> Sql.list(c, "SELECT * FROM runtimes ORDER BY created_at", this::map));
     }

@@ -35,6 +35,18 @@ public final class AssociationRepository {
     }
 
     /**
+     * @param accountId an account id
+     * @return every association whose dependant or provider is a service of the account, in one query (for
+     *     listings)
+     */
+    public List<Association> ofAccount(String accountId) {
+        return store.query(c -> Sql.list(c, "SELECT * FROM associations WHERE dependant_id IN "
+                + "(SELECT id FROM services WHERE account_id = ?) OR provider_id IN "
+                + "(SELECT id FROM services WHERE account_id = ?) ORDER BY provider_type, dependant_id", this::map,
+                accountId, accountId));
+    }
+
+    /**
      * @param providerId a service id
      * @return the associations of the services that use it as their provider
      */

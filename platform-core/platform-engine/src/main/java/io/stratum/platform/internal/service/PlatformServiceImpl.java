@@ -407,9 +407,10 @@ final class PlatformServiceImpl implements PlatformService {
     public List<ServiceDTO> listServices(String account) {
         AccountDTO a = readable(account);
         return guard(() -> {
-            return services.repository().ofAccount(a.id()).stream()
-                    .map(s -> toDto(s, listedHealth(s), null))
-                    .toList();
+            // a bounded number of store queries, whatever the number of services (see Related.ofAccount)
+            List<ServiceRecord> listed = services.repository().ofAccount(a.id());
+            Related related = Related.ofAccount(this, a.id(), listed);
+            return listed.stream().map(s -> toDto(s, listedHealth(s), null, related)).toList();
         });
     }
 
@@ -447,7 +448,7 @@ final class PlatformServiceImpl implements PlatformService {
             connection = new ConnectionInfo(Redaction.url(connection.url()), connection.user(),
                     connection.password() == null ? null : MASK, redacted(connection.properties()));
         }
-        return toDto(s, health, connection);
+        return toDto(s, health, connection, Related.of(this, s));
     }
 
     @Override
@@ -980,19 +981,16 @@ final class PlatformServiceImpl implements PlatformService {
                 s.startedAt(), s.finishedAt());
     }
 
-    private ServiceDTO toDto(ServiceRecord s, ServiceHealth health, ConnectionInfo c) {
-        List<ServiceDTO.RuntimeDTO> runtimes = services.runtimes().list(s.id()).stream()
+    private ServiceDTO toDto(ServiceRecord s, ServiceHealth health, ConnectionInfo c, Related related) {
+        List<ServiceDTO.RuntimeDTO> runtimes = related.runtimes(s.id()).stream()
                 .map(PlatformServiceImpl::toDto).toList();
         Map<String, String> providers = new TreeMap<>();
-        for (Association a : services.associations().providersOf(s.id())) {
-            providers.put(a.providerType(), services.repository().byId(a.providerId()).map(ServiceRecord::name)
-                    .orElse(a.providerId()));
+        for (Association a : related.providers(s.id())) {
+            providers.put(a.providerType(), related.name(a.providerId()));
         }
-        List<String> dependants = services.associations().dependantsOf(s.id()).stream()
-                .map(a -> services.repository().byId(a.dependantId()).map(ServiceRecord::name).orElse(a.dependantId()))
+        List<String> dependants = related.dependants(s.id()).stream().map(a -> related.name(a.dependantId()))
                 .sorted().toList();
-        String environment = s.environmentId() == null ? "" : environments.byId(s.environmentId())
-                .map(EnvironmentRecord::name).orElse("");
+        String environment = s.environmentId() == null ? "" : related.environmentName(s.environmentId());
         Map<String, String> config = s.external() ? redacted(s.config()) : s.config();
         return new ServiceDTO(s.id(), s.accountName(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
                 config, s.state(), s.stateMessage(), s.external() || services.engineFor(s).isPresent(),
@@ -1000,6 +998,76 @@ final class PlatformServiceImpl implements PlatformService {
                 c == null ? null : new ServiceDTO.ConnectionDTO(c.url(), c.user(), c.password(), c.properties()),
                 runtimes, s.activeJobId(), s.createdAt(), s.updatedAt(), providers, dependants, environment,
                 s.external());
+    }
+
+    /**
+     * What a service's DTO shows of other records: its runtimes, its providers and dependants (by name) and its
+     * environment's name. For one service they are read one by one; for a listing, with a fixed number of queries for
+     * the whole account, so that listing a hundred services costs the store about what listing one does.
+     */
+    private record Related(Map<String, List<RuntimeInfo>> runtimes, Map<String, List<Association>> providers,
+            Map<String, List<Association>> dependants, Map<String, String> names, Map<String, String> environments,
+            ServiceRepository repository) {
+
+        /** Everything one service's DTO shows, read for it alone. */
+        static Related of(PlatformServiceImpl platform, ServiceRecord s) {
+            ServiceManager services = platform.services;
+            Map<String, String> environments = new HashMap<>();
+            if (s.environmentId() != null) {
+                platform.environments.byId(s.environmentId())
+                        .ifPresent(e -> environments.put(e.id(), e.name()));
+            }
+            return new Related(Map.of(s.id(), services.runtimes().list(s.id())),
+                    Map.of(s.id(), services.associations().providersOf(s.id())),
+                    Map.of(s.id(), services.associations().dependantsOf(s.id())), Map.of(s.id(), s.name()),
+                    environments, services.repository());
+        }
+
+        /** Everything the DTOs of an account's services show: one query each for runtimes, associations, environments. */
+        static Related ofAccount(PlatformServiceImpl platform, String accountId, List<ServiceRecord> listed) {
+            ServiceManager services = platform.services;
+            Map<String, List<Association>> providers = new HashMap<>();
+            Map<String, List<Association>> dependants = new HashMap<>();
+            for (Association a : services.associations().ofAccount(accountId)) {
+                providers.computeIfAbsent(a.dependantId(), k -> new ArrayList<>()).add(a);
+                dependants.computeIfAbsent(a.providerId(), k -> new ArrayList<>()).add(a);
+            }
+            Map<String, String> names = new HashMap<>();
+            for (ServiceRecord s : listed) {
+                names.put(s.id(), s.name());
+            }
+            Map<String, String> environments = new HashMap<>();
+            if (listed.stream().anyMatch(s -> s.environmentId() != null)) {
+                for (EnvironmentRecord e : platform.environments.ofAccount(accountId)) {
+                    environments.put(e.id(), e.name());
+                }
+            }
+            return new Related(services.runtimes().listOfAccount(accountId), providers, dependants, names,
+                    environments, services.repository());
+        }
+
+        List<RuntimeInfo> runtimes(String serviceId) {
+            return runtimes.getOrDefault(serviceId, List.of());
+        }
+
+        List<Association> providers(String serviceId) {
+            return providers.getOrDefault(serviceId, List.of());
+        }
+
+        List<Association> dependants(String serviceId) {
+            return dependants.getOrDefault(serviceId, List.of());
+        }
+
+        /** The name of a service of the listing, else as the store has it (one in another account), else its id. */
+        String name(String serviceId) {
+            String known = names.get(serviceId);
+            return known != null ? known
+                    : repository.byId(serviceId).map(ServiceRecord::name).orElse(serviceId);
+        }
+
+        String environmentName(String environmentId) {
+            return environments.getOrDefault(environmentId, "");
+        }
     }
 
     /** The configuration of an external service holds its credentials: not shown in lists. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -61,6 +62,8 @@ public final class Store implements AutoCloseable {
     /** Replaced only while the constructor runs, after a compaction (see {@link #compact()}). */
     private volatile JdbcConnectionPool pool;
     private final SecretBox secrets;
+    /** Transactions and queries run, for tests and figures of how often a call goes to the store. */
+    private final LongAdder roundTrips = new LongAdder();
 
     /**
      * Opens the store for the platform running in OSGi.
@@ -212,6 +215,7 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T inTransaction(SqlWork<T> work) {
+        roundTrips.increment();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -247,11 +251,20 @@ public final class Store implements AutoCloseable {
      * @return what the work returned
      */
     public <T> T query(SqlWork<T> work) {
+        roundTrips.increment();
         try (Connection c = pool.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
             throw new StoreException("store error: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return how many transactions and queries ({@link #inTransaction}, {@link #transact}, {@link #query}) the store
+     *     has run since it opened: what a test reads to tell how many round trips a call makes
+     */
+    public long roundTrips() {
+        return roundTrips.sum();
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {
