@@ -60,33 +60,55 @@ final class EnvironmentFigure {
         Path dir = env.work.resolve(name);
         Files.createDirectories(dir);
         String db = H2Servers.start(env, dir.resolve("db"));
-        String classpath;
-        try (Stream<Path> jars = Files.list(env.root.resolve("bench/target/lib"))) {
-            classpath = String.join(":", jars.map(Path::toString).toList());
-        }
         List<String> backends = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             int port = FreePorts.next();
             backends.add("http://127.0.0.1:" + port);
-            ProcessBuilder pb = new ProcessBuilder(env.java(), "-Xmx128m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.stratum.sme.appserver.launcher.AppServerMain",
-                    "--port", Integer.toString(port), "--war", war.toString(), "--base",
-                    dir.resolve("i" + i).toString(), "--instance", "i" + i);
-            pb.environment().put("DATABASE_URL", db);
-            pb.environment().put("DATABASE_USER", "sa");
-            pb.environment().put("DATABASE_PASSWORD", "");
-            pb.environment().put("DATABASE_DRIVER", "org.h2.Driver");
-            env.start(pb, dir.resolve("i" + i + ".log"));
+            startAppServer(env, war, db, dir, "i" + i, port);
         }
+        int port = FreePorts.next();
+        startWebTier(env, backends, dir, port);
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    /** The benchmark's class path, which holds the runtimes' launchers. */
+    static String classpath(Env env) throws IOException {
+        try (Stream<Path> jars = Files.list(env.root.resolve("bench/target/lib"))) {
+            return String.join(":", jars.map(Path::toString).toList());
+        }
+    }
+
+    /**
+     * Starts an app server instance by hand with the JVM flags the app server SDP gives its instances.
+     *
+     * @return its process
+     */
+    static Process startAppServer(Env env, Path war, String databaseUrl, Path dir, String instance, int port)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(env.java(), "-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", classpath(env), "io.stratum.sme.appserver.launcher.AppServerMain",
+                "--port", Integer.toString(port), "--war", war.toString(), "--base",
+                dir.resolve(instance).toString(), "--instance", instance);
+        pb.environment().put("DATABASE_URL", databaseUrl);
+        pb.environment().put("DATABASE_USER", "sa");
+        pb.environment().put("DATABASE_PASSWORD", "");
+        pb.environment().put("DATABASE_DRIVER", "org.h2.Driver");
+        return env.start(pb, dir.resolve(instance + ".log"));
+    }
+
+    /**
+     * Starts the web tier's proxy by hand with one route to the backends.
+     *
+     * @return its process
+     */
+    static Process startWebTier(Env env, List<String> backends, Path dir, int port) throws IOException {
         Path routes = dir.resolve("routes.properties");
         Files.writeString(routes, "default = notes\nroute.notes.backends = " + String.join(",", backends)
                 + "\nroute.notes.healthPath = /health\n");
-        int port = FreePorts.next();
-        env.start(new ProcessBuilder(env.java(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath, "io.stratum.sme.webtier.launcher.WebTierMain", "--port", Integer.toString(port),
+        return env.start(new ProcessBuilder(env.java(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath(env), "io.stratum.sme.webtier.launcher.WebTierMain", "--port", Integer.toString(port),
                 "--admin-port", Integer.toString(FreePorts.next()), "--routes", routes.toString()),
                 dir.resolve("proxy.log"));
-        return "http://127.0.0.1:" + port + "/";
     }
 
     /** Posts a note until one is stored (201). */
