@@ -226,6 +226,19 @@ public class LauncherIT {
         assertTrue(unknown.toString(), unknown.output().contains("Command not found")
                 && unknown.output().contains("no-such-command"));
 
+        // a script reads plain text: no colour or bold codes in --help texts and Karaf's own option errors
+        Result usage = client("stratum:service-list", "--help");
+        assertTrue(usage.toString(), usage.output().contains("Lists the services of an account"));
+        assertFalse("plain text: " + usage, usage.output().contains("\u001B["));
+        Result badOption = client("stratum:service-list", "--no-such-option");
+        assertNotEquals(badOption.toString(), 0, badOption.exit());
+        assertTrue(badOption.toString(), badOption.output().contains("undefined option --no-such-option"));
+        assertFalse("plain text: " + badOption, badOption.output().contains("\u001B["));
+        // help <command> prints the command's help
+        Result help = client("help", "stratum:service-list");
+        assertTrue(help.toString(), help.output().contains("Lists the services of an account")
+                && help.output().contains("--account"));
+
         Result failing = client("stratum:service-info", "no-such-service");
         assertNotEquals("a command that fails fails the script: " + failing, 0, failing.exit());
         assertTrue(failing.toString(), failing.output().contains("no service 'no-such-service'"));
