@@ -23,7 +23,7 @@ import java.util.Set;
 public final class Bench {
 
     private static final List<String> FIGURES = List.of("throughput", "boot", "provision", "burst", "sdp", "latency",
-            "environment", "backup", "update");
+            "environment", "webtier", "backup", "update");
 
     private Bench() {
     }
@@ -65,8 +65,8 @@ public final class Bench {
         try {
             measure("throughput", only, failures, () -> rows.add(ThroughputFigure.run(env)));
             measure("boot", only, failures, () -> rows.addAll(BootFigures.run(env)));
-            if (only.stream().anyMatch(Set.of("provision", "burst", "sdp", "latency", "environment", "backup",
-                    "update")::contains)) {
+            if (only.stream().anyMatch(Set.of("provision", "burst", "sdp", "latency", "environment", "webtier",
+                    "backup", "update")::contains)) {
                 KarafInstance stratum = env.stratum("stratum");
                 try {
                     stratum.start("stratum:sdp-list", "AVAILABLE", Duration.ofSeconds(180));
@@ -82,6 +82,7 @@ public final class Bench {
                 measure("sdp", only, failures, () -> rows.addAll(SdpFigures.run(env, stratum)));
                 measure("latency", only, failures, () -> rows.addAll(LatencyFigures.run(env, stratum)));
                 measure("environment", only, failures, () -> rows.add(EnvironmentFigure.run(env, stratum)));
+                measure("webtier", only, failures, () -> rows.addAll(WebTierFigures.run(env, stratum)));
                 measure("backup", only, failures, () -> rows.addAll(BackupFigures.run(env, stratum)));
                 measure("update", only, failures, () -> rows.addAll(UpdateFigures.run(env, stratum)));
             }
