@@ -409,7 +409,7 @@ public final class UpdateAccessImpl implements UpdateAccess {
                     continue;
                 }
                 String keys = UpdatePlanner.changed(s.configuration(), after).keySet().stream().sorted()
-                        .map(k -> k + "=" + after.get(k)).collect(Collectors.joining(", "));
+                        .map(k -> UpdateRules.shown(k, after.get(k))).collect(Collectors.joining(", "));
                 rows.add(row(s, UpdateDTO.Type.PATCH, s.sdpVersion(), p.id(), mode, force, after, "patch " + p.id()
                         + " (" + mode + "): sets " + keys));
                 notify.put(s.id(), windows.notifyEmail(s));

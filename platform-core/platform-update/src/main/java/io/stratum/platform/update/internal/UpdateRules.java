@@ -3,9 +3,11 @@ package io.stratum.platform.update.internal;
 import io.stratum.platform.spi.ManagedService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** How an update runs and what configuration it leads to: pure functions of what the facade found. */
 final class UpdateRules {
@@ -34,6 +36,23 @@ final class UpdateRules {
         }
     }
 
+    /** Names whose values are secrets (the platform's own list, see the engine's redaction of service details). */
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "password|passwd|pwd|secret|token|credential|apikey|api_key|api-key|private");
+
+    /**
+     * How an update's message, events and emails show a setting it makes: {@code key=value}, with the value masked
+     * where the key names a secret (a patch or a new version's default may set one; messages are read by every member
+     * of the account and sent by email).
+     *
+     * @param key a configuration key
+     * @param value its value
+     * @return {@code key=value} or {@code key=********}
+     */
+    static String shown(String key, String value) {
+        return key + "=" + (SECRET_NAME.matcher(key.toLowerCase(Locale.ROOT)).find() ? "********" : value);
+    }
+
     /**
      * @param current a service's configuration
      * @param schema the new version's keys with their defaults ({@code null} where none)
@@ -53,7 +72,7 @@ final class UpdateRules {
         for (Map.Entry<String, String> e : new TreeMap<>(schema).entrySet()) {
             if (!next.containsKey(e.getKey()) && e.getValue() != null) {
                 next.put(e.getKey(), e.getValue());
-                added.add(e.getKey() + "=" + e.getValue());
+                added.add(shown(e.getKey(), e.getValue()));
             }
         }
         return new Upgraded(next, added, dropped);

@@ -33,6 +33,17 @@ public class UpdateRulesTest {
     }
 
     @Test
+    public void whatAnUpdateSetsIsShownWithSecretValuesMasked() {
+        assertEquals("maxThreads=100", UpdateRules.shown("maxThreads", "100"));
+        assertEquals("adminPassword=********", UpdateRules.shown("adminPassword", "hunter22"));
+        assertEquals("API_TOKEN=********", UpdateRules.shown("API_TOKEN", "abc"));
+        assertEquals("tls.privateKey=********", UpdateRules.shown("tls.privateKey", "-----BEGIN"));
+        UpdateRules.Upgraded u = UpdateRules.upgrade(Map.of("heapMb", "128"), Map.of("heapMb", "64",
+                "replicationSecret", "s3cr3t-default"));
+        assertEquals("adds replicationSecret=******** (defaults of the new version)", u.describe());
+    }
+
+    @Test
     public void modeIsSoftForLiveKeysRollingForSeveralInstancesOfARollingEngineElseHard() {
         Map<String, String> before = Map.of("maxThreads", "200", "lockTimeoutMs", "1000");
         Map<String, String> live = Map.of("maxThreads", "200", "lockTimeoutMs", "500");
