@@ -45,6 +45,9 @@ final class AdminHandler extends Handler.Abstract {
     private final HealthChecker health;
 
     AdminHandler(Router router, HealthChecker health) {
+        // non-blocking, as the proxy's handlers must be for the server to run them on its selector threads; the one
+        // slow request (reading the routes file) is handed to a pool thread
+        super(InvocationType.NON_BLOCKING);
         this.router = router;
         this.health = health;
     }
@@ -60,9 +63,16 @@ final class AdminHandler extends Handler.Abstract {
             return answer(response, callback, 200, metrics());
         }
         if ("POST".equals(method) && "/reload".equals(path)) {
-            int routes = router.reload();
-            health.checkAll();
-            return answer(response, callback, 200, "reloaded " + routes + " route(s)");
+            request.getComponents().getThreadPool().execute(() -> {
+                try {
+                    int routes = router.reload();
+                    health.checkAll();
+                    answer(response, callback, 200, "reloaded " + routes + " route(s)");
+                } catch (Throwable t) {
+                    callback.failed(t);
+                }
+            });
+            return true;
         }
         return answer(response, callback, 404, "GET /health, GET /metrics, POST /reload");
     }

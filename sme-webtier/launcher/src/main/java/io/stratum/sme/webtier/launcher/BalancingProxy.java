@@ -7,13 +7,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -47,6 +53,11 @@ import org.eclipse.jetty.util.Callback;
  * when the lockout began goes on to its end. The check is made after the request counts itself in flight at its
  * backend, against the route as it is then: whoever locks a route out and then reads that no request is in flight
  * (see the admin port's {@code /metrics}) knows that no request reaches its backends any more.
+ * <p>
+ * Nothing here blocks: a request is routed and sent on the thread that read it, and the backend's answer is handled
+ * on the thread that read that ({@link #getInvocationType()}, {@link #newHttpClient()}). The client to the backends
+ * keeps its connections open (HTTP/1.1 keep-alive, up to 64 per backend, closed after 30 s unused) and shares the
+ * server's threads, scheduler and buffers.
  */
 final class BalancingProxy extends ProxyHandler.Reverse {
 
@@ -70,6 +81,39 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         this.health = health;
     }
 
+    /**
+     * Non-blocking: routing, the counters and sending to the backend never wait, so the server runs this handler on
+     * the selector thread that read the request instead of handing the request to a pool thread.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    /**
+     * The client to the backends: HTTP/1.1 only, one selector, on the server's thread pool, scheduler and buffer pool,
+     * and non-blocking: an answer from a backend is handled on the selector thread that read it (writing it to the
+     * client and the counters never wait), not handed to a pool thread.
+     */
+    @Override
+    protected HttpClient newHttpClient() {
+        Server server = getServer();
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setExecutor(server.getThreadPool());
+        connector.setScheduler(server.getScheduler());
+        connector.setByteBufferPool(server.getByteBufferPool());
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        transport.setInvocationType(InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(transport);
+        // the client's own User-Agent goes to the backend as it came; the proxy adds none of its own
+        client.setUserAgentField(null);
+        client.setExecutor(server.getThreadPool());
+        client.setScheduler(server.getScheduler());
+        client.setByteBufferPool(server.getByteBufferPool());
+        return client;
+    }
+
     /** @return the handler that routes and then proxies */
     Handler front() {
         return new Front(router, this);
@@ -79,7 +123,32 @@ final class BalancingProxy extends ProxyHandler.Reverse {
     protected HttpURI rewriteHttpURI(Request request) {
         Backend b = (Backend) request.getAttribute(BACKEND);
         HttpURI in = request.getHttpURI();
-        return HttpURI.build(b.uri.toString()).path(in.getPath()).query(in.getQuery());
+        return HttpURI.build(b.base).path(in.getPath()).query(in.getQuery());
+    }
+
+    /**
+     * Adds {@code Forwarded: by="..";for="..";host="..";proto=..} as {@link ProxyHandler} does, without its
+     * formatter when the request has no {@code Forwarded} header yet (the usual case); a request that has one gets
+     * the new element appended by {@link ProxyHandler}.
+     */
+    @Override
+    protected void addForwardedHeader(Request clientToProxyRequest,
+            org.eclipse.jetty.client.Request proxyToServerRequest) {
+        HttpFields headers = clientToProxyRequest.getHeaders();
+        if (headers.contains(HttpHeader.FORWARDED) || proxyToServerRequest.getHeaders().contains(HttpHeader.FORWARDED)) {
+            super.addForwardedHeader(clientToProxyRequest, proxyToServerRequest);
+            return;
+        }
+        String scheme = clientToProxyRequest.getHttpURI().getScheme();
+        StringBuilder value = new StringBuilder(96).append("by=");
+        HttpField.PARAMETER_TOKENIZER.quote(value, Request.getLocalAddr(clientToProxyRequest));
+        value.append(";for=");
+        HttpField.PARAMETER_TOKENIZER.quote(value, Request.getRemoteAddr(clientToProxyRequest));
+        value.append(";host=");
+        HttpField.PARAMETER_TOKENIZER.quote(value, headers.get(HttpHeader.HOST));
+        value.append(";proto=").append(scheme == null ? (clientToProxyRequest.isSecure() ? "https" : "http") : scheme);
+        HttpField forwarded = new HttpField(HttpHeader.FORWARDED, value.toString());
+        proxyToServerRequest.headers(h -> h.put(forwarded));
     }
 
     /** Watches what is written to the client, so that a failure to write there is not blamed on the backend. */
@@ -243,7 +312,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         private final Router router;
 
         Front(Router router, Handler proxy) {
-            super(proxy);
+            super(false, proxy); // not dynamic: takes the proxy's invocation type (non-blocking)
             this.router = router;
         }
 

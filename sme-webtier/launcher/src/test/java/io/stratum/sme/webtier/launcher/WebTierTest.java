@@ -14,11 +14,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -235,6 +240,71 @@ public class WebTierTest {
             }
         }
         throw new AssertionError("no metric " + name + " in " + metrics());
+    }
+
+    @Test
+    public void theBackendGetsTheClientsHeadersWithForwardedAndViaAndNoUserAgentOfTheProxy() throws Exception {
+        Map<String, List<String>> seen = new ConcurrentHashMap<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestHeaders().forEach((name, values) -> seen.put(name.toLowerCase(Locale.ROOT),
+                    List.copyOf(values)));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        backends.put("h", server);
+        start("default = app\nroute.app.hosts = app.localhost\nroute.app.backends = http://127.0.0.1:"
+                + server.getAddress().getPort() + "\nroute.app.healthPath = /health\n");
+
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/x").toURL()
+                .openConnection();
+        c.setRequestProperty("Host", "app.localhost");
+        c.setRequestProperty("User-Agent", "notes-client/1.0");
+        assertEquals(204, c.getResponseCode());
+        assertEquals("the client's User-Agent, once", List.of("notes-client/1.0"), seen.get("user-agent"));
+        assertEquals(List.of("by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"app.localhost\";proto=http"),
+                seen.get("forwarded"));
+        assertTrue(seen.toString(), seen.get("via").get(0).startsWith("1.1 "));
+
+        seen.clear();
+        c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/x").toURL().openConnection();
+        c.setRequestProperty("Host", "app.localhost");
+        c.setRequestProperty("Forwarded", "for=192.0.2.1");
+        assertEquals(204, c.getResponseCode());
+        assertEquals("a Forwarded header that came along is kept, the proxy's element appended",
+                List.of("for=192.0.2.1, by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"app.localhost\";proto=http"),
+                seen.get("forwarded"));
+    }
+
+    @Test
+    public void requestsAreHandledWithoutBlockingAndManyAtOnceAllGetTheirAnswer() throws Exception {
+        String a = backend("a");
+        String b = backend("b");
+        start("default = app\nroute.app.backends = " + a + "," + b + "\nroute.app.healthPath = /health\n");
+        // the server runs a non-blocking handler tree on its selector threads instead of a pool thread per request
+        assertEquals(Invocable.InvocationType.NON_BLOCKING, webtier.getInvocationType());
+
+        // more clients at once than the proxy has threads, each on its own keep-alive connection
+        int clients = WebTierMain.MAX_THREADS + 8;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < clients; i++) {
+                answers.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/r" + round + "/c" + i)).timeout(java.time.Duration.ofSeconds(30)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        int i = 0;
+        for (var answer : answers) {
+            java.net.http.HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body(), r.body().contains("/r" + (i / clients) + "/c" + (i % clients) + " "));
+            i++;
+        }
+        await("every request counted and none in flight", () -> metricsContain("route.app.requests="
+                + answers.size()) && metricsContain("route.app.inflight=0") && metricsContain("route.app.errors=0"));
     }
 
     @Test
