@@ -97,7 +97,7 @@ final class EnvironmentFigure {
     }
 
     /**
-     * Starts the web tier's proxy by hand with one route to the backends.
+     * Starts the web tier's proxy by hand with one route to the backends, with the JVM flags the web tier SDP gives it.
      *
      * @return its process
      */
@@ -105,7 +105,7 @@ final class EnvironmentFigure {
         Path routes = dir.resolve("routes.properties");
         Files.writeString(routes, "default = notes\nroute.notes.backends = " + String.join(",", backends)
                 + "\nroute.notes.healthPath = /health\n");
-        return env.start(new ProcessBuilder(env.java(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        return env.start(new ProcessBuilder(env.java(), "-Xmx64m", "-XX:+UseSerialGC",
                 "-cp", classpath(env), "io.stratum.sme.webtier.launcher.WebTierMain", "--port", Integer.toString(port),
                 "--admin-port", Integer.toString(FreePorts.next()), "--routes", routes.toString()),
                 dir.resolve("proxy.log"));
