@@ -287,8 +287,7 @@ public final class H2DatabaseEngine
                 throw new SmeException("cannot create the database in " + dbDir + ": " + e.getMessage(), e);
             }
         }
-        launchAndWait(service, monitor, 30);
-        secure(service, monitor, 80);
+        secure(service, launchAndWait(service, monitor, 30), monitor, 80);
     }
 
     @Override
@@ -298,8 +297,7 @@ public final class H2DatabaseEngine
                     + service.dataDirectory().resolve("db") + "; it cannot be started (restore it from a backup, or "
                     + "delete and recreate the service)");
         }
-        launchAndWait(service, monitor, 10);
-        secure(service, monitor, 80);
+        secure(service, launchAndWait(service, monitor, 10), monitor, 80);
     }
 
     @Override
@@ -1065,8 +1063,7 @@ public final class H2DatabaseEngine
             deleteQuietly(staging);
         }
         DependantLogins.setOrphans(service, orphans);
-        launchAndWait(service, monitor, 70);
-        secure(service, monitor, 90);
+        secure(service, launchAndWait(service, monitor, 70), monitor, 90);
         LOG.info("Database '{}' restored from {} ({} dependant(s); {} restored dependant login(s) kept for a "
                 + "dependant yet to come)", service.name(), of, to.size(), orphans.size());
         monitor.progress(100, "restored from " + of);
@@ -1323,11 +1320,14 @@ public final class H2DatabaseEngine
      * Makes the running database safe to hand out: retires an administrator password an older version handed
      * out (or finishes a rotation a crash interrupted), creates or repairs the tenant login, and removes what
      * only an administrator can create and what would let a login reach beyond the database.
+     *
+     * @param admin the platform's administrator connection to the server, which the readiness check opened; closed
+     *     here
      */
-    private static void secure(ServiceContext service, TaskMonitor monitor, int percent) throws SmeException {
-        RuntimeInfo r = running(service);
+    private static void secure(ServiceContext service, Connection admin, TaskMonitor monitor, int percent)
+            throws SmeException {
         monitor.progress(percent, "securing the database's logins");
-        try (Connection c = admin(service, r, H2Database.ADMIN_TIMEOUT); Statement s = c.createStatement()) {
+        try (Connection c = admin; Statement s = c.createStatement()) {
             if (service.properties().get(PROP_ADMIN_NEXT).isPresent()
                     || service.properties().get(PROP_ADMIN_PRIVATE).isEmpty()) {
                 monitor.progress(percent, "retiring the administrator login an older version handed out");
@@ -1489,8 +1489,12 @@ public final class H2DatabaseEngine
     /**
      * Launches the server (if it is not running) and waits until it answers JDBC; a running server that no longer
      * opens its database is restarted once.
+     *
+     * @return the administrator connection that found the server answering (with {@link H2Database#ADMIN_TIMEOUT}),
+     *     for the work that follows: one login fewer on a server that has just started
      */
-    private void launchAndWait(ServiceContext service, TaskMonitor monitor, int fromPercent) throws SmeException {
+    private Connection launchAndWait(ServiceContext service, TaskMonitor monitor, int fromPercent)
+            throws SmeException {
         adminPassword(service);
         RuntimeSpec spec = serverSpec(service, RUNTIME, service.dataDirectory().resolve("db"));
         monitor.progress(fromPercent, "starting the H2 server");
@@ -1519,12 +1523,18 @@ public final class H2DatabaseEngine
                 EngineSupport.pause(H2Database.PORT_POLL_MS);
                 continue;
             }
-            try (Connection c = admin(service, r, H2Database.PROBE_TIMEOUT)) {
+            Connection c = null;
+            try {
+                // the port accepts, so the server is up: this connection goes on to secure() and so gets the timeout of
+                // administrative work (a server that accepts and then never answers fails it after that long, about
+                // READY_TIMEOUT)
+                c = admin(service, r, H2Database.ADMIN_TIMEOUT);
                 H2Database.probe(c);
                 monitor.progress(fromPercent + 20, "the H2 server answers on 127.0.0.1:" + r.port(PORT));
                 LOG.info("Database '{}' answers at {}", service.name(), url(r, "REGULAR"));
-                return;
+                return c;
             } catch (SQLException e) {
+                closeQuietly(c);
                 last = redacted(e, secrets(service));
                 if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && !relaunched) {
                     // H2 lost track of the database it holds open (a client asked for OPEN_NEW): only a new
