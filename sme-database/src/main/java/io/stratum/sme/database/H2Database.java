@@ -1,5 +1,9 @@
 package io.stratum.sme.database;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +30,15 @@ final class H2Database {
     /** How long a health or readiness probe waits for any one answer of the server. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * How often a server that is starting is looked at, in ms: until its port accepts connections ({@link #accepts}),
+     * which costs next to nothing while it does not.
+     */
+    static final long PORT_POLL_MS = 10;
+
+    /** The address every server binds to ({@code h2.bindAddress}). */
+    static final InetAddress LOOPBACK = loopback();
+
     /** How long an administrative statement (users, schemas, rotation) may wait for the server's answer. */
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -50,6 +63,31 @@ final class H2Database {
             throw new SQLException("the H2 driver does not accept " + url);
         }
         return c;
+    }
+
+    /**
+     * Whether a server listens on a port of 127.0.0.1 yet: a TCP connection is opened and closed at once. Refused, it
+     * fails at once; H2's driver, by contrast, retries a refused connection by itself with growing pauses (up to a
+     * quarter of a second each, for about 1.5 s), so a JDBC connection made too early answers late.
+     *
+     * @param port the port
+     * @return whether a connection was accepted (within {@link #PROBE_TIMEOUT})
+     */
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(LOOPBACK, port), (int) PROBE_TIMEOUT.toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // not for a literal address
+        }
     }
 
     /** @return whether the database file exists in the directory */

@@ -47,6 +47,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.api.ErrorCode;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
@@ -223,7 +225,48 @@ public final class H2DatabaseEngine
     private static final Logger LOG = LoggerFactory.getLogger(H2DatabaseEngine.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How often the process of a server whose port does not accept connections yet is looked at. */
+    private static final long STARTING_LOOK_NANOS = 100_000_000L;
     private static final String JAR_RESOURCE = "/lib/h2.jar";
+    /** The file name of a service's copy of the H2 jar. */
+    private static final String JAR_NAME = "h2-" + org.h2.engine.Constants.VERSION + ".jar";
+    /** The options of every server's JVM but its heap size (the plan's) and its class data archive. */
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-Dh2.bindAddress=127.0.0.1",
+            // no class is loaded by name but the one H2's TCP server itself registers as a function
+            "-Dh2.allowedClasses=org.h2.server.TcpServer", "-Djdk.serialFilter=!*");
+
+    /** The class data archive of the servers' JVMs; {@code null} if there is none to make. */
+    private final ServerArchive archive;
+
+    /** An engine whose servers run without a class data archive. */
+    public H2DatabaseEngine() {
+        this((ServerArchive) null);
+    }
+
+    /**
+     * The engine in OSGi: the class data archive of its servers is kept in the bundle's data area.
+     *
+     * @param context the SDP bundle's context
+     */
+    @Activate
+    public H2DatabaseEngine(BundleContext context) {
+        this(archiveIn(context.getDataFile("cds")));
+    }
+
+    /**
+     * @param archive the class data archive of the servers' JVMs, or {@code null} for none
+     */
+    H2DatabaseEngine(ServerArchive archive) {
+        this.archive = archive;
+    }
+
+    /** @return the class data archive kept in a folder, or {@code null} if there is no folder or no jar */
+    static ServerArchive archiveIn(java.io.File folder) {
+        URL jar = H2DatabaseEngine.class.getResource(JAR_RESOURCE);
+        return folder == null || jar == null ? null
+                : new ServerArchive(folder.toPath(), EngineSupport.javaExecutable(), JVM_OPTIONS, jar, JAR_NAME);
+    }
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
@@ -244,8 +287,7 @@ public final class H2DatabaseEngine
                 throw new SmeException("cannot create the database in " + dbDir + ": " + e.getMessage(), e);
             }
         }
-        launchAndWait(service, monitor, 30);
-        secure(service, monitor, 80);
+        secure(service, launchAndWait(service, monitor, 30), monitor, 80);
     }
 
     @Override
@@ -255,8 +297,7 @@ public final class H2DatabaseEngine
                     + service.dataDirectory().resolve("db") + "; it cannot be started (restore it from a backup, or "
                     + "delete and recreate the service)");
         }
-        launchAndWait(service, monitor, 10);
-        secure(service, monitor, 80);
+        secure(service, launchAndWait(service, monitor, 10), monitor, 80);
     }
 
     @Override
@@ -671,9 +712,15 @@ public final class H2DatabaseEngine
         return all;
     }
 
-    /** Lets go of the H2 driver that loading its classes registered with {@link java.sql.DriverManager}. */
+    /**
+     * Stops a training run of the class data archive under way, and lets go of the H2 driver that loading its classes
+     * registered with {@link java.sql.DriverManager}.
+     */
     @Deactivate
     void deactivate() {
+        if (archive != null) {
+            archive.close();
+        }
         for (String serviceId : List.copyOf(locks.keySet())) {
             HeldLock held = locks.remove(serviceId);
             if (held != null && held.connection() != null) {
@@ -1016,8 +1063,7 @@ public final class H2DatabaseEngine
             deleteQuietly(staging);
         }
         DependantLogins.setOrphans(service, orphans);
-        launchAndWait(service, monitor, 70);
-        secure(service, monitor, 90);
+        secure(service, launchAndWait(service, monitor, 70), monitor, 90);
         LOG.info("Database '{}' restored from {} ({} dependant(s); {} restored dependant login(s) kept for a "
                 + "dependant yet to come)", service.name(), of, to.size(), orphans.size());
         monitor.progress(100, "restored from " + of);
@@ -1274,11 +1320,14 @@ public final class H2DatabaseEngine
      * Makes the running database safe to hand out: retires an administrator password an older version handed
      * out (or finishes a rotation a crash interrupted), creates or repairs the tenant login, and removes what
      * only an administrator can create and what would let a login reach beyond the database.
+     *
+     * @param admin the platform's administrator connection to the server, which the readiness check opened; closed
+     *     here
      */
-    private static void secure(ServiceContext service, TaskMonitor monitor, int percent) throws SmeException {
-        RuntimeInfo r = running(service);
+    private static void secure(ServiceContext service, Connection admin, TaskMonitor monitor, int percent)
+            throws SmeException {
         monitor.progress(percent, "securing the database's logins");
-        try (Connection c = admin(service, r, H2Database.ADMIN_TIMEOUT); Statement s = c.createStatement()) {
+        try (Connection c = admin; Statement s = c.createStatement()) {
             if (service.properties().get(PROP_ADMIN_NEXT).isPresent()
                     || service.properties().get(PROP_ADMIN_PRIVATE).isEmpty()) {
                 monitor.progress(percent, "retiring the administrator login an older version handed out");
@@ -1440,8 +1489,12 @@ public final class H2DatabaseEngine
     /**
      * Launches the server (if it is not running) and waits until it answers JDBC; a running server that no longer
      * opens its database is restarted once.
+     *
+     * @return the administrator connection that found the server answering (with {@link H2Database#ADMIN_TIMEOUT}),
+     *     for the work that follows: one login fewer on a server that has just started
      */
-    private void launchAndWait(ServiceContext service, TaskMonitor monitor, int fromPercent) throws SmeException {
+    private Connection launchAndWait(ServiceContext service, TaskMonitor monitor, int fromPercent)
+            throws SmeException {
         adminPassword(service);
         RuntimeSpec spec = serverSpec(service, RUNTIME, service.dataDirectory().resolve("db"));
         monitor.progress(fromPercent, "starting the H2 server");
@@ -1455,16 +1508,33 @@ public final class H2DatabaseEngine
         SQLException last = null;
         boolean relaunched = false;
         long pause = 50;
+        long lookedAt = 0;
         while (System.nanoTime() < deadline) {
             if (monitor.isCancelled()) {
                 throw new SmeException("cancelled while waiting for the H2 server of '" + service.name() + "'");
             }
-            try (Connection c = admin(service, r, H2Database.PROBE_TIMEOUT)) {
+            if (!H2Database.accepts(r.port(PORT))) {
+                // the JVM is still starting: look again soon, and at its process now and then
+                if (System.nanoTime() - lookedAt >= STARTING_LOOK_NANOS) {
+                    lookedAt = System.nanoTime();
+                    failedServer(service);
+                    monitor.progress(fromPercent + 10, "waiting for the H2 server to accept connections");
+                }
+                EngineSupport.pause(H2Database.PORT_POLL_MS);
+                continue;
+            }
+            Connection c = null;
+            try {
+                // the port accepts, so the server is up: this connection goes on to secure() and so gets the timeout of
+                // administrative work (a server that accepts and then never answers fails it after that long, about
+                // READY_TIMEOUT)
+                c = admin(service, r, H2Database.ADMIN_TIMEOUT);
                 H2Database.probe(c);
                 monitor.progress(fromPercent + 20, "the H2 server answers on 127.0.0.1:" + r.port(PORT));
                 LOG.info("Database '{}' answers at {}", service.name(), url(r, "REGULAR"));
-                return;
+                return c;
             } catch (SQLException e) {
+                closeQuietly(c);
                 last = redacted(e, secrets(service));
                 if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && !relaunched) {
                     // H2 lost track of the database it holds open (a client asked for OPEN_NEW): only a new
@@ -1481,10 +1551,7 @@ public final class H2DatabaseEngine
                     continue;
                 }
             }
-            Optional<RuntimeInfo> now = service.runtimes().status(RUNTIME);
-            if (now.isPresent() && now.get().state() == RuntimeState.FAILED) {
-                throw new SmeException("the H2 server of '" + service.name() + "' failed: " + now.get().message());
-            }
+            failedServer(service);
             monitor.progress(fromPercent + 10, "waiting for the H2 server to accept connections");
             EngineSupport.pause(pause);
             pause = Math.min(pause * 2, 500);
@@ -1494,40 +1561,82 @@ public final class H2DatabaseEngine
                 + " (log: " + r.logFile() + ")", last);
     }
 
+    /** @throws SmeException if the service's server process failed (the runtime platform gave up restarting it) */
+    private static void failedServer(ServiceContext service) throws SmeException {
+        Optional<RuntimeInfo> now = service.runtimes().status(RUNTIME);
+        if (now.isPresent() && now.get().state() == RuntimeState.FAILED) {
+            throw new SmeException("the H2 server of '" + service.name() + "' failed: " + now.get().message());
+        }
+    }
+
     /**
      * The H2 server of a service, serving the database in a directory: the service's own ({@value #RUNTIME}), or a
-     * copy a backup or restore prepares ({@value #MAINTENANCE}), with the same restrictions.
+     * copy a backup or restore prepares ({@value #MAINTENANCE}), with the same restrictions. Once the class data
+     * archive of the server is made ({@link ServerArchive}), the server's JVM maps it, from a copy next to the jar.
      */
-    private static RuntimeSpec serverSpec(ServiceContext service, String runtime, Path baseDir) throws SmeException {
+    private RuntimeSpec serverSpec(ServiceContext service, String runtime, Path baseDir) throws SmeException {
         Path jar = installJar(service);
-        return RuntimeSpec.builder(runtime)
-                .command(EngineSupport.javaExecutable(), "-Xmx" + intConfig(service, "heapMb") + "m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dh2.bindAddress=127.0.0.1",
-                        // no class is loaded by name but the one H2's TCP server itself registers as a function
-                        "-Dh2.allowedClasses=org.h2.server.TcpServer", "-Djdk.serialFilter=!*",
-                        "-cp", jar.toString(), "org.h2.tools.Server",
-                        "-tcp", "-tcpPort", "${port." + PORT + "}", "-ifExists",
-                        "-baseDir", baseDir.toString(),
-                        "-key", H2Database.NAME, H2Database.NAME)
-                .port(PORT)
-                .build();
+        List<String> command = new ArrayList<>(List.of(EngineSupport.javaExecutable(),
+                "-Xmx" + intConfig(service, "heapMb") + "m"));
+        command.addAll(JVM_OPTIONS);
+        installArchive(service).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        command.addAll(List.of("-cp", jar.toString(), "org.h2.tools.Server",
+                "-tcp", "-tcpPort", "${port." + PORT + "}", "-ifExists",
+                "-baseDir", baseDir.toString(),
+                "-key", H2Database.NAME, H2Database.NAME));
+        return RuntimeSpec.builder(runtime).command(command).port(PORT).build();
     }
 
     /**
      * Copies the embedded H2 jar next to the service's data, so the service does not depend on this bundle; a jar
-     * there whose content differs (an updated SDP) is replaced.
+     * there whose content differs (an updated SDP) is replaced. Its modification time is set to
+     * {@link ServerArchive#JAR_TIME}, the one the class data archive holds.
      */
     private static Path installJar(ServiceContext service) throws SmeException {
-        Path jar = service.dataDirectory().resolve("lib").resolve("h2-" + org.h2.engine.Constants.VERSION + ".jar");
+        Path jar = service.dataDirectory().resolve("lib").resolve(JAR_NAME);
         URL resource = H2DatabaseEngine.class.getResource(JAR_RESOURCE);
         if (resource == null) {
             throw new SmeException("the SDP bundle is broken: " + JAR_RESOURCE + " is missing");
         }
         try {
-            EngineSupport.installIfChanged(resource, jar);
+            ServerArchive.installJar(resource, jar);
             return jar;
         } catch (IOException e) {
             throw SmeException.transientFailure("cannot install the H2 server jar at " + jar + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies the class data archive next to the service's jar (readable by the service's processes only), once it has
+     * been made; removes the copies of older archives.
+     *
+     * @return the copy, or empty if there is no archive yet (its training run is then started) or it cannot be copied
+     */
+    private Optional<Path> installArchive(ServiceContext service) {
+        Optional<Path> made = archive == null ? Optional.empty() : archive.archive();
+        if (made.isEmpty()) {
+            return Optional.empty();
+        }
+        Path lib = service.dataDirectory().resolve("lib");
+        Path copy = lib.resolve(made.get().getFileName());
+        try {
+            if (!Files.isRegularFile(copy)) {
+                try (InputStream in = Files.newInputStream(made.get())) {
+                    EngineSupport.copyAtomically(in, copy);
+                }
+            }
+            try (var present = Files.list(lib)) {
+                for (Path p : (Iterable<Path>) present::iterator) {
+                    if (p.getFileName().toString().endsWith(".jsa") && !p.equals(copy)) {
+                        Files.deleteIfExists(p); // a JVM that maps it keeps it until it exits
+                    }
+                }
+            }
+            return Optional.of(copy);
+        } catch (IOException e) {
+            LOG.info("Database '{}': cannot copy the class data archive to {} ({}); its server starts without it",
+                    service.name(), copy, e.getMessage());
+            return Optional.empty();
         }
     }
 }

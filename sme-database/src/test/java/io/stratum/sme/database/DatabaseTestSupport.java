@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DatabaseTestSupport {
 
-    final H2DatabaseEngine engine = new H2DatabaseEngine();
+    final H2DatabaseEngine engine;
     final LocalRuntimes runtimes;
     private final Path root;
     private final List<LocalRuntimes> others = new CopyOnWriteArrayList<>();
@@ -40,6 +40,12 @@ final class DatabaseTestSupport {
     };
 
     DatabaseTestSupport(Path root) {
+        this(root, new H2DatabaseEngine());
+    }
+
+    /** With an engine of the test's (e.g. one with a class data archive). */
+    DatabaseTestSupport(Path root, H2DatabaseEngine engine) {
+        this.engine = engine;
         this.root = root;
         runtimes = new LocalRuntimes(root.resolve("runtimes"));
     }

@@ -109,19 +109,24 @@ public final class EngineSupport {
      * @throws IOException if the resource cannot be read or the file cannot be written
      */
     public static boolean installIfChanged(URL resource, Path target) throws IOException {
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            // nothing to compare with (a new service): no need to read the resource twice
+            try (InputStream in = resource.openStream()) {
+                copyAtomically(in, target);
+            }
+            return true;
+        }
         byte[] wanted;
         try (InputStream in = resource.openStream()) {
             wanted = sha256(in);
         }
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] present;
-            try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
-                present = sha256(in);
-            }
-            if (MessageDigest.isEqual(wanted, present)) {
-                giveToFolderOwner(target, OWNER_ONLY_FILE);
-                return false;
-            }
+        byte[] present;
+        try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+            present = sha256(in);
+        }
+        if (MessageDigest.isEqual(wanted, present)) {
+            giveToFolderOwner(target, OWNER_ONLY_FILE);
+            return false;
         }
         try (InputStream in = resource.openStream()) {
             copyAtomically(in, target);
