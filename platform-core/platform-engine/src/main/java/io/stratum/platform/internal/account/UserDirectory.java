@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class UserDirectory {
     private final Store store;
     private final Passwords passwords;
     private final Path initialPasswordFile;
+    private final VerifiedLogins verified = new VerifiedLogins(Clock.systemUTC());
 
     /**
      * @param store the store
@@ -137,7 +139,15 @@ public final class UserDirectory {
             passwords.matches(password, DummyHash.VALUE); // same cost for unknown users: no enumeration by timing
             return Optional.empty();
         }
-        return passwords.matches(password, hash.get()) ? find(name) : Optional.empty();
+        // a login verified a moment ago with this very password is not hashed again (see VerifiedLogins)
+        if (verified.verified(name, hash.get(), password)) {
+            return find(name);
+        }
+        if (!passwords.matches(password, hash.get())) {
+            return Optional.empty();
+        }
+        verified.remember(name, hash.get(), password);
+        return find(name);
     }
 
     /** A hash to spend the time of a check on when the user does not exist; made at the first such login. */
@@ -213,6 +223,7 @@ public final class UserDirectory {
                 passwords.hash(password), Instant.now(), name) == 0) {
             throw notFound(name);
         }
+        verified.forget(name);
         if (INITIAL_ADMIN.equals(name)) {
             try {
                 Files.deleteIfExists(initialPasswordFile);
@@ -236,6 +247,7 @@ public final class UserDirectory {
                     + "platform admin first");
         }
         Sql.update(c, "DELETE FROM users WHERE name = ?", name);
+        verified.forget(name);
     }
 
     /**
