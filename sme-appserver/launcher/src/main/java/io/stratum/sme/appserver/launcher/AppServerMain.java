@@ -34,6 +34,12 @@ public final class AppServerMain {
     /** The connector's {@code maxThreads} when {@code --max-threads} is not given (Tomcat's own default). */
     static final int DEFAULT_THREADS = 200;
     static final int MIN_THREADS = 1;
+    /**
+     * Most requests one keep-alive connection serves before the server closes it, as nginx's
+     * {@code keepalive_requests} default (1,000) and above: closing bounds what one connection may hold on to, and
+     * reopening costs a connection per that many requests.
+     */
+    static final int MAX_KEEP_ALIVE_REQUESTS = 10_000;
     static final int MAX_THREADS = 10000;
 
     private AppServerMain() {
@@ -71,10 +77,7 @@ public final class AppServerMain {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
-        Connector connector = new Connector("HTTP/1.1");
-        connector.setPort(port);
-        connector.setProperty("address", "127.0.0.1");
-        connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        Connector connector = httpConnector(port, maxThreads);
         tomcat.setConnector(connector);
         tomcat.getHost().getPipeline().addValve(new InstanceHeader(instance));
         Context context = tomcat.addWebapp(contextPath, war.toString());
@@ -101,6 +104,22 @@ public final class AppServerMain {
         System.out.println("stratum: instance " + instance + " serves " + war.getFileName() + " at http://127.0.0.1:"
                 + port + contextPath + "/ (maxThreads " + running + ")");
         tomcat.getServer().await();
+    }
+
+    /**
+     * @param port the port on 127.0.0.1 (0: any free one)
+     * @param maxThreads the most requests served at once
+     * @return the HTTP/1.1 connector: a keep-alive connection serves up to {@value #MAX_KEEP_ALIVE_REQUESTS}
+     *     requests before Tomcat closes it (Tomcat's default, 100, makes a proxy in front of it, such as the web tier,
+     *     open a new connection every 100 requests on each of its pooled connections)
+     */
+    static Connector httpConnector(int port, int maxThreads) {
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        connector.setProperty("maxKeepAliveRequests", Integer.toString(MAX_KEEP_ALIVE_REQUESTS));
+        return connector;
     }
 
     private static final Pattern CONTEXT_PATH = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+/?");

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
@@ -61,11 +61,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class BalancingProxy extends ProxyHandler.Reverse {
 
-    private static final String ROUTE = "stratum.route";
-    private static final String BACKEND = "stratum.backend";
-    private static final String START = "stratum.start";
-    private static final String DONE = "stratum.done";
-    private static final String TRIED = "stratum.tried";
     /** Most backends one request is sent to. */
     static final int MAX_TRIES = 3;
     /** Response header of the maintenance page: the name of the route (the service) under maintenance. */
@@ -121,7 +116,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
 
     @Override
     protected HttpURI rewriteHttpURI(Request request) {
-        Backend b = (Backend) request.getAttribute(BACKEND);
+        Backend b = ((Exchange) request).backend;
         HttpURI in = request.getHttpURI();
         return HttpURI.build(b.base).path(in.getPath()).query(in.getQuery());
     }
@@ -177,16 +172,16 @@ final class BalancingProxy extends ProxyHandler.Reverse {
             org.eclipse.jetty.client.Request proxyToServerRequest,
             org.eclipse.jetty.client.Response serverToProxyResponse, Response proxyToClientResponse,
             Callback proxyToClientCallback, Throwable failure) {
-        Backend b = (Backend) clientToProxyRequest.getAttribute(BACKEND);
-        Route route = (Route) clientToProxyRequest.getAttribute(ROUTE);
+        Exchange exchange = (Exchange) clientToProxyRequest;
+        Backend b = exchange.backend;
+        Route route = exchange.route;
         boolean clientGone = proxyToClientResponse instanceof ClientWrites w && w.failed
                 || !clientToProxyRequest.getConnectionMetaData().getConnection().getEndPoint().isOpen();
         if (b != null && !clientGone) {
             b.failures.increment();
             health.markDown(route, b, "request failed: " + failure);
         }
-        if (!clientGone && resend(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, failure, b,
-                route)) {
+        if (!clientGone && resend(exchange, proxyToClientResponse, proxyToClientCallback, failure, b, route)) {
             return;
         }
         done(clientToProxyRequest, true);
@@ -199,7 +194,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
      *
      * @return whether it was sent again
      */
-    private boolean resend(Request request, Response response, Callback callback, Throwable failure, Backend failed,
+    private boolean resend(Exchange request, Response response, Callback callback, Throwable failure, Backend failed,
             Route route) {
         if (route == null || failed == null || response.isCommitted() || !bodiless(request)) {
             return false;
@@ -215,12 +210,11 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         if (current.inMaintenance()) {
             return false; // locked out: nothing new goes to its backends
         }
-        @SuppressWarnings("unchecked")
-        List<Backend> tried = (List<Backend>) request.getAttribute(TRIED);
+        List<Backend> tried = request.tried;
         if (tried == null) {
             tried = new ArrayList<>(MAX_TRIES);
             tried.add(failed);
-            request.setAttribute(TRIED, tried);
+            request.tried = tried;
         }
         if (tried.size() >= MAX_TRIES) {
             return false;
@@ -235,7 +229,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
         failed.inFlight.decrementAndGet();
         next.requests.increment();
         next.inFlight.incrementAndGet();
-        request.setAttribute(BACKEND, next);
+        request.backend = next;
         return handle(request, response, callback);
     }
 
@@ -264,17 +258,40 @@ final class BalancingProxy extends ProxyHandler.Reverse {
 
     /** Records a finished request once, whichever way it ended. */
     private static void done(Request request, boolean error) {
-        AtomicBoolean done = (AtomicBoolean) request.getAttribute(DONE);
-        if (done == null || !done.compareAndSet(false, true)) {
+        if (!(request instanceof Exchange exchange) || !DONE.compareAndSet(exchange, 0, 1)) {
             return;
         }
-        Route route = (Route) request.getAttribute(ROUTE);
-        Backend backend = (Backend) request.getAttribute(BACKEND);
-        backend.inFlight.decrementAndGet();
+        Route route = exchange.route;
+        exchange.backend.inFlight.decrementAndGet();
         if (error) {
             route.stats.errors.increment();
         }
-        route.stats.recordLatency((System.nanoTime() - (Long) request.getAttribute(START)) / 1000);
+        route.stats.recordLatency((System.nanoTime() - exchange.start) / 1000);
+    }
+
+    private static final AtomicIntegerFieldUpdater<Exchange> DONE =
+            AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "done");
+
+    /**
+     * A request on its way to a backend, with what the proxy keeps about it: its route, the backend it is at now, the
+     * backends it was sent to (once it was sent again), when it came and whether it was recorded as finished. Fields
+     * of the request itself rather than request attributes: those cost a map per request.
+     */
+    private static final class Exchange extends Request.Wrapper {
+        final Route route;
+        final long start = System.nanoTime();
+        /** The backend the request is at now: changes when it is sent again, on the thread that handles its failure. */
+        volatile Backend backend;
+        /** The backends it was sent to, once it was sent again; else null. */
+        volatile List<Backend> tried;
+        /** 1 once recorded as finished ({@link #done}). */
+        volatile int done;
+
+        Exchange(Request request, Route route, Backend backend) {
+            super(request);
+            this.route = route;
+            this.backend = backend;
+        }
     }
 
     /** The response to the client, which remembers whether writing to the client failed. */
@@ -355,11 +372,7 @@ final class BalancingProxy extends ProxyHandler.Reverse {
                 }
                 backend = picked;
             }
-            request.setAttribute(ROUTE, route);
-            request.setAttribute(BACKEND, backend);
-            request.setAttribute(START, System.nanoTime());
-            request.setAttribute(DONE, new AtomicBoolean());
-            return super.handle(request, response, callback);
+            return super.handle(new Exchange(request, route, backend), response, callback);
         }
 
         private static boolean answer(Response response, Callback callback, int status, String text) {

@@ -52,10 +52,30 @@ final class Route {
      * @return the next healthy backend that is not one of them, or null if none is
      */
     Backend next(Collection<Backend> tried) {
-        List<Backend> healthy = backends.stream().filter(b -> b.isHealthy() && !tried.contains(b)).toList();
-        if (healthy.isEmpty()) {
+        // in turn among the healthy ones not tried, without a list per request: count them, then take the n-th
+        int count = 0;
+        for (Backend b : backends) {
+            if (eligible(b, tried)) {
+                count++;
+            }
+        }
+        if (count == 0) {
             return null;
         }
-        return healthy.get(Math.floorMod(next.getAndIncrement(), healthy.size()));
+        int n = Math.floorMod(next.getAndIncrement(), count);
+        Backend last = null;
+        for (Backend b : backends) {
+            if (eligible(b, tried)) {
+                if (n-- == 0) {
+                    return b;
+                }
+                last = b;
+            }
+        }
+        return last; // one went down between the two passes: take the last one still healthy, if any
+    }
+
+    private static boolean eligible(Backend b, Collection<Backend> tried) {
+        return b.isHealthy() && (tried.isEmpty() || !tried.contains(b));
     }
 }
