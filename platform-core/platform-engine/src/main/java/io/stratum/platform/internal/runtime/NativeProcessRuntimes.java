@@ -568,16 +568,12 @@ public final class NativeProcessRuntimes implements RuntimeManager {
 
     @Override
     public List<RuntimeInfo> list(String serviceId) {
-        return repository.ofService(serviceId).stream().map(RuntimeRecord::toInfo).toList();
+        return repository.infosOfService(serviceId);
     }
 
     @Override
     public Map<String, List<RuntimeInfo>> listOfAccount(String accountId) {
-        Map<String, List<RuntimeInfo>> out = new HashMap<>();
-        for (RuntimeRecord r : repository.ofAccount(accountId)) {
-            out.computeIfAbsent(r.serviceId(), k -> new ArrayList<>()).add(r.toInfo());
-        }
-        return out;
+        return repository.infosOfAccount(accountId);
     }
 
     @Override

@@ -4,11 +4,16 @@ import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.SecretBox;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
+import io.stratum.sme.api.runtime.RuntimeInfo;
 import io.stratum.sme.api.runtime.RuntimeState;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,10 +44,47 @@ final class RuntimeRepository {
                 this::map, serviceId));
     }
 
-    /** Every runtime of the services of an account, in one query (for listings), by service id then name. */
-    List<RuntimeRecord> ofAccount(String accountId) {
-        return store.query(c -> Sql.list(c, "SELECT * FROM runtimes WHERE service_id IN "
-                + "(SELECT id FROM services WHERE account_id = ?) ORDER BY service_id, name", this::map, accountId));
+    /**
+     * What a service's runtimes show (no spec: nothing is parsed or unsealed that a listing does not show).
+     *
+     * @param serviceId a service
+     * @return its runtimes in name order
+     */
+    List<RuntimeInfo> infosOfService(String serviceId) {
+        return store.query(c -> Sql.list(c, "SELECT " + INFO_COLUMNS + " FROM runtimes WHERE service_id = ? "
+                + "ORDER BY name", RuntimeRepository::info, serviceId));
+    }
+
+    /**
+     * What the runtimes of every service of an account show, in one query (for listings).
+     *
+     * @param accountId an account
+     * @return the runtimes by service id, each list in name order
+     */
+    Map<String, List<RuntimeInfo>> infosOfAccount(String accountId) {
+        Map<String, List<RuntimeInfo>> out = new HashMap<>();
+        store.query(c -> Sql.list(c, "SELECT service_id, " + INFO_COLUMNS + " FROM runtimes WHERE service_id IN "
+                + "(SELECT id FROM services WHERE account_id = ?) ORDER BY service_id, name", rs -> {
+                    out.computeIfAbsent(rs.getString("service_id"), k -> new ArrayList<>()).add(info(rs));
+                    return null;
+                }, accountId));
+        return out;
+    }
+
+    private static final String INFO_COLUMNS = "name, state, pid, pid_started, ports, work_dir, log_file, restarts, "
+            + "message";
+
+    /** The same as {@link RuntimeRecord#toInfo()} of the row's record, read from the columns it needs. */
+    private static RuntimeInfo info(ResultSet rs) throws SQLException {
+        RuntimeState state = RuntimeState.valueOf(rs.getString("state"));
+        long pid = rs.getLong("pid");
+        boolean hasPid = !rs.wasNull() && (state == RuntimeState.RUNNING || state == RuntimeState.STARTING);
+        long started = rs.getLong("pid_started");
+        boolean hasStarted = !rs.wasNull();
+        return new RuntimeInfo(rs.getString("name"), state, hasPid ? pid : -1, Json.readIntMap(rs.getString("ports")),
+                Path.of(rs.getString("work_dir")), Path.of(rs.getString("log_file")),
+                hasPid && hasStarted ? Instant.ofEpochMilli(started) : null, rs.getInt("restarts"),
+                rs.getString("message"));
     }
 
     List<RuntimeRecord> all() {
