@@ -10,6 +10,7 @@ import io.stratum.sme.api.runtime.RuntimeSpec;
 import io.stratum.sme.api.runtime.RuntimeState;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * <b>Isolation.</b> When the platform may change user ids (it runs as root, or with CAP_SETUID, CAP_SETGID and
  * the capabilities {@link Isolation#NEEDED} lists), each service's processes run under a uid (and gid) of their
- * own, given from {@code isolationUidStart} up, recorded with the service ({@link ServiceHomes}) and never given
- * to another service, through {@code setpriv} (no supplementary groups, no capabilities, no way to regain
+ * own, given from {@code isolationUidStart} up, claimed host-wide before it is given ({@link UidClaims}: a file
+ * per uid in {@code isolationUidClaims}, shared by every Stratum on the host, so that two Stratums never give out
+ * one uid), recorded with the service ({@link ServiceHomes}) and never given to another service, through {@code setpriv} (no supplementary groups, no capabilities, no way to regain
  * privileges). Every runtime starts with umask {@code 077}. A service's files are laid out so that its user
  * reaches only its own, and a service cannot make the platform act on a path outside them:
  * <pre>
@@ -76,7 +78,9 @@ import org.slf4j.LoggerFactory;
  * service's data and working directories (an engine creating a database, copying a WAR) is given to the uid
  * ({@link ServiceFiles#giveTree}). When a service's last runtime stops or is removed, any process still running
  * under its uid (a daemon that left its runtime's process tree) is stopped; so are processes under the uid of a
- * deleted service (orphan sweep).
+ * deleted service (orphan sweep). Both stop only processes of uids this Stratum claimed: a uid recorded in its store
+ * that another Stratum claimed (recorded before uids were claimed) is logged as an ERROR at activation and its
+ * processes are never stopped by this Stratum, since they may be the other Stratum's.
  * <p>
  * <b>Where services' files go.</b> {@code serviceRoot} when set (with isolation, each of its parents must let
  * other users pass, {@code o+x}: checked at activation). Otherwise, without isolation,
@@ -143,6 +147,11 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         @AttributeDefinition(description = "Lowest uid (and gid) given to a service's processes; each service gets "
                 + "its own, never reused")
         int isolationUidStart() default RuntimeSettings.DEFAULT_UID_START;
+
+        @AttributeDefinition(description = "Host-wide directory where every Stratum on the host claims the uids it "
+                + "gives to services (a file per uid naming the claiming Stratum's home), so that no two Stratums "
+                + "give out one uid; every Stratum on a host must use the same one")
+        String isolationUidClaims() default RuntimeSettings.DEFAULT_UID_CLAIMS_TEXT;
 
         @AttributeDefinition(description = "Directory of services' files (data, working directories, logs); "
                 + "empty: ${stratum home}/services without isolation, /var/lib/stratum/<hash>/services with it")
@@ -214,9 +223,10 @@ public final class NativeProcessRuntimes implements RuntimeManager {
      * @param setpriv the {@code setpriv} program, when active
      * @param root where new services' directories go
      * @param uidStart the lowest uid given to a service
+     * @param claims the host-wide claims of uids
      */
     private record Plan(IsolationStatus status, boolean active, boolean required, Path setpriv, Path root,
-            int uidStart) {
+            int uidStart, UidClaims claims) {
     }
 
     /**
@@ -319,6 +329,13 @@ public final class NativeProcessRuntimes implements RuntimeManager {
             c.refuse("isolation", mode, "auto, off or required", kept.isolation());
             isolation = kept.isolation();
         }
+        Object claimsValue = properties == null ? null : properties.get("isolationUidClaims");
+        Path uidClaims = claimsValue == null || claimsValue.toString().isBlank() ? RuntimeSettings.DEFAULT_UID_CLAIMS
+                : Path.of(claimsValue.toString().strip());
+        if (!uidClaims.isAbsolute()) {
+            c.refuse("isolationUidClaims", uidClaims, "an absolute path, or empty", kept.uidClaims());
+            uidClaims = kept.uidClaims();
+        }
         Object root = properties == null ? null : properties.get("serviceRoot");
         Path serviceRoot = root == null || root.toString().isBlank() ? null : Path.of(root.toString().strip());
         if (serviceRoot != null && !serviceRoot.isAbsolute()) {
@@ -338,8 +355,8 @@ public final class NativeProcessRuntimes implements RuntimeManager {
                 controlPlane.add(Path.of(base, "deploy"));
             }
         }
-        return new RuntimeSettings(monitor, sweep * 1000, session, first, last, isolation, uidStart, serviceRoot,
-                RuntimeSettings.DEFAULT_FALLBACK_BASE, controlPlane, logMax, logKeep, kept.capabilities());
+        return new RuntimeSettings(monitor, sweep * 1000, session, first, last, isolation, uidStart, uidClaims,
+                serviceRoot, RuntimeSettings.DEFAULT_FALLBACK_BASE, controlPlane, logMax, logKeep, kept.capabilities());
     }
 
     /** @return the settings in effect (as configured; {@code newSession} may be off for want of setsid) */
@@ -411,12 +428,13 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         Path plainRoot = s.serviceRoot() != null ? s.serviceRoot() : legacyRoot;
         String user = System.getProperty("user.name");
         String mode = s.isolation().label();
+        UidClaims claims = new UidClaims(s.uidClaims(), home);
         if (s.isolation() == Isolation.Mode.OFF) {
             String text = "Runtime isolation is OFF (isolation = off): service processes run as " + user
                     + " and can read Stratum's files";
             LOG.warn(text);
             return new Plan(new IsolationStatus(false, mode, text), false, false, null, plainRoot,
-                    s.isolationUidStart());
+                    s.isolationUidStart(), claims);
         }
         long caps = s.capabilities() != null ? s.capabilities() : Isolation.ownCapabilities();
         List<String> missing = Isolation.missing(caps);
@@ -448,6 +466,15 @@ public final class NativeProcessRuntimes implements RuntimeManager {
                 why = "cannot prepare the directory of services' files: " + e.getMessage()
                         + "; set serviceRoot in io.stratum.runtime to a directory Stratum may create";
             }
+            if (why == null) {
+                try {
+                    claims.prepare();
+                } catch (IOException e) {
+                    why = "cannot prepare the host-wide directory of uid claims " + claims.directory() + ": "
+                            + e.getMessage() + "; set isolationUidClaims in io.stratum.runtime to a directory Stratum "
+                            + "may create (the same for every Stratum on the host)";
+                }
+            }
         }
         if (why != null) {
             if (s.isolation() == Isolation.Mode.REQUIRED) {
@@ -455,20 +482,41 @@ public final class NativeProcessRuntimes implements RuntimeManager {
                         + "; no runtime will be started";
                 LOG.error(text);
                 return new Plan(new IsolationStatus(false, mode, text), false, true, null, plainRoot,
-                        s.isolationUidStart());
+                        s.isolationUidStart(), claims);
             }
             String text = "Runtime isolation is OFF: " + why + "; service processes run as " + user
                     + " and can read Stratum's files";
             LOG.warn(text);
             return new Plan(new IsolationStatus(false, mode, text), false, false, null, plainRoot,
-                    s.isolationUidStart());
+                    s.isolationUidStart(), claims);
         }
         closeControlPlane(s, root);
+        claimRecordedUids(claims);
         String text = "Runtime isolation is ON: each service's processes run under a uid of their own (from "
-                + s.isolationUidStart() + "), with their files under " + root;
+                + s.isolationUidStart() + ", claimed host-wide in " + claims.directory() + "), with their files under "
+                + root;
         LOG.info(text);
         return new Plan(new IsolationStatus(true, mode, text), true, s.isolation() == Isolation.Mode.REQUIRED,
-                setpriv.get(), root, s.isolationUidStart());
+                setpriv.get(), root, s.isolationUidStart(), claims);
+    }
+
+    /**
+     * Claims the uids this store recorded that no Stratum claimed yet, and logs an ERROR for each that another
+     * Stratum claimed: both gave it out, and this one will not stop its processes.
+     */
+    private void claimRecordedUids(UidClaims claims) {
+        try {
+            for (ServiceHomes.Conflict c : homes.claimRecorded(claims)) {
+                LOG.error("Uid {} of service {} of this Stratum (home {}) was claimed by the Stratum whose home is {} "
+                        + "(see {}): services of both may run under it and reach each other's files and processes. "
+                        + "This Stratum will not stop processes of uid {}. Give the service a uid of its own: clone it "
+                        + "into a new service and delete this one", c.uid(), c.serviceId(), home, c.claimant(),
+                        claims.file(c.uid()), c.uid());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot claim the uids of this Stratum's services in {}: {}; processes of unclaimed uids are "
+                    + "not stopped by sweeps until they are claimed", claims.directory(), e.toString());
+        }
     }
 
     /** The root of isolated services' directories, created {@code 0711} with any parents it lacks. */
@@ -523,7 +571,7 @@ public final class NativeProcessRuntimes implements RuntimeManager {
 
     /** Records (once) where a service's files live and which uid its processes run under. */
     private ServiceHomes.Home home(String serviceId, Plan p) {
-        return homes.ensure(serviceId, p.root(), homePath.resolve("services"), p.active(), p.uidStart());
+        return homes.ensure(serviceId, p.root(), homePath.resolve("services"), p.active(), p.uidStart(), p.claims());
     }
 
     @Override
@@ -542,7 +590,12 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         if (p.required() && !p.active()) {
             throw new IOException(p.status().description());
         }
-        ServiceHomes.Home h = home(serviceId, p);
+        ServiceHomes.Home h;
+        try {
+            h = home(serviceId, p);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
         Integer uid = p.active() ? h.uid() : null;
         if (p.required() && uid == null) {
             throw new IOException(unisolatedReason(h));
@@ -748,14 +801,16 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     /**
      * Stops every process still running under a service's uid once none of its runtimes has a process: what a
      * runtime left behind outside its process tree (a daemon that detached). Only with isolation on (the uid is
-     * the service's alone, and the platform may signal it).
+     * the service's alone, and the platform may signal it), and only for a uid this Stratum claimed (another
+     * Stratum's service may run under a uid recorded before uids were claimed).
      */
     private void stopStrays(String serviceId) {
-        if (!plan.active()) {
+        Plan p = plan;
+        if (!p.active()) {
             return;
         }
         Optional<ServiceHomes.Home> h = homes.find(serviceId);
-        if (h.isEmpty() || h.get().uid() == null) {
+        if (h.isEmpty() || h.get().uid() == null || !p.claims().isMine(h.get().uid())) {
             return;
         }
         synchronized (serviceLock(serviceId)) {
@@ -1061,14 +1116,18 @@ public final class NativeProcessRuntimes implements RuntimeManager {
     }
 
     /**
-     * Stops processes launched by this platform's home whose runtime has no record. Processes are listed
+     * Stops processes under the uids of deleted services that this Stratum claimed, and processes launched by this
+     * platform's home whose runtime has no record. Processes are listed
      * before records are read: a row is always written before its process starts, so a process seen here
      * whose row is missing from the later read is really an orphan.
      */
     private void sweepOrphans() {
-        if (plan.active()) {
+        Plan current = plan;
+        if (current.active()) {
             for (int uid : homes.uidsOfDeletedServices()) {
-                stopProcessesOf(uid, "of a deleted service");
+                if (current.claims().isMine(uid)) {
+                    stopProcessesOf(uid, "of a deleted service");
+                }
             }
         }
         Map<Long, String> marked = ProcessTable.launchedBy(home);

@@ -14,6 +14,8 @@ import java.util.List;
  * @param portLast highest runtime port
  * @param isolation the isolation mode
  * @param isolationUidStart the lowest uid given to a service
+ * @param uidClaims the host-wide directory where every Stratum on the host claims the uids it gives out
+ *     ({@link UidClaims})
  * @param serviceRoot where services' directories go, or {@code null} for the default (see
  *     {@link NativeProcessRuntimes})
  * @param fallbackBase the directory under which isolated services' directories go when no {@code serviceRoot}
@@ -33,6 +35,7 @@ record RuntimeSettings(
         int portLast,
         Isolation.Mode isolation,
         int isolationUidStart,
+        Path uidClaims,
         Path serviceRoot,
         Path fallbackBase,
         List<Path> controlPlane,
@@ -42,6 +45,10 @@ record RuntimeSettings(
 
     /** Default lowest uid given to a service: far above the ids distributions give to people and daemons. */
     static final int DEFAULT_UID_START = 200_000;
+    /** Default host-wide directory of uid claims, as text (shared by every Stratum on the host). */
+    static final String DEFAULT_UID_CLAIMS_TEXT = "/var/lib/stratum/uids";
+    /** Default host-wide directory of uid claims. */
+    static final Path DEFAULT_UID_CLAIMS = Path.of(DEFAULT_UID_CLAIMS_TEXT);
     /** Default size beyond which a runtime's log is rotated: 10 MiB. */
     static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
     /** Default number of rotated logs kept per runtime. */
@@ -51,7 +58,8 @@ record RuntimeSettings(
     /** What the configuration's defaults give (isolation auto), kept where a configured value is refused. */
     static final RuntimeSettings DEFAULTS = new RuntimeSettings(1000, 60_000, true,
             NativeProcessRuntimes.DEFAULT_PORT_FIRST, NativeProcessRuntimes.DEFAULT_PORT_LAST, Isolation.Mode.AUTO,
-            DEFAULT_UID_START, null, DEFAULT_FALLBACK_BASE, List.of(), DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_KEEP, null);
+            DEFAULT_UID_START, DEFAULT_UID_CLAIMS, null, DEFAULT_FALLBACK_BASE, List.of(), DEFAULT_LOG_MAX_BYTES,
+            DEFAULT_LOG_KEEP, null);
 
     RuntimeSettings {
         if (monitorIntervalMs <= 0 || orphanSweepMs <= 0) {
@@ -65,6 +73,9 @@ record RuntimeSettings(
         if (logMaxBytes < 4096 || logKeep < 0) {
             throw new IllegalArgumentException("logMaxBytes must be at least 4096 and logKeep at least 0, not "
                     + logMaxBytes + " and " + logKeep);
+        }
+        if (uidClaims == null || !uidClaims.isAbsolute()) {
+            throw new IllegalArgumentException("isolationUidClaims must be an absolute path, not " + uidClaims);
         }
         controlPlane = List.copyOf(controlPlane);
     }
@@ -80,8 +91,8 @@ record RuntimeSettings(
     static RuntimeSettings of(long monitorIntervalMs, long orphanSweepMs, boolean newSession) {
         return new RuntimeSettings(monitorIntervalMs, orphanSweepMs, newSession,
                 NativeProcessRuntimes.DEFAULT_PORT_FIRST, NativeProcessRuntimes.DEFAULT_PORT_LAST, Isolation.Mode.OFF,
-                DEFAULT_UID_START, null, DEFAULT_FALLBACK_BASE, List.of(), DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_KEEP,
-                null);
+                DEFAULT_UID_START, DEFAULT_UID_CLAIMS, null, DEFAULT_FALLBACK_BASE, List.of(), DEFAULT_LOG_MAX_BYTES,
+                DEFAULT_LOG_KEEP, null);
     }
 
     /**
@@ -91,6 +102,6 @@ record RuntimeSettings(
      */
     RuntimeSettings withLogs(long maxBytes, int keep) {
         return new RuntimeSettings(monitorIntervalMs, orphanSweepMs, newSession, portFirst, portLast, isolation,
-                isolationUidStart, serviceRoot, fallbackBase, controlPlane, maxBytes, keep, capabilities);
+                isolationUidStart, uidClaims, serviceRoot, fallbackBase, controlPlane, maxBytes, keep, capabilities);
     }
 }

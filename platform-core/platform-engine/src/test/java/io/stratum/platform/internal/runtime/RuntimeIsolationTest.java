@@ -55,6 +55,8 @@ public class RuntimeIsolationTest {
     private Path root;
     private Path etc;
     private Path deploy;
+    /** The host-wide directory of uid claims, here the test's own. */
+    private Path claims;
     private Store store;
     private int uidStart;
     private final List<NativeProcessRuntimes> platforms = new ArrayList<>();
@@ -76,6 +78,7 @@ public class RuntimeIsolationTest {
         Files.setPosixFilePermissions(etc.resolve("users.properties"), PosixFilePermissions.fromString("rw-r--r--"));
         deploy = Files.createDirectories(base.resolve("deploy"));
         Files.setPosixFilePermissions(deploy, PosixFilePermissions.fromString("rwxrwxrwx"));
+        claims = base.resolve("uids");
         store = TestStores.open(home);
         uidStart = 400_000 + ThreadLocalRandom.current().nextInt(500_000);
     }
@@ -106,9 +109,17 @@ public class RuntimeIsolationTest {
 
     private RuntimeSettings settings(Isolation.Mode mode, Path serviceRoot, Long capabilities) {
         return new RuntimeSettings(50, 3_600_000, true, NativeProcessRuntimes.DEFAULT_PORT_FIRST,
-                NativeProcessRuntimes.DEFAULT_PORT_LAST, mode, uidStart, serviceRoot, base.resolve("var-lib-stratum"),
-                List.of(etc, deploy), RuntimeSettings.DEFAULT_LOG_MAX_BYTES, RuntimeSettings.DEFAULT_LOG_KEEP,
-                capabilities);
+                NativeProcessRuntimes.DEFAULT_PORT_LAST, mode, uidStart, claims, serviceRoot,
+                base.resolve("var-lib-stratum"), List.of(etc, deploy), RuntimeSettings.DEFAULT_LOG_MAX_BYTES,
+                RuntimeSettings.DEFAULT_LOG_KEEP, capabilities);
+    }
+
+    /** @return isolated settings whose orphan sweep runs every 100 ms */
+    private RuntimeSettings sweeping() {
+        RuntimeSettings s = settings(Isolation.Mode.AUTO, root, null);
+        return new RuntimeSettings(50, 100, true, s.portFirst(), s.portLast(), s.isolation(), s.isolationUidStart(),
+                s.uidClaims(), s.serviceRoot(), s.fallbackBase(), s.controlPlane(), s.logMaxBytes(), s.logKeep(),
+                null);
     }
 
     private NativeProcessRuntimes platform(RuntimeSettings settings) {
@@ -314,10 +325,7 @@ public class RuntimeIsolationTest {
     @Test
     public void theSweepStopsProcessesLeftUnderTheUidOfADeletedService() throws Exception {
         assumePrivileged();
-        RuntimeSettings s = settings(Isolation.Mode.AUTO, root, null);
-        NativeProcessRuntimes platform = platform(new RuntimeSettings(50, 100, true, s.portFirst(), s.portLast(),
-                s.isolation(), s.isolationUidStart(), s.serviceRoot(), s.fallbackBase(), s.controlPlane(),
-                s.logMaxBytes(), s.logKeep(), null));
+        NativeProcessRuntimes platform = platform(sweeping());
         String serviceId = TestStores.insertService(store, "gone");
         platform.prepare(serviceId);
         int uid = ServiceFiles.owner(platform.dataDirectory(serviceId));
@@ -330,6 +338,82 @@ public class RuntimeIsolationTest {
         assertTrue("the service exists: its process is left alone", leftover.isAlive());
         store.transact(c -> Sql.update(c, "DELETE FROM services WHERE id = ?", serviceId));
         assertTrue("stopped by the sweep", leftover.waitFor(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void processesOfAUidAnotherStratumClaimedAreNeverStoppedAndUnclaimedRecordedUidsAreClaimed()
+            throws Exception {
+        assumePrivileged();
+        // uids this Stratum recorded before uids were claimed host-wide; another Stratum has since claimed two of them
+        String elsewhere = "/elsewhere/other-stratum";
+        int theirsDeleted = uidStart;
+        int ownDeleted = uidStart + 1;
+        int theirsLive = uidStart + 2;
+        uids.addAll(List.of(theirsDeleted, ownDeleted, theirsLive));
+        String deletedShared = recordHome("deleted-shared", theirsDeleted);
+        String deletedOwn = recordHome("deleted-own", ownDeleted);
+        String live = recordHome("live", theirsLive);
+        Files.createDirectories(claims);
+        Files.writeString(claims.resolve(Integer.toString(theirsDeleted)), elsewhere + "\n");
+        Files.writeString(claims.resolve(Integer.toString(theirsLive)), elsewhere + "\n");
+        // processes the other Stratum's services run under those uids, and one of this Stratum's deleted service
+        Process theirs = runAs(theirsDeleted);
+        Process theirsToo = runAs(theirsLive);
+        Process mine = runAs(ownDeleted);
+        store.transact(c -> Sql.update(c, "DELETE FROM services WHERE id IN (?, ?)", deletedShared, deletedOwn));
+
+        NativeProcessRuntimes platform = platform(sweeping());
+        assertTrue(platform.isolation().description(), platform.isolation().active());
+        assertEquals("an unclaimed recorded uid is claimed on activation", store.home().toString(),
+                new UidClaims(claims, "?").claimant(ownDeleted).orElse(null));
+        assertTrue("the sweep stops what runs under this Stratum's own deleted service's uid",
+                mine.waitFor(20, TimeUnit.SECONDS));
+        // a sweep takes the uids lowest first: the other Stratum's was passed over before this one's was stopped
+        assertTrue("the sweep leaves alone what runs under a uid another Stratum claimed", theirs.isAlive());
+        assertEquals("the other Stratum's claim is kept", elsewhere + "\n",
+                Files.readString(claims.resolve(Integer.toString(theirsDeleted))));
+
+        RuntimePlatform runtimes = platform.forService(live);
+        RuntimeInfo r = runtimes.launch(RuntimeSpec.builder("w").command("sleep", "300").build());
+        assertEquals("a service keeps its recorded uid", theirsLive, processUid(r.pid()));
+        runtimes.stop("w", Duration.ofSeconds(10));
+        assertFalse("stopped", ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
+        assertTrue("stopping a service's last runtime leaves alone what runs under its uid when another Stratum "
+                + "claimed it", theirsToo.isAlive());
+        assertTrue(theirs.isAlive());
+    }
+
+    @Test
+    public void twoStratumsOnOneHostGiveTheirServicesDifferentUids() throws Exception {
+        assumePrivileged();
+        NativeProcessRuntimes first = isolated();
+        Path otherHome = Files.createDirectories(base.resolve("other-home"));
+        Store otherStore = TestStores.open(otherHome);
+        try {
+            NativeProcessRuntimes second = new NativeProcessRuntimes(otherStore, settings(Isolation.Mode.AUTO,
+                    base.resolve("other-services"), null), null, null);
+            try {
+                String a = TestStores.insertService(store, "a");
+                String b = TestStores.insertService(otherStore, "b");
+                first.prepare(a);
+                second.prepare(b);
+                int uidA = ServiceFiles.owner(first.dataDirectory(a));
+                int uidB = ServiceFiles.owner(second.dataDirectory(b));
+                uids.addAll(List.of(uidA, uidB));
+                assertTrue(uidA >= uidStart && uidB >= uidStart);
+                assertNotEquals("each Stratum's service has a uid of its own", uidA, uidB);
+                UidClaims read = new UidClaims(claims, "?");
+                assertEquals(store.home().toString(), read.claimant(uidA).orElse(null));
+                assertEquals(otherStore.home().toString(), read.claimant(uidB).orElse(null));
+                assertEquals("the claims directory is the platform's only", "0700",
+                        ServiceFiles.octal(ServiceFiles.mode(claims)));
+                assertOwnerAndMode(0, "0600", claims.resolve(Integer.toString(uidA)));
+            } finally {
+                second.deactivate();
+            }
+        } finally {
+            otherStore.close();
+        }
     }
 
     @Test
@@ -454,6 +538,23 @@ public class RuntimeIsolationTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Records a service's home as a Stratum did before uids were claimed host-wide; returns the service's id. */
+    private String recordHome(String name, int uid) {
+        String serviceId = TestStores.insertService(store, name);
+        store.transact(c -> Sql.update(c, "INSERT INTO service_homes(service_id, directory, uid, created_at) "
+                + "VALUES (?, ?, ?, ?)", serviceId, root.resolve(serviceId).toString(), uid,
+                System.currentTimeMillis()));
+        return serviceId;
+    }
+
+    /** Starts {@code sleep 300} under a uid, as another Stratum's service would run, and waits until it runs so. */
+    private static Process runAs(int uid) throws Exception {
+        Process p = new ProcessBuilder(Isolation.setpriv().orElseThrow().toString(), "--reuid=" + uid,
+                "--regid=" + uid, "--clear-groups", "sleep", "300").start();
+        await("pid " + p.pid() + " to run under uid " + uid, () -> ProcessTable.ownedBy(uid).contains(p.pid()));
+        return p;
+    }
 
     /**
      * The uid a runtime's program runs under. Right after a launch the process may still be in the launch chain
