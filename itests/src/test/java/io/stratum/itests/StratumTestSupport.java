@@ -109,6 +109,9 @@ public abstract class StratumTestSupport {
             // services' files beside the test's distribution (not /var/lib/stratum), so that nothing outlives the build
             editConfigurationFilePut("etc/io.stratum.runtime.cfg", "serviceRoot",
                     new File("target/exam/services-" + System.nanoTime()).getAbsolutePath()),
+            // and the claims of service uids too (on a real host they are shared by every Stratum: /var/lib/stratum)
+            editConfigurationFilePut("etc/io.stratum.runtime.cfg", "isolationUidClaims",
+                    new File("target/exam/uid-claims-" + System.nanoTime()).getAbsolutePath()),
             systemProperty("stratum.sdp.database").value(System.getProperty("stratum.sdp.database")),
             systemProperty("stratum.h2.jar").value(System.getProperty("stratum.h2.jar")),
             systemProperty(SPARE_PORT).value(Integer.toString(FreePorts.next())),

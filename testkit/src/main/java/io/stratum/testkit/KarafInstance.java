@@ -77,6 +77,7 @@ public final class KarafInstance implements AutoCloseable {
         if (Files.exists(runtimeCfg)) {
             // services' files inside the copy (not /var/lib/stratum), so that deleting the copy removes them
             set(runtimeCfg, "serviceRoot", home.resolve("services").toString());
+            set(runtimeCfg, "isolationUidClaims", home.resolve("uid-claims").toString());
         }
         return new KarafInstance(home, ssh, http);
     }
