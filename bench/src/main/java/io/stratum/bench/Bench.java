@@ -125,7 +125,8 @@ public final class Bench {
         for (Row r : rows) {
             boolean hasBaseline = !r.baselineSamples().isEmpty();
             out.append("| ").append(r.figure()).append(" | ")
-                    .append(fmt(r.value())).append(' ').append(r.unit()).append(r.statistic().equals("p95") ? " (p95)" : "")
+                    .append(fmt(r.value())).append(' ').append(r.unit())
+                    .append(r.statistic().equals("median") ? "" : " (" + r.statistic() + ")")
                     .append(" | ").append(hasBaseline ? r.baseline() : "—")
                     .append(" | ").append(hasBaseline ? fmt(r.baselineValue()) + " " + r.unit() : "—")
                     .append(" | ").append(hasBaseline ? String.format(Locale.ROOT, "%.2f×", r.ratio()) : "—")

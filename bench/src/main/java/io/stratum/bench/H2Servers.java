@@ -18,10 +18,22 @@ final class H2Servers {
      * @return the JDBC URL of its database
      */
     static String start(Env env, Path dir) throws Exception {
+        return start(env, dir, List.of());
+    }
+
+    /**
+     * The same, with JVM options before the class path (e.g. the database SDP's own, to compare memory).
+     *
+     * @return the JDBC URL of its database
+     */
+    static String start(Env env, Path dir, List<String> jvmOptions) throws Exception {
         Files.createDirectories(dir);
         int port = FreePorts.next();
-        env.start(List.of(env.java(), "-cp", env.h2Jar.toString(), "org.h2.tools.Server", "-tcp", "-tcpPort",
-                Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists"), dir.resolve("server.log"));
+        List<String> command = new java.util.ArrayList<>(List.of(env.java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", env.h2Jar.toString(), "org.h2.tools.Server", "-tcp", "-tcpPort",
+                Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists"));
+        env.start(command, dir.resolve("server.log"));
         return "jdbc:h2:tcp://127.0.0.1:" + port + "/db";
     }
 }

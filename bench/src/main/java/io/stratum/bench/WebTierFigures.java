@@ -66,15 +66,25 @@ final class WebTierFigures {
             List<Double> theirsRps = new ArrayList<>();
             List<Double> oursP99 = new ArrayList<>();
             List<Double> theirsP99 = new ArrayList<>();
-            for (int r = 0; r < runs; r++) {
+            int excluded = 0;
+            for (int r = 0; r < runs + excluded && r < 2 * runs; r++) {
                 double[] a = wrk(wrk, "Stratum web tier", ours, seconds);
                 double[] b = wrk(wrk, "nginx", theirs, seconds);
+                if (a == null || b == null) {
+                    System.out.printf("  run %d not counted: %s answered errors (see above)%n", r + 1,
+                            a == null && b == null ? "both" : a == null ? "Stratum's web tier" : "nginx");
+                    excluded++;
+                    continue;
+                }
                 oursRps.add(a[0]);
                 oursP99.add(a[1]);
                 theirsRps.add(b[0]);
                 theirsP99.add(b[1]);
                 System.out.printf("  run %d: Stratum web tier %.0f req/s (p99 %.2f ms), nginx %.0f req/s (p99 %.2f "
                         + "ms)%n", r + 1, a[0], a[1], b[0], b[1]);
+            }
+            if (oursRps.isEmpty()) {
+                throw new IllegalStateException("every run answered errors (printed above)");
             }
             String what = "web tier: GET /health over 2 app server instances, wrk -t2 -c8";
             String baseline = "nginx " + nginxVersion(nginx) + " (1 worker, keep-alive upstream), same instances";
@@ -87,7 +97,7 @@ final class WebTierFigures {
         }
     }
 
-    /** Runs wrk; returns requests per second and the p99 latency in ms. */
+    /** Runs wrk; returns requests per second and the p99 latency in ms, or null if any request failed. */
     private static double[] wrk(String wrk, String label, String url, int seconds) throws Exception {
         Process p = new ProcessBuilder(wrk, "-t2", "-c8", "-d" + seconds + "s", "--latency", url)
                 .redirectErrorStream(true).start();
@@ -97,8 +107,14 @@ final class WebTierFigures {
             throw new IllegalStateException("wrk failed: " + out);
         }
         Matcher errors = ERRORS.matcher(out);
+        boolean failed = false;
         while (errors.find()) {
             System.out.println("  " + label + " (" + url + "): " + errors.group(1));
+            failed = true;
+        }
+        if (failed) {
+            // errors answer fast: a run with any is not counted as throughput (it is printed above)
+            return null;
         }
         Matcher rps = REQUESTS.matcher(out);
         Matcher p99 = P99.matcher(out);

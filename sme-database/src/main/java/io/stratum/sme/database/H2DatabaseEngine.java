@@ -26,6 +26,7 @@ import java.io.OutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -1326,8 +1327,8 @@ public final class H2DatabaseEngine
      */
     private static void secure(ServiceContext service, Connection admin, TaskMonitor monitor, int percent)
             throws SmeException {
-        monitor.progress(percent, "securing the database's logins");
         try (Connection c = admin; Statement s = c.createStatement()) {
+            monitor.progress(percent, "securing the database's logins");
             if (service.properties().get(PROP_ADMIN_NEXT).isPresent()
                     || service.properties().get(PROP_ADMIN_PRIVATE).isEmpty()) {
                 monitor.progress(percent, "retiring the administrator login an older version handed out");
@@ -1588,12 +1589,28 @@ public final class H2DatabaseEngine
     }
 
     /**
+     * The directory of the service's server jar and archive, {@code <data>/lib}, refused if it is a symbolic link: the
+     * service's own user owns its data directory and could point {@code lib} elsewhere, where the engine (which may run
+     * as root) would then write, change owners and delete files.
+     */
+    private static Path libDirectory(ServiceContext service) throws SmeException {
+        Path lib = service.dataDirectory().resolve("lib");
+        if (Files.isSymbolicLink(lib) || (Files.exists(lib, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(lib, LinkOption.NOFOLLOW_LINKS))) {
+            throw new SmeException("the server's directory " + lib + " of '" + service.name() + "' is not a directory "
+                    + "(a symbolic link or a file): the engine does not write there; remove it, and start the service "
+                    + "again");
+        }
+        return lib;
+    }
+
+    /**
      * Copies the embedded H2 jar next to the service's data, so the service does not depend on this bundle; a jar
      * there whose content differs (an updated SDP) is replaced. Its modification time is set to
      * {@link ServerArchive#JAR_TIME}, the one the class data archive holds.
      */
     private static Path installJar(ServiceContext service) throws SmeException {
-        Path jar = service.dataDirectory().resolve("lib").resolve(JAR_NAME);
+        Path jar = libDirectory(service).resolve(JAR_NAME);
         URL resource = H2DatabaseEngine.class.getResource(JAR_RESOURCE);
         if (resource == null) {
             throw new SmeException("the SDP bundle is broken: " + JAR_RESOURCE + " is missing");
@@ -1617,7 +1634,14 @@ public final class H2DatabaseEngine
         if (made.isEmpty()) {
             return Optional.empty();
         }
-        Path lib = service.dataDirectory().resolve("lib");
+        Path lib;
+        try {
+            lib = libDirectory(service);
+        } catch (SmeException e) {
+            LOG.warn("Database '{}': {}; its server starts without the class data archive", service.name(),
+                    e.getMessage());
+            return Optional.empty();
+        }
         Path copy = lib.resolve(made.get().getFileName());
         try {
             if (!Files.isRegularFile(copy)) {

@@ -91,6 +91,42 @@ final class ServerArchive implements AutoCloseable {
         this.jar = jar;
         this.jarName = jarName;
         this.archive = folder.resolve(jarName.replaceFirst("\\.jar$", "") + "-" + key(java, options) + ".jsa");
+        stopLeftTraining();
+    }
+
+    /** The file naming the process of a training run under way (so that a later start can stop one left behind). */
+    private Path pidFile() {
+        return folder.resolve("training.pid");
+    }
+
+    /**
+     * Stops the training server of a run that did not end (Karaf was killed while it ran): the pid its file names,
+     * if that process is a training run of this folder's (its command line writes an archive here).
+     */
+    private void stopLeftTraining() {
+        Path pidFile = pidFile();
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            String marker = "-XX:ArchiveClassesAtExit=" + folder;
+            ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .ifPresent(h -> {
+                        LOG.info("Stopping the training run of the H2 server class data archive that an earlier start "
+                                + "left running (pid {})", pid);
+                        h.destroyForcibly();
+                        try {
+                            h.onExit().get(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+                            LOG.warn("The training server (pid {}) did not exit: {}", pid, e.toString());
+                        }
+                    });
+            Files.deleteIfExists(pidFile);
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no run was under way
+        } catch (IOException | NumberFormatException e) {
+            LOG.info("Cannot read {}: {}", pidFile, e.toString());
+        }
     }
 
     /**
@@ -188,6 +224,7 @@ final class ServerArchive implements AutoCloseable {
                         .redirectOutput(log.toFile()).start();
                 process = p;
             }
+            Files.writeString(pidFile(), Long.toString(p.pid()));
             long deadline = System.nanoTime() + TRAINING_TIMEOUT.toNanos();
             while (!H2Database.accepts(port)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -222,6 +259,7 @@ final class ServerArchive implements AutoCloseable {
             try {
                 EngineSupport.deleteRecursively(training);
                 Files.deleteIfExists(part);
+                Files.deleteIfExists(pidFile());
             } catch (IOException e) {
                 LOG.debug("Cannot clean up {}: {}", training, e.toString());
             }

@@ -4,6 +4,7 @@ import static io.stratum.sme.database.DatabaseTestSupport.scalar;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -15,6 +16,7 @@ import io.stratum.sme.api.ServiceHealth;
 import io.stratum.sme.api.SmeException;
 import io.stratum.testkit.sme.FakeService;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -57,6 +59,28 @@ public class H2DatabaseEngineTest {
 
     private Connection connect() throws Exception {
         return db.tenant(service);
+    }
+
+    @Test
+    public void aServerDirectoryThatIsASymbolicLinkIsRefusedAndNothingIsWrittenWhereItPoints() throws Exception {
+        engine.provision(service, db.monitor);
+        engine.stop(service, db.monitor);
+        Path lib = service.dataDirectory().resolve("lib");
+        Path elsewhere = Files.createDirectories(tmp.getRoot().toPath().resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("keep.jsa"), "another service's");
+        try (var files = Files.list(lib)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(lib);
+        Files.createSymbolicLink(lib, elsewhere); // as the service's own user could
+        SmeException e = assertThrows(SmeException.class,
+                () -> engine.start(service, db.monitor));
+        assertTrue(e.getMessage(), e.getMessage().contains("is not a directory"));
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(List.of(elsewhere.resolve("keep.jsa")), files.toList());
+        }
     }
 
     @Test

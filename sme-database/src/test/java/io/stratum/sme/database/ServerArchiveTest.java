@@ -97,6 +97,31 @@ public class ServerArchiveTest {
         assertEquals(HealthState.HEALTHY, db.engine.health(service).state());
     }
 
+    @Test
+    public void aTrainingServerAnEarlierStartLeftRunningIsStoppedAndNoOtherProcess() throws Exception {
+        Path folder = Files.createDirectories(tmp.getRoot().toPath().resolve("cds"));
+        // stand-ins: one whose command line is a training run's of this folder, one that only has the same pid file
+        Process left = new ProcessBuilder("sh", "-c", "sleep 120; true", "training",
+                "-XX:ArchiveClassesAtExit=" + folder.resolve("h2-x.jsa.part")).start();
+        Process other = new ProcessBuilder("sh", "-c", "sleep 120; true").start();
+        try {
+            Files.writeString(folder.resolve("training.pid"), Long.toString(left.pid()));
+            archive = new ServerArchive(folder, "java", List.of(), H2DatabaseEngine.class.getResource("/lib/h2.jar"),
+                    "h2.jar");
+            assertTrue("the left training run was stopped", left.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse(Files.exists(folder.resolve("training.pid")));
+
+            Files.writeString(folder.resolve("training.pid"), Long.toString(other.pid()));
+            archive.close();
+            archive = new ServerArchive(folder, "java", List.of(), H2DatabaseEngine.class.getResource("/lib/h2.jar"),
+                    "h2.jar");
+            assertTrue("a process that is not a training run of this folder is left alone", other.isAlive());
+        } finally {
+            left.destroyForcibly();
+            other.destroyForcibly();
+        }
+    }
+
     private static String commandLine(long pid) throws Exception {
         return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
     }

@@ -19,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class UserDirectory {
     private final Store store;
     private final Passwords passwords;
     private final Path initialPasswordFile;
-    private final VerifiedLogins verified = new VerifiedLogins(Clock.systemUTC());
+    private final VerifiedLogins verified = new VerifiedLogins(System::nanoTime);
 
     /**
      * @param store the store

@@ -1,14 +1,17 @@
 package io.stratum.platform.internal.account;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -30,18 +33,20 @@ final class VerifiedLogins {
     /** Most users remembered at once (expired entries are dropped first, then all). */
     static final int MAX_USERS = 1024;
 
-    private record Entry(String storedHash, byte[] tag, Instant until) {
+    /** @param until {@link System#nanoTime()} when the entry expires (a monotonic clock: no wall-clock step extends it) */
+    private record Entry(String storedHash, byte[] tag, long until) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
-    private final Clock clock;
+    private final LongSupplier nanoTime;
 
-    VerifiedLogins(Clock clock) {
+    /** @param nanoTime the monotonic clock ({@code System::nanoTime}; tests give their own) */
+    VerifiedLogins(LongSupplier nanoTime) {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         this.key = new SecretKeySpec(k, "HmacSHA256");
-        this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -55,7 +60,7 @@ final class VerifiedLogins {
         if (e == null || !e.storedHash().equals(storedHash)) {
             return false;
         }
-        if (!clock.instant().isBefore(e.until())) {
+        if (nanoTime.getAsLong() - e.until() >= 0) {
             entries.remove(user, e);
             return false;
         }
@@ -65,13 +70,13 @@ final class VerifiedLogins {
     /** Remembers a login whose password the full hash just verified. */
     void remember(String user, String storedHash, char[] password) {
         if (entries.size() >= MAX_USERS) {
-            Instant now = clock.instant();
-            entries.values().removeIf(e -> !now.isBefore(e.until()));
+            long now = nanoTime.getAsLong();
+            entries.values().removeIf(e -> now - e.until() >= 0);
             if (entries.size() >= MAX_USERS) {
                 entries.clear();
             }
         }
-        entries.put(user, new Entry(storedHash, tag(user, storedHash, password), clock.instant().plus(KEEP)));
+        entries.put(user, new Entry(storedHash, tag(user, storedHash, password), nanoTime.getAsLong() + KEEP.toNanos()));
     }
 
     /** Forgets a user's login (its password changed, or it was deleted). */
@@ -87,14 +92,22 @@ final class VerifiedLogins {
             mac.update((byte) 0);
             mac.update(storedHash.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);
-            byte[] p = new String(password).getBytes(StandardCharsets.UTF_8);
+            // encoded straight from the char array (no String copy of the password left on the heap), then wiped
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(password));
+            byte[] p = new byte[encoded.remaining()];
+            encoded.get(p);
             try {
                 return mac.doFinal(p);
             } finally {
-                java.util.Arrays.fill(p, (byte) 0);
+                Arrays.fill(p, (byte) 0);
+                if (encoded.hasArray()) {
+                    Arrays.fill(encoded.array(), (byte) 0);
+                }
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the password is not valid Unicode text", e);
         }
     }
 }

@@ -5,11 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.stratum.platform.internal.store.Store;
 import io.stratum.platform.internal.store.TestStores;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -20,27 +16,11 @@ public class VerifiedLoginsTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final AtomicLong now = new AtomicLong(-5_000_000_000L); // nanoTime may be negative
 
     @Test
     public void theSamePasswordAgainstTheSameHashIsRememberedForAMinute() {
-        VerifiedLogins logins = new VerifiedLogins(clock);
+        VerifiedLogins logins = new VerifiedLogins(now::get);
         assertFalse("nothing remembered yet", logins.verified("alice", "h1", "right-password".toCharArray()));
         logins.remember("alice", "h1", "right-password".toCharArray());
         assertTrue(logins.verified("alice", "h1", "right-password".toCharArray()));
@@ -49,9 +29,9 @@ public class VerifiedLoginsTest {
         assertFalse("another user", logins.verified("bob", "h1", "right-password".toCharArray()));
         assertFalse("the stored hash changed (a new password)", logins.verified("alice", "h2",
                 "right-password".toCharArray()));
-        now.set(now.get().plus(VerifiedLogins.KEEP).minusSeconds(1));
+        now.addAndGet(VerifiedLogins.KEEP.toNanos() - 1_000_000_000L);
         assertTrue(logins.verified("alice", "h1", "right-password".toCharArray()));
-        now.set(now.get().plus(Duration.ofSeconds(1)));
+        now.addAndGet(1_000_000_000L);
         assertFalse("a minute later it is hashed again", logins.verified("alice", "h1",
                 "right-password".toCharArray()));
         logins.remember("alice", "h1", "right-password".toCharArray());

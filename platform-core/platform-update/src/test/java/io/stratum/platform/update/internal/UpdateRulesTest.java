@@ -38,6 +38,12 @@ public class UpdateRulesTest {
         assertEquals("adminPassword=********", UpdateRules.shown("adminPassword", "hunter22"));
         assertEquals("API_TOKEN=********", UpdateRules.shown("API_TOKEN", "abc"));
         assertEquals("tls.privateKey=********", UpdateRules.shown("tls.privateKey", "-----BEGIN"));
+        assertEquals("s3AccessKey=********", UpdateRules.shown("s3AccessKey", "AKIA"));
+        assertEquals("tlsPassphrase=********", UpdateRules.shown("tlsPassphrase", "words"));
+        assertEquals("mirrorUrl=s3://id:********@bucket/x", UpdateRules.shown("mirrorUrl", "s3://id:topsecret@bucket/x"));
+        assertEquals("replicaUrl=jdbc:h2:tcp://127.0.0.1/db;PASSWORD=********;MODE=X",
+                UpdateRules.shown("replicaUrl", "jdbc:h2:tcp://127.0.0.1/db;PASSWORD=hunter2;MODE=X"));
+        assertEquals("keepAliveSeconds=30", UpdateRules.shown("keepAliveSeconds", "30"));
         UpdateRules.Upgraded u = UpdateRules.upgrade(Map.of("heapMb", "128"), Map.of("heapMb", "64",
                 "replicationSecret", "s3cr3t-default"));
         assertEquals("adds replicationSecret=******** (defaults of the new version)", u.describe());
