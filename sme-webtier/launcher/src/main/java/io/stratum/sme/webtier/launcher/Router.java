@@ -166,6 +166,13 @@ final class Router {
             Route route = new Route(name, routeHosts, backends, healthPath,
                     before != null ? before.stats : new RouteStats(),
                     retryAfter(p.getProperty("route." + name + ".maintenance")));
+            if (before != null && before.inMaintenance() && !route.inMaintenance()) {
+                // the route opens again: whoever opens it (the platform, after its own health check of the
+                // instances) found them answering, while the active checks made during the lockout, when they were
+                // stopped, marked them down; they get requests at once (a backend that still fails is taken out by
+                // its first failed request, and the check that follows the reload looks at each)
+                backends.forEach(Backend::markHealthy);
+            }
             names.put(name, route);
             routeHosts.forEach(h -> hosts.put(h, route));
         }

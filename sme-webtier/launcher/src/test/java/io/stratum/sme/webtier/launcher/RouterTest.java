@@ -49,4 +49,22 @@ public class RouterTest {
         assertEquals("no route for the refused one's host, so the default answers", "good",
                 router.route("away.localhost").name);
     }
+
+    @Test
+    public void aRouteThatLeavesMaintenanceSendsToItsBackendsAtOnceAndOnlyThen() throws Exception {
+        Path file = tmp.getRoot().toPath().resolve("routes.properties");
+        Files.writeString(file, "route.app.backends = http://127.0.0.1:8081\nroute.app.maintenance = 5\n");
+        Router router = new Router(file);
+        router.reload();
+        Backend b = router.routes().get(0).backends.get(0);
+        b.markUnhealthy("connection refused"); // the instance was stopped during the lockout
+        router.reload();
+        assertFalse("still locked out: the state stays", b.isHealthy());
+        Files.writeString(file, "route.app.backends = http://127.0.0.1:8081\n");
+        router.reload();
+        assertTrue("opened again", router.routes().get(0).backends.get(0).isHealthy());
+        b.markUnhealthy("connection refused");
+        router.reload();
+        assertFalse("a route that was not locked out keeps what the checks found", b.isHealthy());
+    }
 }
