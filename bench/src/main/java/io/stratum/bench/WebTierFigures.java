@@ -59,9 +59,10 @@ final class WebTierFigures {
             String theirs = "http://127.0.0.1:" + port + "/health";
             int seconds = env.quick ? 5 : 10;
             int runs = env.quick ? 2 : env.runs;
-            // warm both up (the proxy's JIT, the backends' connections) before anything is counted
-            wrk(wrk, "Stratum web tier, warm-up", ours, 3);
-            wrk(wrk, "nginx, warm-up", theirs, 3);
+            // warm both up before anything is counted: the proxy's JIT (C2 takes several seconds of load on 2 cores to
+            // compile its hot paths) and the backends' connections
+            wrk(wrk, "Stratum web tier, warm-up", ours, 10);
+            wrk(wrk, "nginx, warm-up", theirs, 10);
             List<Double> oursRps = new ArrayList<>();
             List<Double> theirsRps = new ArrayList<>();
             List<Double> oursP99 = new ArrayList<>();
