@@ -381,6 +381,12 @@ public final class KarafInstance implements AutoCloseable {
             client.stop();
         }
         runtimeProcesses().keySet().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        // and any other process that works in the instance's directory (an engine's helper process, such as the
+        // database SDP's class data archive training run, when Karaf was killed while it ran)
+        String dir = home.toString() + "/";
+        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void sleep(long ms) throws IOException {
