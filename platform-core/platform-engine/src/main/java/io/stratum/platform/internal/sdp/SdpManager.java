@@ -345,12 +345,10 @@ public final class SdpManager implements SdpCatalog {
         if (entry.isEmpty()) {
             return;
         }
-        try {
-            post("REMOVED", entry.get());
-        } finally {
-            // whatever telling others does, the bundle leaves the catalog
-            catalog.bundleRemoved(id);
-        }
+        // out of the catalog first, then told: a handler of the event (delivered on EventAdmin's thread, maybe at once)
+        // finds the catalog without it, as SdpRemovals needs to tell a removal from an update
+        catalog.bundleRemoved(id);
+        post("REMOVED", entry.get());
         LOG.info("SDP bundle {} ({}) left the catalog; its services keep running", id, bundle.getSymbolicName());
     }
 
