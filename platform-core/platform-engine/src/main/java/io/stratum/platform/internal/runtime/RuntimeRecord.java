@@ -51,9 +51,23 @@ record RuntimeRecord(
     }
 
     RuntimeInfo toInfo() {
+        return info(name, state, pid, pidStarted, ports, workDir, logFile, restarts, message);
+    }
+
+    /**
+     * What a runtime shows of itself, from the fields a record holds (also for rows read without their spec, see
+     * {@link RuntimeRepository}): its process id and the process's start only while it runs or starts.
+     *
+     * @param pid its process id, or {@code null}
+     * @param pidStarted its process's start time in epoch ms, or {@code null}
+     * @param message the last thing worth telling, or {@code null} for nothing
+     */
+    static RuntimeInfo info(String name, RuntimeState state, Long pid, Long pidStarted, Map<String, Integer> ports,
+            Path workDir, Path logFile, int restarts, String message) {
         boolean hasPid = pid != null && (state == RuntimeState.RUNNING || state == RuntimeState.STARTING);
         return new RuntimeInfo(name, state, hasPid ? pid : -1, ports, workDir, logFile,
-                hasPid && pidStarted != null ? Instant.ofEpochMilli(pidStarted) : null, restarts, message);
+                hasPid && pidStarted != null ? Instant.ofEpochMilli(pidStarted) : null, restarts,
+                message == null ? "" : message);
     }
 
     RuntimeRecord withState(RuntimeState newState, String newMessage) {

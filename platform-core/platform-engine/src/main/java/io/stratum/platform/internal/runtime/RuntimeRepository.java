@@ -9,7 +9,6 @@ import io.stratum.sme.api.runtime.RuntimeState;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,15 +75,13 @@ final class RuntimeRepository {
 
     /** The same as {@link RuntimeRecord#toInfo()} of the row's record, read from the columns it needs. */
     private static RuntimeInfo info(ResultSet rs) throws SQLException {
-        RuntimeState state = RuntimeState.valueOf(rs.getString("state"));
         long pid = rs.getLong("pid");
-        boolean hasPid = !rs.wasNull() && (state == RuntimeState.RUNNING || state == RuntimeState.STARTING);
+        Long pidOrNull = rs.wasNull() ? null : pid;
         long started = rs.getLong("pid_started");
-        boolean hasStarted = !rs.wasNull();
-        return new RuntimeInfo(rs.getString("name"), state, hasPid ? pid : -1, Json.readIntMap(rs.getString("ports")),
-                Path.of(rs.getString("work_dir")), Path.of(rs.getString("log_file")),
-                hasPid && hasStarted ? Instant.ofEpochMilli(started) : null, rs.getInt("restarts"),
-                rs.getString("message"));
+        Long startedOrNull = rs.wasNull() ? null : started;
+        return RuntimeRecord.info(rs.getString("name"), RuntimeState.valueOf(rs.getString("state")), pidOrNull,
+                startedOrNull, Json.readIntMap(rs.getString("ports")), Path.of(rs.getString("work_dir")),
+                Path.of(rs.getString("log_file")), rs.getInt("restarts"), rs.getString("message"));
     }
 
     List<RuntimeRecord> all() {
