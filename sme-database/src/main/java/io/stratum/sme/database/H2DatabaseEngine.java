@@ -1470,7 +1470,8 @@ public final class H2DatabaseEngine
         return password;
     }
 
-    private static String generatePassword() {
+    /** @return a new random password (24 letters and digits, none that look alike) */
+    static String generatePassword() {
         char[] chars = new char[24];
         for (int i = 0; i < chars.length; i++) {
             chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];

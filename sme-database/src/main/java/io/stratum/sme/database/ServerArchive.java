@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +62,6 @@ final class ServerArchive implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerArchive.class);
     private static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(120);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path folder;
     private final String java;
@@ -208,7 +206,7 @@ final class ServerArchive implements AutoCloseable {
             Files.createDirectories(work);
             Files.createDirectories(db);
             installJar(jar, training.resolve("data").resolve("lib").resolve(jarName));
-            String password = password();
+            String password = H2DatabaseEngine.generatePassword();
             H2Database.create(db, H2DatabaseEngine.ADMIN, password);
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(java, "-Xmx64m"));
@@ -272,7 +270,7 @@ final class ServerArchive implements AutoCloseable {
      * classes these load in the server.
      */
     private static void exercise(String url, String adminPassword) throws SQLException {
-        String tenantPassword = password();
+        String tenantPassword = H2DatabaseEngine.generatePassword();
         try (Connection c = H2Database.connect(url + ";WRITE_DELAY=0", H2DatabaseEngine.ADMIN, adminPassword,
                 H2Database.ADMIN_TIMEOUT); Statement s = c.createStatement()) {
             H2Database.probe(c);
@@ -363,11 +361,5 @@ final class ServerArchive implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, H2Database.LOOPBACK)) {
             return s.getLocalPort();
         }
-    }
-
-    private static String password() {
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
