@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratum.testkit.FreePorts;
 import io.stratum.testkit.KarafInstance;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -221,10 +217,10 @@ final class LatencyFigures {
         int appPort = FreePorts.next();
         Process app = EnvironmentFigure.startAppServer(env, stratum.home().resolve("examples/notes.war"), db, dir,
                 "i1", appPort);
-        awaitHttp("http://127.0.0.1:" + appPort + "/health");
+        UpdateFigures.awaitHealthy("http://127.0.0.1:" + appPort + "/health", Duration.ofSeconds(120));
         int lbPort = FreePorts.next();
         Process lb = EnvironmentFigure.startWebTier(env, List.of("http://127.0.0.1:" + appPort), dir, lbPort);
-        awaitHttp("http://127.0.0.1:" + lbPort + "/health");
+        UpdateFigures.awaitHealthy("http://127.0.0.1:" + lbPort + "/health", Duration.ofSeconds(120));
         Thread.sleep(3000);
         long h2 = ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a)
                 .contains("org.h2.tools.Server")).orElse(false) && p.info().arguments().map(a -> String.join(" ", a)
@@ -237,22 +233,5 @@ final class LatencyFigures {
                 out.get("database").get(0), out.get("appserver").get(0), out.get("webtier").get(0));
         env.cleanUpProcesses();
         return out;
-    }
-
-    private static void awaitHttp(String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException(url + " did not answer 200 in 120 s");
     }
 }

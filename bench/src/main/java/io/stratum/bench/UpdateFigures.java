@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Updates of the example environment with three app server instances, under steady HTTP load through its web tier:
@@ -146,31 +146,20 @@ final class UpdateFigures {
         Path dir = env.work.resolve(name);
         Files.createDirectories(dir);
         String db = H2Servers.start(env, dir.resolve("db"));
-        String classpath;
-        try (Stream<Path> jars = Files.list(env.root.resolve("bench/target/lib"))) {
-            classpath = String.join(":", jars.map(Path::toString).toList());
-        }
         List<Double> times = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             int port = FreePorts.next();
             long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(env.java(), "-Xmx128m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.stratum.sme.appserver.launcher.AppServerMain",
-                    "--port", Integer.toString(port), "--war", war.toString(), "--base",
-                    dir.resolve("i" + i).toString(), "--instance", "i" + i);
-            pb.environment().put("DATABASE_URL", db);
-            pb.environment().put("DATABASE_USER", "sa");
-            pb.environment().put("DATABASE_PASSWORD", "");
-            pb.environment().put("DATABASE_DRIVER", "org.h2.Driver");
-            env.start(pb, dir.resolve("i" + i + ".log"));
-            awaitHealthy("http://127.0.0.1:" + port + "/health");
+            EnvironmentFigure.startAppServer(env, war, db, dir, "i" + i, port);
+            awaitHealthy("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(60));
             times.add(ProvisionFigures.ms(t0));
         }
         return times;
     }
 
-    private static void awaitHealthy(String url) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
+    /** Waits until a URL answers 200. */
+    static void awaitHealthy(String url, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (status(url) == 200) {
@@ -181,7 +170,7 @@ final class UpdateFigures {
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException(url + " did not answer 200");
+        throw new IllegalStateException(url + " did not answer 200 in " + timeout.toSeconds() + " s");
     }
 
     private static int status(String url) throws IOException {
