@@ -6,11 +6,14 @@ import io.stratum.platform.api.JobState;
 import io.stratum.platform.api.PlatformAccess;
 import io.stratum.platform.api.PlatformService;
 import io.stratum.platform.api.ServiceDTO;
+import java.security.AccessController;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -18,7 +21,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * Times {@link PlatformService} calls from inside Karaf, as the REST API, the broker and the console make them, and
+ * Times {@link PlatformService} calls from inside Karaf, made as the session's own user, as the REST API, the broker and the console make them, and
  * prints the samples (milliseconds) as one JSON object: {@code list} (listServices of the account), {@code info}
  * (getService, round robin over the account's services), and, with {@code --scale}, {@code scaleSubmit} (the call
  * that accepts a scale job) and {@code scaleDone} (submit to the job's end), scaling the named service up by one and
@@ -30,9 +33,6 @@ public class PlatformProbeCommand implements Action {
 
     @Reference
     PlatformAccess access;
-
-    @Option(name = "--as", description = "User the calls are made as (default admin)")
-    String user = "admin";
 
     @Option(name = "--account", description = "Account whose services are listed (default: the user's)")
     String account;
@@ -52,7 +52,7 @@ public class PlatformProbeCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        PlatformService platform = access.as(Caller.user(user, Caller.VIA_SHELL));
+        PlatformService platform = access.as(Caller.user(sessionUser(), Caller.VIA_SHELL));
         List<ServiceDTO> services = platform.listServices(account);
         if (services.isEmpty()) {
             throw new IllegalStateException("no services to measure in account " + account);
@@ -101,6 +101,18 @@ public class PlatformProbeCommand implements Action {
                 + json(info) + ", \"scaleSubmit\": " + json(submit) + ", \"scaleDone\": " + json(done)
                 + ", \"runtimes\": " + runtimes + "}");
         return null;
+    }
+
+    /**
+     * @return the user logged in to the shell session the command runs in: the calls are made as that user, never as
+     *     another (Karaf runs a command inside the session's {@code Subject.doAs})
+     */
+    @SuppressWarnings("removal")
+    private static String sessionUser() {
+        Subject subject = Subject.getSubject(AccessController.getContext());
+        return (subject == null ? java.util.Set.<UserPrincipal>of() : subject.getPrincipals(UserPrincipal.class))
+                .stream().findFirst().map(UserPrincipal::getName).orElseThrow(() -> new IllegalStateException(
+                        "bench:platform needs a session with a logged-in user (SSH)"));
     }
 
     private static int instances(ServiceDTO s) {
