@@ -329,19 +329,9 @@ public final class NativeProcessRuntimes implements RuntimeManager {
             c.refuse("isolation", mode, "auto, off or required", kept.isolation());
             isolation = kept.isolation();
         }
-        Object claimsValue = properties == null ? null : properties.get("isolationUidClaims");
-        Path uidClaims = claimsValue == null || claimsValue.toString().isBlank() ? RuntimeSettings.DEFAULT_UID_CLAIMS
-                : Path.of(claimsValue.toString().strip());
-        if (!uidClaims.isAbsolute()) {
-            c.refuse("isolationUidClaims", uidClaims, "an absolute path, or empty", kept.uidClaims());
-            uidClaims = kept.uidClaims();
-        }
-        Object root = properties == null ? null : properties.get("serviceRoot");
-        Path serviceRoot = root == null || root.toString().isBlank() ? null : Path.of(root.toString().strip());
-        if (serviceRoot != null && !serviceRoot.isAbsolute()) {
-            c.refuse("serviceRoot", serviceRoot, "an absolute path, or empty", kept.serviceRoot());
-            serviceRoot = kept.serviceRoot();
-        }
+        Path uidClaims = absolutePath(c, properties, "isolationUidClaims", RuntimeSettings.DEFAULT_UID_CLAIMS,
+                kept.uidClaims());
+        Path serviceRoot = absolutePath(c, properties, "serviceRoot", null, kept.serviceRoot());
         List<Path> controlPlane = new ArrayList<>();
         if (context != null) {
             for (String property : List.of("karaf.etc", "karaf.data")) {
@@ -357,6 +347,23 @@ public final class NativeProcessRuntimes implements RuntimeManager {
         }
         return new RuntimeSettings(monitor, sweep * 1000, session, first, last, isolation, uidStart, uidClaims,
                 serviceRoot, RuntimeSettings.DEFAULT_FALLBACK_BASE, controlPlane, logMax, logKeep, kept.capabilities());
+    }
+
+    /**
+     * A path setting: empty gives {@code ifEmpty}; a relative path is refused (logged, naming the key) and the value in
+     * effect kept.
+     */
+    private static Path absolutePath(ConfigReader c, Map<String, ?> properties, String key, Path ifEmpty, Path kept) {
+        Object value = properties == null ? null : properties.get(key);
+        if (value == null || value.toString().isBlank()) {
+            return ifEmpty;
+        }
+        Path path = Path.of(value.toString().strip());
+        if (!path.isAbsolute()) {
+            c.refuse(key, path, "an absolute path, or empty", kept);
+            return kept;
+        }
+        return path;
     }
 
     /** @return the settings in effect (as configured; {@code newSession} may be off for want of setsid) */
