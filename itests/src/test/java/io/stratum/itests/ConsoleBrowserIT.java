@@ -81,6 +81,10 @@ public class ConsoleBrowserIT {
             Matcher generated = PASSWORD.matcher(stratum.exec("stratum:user-create rosa --generate --account acme"));
             assertTrue(generated.find());
             String rosaPassword = generated.group(1);
+            // the console's Stratum pages come up on their own, after the shell: a page the browser loaded before
+            // would stay the console's "not found"
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            awaitPage(http, base + "/services", "admin", adminPassword);
 
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
@@ -109,7 +113,7 @@ public class ConsoleBrowserIT {
                 driver.findElement(By.id("create-name")).sendKeys("orders");
                 shot(driver, "02-create-form");
                 driver.findElement(By.id("create-submit")).click();
-                wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+                awaitJobPage(wait);
                 wait.until(d -> "true".equals(d.findElement(By.id("stratum-job")).getAttribute("data-done")));
                 assertEquals("SUCCEEDED", driver.findElement(By.id("job-state")).getText().strip());
                 assertTrue(driver.findElement(By.id("job-via")).getText().contains("console"));
@@ -125,7 +129,7 @@ public class ConsoleBrowserIT {
                         + " arguments[0];", notesEnvironment(stratum.home().resolve("examples/notes.war")));
                 shot(driver, "05-environment-form");
                 driver.findElement(By.id("environment-create-submit")).click();
-                wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+                awaitJobPage(wait);
                 String jobPage = driver.getCurrentUrl();
                 watchLive(driver);
                 String first = (String) js(driver, "return window.stratumSeen[0];");
@@ -191,7 +195,7 @@ public class ConsoleBrowserIT {
                 new Select(driver.findElement(By.id("create-type"))).selectByValue("database");
                 driver.findElement(By.id("create-name")).sendKeys("rosa-db");
                 driver.findElement(By.id("create-submit")).click();
-                wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+                awaitJobPage(wait);
                 wait.until(d -> "true".equals(d.findElement(By.id("stratum-job")).getAttribute("data-done")));
                 assertEquals("SUCCEEDED", driver.findElement(By.id("job-state")).getText().strip());
                 assertEquals("rosa", driver.findElement(By.id("job-requested-by")).getText().strip());
@@ -211,13 +215,14 @@ public class ConsoleBrowserIT {
                 String refused = wait.until(d -> d.findElement(By.tagName("body"))).getText();
                 assertTrue(refused, refused.contains("is only for platform administrators; nothing was done"));
                 shot(driver, "11-tenant-refused-bundles");
+            } catch (RuntimeException | AssertionError e) {
+                throw seen(driver, stratum, e);
             } finally {
                 driver.quit();
                 service.stop();
             }
 
             // the same over plain HTTP, with the status codes
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
             for (String page : List.of("/bundles", "/configMgr", "/gogo", "/vmstat")) {
                 HttpResponse<String> r = get(http, console + page, "rosa", rosaPassword);
                 assertEquals(page + ": " + r.body(), 403, r.statusCode());
@@ -402,6 +407,17 @@ public class ConsoleBrowserIT {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static void awaitPage(HttpClient http, String url, String user, String password) throws Exception {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        HttpResponse<String> last = get(http, url, user, password);
+        while (last.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            last = get(http, url, user, password);
+        }
+        assertEquals(url + " did not come up within " + LONG.toSeconds() + " s: " + last.body(), 200,
+                last.statusCode());
+    }
+
     private static void awaitShell(KarafInstance stratum, String command, Predicate<String> ready) throws Exception {
         long deadline = System.nanoTime() + LONG.toNanos();
         String last = "";
@@ -414,6 +430,42 @@ public class ConsoleBrowserIT {
         }
         throw new AssertionError("'" + command + "' did not answer as expected within " + LONG.toSeconds() + " s:\n"
                 + last);
+    }
+
+    /**
+     * Waits for the job page a form's POST leads to; a refusal (an error message, or a page that did nothing) fails at
+     * once with what it said.
+     */
+    private static void awaitJobPage(WebDriverWait wait) {
+        String url = wait.until(d -> d.getCurrentUrl().contains("/jobs/")
+                || !d.findElements(By.cssSelector(".stratum-error")).isEmpty()
+                || d.findElement(By.tagName("body")).getText().contains("nothing was done") ? d.getCurrentUrl() : null);
+        assertTrue("the form did not lead to its job's page", url.contains("/jobs/"));
+    }
+
+    /**
+     * @return a failure that says, on its first line, where the browser was and what the page told (its messages, or
+     *     the start of its text), with karaf.log's last warnings below; the page's source and a screenshot are kept
+     *     beside the other screenshots
+     */
+    private static AssertionError seen(ChromeDriver driver, KarafInstance stratum, Throwable failure) {
+        String where;
+        try {
+            String url = driver.getCurrentUrl();
+            List<String> messages = driver.findElements(By.cssSelector(".stratum-message")).stream()
+                    .map(WebElement::getText).toList();
+            String text = messages.isEmpty() ? driver.findElement(By.tagName("body")).getText() : String.join(" | ",
+                    messages);
+            where = "at " + url + " the page said: " + text.replace('\n', ' ').substring(0, Math.min(300,
+                    text.length()));
+            Files.writeString(SCREENSHOTS.resolve("failure.html"), driver.getPageSource());
+            shot(driver, "failure");
+        } catch (Exception e) {
+            where = "(the browser could not tell where it was: " + e + ")";
+        }
+        AssertionError error = new AssertionError(where + "\n" + failure.getMessage()
+                + "\nkaraf.log's last warnings and errors:\n" + stratum.problems(), failure);
+        return error;
     }
 
     private static void shot(ChromeDriver driver, String name) throws Exception {

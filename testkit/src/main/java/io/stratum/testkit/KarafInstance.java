@@ -186,7 +186,7 @@ public final class KarafInstance implements AutoCloseable {
     }
 
     /** @return the last warnings and errors of the instance's karaf.log (at most 30 lines), for a failure message */
-    private String problems() {
+    public String problems() {
         Path log = home.resolve("data/log/karaf.log");
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
             List<String> bad = lines.filter(l -> l.contains("| ERROR |") || l.contains("| WARN  |")).toList();
