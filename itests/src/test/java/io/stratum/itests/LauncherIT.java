@@ -215,6 +215,13 @@ public class LauncherIT {
         assertEquals(sdps[0].toString(), Set.of("database h2-database", "appserver tomcat-appserver",
                 "webtier jetty-webtier"), available(sdps[0].output()));
         assertEquals("the table and nothing else: " + sdps[0], 5, sdps[0].output().strip().lines().count());
+        // a clean first boot, the shipped SDPs included, leaves nothing for an operator to look into but the warning
+        // that isolation is off, which this test asked for
+        try (Stream<String> log = Files.lines(data.resolve("log/karaf.log"))) {
+            assertEquals("WARN or ERROR in karaf.log on a clean first boot", List.of(),
+                    log.filter(l -> l.contains("| WARN ") || l.contains("| ERROR "))
+                            .filter(l -> !l.contains("Runtime isolation is OFF (isolation = off)")).toList());
+        }
 
         Result whoami = client("stratum:whoami");
         assertEquals(whoami.toString(), 0, whoami.exit());
