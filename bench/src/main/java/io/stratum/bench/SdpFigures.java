@@ -81,7 +81,7 @@ final class SdpFigures {
         Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void await(KarafInstance k, String command, Predicate<String> done) throws Exception {
+    static void await(KarafInstance k, String command, Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (done.test(k.exec(command))) {

@@ -407,15 +407,23 @@ public class ConsoleBrowserIT {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits for a page to answer 200 (a refused connection or another status is tried again), within LONG. */
     private static void awaitPage(HttpClient http, String url, String user, String password) throws Exception {
         long deadline = System.nanoTime() + LONG.toNanos();
-        HttpResponse<String> last = get(http, url, user, password);
-        while (last.statusCode() != 200 && System.nanoTime() < deadline) {
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = get(http, url, user, password);
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            }
             Thread.sleep(250);
-            last = get(http, url, user, password);
         }
-        assertEquals(url + " did not come up within " + LONG.toSeconds() + " s: " + last.body(), 200,
-                last.statusCode());
+        throw new AssertionError(url + " did not answer 200 within " + LONG.toSeconds() + " s; last: " + last);
     }
 
     private static void awaitShell(KarafInstance stratum, String command, Predicate<String> ready) throws Exception {

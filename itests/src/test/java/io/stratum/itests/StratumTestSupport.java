@@ -144,10 +144,22 @@ public abstract class StratumTestSupport {
         return Path.of(System.getProperty("karaf.data"), "stratum");
     }
 
-    /** Acts as the system caller {@code system:itest} unless a test says otherwise. */
+    /** Whether this container's shipped SDPs were seen AVAILABLE (once per container: tests may remove one). */
+    private static volatile boolean shippedSdpsArrived;
+
+    /**
+     * Acts as the system caller {@code system:itest} unless a test says otherwise; the first test of a container
+     * waits for the SDPs shipped in deploy/, which Stratum installs once Karaf's boot features are in, so they can
+     * arrive after the platform's own services.
+     */
     @Before
-    public void actAsSystem() {
+    public void actAsSystem() throws InterruptedException {
         platform = access.as(Caller.system("itest"));
+        if (!shippedSdpsArrived) {
+            await("the SDPs shipped in deploy/", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
+                    .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
+            shippedSdpsArrived = true;
+        }
     }
 
     /**

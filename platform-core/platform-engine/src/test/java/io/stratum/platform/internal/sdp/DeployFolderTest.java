@@ -17,6 +17,7 @@ import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.ComponentConstants;
 
 /**
  * deploy/ is given to File Install only once Karaf says its boot features are installed, with the settings of
@@ -78,6 +79,13 @@ public class DeployFolderTest {
         private Configuration configuration(String pid) {
             return (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {Configuration.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getProperties")) {
+                            return byPid.get(pid);
+                        }
+                        if (method.getName().equals("delete")) {
+                            byPid.remove(pid);
+                            return null;
+                        }
                         if (!method.getName().equals("updateIfDifferent")) {
                             throw new UnsupportedOperationException(method.getName());
                         }
@@ -103,6 +111,9 @@ public class DeployFolderTest {
     }
 
     private static final String WATCHER = "org.apache.felix.fileinstall~deploy";
+    /** Deactivation reasons of Declarative Services. */
+    private static final int STOPPED = ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED;
+    private static final int FILE_DELETED = ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED;
 
     private static Map<String, Object> file(String dir, String poll) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of("service.pid", "io.stratum.deploy",
@@ -140,7 +151,7 @@ public class DeployFolderTest {
         assertEquals("a file without a folder is refused, the watcher kept as it was", "1000",
                 configurations.byPid.get(WATCHER).get("felix.fileinstall.poll"));
 
-        folder.deactivate();
+        folder.deactivate(STOPPED);
         assertTrue(framework.listeners.isEmpty());
     }
 
@@ -154,7 +165,7 @@ public class DeployFolderTest {
         assertEquals("/opt/stratum/deploy", configurations.byPid.get(WATCHER).get("felix.fileinstall.dir"));
         framework.boot();
         assertEquals("a second BootFinished changes nothing", 1, configurations.updates);
-        folder.deactivate();
+        folder.deactivate(STOPPED);
     }
 
     @Test
@@ -167,6 +178,33 @@ public class DeployFolderTest {
         folder.modified(file("/opt/stratum/deploy", "250"));
         assertEquals("set later, it is applied", "/opt/stratum/deploy",
                 configurations.byPid.get(WATCHER).get("felix.fileinstall.dir"));
-        folder.deactivate();
+        folder.deactivate(STOPPED);
+    }
+
+    @Test
+    public void stratumStoppingLeavesTheFolderWatchedAndDeletingTheFileStopsTheWatching() throws Exception {
+        Framework framework = new Framework();
+        framework.boot();
+        Configurations configurations = new Configurations();
+        new DeployFolder(framework.context(), configurations.admin(), file("/opt/stratum/deploy", "250"))
+                .deactivate(STOPPED);
+        assertTrue("Stratum stopping or updated: File Install keeps watching", configurations.byPid.containsKey(WATCHER));
+        new DeployFolder(framework.context(), configurations.admin(), file("/opt/stratum/deploy", "250"))
+                .deactivate(FILE_DELETED);
+        assertTrue("etc/io.stratum.deploy.cfg deleted: the folder is no longer watched", configurations.byPid.isEmpty());
+    }
+
+    @Test
+    public void aBootThatNeverFinishesStillGetsTheFolderWatchedInTheEnd() throws Exception {
+        Framework framework = new Framework();
+        Configurations configurations = new Configurations();
+        DeployFolder folder = new DeployFolder(framework.context(), configurations.admin(),
+                file("/opt/stratum/deploy", "250"));
+        assertTrue(configurations.byPid.isEmpty());
+        folder.bootTookTooLong();
+        assertEquals("/opt/stratum/deploy", configurations.byPid.get(WATCHER).get("felix.fileinstall.dir"));
+        framework.boot();
+        assertEquals("Karaf finishing later changes nothing", 1, configurations.updates);
+        folder.deactivate(STOPPED);
     }
 }
