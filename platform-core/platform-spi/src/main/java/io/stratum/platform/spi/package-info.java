@@ -1,8 +1,9 @@
 /**
- * What Stratum's core bundles extend, version 1.2: the seams of ARCHITECTURE. 1.1 adds
+ * What Stratum's core bundles extend, version 1.3: the seams of ARCHITECTURE. 1.1 adds
  * {@link io.stratum.platform.spi.AlertAction}, {@link io.stratum.platform.spi.Services#all()},
  * {@link io.stratum.platform.spi.AccountScopes#recordVersion} and {@link io.stratum.platform.spi.AccountContents}; 1.2
- * adds {@link io.stratum.platform.spi.ServiceSteps} and {@link io.stratum.platform.spi.JobRequest#service}.
+ * adds {@link io.stratum.platform.spi.ServiceSteps} and {@link io.stratum.platform.spi.JobRequest#service}; 1.3 adds
+ * {@link io.stratum.platform.spi.Secrets}, the one rule of which values are shown masked.
  * <ul>
  * <li><b>Job kinds</b>: a bundle registers a {@link io.stratum.platform.spi.JobPlanner} for its kinds
  * ({@value io.stratum.platform.spi.JobPlanner#KINDS}, multi-valued); the orchestration engine runs, persists,
@@ -24,7 +25,7 @@
  * {@value io.stratum.sme.api.ServiceManagementEngine#SDP_VERSION}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.stratum.platform.spi;
 
 import org.osgi.annotation.bundle.Export;

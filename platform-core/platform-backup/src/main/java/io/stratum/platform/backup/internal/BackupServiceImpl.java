@@ -16,6 +16,7 @@ import io.stratum.platform.spi.EnvironmentInfo;
 import io.stratum.platform.spi.JobRequest;
 import io.stratum.platform.spi.ManagedService;
 import io.stratum.platform.spi.Resource;
+import io.stratum.platform.spi.Secrets;
 import io.stratum.platform.spi.Services;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -329,16 +330,11 @@ final class BackupServiceImpl implements BackupService {
         return new PlatformException(Reason.INTERNAL, "the backup repository cannot be read: " + e.getMessage());
     }
 
-    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
-            "(?i).*(password|passwd|secret|token|credential|private|key).*");
-
     private static Map<String, String> masked(Map<String, String> config, boolean reveal) {
         if (reveal) {
             return config;
         }
-        Map<String, String> m = new java.util.TreeMap<>();
-        config.forEach((k, v) -> m.put(k, SECRET.matcher(k).matches() ? "********" : v));
-        return m;
+        return Secrets.shown(config);
     }
 
     private JobDTO job(long id) {

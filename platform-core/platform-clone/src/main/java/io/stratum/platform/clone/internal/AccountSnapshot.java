@@ -4,6 +4,7 @@ import io.stratum.platform.api.AccountRole;
 import io.stratum.platform.api.AccountVersionDTO;
 import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
 import io.stratum.platform.api.QuotaDTO;
+import io.stratum.platform.spi.Secrets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +39,7 @@ import java.util.TreeMap;
 final class AccountSnapshot {
 
     /** What the history records instead of a secret. */
-    static final String MASK = "********";
+    static final String MASK = Secrets.MASK;
 
     /**
      * A service the platform runs, as it was.

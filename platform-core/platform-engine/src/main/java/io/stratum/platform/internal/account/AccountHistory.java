@@ -7,6 +7,7 @@ import io.stratum.platform.api.Caller;
 import io.stratum.platform.internal.store.Json;
 import io.stratum.platform.internal.store.Sql;
 import io.stratum.platform.internal.store.Store;
+import io.stratum.platform.spi.Secrets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class AccountHistory {
 
     /** What a secret value is recorded as. */
-    public static final String MASK = "********";
+    public static final String MASK = Secrets.MASK;
 
     private static final TypeReference<List<ChangeDTO>> CHANGES = new TypeReference<>() {
     };

@@ -2,6 +2,7 @@ package io.stratum.platform.internal.service;
 
 import io.stratum.platform.api.AccountVersionDTO.ChangeDTO;
 import io.stratum.platform.internal.account.AccountHistory;
+import io.stratum.platform.spi.Secrets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,6 @@ final class History {
 
     /** @return the value as the history and listings may show it: secrets masked, passwords in URLs blanked */
     static String mask(String key, String value) {
-        if (value == null) {
-            return null;
-        }
-        return Redaction.looksSecret(key) ? AccountHistory.MASK : Redaction.url(value);
+        return Secrets.shown(key, value);
     }
 }

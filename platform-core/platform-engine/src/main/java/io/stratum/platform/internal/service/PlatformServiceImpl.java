@@ -12,6 +12,7 @@ import io.stratum.platform.internal.account.AccessControl;
 import io.stratum.platform.internal.account.AccountHistory;
 import io.stratum.platform.internal.account.UserDirectory;
 import io.stratum.platform.internal.store.Json;
+import io.stratum.platform.spi.Secrets;
 import java.util.Comparator;
 import io.stratum.platform.api.ConsumerDTO;
 import io.stratum.platform.api.CreateServiceRequest;
@@ -75,7 +76,7 @@ import org.slf4j.LoggerFactory;
 final class PlatformServiceImpl implements PlatformService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlatformServiceImpl.class);
-    private static final String MASK = "********";
+    private static final String MASK = Secrets.MASK;
 
     private final Caller caller;
     private final AccountManager accounts;
@@ -1075,9 +1076,7 @@ final class PlatformServiceImpl implements PlatformService {
         if (config == null) {
             return null;
         }
-        Map<String, String> out = new TreeMap<>();
-        config.forEach((k, v) -> out.put(k, History.mask(k, v)));
-        return out;
+        return Secrets.shown(config);
     }
 
     private static ServiceDTO.RuntimeDTO toDto(RuntimeInfo r) {

@@ -1,30 +1,21 @@
 package io.stratum.platform.internal.service;
 
+import io.stratum.platform.spi.Secrets;
 import io.stratum.sme.api.SmeException;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Blanks secrets out of what engines say (error and progress messages), before it reaches a job record, a service's
  * state message or the log. A safety net: engines should not put secrets in messages at all (the database engine
- * blanks its own). Which values are secrets is judged here by the name they are kept under (see
- * {@link #looksSecret}), since blanking every value of a service (ports, paths) would make messages useless; the
+ * blanks its own). Which values are secrets is judged by the name they are kept under (the platform's one rule,
+ * {@link Secrets}), since blanking every value of a service (ports, paths) would make messages useless; the
  * store seals every value regardless of its name.
  */
 final class Redaction {
 
     /** What a secret is replaced with. */
-    static final String MASK = "********";
-
-    private static final Pattern SECRET_NAME = Pattern.compile(
-            "password|passwd|pwd|secret|token|credential|apikey|api_key|api-key|private");
-    /** {@code scheme://user:password@host}: the password part. */
-    private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]*:)[^/@\\s]*@");
-    /** {@code password=...} in a URL's query or a JDBC URL's parameters. */
-    private static final Pattern URL_PASSWORD_PARAM = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|secret|token|apikey|api_key)=)[^&;\\s]*");
+    static final String MASK = Secrets.MASK;
     /** Shorter values are not blanked: they would blank unrelated words. */
     private static final int MIN_LENGTH = 4;
 
@@ -36,7 +27,7 @@ final class Redaction {
      * @return whether the name says the value is a secret (e.g. {@code admin.password}, {@code apiToken})
      */
     static boolean looksSecret(String key) {
-        return key != null && SECRET_NAME.matcher(key.toLowerCase(Locale.ROOT)).find();
+        return Secrets.isSecretName(key);
     }
 
     /**
@@ -74,11 +65,7 @@ final class Redaction {
      * @return it with the password of {@code user:password@host} and {@code password=} parameters blanked out
      */
     static String url(String url) {
-        if (url == null) {
-            return null;
-        }
-        String out = URL_USERINFO.matcher(url).replaceAll("$1" + MASK + "@");
-        return URL_PASSWORD_PARAM.matcher(out).replaceAll("$1" + MASK);
+        return Secrets.maskUrls(url);
     }
 
     /**

@@ -27,9 +27,21 @@ public class RedactionTest {
         values.put("port", "20001");
         values.put("url", "jdbc:h2:tcp://127.0.0.1:20001/db");
         values.put("password", "abc"); // too short to blank safely
+        // the platform's one rule (Secrets): the update manager and backups masked these, engine messages did not
+        values.put("signing.passphrase", "phrase-55555");
+        values.put("accessKey", "AKIA666666");
         List<String> secrets = new ArrayList<>();
         Redaction.collectSecrets(values, secrets);
-        assertEquals(List.of("adminpw-1", "bindpw-22", "tok-333", "envpw-4444"), secrets);
+        assertEquals(List.of("adminpw-1", "bindpw-22", "tok-333", "envpw-4444", "phrase-55555", "AKIA666666"),
+                secrets);
+    }
+
+    @Test
+    public void theHistoryAndListingsShowWhatTheRuleMasks() {
+        assertEquals("********", History.mask("signing.passphrase", "phrase-55555"));
+        assertEquals("********", History.mask("accessKey", "AKIA666666"));
+        assertEquals("sftp://ops:********@backup.example/x", History.mask("target", "sftp://ops:pw@backup.example/x"));
+        assertEquals("256", History.mask("heapMb", "256"));
     }
 
     @Test

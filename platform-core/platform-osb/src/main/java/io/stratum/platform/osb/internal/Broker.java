@@ -17,6 +17,7 @@ import io.stratum.platform.api.UpdateService;
 import io.stratum.platform.osb.internal.BrokerStore.Instance;
 import io.stratum.platform.osb.internal.BrokerStore.Kind;
 import io.stratum.platform.osb.internal.OsbCatalog.Offering;
+import io.stratum.platform.spi.Secrets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -84,7 +85,6 @@ final class Broker {
     static final String UPDATE_OPERATION = "update-";
 
     private static final Pattern ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|passwd|secret|token|credential|key).*");
 
     private final BrokerStore store;
     private final UUID namespace;
@@ -392,7 +392,7 @@ final class Broker {
         Map<String, Object> parameters = new TreeMap<>();
         for (String name : row.parameterNames().split(",")) {
             String value = service.configuration().get(name);
-            if (!name.isEmpty() && value != null && !SECRET.matcher(name).matches()) {
+            if (!name.isEmpty() && value != null && !Secrets.isSecretName(name)) {
                 parameters.put(name, value);
             }
         }

@@ -1,13 +1,12 @@
 package io.stratum.platform.update.internal;
 
 import io.stratum.platform.spi.ManagedService;
+import io.stratum.platform.spi.Secrets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** How an update runs and what configuration it leads to: pure functions of what the facade found. */
 final class UpdateRules {
@@ -37,20 +36,8 @@ final class UpdateRules {
     }
 
     /**
-     * Names whose values are secrets: the platform's own list (see the engine's redaction of service details), and
-     * names that end in "key" (accessKey, signingKey) or speak of a passphrase or authentication.
-     */
-    private static final Pattern SECRET_NAME = Pattern.compile(
-            "password|passwd|pwd|passphrase|secret|token|credential|apikey|api_key|api-key|private|auth|key$");
-    /** {@code scheme://user:password@host}: the password part. */
-    private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]*:)[^/@\\s]*@");
-    /** {@code password=...} in a URL's query or a JDBC URL's parameters. */
-    private static final Pattern URL_PASSWORD_PARAM = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|secret|token|apikey|api_key)=)[^&;\\s]*");
-
-    /**
      * How an update's message, events and emails show a setting it makes: {@code key=value}, with the value masked
-     * where the key names a secret, and a password inside a URL masked (a patch or a new version's default may set one;
+     * where the key names a secret ({@link Secrets}), and a password inside a URL masked (a patch or a new version's default may set one;
      * messages are read by every member of the account and sent by email).
      *
      * @param key a configuration key
@@ -58,12 +45,7 @@ final class UpdateRules {
      * @return {@code key=value} or {@code key=********}
      */
     static String shown(String key, String value) {
-        if (SECRET_NAME.matcher(key.toLowerCase(Locale.ROOT)).find()) {
-            return key + "=********";
-        }
-        String v = value == null ? null : URL_PASSWORD_PARAM.matcher(URL_USERINFO.matcher(value)
-                .replaceAll("$1********@")).replaceAll("$1********");
-        return key + "=" + v;
+        return key + "=" + (Secrets.isSecretName(key) ? Secrets.MASK : Secrets.maskUrls(value));
     }
 
     /**
