@@ -207,20 +207,13 @@ public class LauncherIT {
         assertEquals("one Stratum JVM with this data directory", 1, ours().filter(p -> p.info().command()
                 .map(c -> c.endsWith("java")).orElse(false)).count());
 
-        // SDPs are hot-deployed from deploy/, so they may still be arriving when the console first answers
-        Result[] sdps = new Result[1];
-        awaitTrue("the three SDPs in stratum:sdp-list", () -> {
-            try {
-                sdps[0] = client("stratum:sdp-list");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            assertEquals(sdps[0].toString(), 0, sdps[0].exit());
-            return available(sdps[0].output()).size() == 3;
-        }, Duration.ofMinutes(2));
-        assertEquals(sdps[0].toString(), Set.of("database h2-database", "appserver tomcat-appserver",
-                "webtier jetty-webtier"), available(sdps[0].output()));
-        assertEquals("the table and nothing else: " + sdps[0], 5, sdps[0].output().strip().lines().count());
+        // SDPs are hot-deployed from deploy/ once Karaf's boot features are in, after the console first answers;
+        // start returns once they have arrived, so a script's next command finds their types
+        Result sdps = client("stratum:sdp-list");
+        assertEquals(sdps.toString(), 0, sdps.exit());
+        assertEquals(sdps.toString(), Set.of("database h2-database", "appserver tomcat-appserver",
+                "webtier jetty-webtier"), available(sdps.output()));
+        assertEquals("the table and nothing else: " + sdps, 5, sdps.output().strip().lines().count());
         // a clean first boot, the shipped SDPs included, leaves nothing for an operator to look into but the warning
         // that isolation is off, which this test asked for, and the two that Karaf's own JMX management server logs
         // when it restarts itself (it sometimes does once during a first boot; stock Karaf logs them at every restart)
