@@ -19,16 +19,22 @@ public final class Secrets {
 
     /**
      * Secret-looking names (lower-cased, found anywhere in the name): passwords, passphrases, secrets, tokens,
-     * credentials, API keys, private keys, authentication; and any name that ends in {@code key} ({@code accessKey},
-     * {@code signing.key}).
+     * credentials, API keys, private keys, authentication (not "author" or "authority"); and keys: a name that ends in
+     * {@code key}, {@code keys}, {@code keypem}, {@code keyfile} or {@code keypair} ({@code accessKey},
+     * {@code sshKeys}, {@code signing.keyFile}), or that has {@code key} or {@code keys} as a part of its own
+     * ({@code key.id}, {@code tls-keys-dir}).
      */
     private static final Pattern SECRET_NAME = Pattern.compile(
-            "password|passwd|pwd|passphrase|secret|token|credential|apikey|api_key|api-key|private|auth|key$");
+            "password|passwd|pwd|passphrase|secret|token|credential|apikey|api_key|api-key|private|auth(?!or)"
+                    + "|key(?:s|pem|file|pair)?$|(?:^|[._-])keys?(?:[._-]|$)");
     /** {@code scheme://user:password@host}: the password part. */
     private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]*:)[^/@\\s]*@");
-    /** {@code password=...} in a URL's query or a JDBC URL's parameters. */
-    private static final Pattern URL_PASSWORD_PARAM = Pattern.compile(
-            "(?i)([?&;](?:password|passwd|pwd|passphrase|secret|token|apikey|api_key)=)[^&;\\s]*");
+    /**
+     * A secret-looking parameter in a URL's query or a JDBC URL's settings ({@code ;PASSWORD=}, {@code ?token=},
+     * {@code &access_token=}, {@code ?api-key=}): its value.
+     */
+    private static final Pattern URL_SECRET_PARAM = Pattern.compile("(?i)([?&;][\\w.-]*?(?:password|passwd|pwd|passphrase"
+            + "|secret|token|apikey|api_key|api-key|credential|auth(?!or))[\\w.-]*=)[^&;#\\s]*");
 
     private Secrets() {
     }
@@ -44,14 +50,15 @@ public final class Secrets {
 
     /**
      * @param text a URL, or any text holding URLs, or {@code null}
-     * @return it with the password of {@code user:password@host} and {@code password=} parameters blanked out
+     * @return it with the password of {@code user:password@host} and the values of secret-looking parameters
+     *     ({@code password=}, {@code token=}, ...) blanked out
      */
     public static String maskUrls(String text) {
         if (text == null) {
             return null;
         }
         String out = URL_USERINFO.matcher(text).replaceAll("$1" + MASK + "@");
-        return URL_PASSWORD_PARAM.matcher(out).replaceAll("$1" + MASK);
+        return URL_SECRET_PARAM.matcher(out).replaceAll("$1" + MASK);
     }
 
     /**

@@ -17,10 +17,12 @@ public class SecretsTest {
     public void secretLookingNamesInAnyCase() {
         for (String name : List.of("password", "admin.password", "DB_PASSWD", "pwd", "passphrase", "clientSecret",
                 "apiToken", "credentials", "apikey", "api_key", "api-key", "private.pem", "authHeader", "oauth",
-                "accessKey", "signing.key", "SSH_KEY")) {
+                "accessKey", "signing.key", "SSH_KEY", "encryptionKeys", "sshKeys", "keyPem", "tls.keyFile", "keyPair",
+                "key.id", "tls-keys-dir", "keys")) {
             assertTrue(name, Secrets.isSecretName(name));
         }
-        for (String name : List.of("heapMb", "war", "url", "user", "instances", "keyspace", "contextPath")) {
+        for (String name : List.of("heapMb", "war", "url", "user", "instances", "keyspace", "keyboardLayout",
+                "contextPath", "author", "authority", "monkeys.count")) {
             assertFalse(name, Secrets.isSecretName(name));
         }
         assertFalse(Secrets.isSecretName(null));
@@ -34,6 +36,12 @@ public class SecretsTest {
                 Secrets.maskUrls("jdbc:h2:tcp://127.0.0.1:28001/db;USER=app;PASSWORD=hunter2;MODE=PostgreSQL"));
         assertEquals("https://api.example/v1?token=********&page=2",
                 Secrets.maskUrls("https://api.example/v1?token=abc.def&page=2"));
+        assertEquals("https://api.example/v1?page=2&access_token=********#top",
+                Secrets.maskUrls("https://api.example/v1?page=2&access_token=abc#top"));
+        assertEquals("https://api.example/v1?api-key=********&auth=********&credential=********&q=x",
+                Secrets.maskUrls("https://api.example/v1?api-key=k1&auth=a2&credential=c3&q=x"));
+        assertEquals("https://api.example/v1?author=ann&page=2",
+                Secrets.maskUrls("https://api.example/v1?author=ann&page=2"));
         assertEquals("jdbc:h2:tcp://127.0.0.1:28001/db", Secrets.maskUrls("jdbc:h2:tcp://127.0.0.1:28001/db"));
         assertNull(Secrets.maskUrls(null));
     }

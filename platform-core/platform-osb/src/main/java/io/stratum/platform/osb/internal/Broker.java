@@ -393,7 +393,7 @@ final class Broker {
         for (String name : row.parameterNames().split(",")) {
             String value = service.configuration().get(name);
             if (!name.isEmpty() && value != null && !Secrets.isSecretName(name)) {
-                parameters.put(name, value);
+                parameters.put(name, Secrets.maskUrls(value));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
