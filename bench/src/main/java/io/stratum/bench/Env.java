@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -76,16 +77,25 @@ final class Env {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Kills the plain processes started so far (baseline servers). */
+    /**
+     * Stops the plain processes started so far (baseline servers): each is asked to stop first, so that it stops its
+     * own children (nginx's master its worker; a master killed before its worker starts a new one, which outlives
+     * it), then killed if it has not within 5 s, and its children found before are killed too.
+     */
     synchronized void cleanUpProcesses() {
         for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            List<ProcessHandle> children = p.descendants().toList();
+            p.destroy();
             try {
-                p.waitFor();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } finally {
+                children.forEach(ProcessHandle::destroyForcibly);
             }
         }
         processes.clear();
