@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,8 @@ public final class ServiceManager {
     public static final String PID = "io.stratum.services";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
+    /** The engine call the health watch repeats for every service. */
+    private static final String HEALTH_CHECK = "health check";
     /** How long an engine call that timed out or was cancelled gets to end before the job goes on. */
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
 
@@ -128,6 +132,8 @@ public final class ServiceManager {
     private final HostFiles defaultHostFiles;
     private final EngineCalls calls;
     private final LastHealth lastHealth = new LastHealth(java.time.Clock.systemUTC());
+    /** Services whose last health check failed in their engine (timed out or threw): see {@link #news}. */
+    private final Set<String> failingHealthChecks = ConcurrentHashMap.newKeySet();
 
     /**
      * Limits of service work.
@@ -424,7 +430,12 @@ public final class ServiceManager {
             if (inJob) {
                 awaitAbandoned(ended, who, operation, service);
             }
-            LOG.warn("{} did not finish {} of {} within {}", who, operation, service.label(), format(timeout));
+            if (news(service, operation)) {
+                LOG.warn("{} did not finish {} of {} within {}{}", who, operation, service.label(), format(timeout),
+                        repeats(operation));
+            } else {
+                LOG.debug("{} did not finish {} of {} within {}", who, operation, service.label(), format(timeout));
+            }
             throw new TimedOut(who + " did not finish " + operation + " of '" + service.name() + "' within "
                     + format(timeout));
         } catch (InterruptedException e) {
@@ -444,14 +455,41 @@ public final class ServiceManager {
             }
             if (Redaction.holdsSecret(cause, secrets)) {
                 Throwable shown = Redaction.redactedCopy(cause, secrets);
-                LOG.error("{} threw during {} of {}", who, operation, service.label(), shown);
+                logThrown(who, operation, service, shown);
                 throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': " + shown,
                         shown);
             }
-            LOG.error("{} threw during {} of {}", who, operation, service.label(), cause);
+            logThrown(who, operation, service, cause);
             throw new SmeException(who + " failed during " + operation + " of '" + service.name() + "': "
                     + cause, cause);
         }
+    }
+
+    private void logThrown(String who, String operation, ServiceRecord service, Throwable shown) {
+        if (news(service, operation)) {
+            LOG.error("{} threw during {} of {}{}", who, operation, service.label(), repeats(operation), shown);
+        } else {
+            LOG.debug("{} threw during {} of {}", who, operation, service.label(), shown);
+        }
+    }
+
+    /**
+     * @return whether a failed engine call is news for the log: always, but for health checks, which repeat every
+     *     sweep of the health watch: only the first of a run of failures is (the next ones go to DEBUG until a check
+     *     answers again)
+     */
+    private boolean news(ServiceRecord service, String operation) {
+        return !HEALTH_CHECK.equals(operation) || failingHealthChecks.add(service.id());
+    }
+
+    private static String repeats(String operation) {
+        return HEALTH_CHECK.equals(operation) ? " (logged once: the next failures of its health checks are not, until"
+                + " one answers)" : "";
+    }
+
+    /** @return whether the last health check of a service failed in its engine (timed out or threw) */
+    boolean healthCheckFailing(String serviceId) {
+        return failingHealthChecks.contains(serviceId);
     }
 
     /**
@@ -530,8 +568,11 @@ public final class ServiceManager {
         }
         Duration limit = settings.healthCheck();
         try {
-            ServiceHealth health = invoke(service, sdp.get(), "health check", limit, NO_MONITOR,
+            ServiceHealth health = invoke(service, sdp.get(), HEALTH_CHECK, limit, NO_MONITOR,
                     (e, c, m) -> e.health(c));
+            if (failingHealthChecks.remove(service.id())) {
+                LOG.info("The engine of {} answers its health checks again", service.label());
+            }
             return health != null ? health : ServiceHealth.of(HealthState.UNKNOWN, "engine " + sdp.get().label()
                     + " answered no health");
         } catch (TimedOut e) {

@@ -1,6 +1,7 @@
 package io.stratum.platform.internal.service;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -57,6 +58,8 @@ public class ServiceManagerTest {
         volatile CountDownLatch provisionBlocks;
         final AtomicBoolean sawCancellation = new AtomicBoolean();
         final CountDownLatch provisionEnded = new CountDownLatch(1);
+        /** What its health check answers; {@code null}: it throws. */
+        volatile ServiceHealth healthAnswer;
 
         @Override
         public void provision(ServiceContext s, TaskMonitor m) throws SmeException {
@@ -92,6 +95,9 @@ public class ServiceManagerTest {
 
         @Override
         public ServiceHealth health(ServiceContext s) {
+            if (healthAnswer != null) {
+                return healthAnswer;
+            }
             throw new IllegalStateException("health check bug");
         }
 
@@ -216,6 +222,29 @@ public class ServiceManagerTest {
         ServiceHealth h = services.health(service);
         assertEquals(HealthState.UNKNOWN, h.state());
         assertTrue(h.message(), h.message().contains("health check bug"));
+    }
+
+    @Test
+    public void aHealthCheckThatKeepsFailingIsLoggedOnceUntilItAnswersAgain() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
+        try {
+            for (int sweep = 0; sweep < 3; sweep++) {
+                assertEquals(HealthState.UNKNOWN, services.health(service).state());
+            }
+            assertTrue(services.healthCheckFailing(service.id()));
+            engine.healthAnswer = ServiceHealth.healthy("fine");
+            assertEquals(HealthState.HEALTHY, services.health(service).state());
+            assertFalse("a check that answers ends the run", services.healthCheckFailing(service.id()));
+            engine.healthAnswer = null;
+            services.health(service);
+        } finally {
+            System.setErr(err);
+        }
+        String log = logged.toString(StandardCharsets.UTF_8);
+        assertEquals("logged at the first failure of each run, not at every sweep:\n" + log, 2,
+                log.lines().filter(l -> l.contains("ERROR") && l.contains("threw during health check")).count());
     }
 
     @Test
