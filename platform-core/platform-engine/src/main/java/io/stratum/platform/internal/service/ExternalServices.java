@@ -1,5 +1,6 @@
 package io.stratum.platform.internal.service;
 
+import io.stratum.platform.spi.Secrets;
 import io.stratum.sme.api.ConnectionInfo;
 import io.stratum.sme.api.HealthState;
 import io.stratum.sme.api.ServiceHealth;
@@ -49,7 +50,7 @@ final class ExternalServices {
      * @return it as messages may show it: any password in it blanked out
      */
     static String shown(String url) {
-        return Redaction.url(url);
+        return Secrets.maskUrls(url);
     }
 
     /**

@@ -446,7 +446,7 @@ final class PlatformServiceImpl implements PlatformService {
         ServiceHealth health = services.health(s);
         ConnectionInfo connection = services.connectionInfo(s).orElse(null);
         if (connection != null && !credentials) {
-            connection = new ConnectionInfo(Redaction.url(connection.url()), connection.user(),
+            connection = new ConnectionInfo(Secrets.maskUrls(connection.url()), connection.user(),
                     connection.password() == null ? null : MASK, redacted(connection.properties()));
         }
         return toDto(s, health, connection, Related.of(this, s));

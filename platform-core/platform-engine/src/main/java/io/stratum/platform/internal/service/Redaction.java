@@ -14,20 +14,10 @@ import java.util.Map;
  */
 final class Redaction {
 
-    /** What a secret is replaced with. */
-    static final String MASK = Secrets.MASK;
     /** Shorter values are not blanked: they would blank unrelated words. */
     private static final int MIN_LENGTH = 4;
 
     private Redaction() {
-    }
-
-    /**
-     * @param key the name a value is kept under (a service property, a binding or configuration key)
-     * @return whether the name says the value is a secret (e.g. {@code admin.password}, {@code apiToken})
-     */
-    static boolean looksSecret(String key) {
-        return Secrets.isSecretName(key);
     }
 
     /**
@@ -36,7 +26,7 @@ final class Redaction {
      */
     static void collectSecrets(Map<String, String> values, Collection<String> into) {
         values.forEach((k, v) -> {
-            if (looksSecret(k) && v != null && v.length() >= MIN_LENGTH) {
+            if (Secrets.isSecretName(k) && v != null && v.length() >= MIN_LENGTH) {
                 into.add(v);
             }
         });
@@ -45,7 +35,7 @@ final class Redaction {
     /**
      * @param text a message, or {@code null}
      * @param secrets the secrets to blank out
-     * @return the message with every secret, and any password inside a URL, replaced by {@link #MASK}
+     * @return the message with every secret, and any password inside a URL, replaced by {@link Secrets#MASK}
      */
     static String redact(String text, Collection<String> secrets) {
         if (text == null) {
@@ -54,18 +44,10 @@ final class Redaction {
         String out = text;
         for (String secret : secrets) {
             if (secret.length() >= MIN_LENGTH) {
-                out = out.replace(secret, MASK);
+                out = out.replace(secret, Secrets.MASK);
             }
         }
-        return url(out);
-    }
-
-    /**
-     * @param url a URL, or any text holding URLs
-     * @return it with the password of {@code user:password@host} and {@code password=} parameters blanked out
-     */
-    static String url(String url) {
-        return Secrets.maskUrls(url);
+        return Secrets.maskUrls(out);
     }
 
     /**
