@@ -123,7 +123,8 @@ public final class DeployFolder {
 
     /**
      * @param reason why: when this component's configuration was deleted (etc/io.stratum.deploy.cfg removed), File
-     *     Install's configuration of the folder goes too, so the folder is no longer watched; any other reason (Stratum stopping, its bundle updated) leaves the folder watched
+     *     Install's configuration of the folder goes too, so the folder is no longer watched; any other reason
+     *     (Stratum stopping, its bundle updated) leaves the folder watched
      */
     @Deactivate
     void deactivate(int reason) {

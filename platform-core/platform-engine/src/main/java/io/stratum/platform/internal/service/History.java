@@ -27,7 +27,7 @@ final class History {
         if (s.external()) {
             Map<String, String> f = new LinkedHashMap<>();
             f.put("type", s.serviceType());
-            new java.util.TreeMap<>(s.config()).forEach((k, v) -> f.put("binding." + k, mask(k, v)));
+            new java.util.TreeMap<>(s.config()).forEach((k, v) -> f.put("binding." + k, Secrets.shown(k, v)));
             return AccountHistory.whole("service", s.name(), f, true);
         }
         return AccountHistory.whole("service", s.name(), fields(s.serviceType(), s.sdpVersion(), s.plan(), s.config(),
@@ -40,13 +40,8 @@ final class History {
         f.put("type", type);
         f.put("sdpVersion", sdpVersion);
         f.put("plan", plan);
-        new java.util.TreeMap<>(config).forEach((k, v) -> f.put("config." + k, mask(k, v)));
+        new java.util.TreeMap<>(config).forEach((k, v) -> f.put("config." + k, Secrets.shown(k, v)));
         new java.util.TreeMap<>(providers).forEach((t, p) -> f.put("provider." + t, p.name()));
         return f;
-    }
-
-    /** @return the value as the history and listings may show it: secrets masked, passwords in URLs blanked */
-    static String mask(String key, String value) {
-        return Secrets.shown(key, value);
     }
 }

@@ -447,7 +447,7 @@ final class PlatformServiceImpl implements PlatformService {
         ConnectionInfo connection = services.connectionInfo(s).orElse(null);
         if (connection != null && !credentials) {
             connection = new ConnectionInfo(Secrets.maskUrls(connection.url()), connection.user(),
-                    connection.password() == null ? null : MASK, redacted(connection.properties()));
+                    connection.password() == null ? null : MASK, Secrets.shown(connection.properties()));
         }
         return toDto(s, health, connection, Related.of(this, s));
     }
@@ -543,7 +543,7 @@ final class PlatformServiceImpl implements PlatformService {
                         "external", binding, ServiceState.RUNNING, "", 0, now, now, null, true));
                 Map<String, String> fields = new LinkedHashMap<>();
                 fields.put("type", request.serviceType());
-                new TreeMap<>(binding).forEach((k, v) -> fields.put("binding." + k, History.mask(k, v)));
+                new TreeMap<>(binding).forEach((k, v) -> fields.put("binding." + k, Secrets.shown(k, v)));
                 AccountHistory.record(c, account.id(), caller, "external service '" + request.name() + "' registered",
                         AccountHistory.whole("service", request.name(), fields, false));
             });
@@ -654,7 +654,7 @@ final class PlatformServiceImpl implements PlatformService {
         long activeJob = k.state() == ConsumerDTO.State.BINDING || k.state() == ConsumerDTO.State.UNBINDING
                 ? service.activeJobId() : 0;
         Map<String, String> binding = k.state() != ConsumerDTO.State.BOUND ? Map.of()
-                : credentials ? k.binding() : redacted(k.binding());
+                : credentials ? k.binding() : Secrets.shown(k.binding());
         return new ConsumerDTO(k.id(), service.accountName(), service.name(), k.name(), k.state(), k.stateMessage(),
                 k.parameters(), binding, activeJob, k.createdAt());
     }
@@ -992,7 +992,8 @@ final class PlatformServiceImpl implements PlatformService {
         List<String> dependants = related.dependants(s.id()).stream().map(a -> related.name(a.dependantId()))
                 .sorted().toList();
         String environment = s.environmentId() == null ? "" : related.environmentName(s.environmentId());
-        Map<String, String> config = s.external() ? redacted(s.config()) : s.config();
+        // an external service's configuration holds its credentials
+        Map<String, String> config = s.external() ? Secrets.shown(s.config()) : s.config();
         return new ServiceDTO(s.id(), s.accountName(), s.name(), s.serviceType(), s.sdpName(), s.sdpVersion(), s.plan(),
                 config, s.state(), s.stateMessage(), s.external() || services.engineFor(s).isPresent(),
                 health == null ? "UNKNOWN" : health.state().name(), health == null ? "" : health.message(),
@@ -1069,14 +1070,6 @@ final class PlatformServiceImpl implements PlatformService {
         String environmentName(String environmentId) {
             return environments.getOrDefault(environmentId, "");
         }
-    }
-
-    /** The configuration of an external service holds its credentials: not shown in lists. */
-    private static Map<String, String> redacted(Map<String, String> config) {
-        if (config == null) {
-            return null;
-        }
-        return Secrets.shown(config);
     }
 
     private static ServiceDTO.RuntimeDTO toDto(RuntimeInfo r) {

@@ -9,6 +9,7 @@ import io.stratum.platform.internal.orchestration.SpiAdapters;
 import io.stratum.platform.internal.sdp.ConfigValues;
 import io.stratum.platform.internal.sdp.SdpEntry;
 import io.stratum.platform.internal.store.Sql;
+import io.stratum.platform.spi.Secrets;
 import io.stratum.platform.spi.ServiceSteps;
 import io.stratum.sme.api.SmeException;
 import io.stratum.sme.api.descriptor.ConfigProperty;
@@ -147,7 +148,7 @@ public final class ServiceStepsImpl implements ServiceSteps {
             String after = config.get(k);
             if (!Objects.equals(before, after)) {
                 changes.add(new ChangeDTO("service", s.name(), "config." + k,
-                        before == null ? null : History.mask(k, before), after == null ? null : History.mask(k, after)));
+                        before == null ? null : Secrets.shown(k, before), after == null ? null : Secrets.shown(k, after)));
             }
         }
         return changes;

@@ -37,11 +37,15 @@ public class RedactionTest {
     }
 
     @Test
-    public void theHistoryAndListingsShowWhatTheRuleMasks() {
-        assertEquals("********", History.mask("signing.passphrase", "phrase-55555"));
-        assertEquals("********", History.mask("accessKey", "AKIA666666"));
-        assertEquals("sftp://ops:********@backup.example/x", History.mask("target", "sftp://ops:pw@backup.example/x"));
-        assertEquals("256", History.mask("heapMb", "256"));
+    public void theHistoryRecordsWhatTheRuleMasks() {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        History.created("svc", "database", "1.1.0", "small", Map.of("signing.passphrase", "phrase-55555", "accessKey",
+                "AKIA666666", "target", "sftp://ops:pw@backup.example/x", "heapMb", "256"), Map.of())
+                .forEach(c -> recorded.put(c.field(), c.after()));
+        assertEquals("********", recorded.get("config.signing.passphrase"));
+        assertEquals("********", recorded.get("config.accessKey"));
+        assertEquals("sftp://ops:********@backup.example/x", recorded.get("config.target"));
+        assertEquals("256", recorded.get("config.heapMb"));
     }
 
     @Test

@@ -37,8 +37,8 @@ final class UpdateRules {
 
     /**
      * How an update's message, events and emails show a setting it makes: {@code key=value}, with the value masked
-     * where the key names a secret ({@link Secrets}), and a password inside a URL masked (a patch or a new version's default may set one;
-     * messages are read by every member of the account and sent by email).
+     * where the key names a secret ({@link Secrets}), and a password inside a URL masked (a patch or a new version's
+     * default may set one; messages are read by every member of the account and sent by email).
      *
      * @param key a configuration key
      * @param value its value
