@@ -62,11 +62,6 @@ public class BackupCloneIT extends StratumTestSupport {
         return cloneAccess.as(Caller.system("itest"));
     }
 
-    private void sdps() throws InterruptedException {
-        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
-                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
-    }
-
     private Connection connect(String service) throws Exception {
         ServiceDTO db = platform.getService(null, service, true);
         return jdbc(db.connection().url(), db.connection().user(), db.connection().password());
@@ -105,7 +100,6 @@ public class BackupCloneIT extends StratumTestSupport {
     @Test
     public void aRestoreBringsBackExactlyTheRowsOfTheBackupAndADamagedChunkIsRefusedBeforeAnythingIsTouched()
             throws Exception {
-        sdps();
         succeeded(platform.createService(new CreateServiceRequest(null, "database", "orders", null, null, Map.of())));
         sql("orders", "CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))",
                 "INSERT INTO notes SELECT X, 'row ' || X FROM SYSTEM_RANGE(1, 500)");
@@ -169,7 +163,6 @@ public class BackupCloneIT extends StratumTestSupport {
 
     @Test
     public void aServiceCloneIsAnIndependentCopyWithItsOwnLogin() throws Exception {
-        sdps();
         succeeded(platform.createService(new CreateServiceRequest(null, "database", "src", null, null, Map.of())));
         sql("src", "CREATE TABLE notes(id INT PRIMARY KEY, text VARCHAR(100))",
                 "INSERT INTO notes VALUES (1, 'before the clone')");
@@ -193,7 +186,6 @@ public class BackupCloneIT extends StratumTestSupport {
 
     @Test
     public void anEnvironmentCloneServesTheSourcesDataThroughItsOwnLoadBalancerAndDatabase() throws Exception {
-        sdps();
         Path examples = Path.of(System.getProperty("karaf.base"), "examples");
         succeeded(platform.createEnvironment(new EnvironmentRequest(null,
                 Files.readString(examples.resolve("notes-env.yaml")), examples.toString())));
@@ -234,7 +226,6 @@ public class BackupCloneIT extends StratumTestSupport {
 
     @Test
     public void anAccountCloneAtAnOlderVersionEqualsThatVersionFieldByFieldWithTheDataOfItsBackup() throws Exception {
-        sdps();
         platform.createAccount("src");
         platform.createUser("carol", "a-long-enough-password-1".toCharArray(), false);
         platform.grant("src", "carol", AccountRole.MEMBER);
@@ -278,7 +269,6 @@ public class BackupCloneIT extends StratumTestSupport {
 
     @Test
     public void aScheduleBacksUpOnItsOwnAndSaysSo() throws Exception {
-        sdps();
         succeeded(platform.createService(new CreateServiceRequest(null, "database", "nightly", null, null, Map.of())));
         var schedule = backups().schedule(null, BackupService.SERVICE, "nightly", "* * * * *", 3, null);
         assertTrue(schedule.nextRun().isAfter(java.time.Instant.now().minusSeconds(1)));

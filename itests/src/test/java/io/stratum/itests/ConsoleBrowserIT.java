@@ -471,9 +471,8 @@ public class ConsoleBrowserIT {
         } catch (Exception e) {
             where = "(the browser could not tell where it was: " + e + ")";
         }
-        AssertionError error = new AssertionError(where + "\n" + failure.getMessage()
-                + "\nkaraf.log's last warnings and errors:\n" + stratum.problems(), failure);
-        return error;
+        return new AssertionError(where + "\n" + failure.getMessage() + "\nkaraf.log's last warnings and errors:\n"
+                + stratum.problems(), failure);
     }
 
     private static void shot(ChromeDriver driver, String name) throws Exception {

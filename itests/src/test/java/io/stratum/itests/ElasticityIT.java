@@ -66,8 +66,6 @@ public class ElasticityIT extends StratumTestSupport {
 
     @Test
     public void httpLoadScalesTheApplicationOutAndBackInWithoutFlapping() throws Exception {
-        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
-                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
         Path examples = Path.of(System.getProperty("karaf.base"), "examples");
         String document = Files.readString(examples.resolve("notes-env.yaml")).replace("instances: 2",
                 "instances: 1");

@@ -44,8 +44,6 @@ public class EnvironmentIT extends StratumTestSupport {
 
     @Test
     public void loadBalancedNotesApplicationFromCreateToDelete() throws Exception {
-        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
-                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
         Path examples = Path.of(System.getProperty("karaf.base"), "examples");
         String document = Files.readString(examples.resolve("notes-env.yaml"));
         succeeded(platform.createEnvironment(new EnvironmentRequest(null, document, examples.toString())));
@@ -147,8 +145,6 @@ public class EnvironmentIT extends StratumTestSupport {
 
     @Test
     public void anEnvironmentWithMistakesIsRefusedWithEveryProblemBeforeAnythingIsCreated() throws Exception {
-        await("the three service types", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
-                .map(s -> s.serviceType()).toList().containsAll(List.of("database", "webtier", "appserver")));
         String document = "name: broken\n"
                 + "services:\n"
                 + "  - name: b-db\n"
@@ -178,8 +174,6 @@ public class EnvironmentIT extends StratumTestSupport {
 
     @Test
     public void anExternalDatabaseRegisteredByUrlIsAProvider() throws Exception {
-        await("the app server type", Duration.ofSeconds(60), () -> platform.listSdps(false).stream()
-                .anyMatch(s -> s.serviceType().equals("appserver")));
         Path dir = Files.createTempDirectory("external-db");
         int port = sparePort();
         Process external = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -209,7 +209,8 @@ public class LauncherIT {
 
         // SDPs are hot-deployed from deploy/ once Karaf's boot features are in, after the console first answers;
         // start returns once they have arrived, so a script's next command finds their types
-        assertFalse("start gave up waiting for the SDPs: " + start, start.output().contains("from deploy/ is available"));
+        assertFalse("start gave up waiting for the SDPs: " + start,
+                start.output().contains("from deploy/ is available"));
         Result sdps = client("stratum:sdp-list");
         assertEquals(sdps.toString(), 0, sdps.exit());
         assertEquals(sdps.toString(), Set.of("database h2-database", "appserver tomcat-appserver",
